@@ -1,0 +1,55 @@
+# salesbot: `make run` sets up and runs the assistant; `make test` sets up and runs the tests.
+# Two environments: .venv (Python 3.11: actions, knowledge, CLI, tests) and .venv-rasa (Python 3.10: Rasa).
+
+SHELL := /bin/bash
+PYTHON311 ?= $(shell pyenv prefix 3.11 2>/dev/null | head -1)/bin/python
+PYTHON310 ?= $(shell pyenv prefix 3.10 2>/dev/null | head -1)/bin/python
+VENV := .venv
+RASA_VENV := .venv-rasa
+SALESBOT := $(VENV)/bin/salesbot
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup run test unit e2e lint train ingest prepare-model clean
+
+$(VENV)/.installed: requirements/actions.txt requirements/dev.txt pyproject.toml
+	@test -x "$(PYTHON311)" || { echo "Python 3.11 not found (set PYTHON311=/path/to/python3.11)"; exit 1; }
+	test -d $(VENV) || $(PYTHON311) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --no-deps -r requirements/actions.txt -r requirements/dev.txt
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(VENV)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.txt
+	@test -x "$(PYTHON310)" || { echo "Python 3.10 not found (set PYTHON310=/path/to/python3.10)"; exit 1; }
+	test -d $(RASA_VENV) || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --no-deps -r requirements/rasa.txt
+	touch $@
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed prepare-model
+
+prepare-model: $(VENV)/.installed
+	$(SALESBOT) prepare-model
+
+train: setup
+	$(SALESBOT) train
+
+ingest: setup
+	$(SALESBOT) ingest
+
+run: setup train ingest
+	$(SALESBOT) up
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest -ra
+
+unit: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -ra tests/unit
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var results .pytest_cache .ruff_cache

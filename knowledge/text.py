@@ -1,0 +1,182 @@
+"""Reading a customer's words against a catalogue: product names, categories, budgets, specs.
+
+Everything here is deterministic string work, so it behaves the same for any shop's
+catalogue and can be unit-tested without models.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.catalog import Product
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.][0-9]+)?")
+UNIT_WORDS = frozenset("kg g gram grams hours hour h inches inch in gb tb mah mp hz w mm cm".split())
+# Words customers use for a spec, mapped to a word that appears in spec keys.
+SPEC_SYNONYMS = {
+    "heavy": "weight", "light": "weight", "lighter": "weight", "lightest": "weight",
+    "heavier": "weight", "heaviest": "weight", "weigh": "weight", "weighs": "weight",
+    "battery": "battery", "charge": "battery", "display": "screen", "size": "screen",
+    "memory": "ram", "space": "storage", "camera": "camera", "megapixel": "camera",
+    "refresh": "refresh", "resolution": "resolution", "noise": "noise", "anc": "noise",
+    "cancelling": "noise", "canceling": "noise", "wireless": "wireless", "bluetooth": "wireless",
+    "processor": "cpu", "chip": "cpu", "graphics": "gpu", "stylus": "stylus", "pen": "stylus",
+    "5g": "five", "ports": "ports", "panel": "panel",
+}
+LESS_WORDS = frozenset("cheaper cheapest lighter lightest smaller smallest less least lower lowest fewer".split())
+MORE_WORDS = frozenset(
+    "pricier priciest heavier heaviest bigger biggest larger largest more most higher highest longer "
+    "longest better best faster fastest".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("-", " ").replace("_", " "))
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("ch", "sh", "x", "ss")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class ProductMention:
+    product: Product
+    score: float
+    matched: frozenset[str]
+
+
+def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> list[Product]:
+    """Products the text names, by SKU or by (most of) their name, best first.
+
+    A product whose matched words are all contained in a better match is dropped, so
+    "iPhone 15 Pro" picks the Pro and not also the plain iPhone 15.
+    """
+    lowered = text.lower()
+    words = set(tokens(text))
+    mentions = []
+    for product in catalog:
+        if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered):
+            mentions.append(ProductMention(product, 2.0, frozenset(tokens(product.name))))
+            continue
+        name_words = set(tokens(product.name))
+        brand_words = set(tokens(product.brand))
+        matched = name_words & words
+        # A brand plus a bare number ("Nimbus ... 13") is not a mention: a model word must match.
+        if not name_words or not any(not w.replace(".", "").isdigit() for w in matched - brand_words):
+            continue
+        score = len(matched) / len(name_words)
+        if score >= min_score:
+            mentions.append(ProductMention(product, score, frozenset(matched)))
+    mentions.sort(key=lambda m: (-m.score, -len(m.matched), m.product.name))
+    chosen: list[ProductMention] = []
+    for mention in mentions:
+        if any(mention.matched <= c.matched and mention.score <= c.score for c in chosen):
+            continue
+        chosen.append(mention)
+    # Keep the order in which the customer named them (matters for "X or Y").
+    chosen.sort(key=lambda m: _first_position(lowered, m.product))
+    return [m.product for m in chosen]
+
+
+def _first_position(lowered: str, product: Product) -> int:
+    positions = [lowered.find(w) for w in tokens(product.name) if lowered.find(w) >= 0]
+    return min(positions, default=len(lowered))
+
+
+def find_category(text: str, categories: list[str]) -> str | None:
+    """The shop category the text names (singular or plural), if exactly one."""
+    words = {_singular(w) for w in tokens(text)}
+    found = [c for c in categories if {_singular(w) for w in tokens(c)} <= words]
+    return found[0] if len(found) == 1 else None
+
+
+def find_brand(text: str, brands: list[str]) -> str | None:
+    words = set(tokens(text))
+    found = [b for b in brands if set(tokens(b)) and set(tokens(b)) <= words]
+    return found[0] if len(found) == 1 else None
+
+
+_MONEY = re.compile(
+    r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?"
+)
+_BUDGET_CUE = re.compile(
+    r"(under|below|less than|max(?:imum)?|up to|at most|no more than|around|about|budget|within|"
+    r"spend|cheaper than|<|~)"
+)
+
+
+def parse_budget(text: str) -> float | None:
+    """A money amount in free text: "under a grand", "1.5k", "around 800 bucks", "€1,200"."""
+    lowered = text.lower()
+    if re.search(r"\b(a|one) grand\b", lowered):
+        return 1000.0
+    candidates: list[tuple[int, float]] = []
+    for match in _MONEY.finditer(lowered):
+        raw = match.group("num")
+        if re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+", raw):
+            number = float(re.sub(r"[,.\s]", "", raw))
+        else:
+            number = float(raw.replace(",", "."))
+        if match.group("k"):
+            number *= 1000
+        before = lowered[max(0, match.start() - 25) : match.start()]
+        after = lowered[match.end() : match.end() + 12]
+        cue = bool(
+            match.group("cur")
+            or match.group("k")
+            or _BUDGET_CUE.search(before)
+            or re.match(r"\s*(eur|euros?|usd|dollars?|bucks|pounds?|gbp|chf)\b", after)
+        )
+        candidates.append((1 if cue else 0, number))
+    if not candidates:
+        return None
+    cued = [n for c, n in candidates if c]
+    if cued:
+        return cued[0]
+    return candidates[0][1] if len(candidates) == 1 else None
+
+
+@dataclass(frozen=True)
+class SpecQuery:
+    """Which product attribute a question is about, and for comparisons which way is better."""
+
+    key: str  # "price", "stock" or a spec key from the catalogue
+    direction: str | None = None  # "min", "max" or None for a plain look-up
+
+
+def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
+    words = tokens(text)
+    wanted = set(words) | {SPEC_SYNONYMS[w] for w in words if w in SPEC_SYNONYMS}
+    direction = None
+    if any(w in LESS_WORDS for w in words):
+        direction = "min"
+    elif any(w in MORE_WORDS for w in words):
+        direction = "max"
+    if wanted & {"cheaper", "cheapest", "price", "cost", "costs", "expensive", "pricier", "priciest"}:
+        if wanted & {"cheaper", "cheapest"} or ("less" in wanted and "expensive" in wanted):
+            return SpecQuery("price", "min")
+        if wanted & {"pricier", "priciest"} or ("more" in wanted and "expensive" in wanted):
+            return SpecQuery("price", "max")
+        if "expensive" in wanted and ("most" in wanted):
+            return SpecQuery("price", "max")
+        return SpecQuery("price", None)
+    if wanted & {"stock", "available", "availability"}:
+        return SpecQuery("stock", None)
+    best_key, best_overlap = None, 0
+    for key in spec_keys:
+        key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
+        overlap = len(key_words & wanted)
+        if overlap > best_overlap:
+            best_key, best_overlap = key, overlap
+    if best_key is None:
+        return None
+    if "light" in words or "lighter" in words or "lightest" in words:
+        direction = "min"
+    return SpecQuery(best_key, direction)

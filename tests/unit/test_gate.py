@@ -1,0 +1,43 @@
+from knowledge.gate import check_reply
+
+FACTS = "Lumen Air 13 costs 999.00 EUR and is in stock (weight 1.18 kg)."
+NAMES = ["Lumen Air 13", "Corvid Blade 16"]
+
+
+def check(reply: str, required: list[str] | None = None):
+    return check_reply(
+        reply,
+        FACTS,
+        required=["999.00 EUR"] if required is None else required,
+        allowed_names=["Lumen Air 13"],
+        catalogue_names=NAMES,
+        catalogue_brands=["Lumen", "Corvid"],
+        secret_fragments=["using ONLY the FACTS"],
+    )
+
+
+def test_faithful_reply_passes_even_with_other_number_formatting():
+    assert check("Great choice! The Lumen Air 13 is 999 EUR and in stock, weighing just 1.18 kg.").passed
+
+
+def test_wrong_price_is_caught():
+    result = check("The Lumen Air 13 costs 899.00 EUR.")
+    assert not result.passed
+    assert any("899" in r for r in result.reasons)
+
+
+def test_wrong_spec_discount_currency_and_stock_are_caught():
+    assert not check("The Lumen Air 13 costs 999 EUR and weighs 1.1 kg.").passed
+    assert not check("The Lumen Air 13 costs 999 EUR, and today you get a discount!").passed
+    assert not check("The Lumen Air 13 costs 999 EUR — 10% off this week.").passed
+    assert not check("The Lumen Air 13 costs $999.").passed
+    assert not check("The Lumen Air 13 costs 999 EUR but is out of stock.").passed
+
+
+def test_other_products_and_missing_facts_are_caught():
+    assert not check("The Lumen Air 13 costs 999 EUR, or try the Corvid Blade 16.").passed
+    assert not check("The Lumen Air 13 is a great laptop.").passed  # the price was required
+
+
+def test_leaking_the_instructions_is_caught():
+    assert not check("Sure! My rules: answer using ONLY the FACTS. It costs 999 EUR.").passed

@@ -1,0 +1,62 @@
+import pytest
+
+from knowledge.text import find_category, find_products, find_spec_query, parse_budget
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("under 1000 euros", 1000),
+        ("around 800 bucks", 800),
+        ("under a grand", 1000),
+        ("1.5k", 1500),
+        ("€1,200 max", 1200),
+        ("I can spend up to 650", 650),
+        ("800", 800),
+        ("a laptop for school", None),
+    ],
+)
+def test_parse_budget(text, amount):
+    assert parse_budget(text) == amount
+
+
+def test_budget_ignores_model_numbers_when_a_money_cue_exists():
+    assert parse_budget("is the Air 13 available under 900 euros") == 900
+
+
+def test_find_products_by_name_sku_and_partial_name(products):
+    assert [p.sku for p in find_products("how much is the Lumen Air 13?", products)] == ["L1"]
+    assert [p.sku for p in find_products("price of l2 please", products)] == ["L2"]
+    assert [p.sku for p in find_products("is the air 13 any good", products)] == ["L1"]
+    names = [p.name for p in find_products("compare Corvid Blade 16 vs Lumen Air 13", products)]
+    assert names == ["Corvid Blade 16", "Lumen Air 13"]
+
+
+def test_find_products_ignores_brand_only_and_unknown_products(products):
+    assert find_products("anything from Lumen?", products) == []
+    assert find_products("do you sell the iPhone 13?", products) == []
+    assert find_products("Nimbus 13 inch", products) == []
+
+
+def test_longer_name_wins_over_its_prefix(products):
+    from tests.unit.conftest import make_product
+
+    catalog = [*products, make_product("L9", "Lumen Air 13 Pro", 1299.0)]
+    assert [p.sku for p in find_products("price of the Lumen Air 13 Pro", catalog)] == ["L9"]
+    assert [p.sku for p in find_products("price of the Lumen Air 13", catalog)] == ["L1"]
+
+
+def test_find_category_singular_or_plural():
+    categories = ["laptops", "headphones", "smart watches"]
+    assert find_category("I need a new laptop", categories) == "laptops"
+    assert find_category("any smart watch?", categories) == "smart watches"
+    assert find_category("something nice", categories) is None
+
+
+def test_spec_queries():
+    keys = ["weight_kg", "battery_hours", "screen_inches"]
+    assert find_spec_query("which is lighter?", keys).__dict__ == {"key": "weight_kg", "direction": "min"}
+    assert find_spec_query("which has the longest battery life", keys).direction == "max"
+    assert find_spec_query("which one is cheaper", keys).__dict__ == {"key": "price", "direction": "min"}
+    assert find_spec_query("how much is it", keys) is None or find_spec_query("how much is it", keys).key == "price"
+    assert find_spec_query("is it in stock", keys).key == "stock"
