@@ -28,7 +28,8 @@ class ValidateNeedsForm(FormValidationAction):
         if match:
             return {"category": match}
         dispatcher.utter_message(
-            text=f"Sorry, we don't sell {text!r}. We have: {', '.join(categories)}." if text
+            text=f"Sorry, we don't sell {text!r}. We have: {', '.join(categories)}."
+            if text
             else f"We have: {', '.join(categories)}."
         )
         return {"category": None}

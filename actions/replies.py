@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from knowledge.answers import Answer, CustomerContext
+from knowledge.text import parse_budget
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +23,11 @@ TROUBLE_REPLY = (
 
 def customer_context(tracker: Tracker) -> CustomerContext:
     budget = tracker.get_slot("budget")
-    try:
-        budget_value = float(budget) if budget not in (None, "") else None
-    except (TypeError, ValueError):
-        budget_value = None
+    # The form validator stores a number; an entity caught outside the form is still text.
+    if isinstance(budget, int | float) and not isinstance(budget, bool):
+        budget_value: float | None = float(budget)
+    else:
+        budget_value = parse_budget(str(budget)) if budget else None
     return CustomerContext(
         name=tracker.get_slot("customer_name"),
         category=tracker.get_slot("category"),
@@ -51,7 +53,7 @@ async def answer_and_send(
     context = customer_context(tracker)
     try:
         answer = await asyncio.wait_for(services.run_blocking(decide), timeout=settings.action_time_limit)
-    except Exception:  # noqa: BLE001 - any failure here must still give the customer a reply
+    except Exception:
         log.exception("could not decide an answer for %r", question[:200])
         dispatcher.utter_message(text=TROUBLE_REPLY)
         return None
@@ -64,7 +66,7 @@ async def answer_and_send(
         text = reply.text
         if reply.rejected:
             log.info("sent rendered facts instead of model text: %s", "; ".join(reply.rejected))
-    except Exception:  # noqa: BLE001 - the rendered facts are always a correct reply
+    except Exception:
         log.exception("phrasing failed; sending the rendered facts")
         text = answer.rendered
     dispatcher.utter_message(text=text)

@@ -21,7 +21,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     # where things live
-    var_dir: Path = PROJECT_ROOT / "var"
+    var_dir: Path = PROJECT_ROOT / "var"  # Chroma store, tracker database, Rasa models, logs
+    model_cache: Path = PROJECT_ROOT / "var" / "models"  # unpacked language models (large; shared)
     catalog_path: Path = PROJECT_ROOT / "data" / "catalog"
     shop: str = "demo"  # one Chroma collection per shop
     chroma_url: str = ""  # empty: embedded Chroma under var/chroma; else e.g. http://chroma:8000
@@ -44,10 +45,6 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.var_dir / "chroma"
-
-    @property
-    def model_cache(self) -> Path:
-        return self.var_dir / "models"
 
     @property
     def collection(self) -> str:

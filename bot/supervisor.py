@@ -117,23 +117,35 @@ def models_dir(settings: Settings) -> Path:
 
 def train_command(settings: Settings, force: bool = False) -> list[str]:
     command = [
-        str(rasa_executable(settings)), "train",
-        "--config", RASA_PATHS["config"],
-        "--domain", RASA_PATHS["domain"],
-        "--data", *RASA_PATHS["data"],
-        "--out", str(models_dir(settings)),
+        str(rasa_executable(settings)),
+        "train",
+        "--config",
+        RASA_PATHS["config"],
+        "--domain",
+        RASA_PATHS["domain"],
+        "--data",
+        *RASA_PATHS["data"],
+        "--out",
+        str(models_dir(settings)),
     ]
     return [*command, "--force"] if force else command
 
 
 def rasa_service(settings: Settings) -> Service:
     command = [
-        str(rasa_executable(settings)), "run",
-        "--enable-api", "--cors", "*",
-        "--port", str(settings.rasa_port),
-        "--model", str(models_dir(settings)),
-        "--credentials", RASA_PATHS["credentials"],
-        "--endpoints", RASA_PATHS["endpoints"],
+        str(rasa_executable(settings)),
+        "run",
+        "--enable-api",
+        "--cors",
+        "*",
+        "--port",
+        str(settings.rasa_port),
+        "--model",
+        str(models_dir(settings)),
+        "--credentials",
+        RASA_PATHS["credentials"],
+        "--endpoints",
+        RASA_PATHS["endpoints"],
     ]
     status = f"{settings.rasa_url}/status"
     if settings.rasa_auth_token:
@@ -162,7 +174,9 @@ def start_all(services: list[Service], log_dir: Path, timeout: float = 180) -> N
                 )
             if time.monotonic() > deadline:
                 stop_all(services)
-                raise StartupError(f"The {service.name} server was not healthy after {timeout:.0f}s; see {service.log_path}")
+                raise StartupError(
+                    f"The {service.name} server was not healthy after {timeout:.0f}s; see {service.log_path}"
+                )
             time.sleep(1)
 
 

@@ -141,8 +141,10 @@ def _extreme_sentence(products: list[Product], query: SpecQuery, among: str) -> 
         return f"{names} are tied on {spec_label(query.key)}."
     winner = winners[0]
     word = _superlative(query)
-    shown = format_price(winner.price, winner.currency) if query.key == "price" else format_spec(
-        winner.specs[query.key], query.key
+    shown = (
+        format_price(winner.price, winner.currency)
+        if query.key == "price"
+        else format_spec(winner.specs[query.key], query.key)
     )
     return f"{winner.name} is the {word} {among} ({spec_label(query.key)}: {shown})."
 
@@ -162,7 +164,12 @@ def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answ
     winner = next(p for p in candidates if sentence.startswith(p.name))
     facts = [sentence, product_summary(winner)]
     return Answer(
-        "compare", facts, " ".join(facts), [winner], [winner.sku], [winner.name, format_price(winner.price, winner.currency)]
+        "compare",
+        facts,
+        " ".join(facts),
+        [winner],
+        [winner.sku],
+        [winner.name, format_price(winner.price, winner.currency)],
     )
 
 
@@ -199,7 +206,10 @@ def _needs_phrase(context: CustomerContext) -> str:
 
 
 def nothing_fits(scope: str) -> Answer:
-    text = f"I couldn't find {scope} products in our catalogue that match. Could you loosen the budget or pick another category?"
+    text = (
+        f"I couldn't find {scope} products in our catalogue that match. "
+        "Could you loosen the budget or pick another category?"
+    )
     return Answer("nothing_fits", [text], text)
 
 

@@ -26,9 +26,53 @@ POLICY_FILE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 
 # ISO 4217 codes a shop is likely to price in; anything else is almost always a typo.
 KNOWN_CURRENCIES = frozenset(
-    "AED AUD BGN BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR ISK JPY "
-    "KRW MAD MXN MYR NGN NOK NZD PEN PHP PKR PLN QAR RON RSD SAR SEK SGD THB TRY TWD UAH "
-    "USD VND ZAR".split()
+    [
+        "AED",
+        "AUD",
+        "BGN",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CZK",
+        "DKK",
+        "EGP",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JPY",
+        "KRW",
+        "MAD",
+        "MXN",
+        "MYR",
+        "NGN",
+        "NOK",
+        "NZD",
+        "PEN",
+        "PHP",
+        "PKR",
+        "PLN",
+        "QAR",
+        "RON",
+        "RSD",
+        "SAR",
+        "SEK",
+        "SGD",
+        "THB",
+        "TRY",
+        "TWD",
+        "UAH",
+        "USD",
+        "VND",
+        "ZAR",
+    ]
 )
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
@@ -137,8 +181,22 @@ class LoadResult:
         return {e.sku for e in self.errors if e.sku}
 
 
-SPEC_UNITS = {"kg": "kg", "g": "g", "hours": "hours", "h": "hours", "inches": "inches", "in": "inches",
-              "gb": "GB", "tb": "TB", "mah": "mAh", "mp": "MP", "hz": "Hz", "w": "W", "mm": "mm", "cm": "cm"}
+SPEC_UNITS = {
+    "kg": "kg",
+    "g": "g",
+    "hours": "hours",
+    "h": "hours",
+    "inches": "inches",
+    "in": "inches",
+    "gb": "GB",
+    "tb": "TB",
+    "mah": "mAh",
+    "mp": "MP",
+    "hz": "Hz",
+    "w": "W",
+    "mm": "mm",
+    "cm": "cm",
+}
 
 
 def _split_unit(key: str) -> tuple[str, str]:
@@ -203,9 +261,7 @@ def load_policies(folder: Path) -> list[PolicyPage]:
     return pages
 
 
-def _load_products_file(
-    path: Path, seen: dict[str, str] | None = None
-) -> tuple[list[Product], list[RowError]]:
+def _load_products_file(path: Path, seen: dict[str, str] | None = None) -> tuple[list[Product], list[RowError]]:
     seen = {} if seen is None else seen
     products: list[Product] = []
     errors: list[RowError] = []
@@ -244,7 +300,7 @@ def _read_rows(path: Path) -> Iterator[tuple[int, Any]]:
             if isinstance(data, dict) and isinstance(data.get("products"), list):
                 data = data["products"]
             if not isinstance(data, list):
-                raise CatalogError(f"{path}: expected a JSON array of products (or {{\"products\": [...]}})")
+                raise CatalogError(f'{path}: expected a JSON array of products (or {{"products": [...]}})')
             yield from enumerate(data, start=1)
         elif suffix == ".jsonl":
             with path.open(encoding="utf-8") as handle:

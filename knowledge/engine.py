@@ -24,7 +24,8 @@ MAX_RECOMMENDATIONS = 3
 OVER_BUDGET_MARGIN = 1.25  # "closest options" may cost up to 25% more than the budget
 SNAPSHOT_CHECK_SECONDS = 30.0
 _NAMED_AFTER = re.compile(
-    r"\b(?:sell|have|carry|stock|about|price of|cost of|much is|much are|much does|is the|are the|got)\s+(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
+    r"\b(?:sell|have|carry|stock|about|price of|cost of|much is|much are|much does|is the|are the|got)\s+"
+    r"(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
     re.I,
 )
 
@@ -68,7 +69,7 @@ class KnowledgeEngine:
         if self.writer.generator is not None:
             try:
                 self.writer.generator.load()
-            except Exception:  # noqa: BLE001 - without a model we still answer with rendered facts
+            except Exception:
                 log.exception("the language model could not be loaded; replies will be the rendered facts")
                 self.writer.generator = None
 
@@ -115,7 +116,9 @@ class KnowledgeEngine:
             return answers.lookup(found, None)
         if query and query.direction:
             return self._superlative(text, context, self.match_category(text) or context.category)
-        text_out = "Which products would you like me to compare? Name two or three and I'll put their specs side by side."
+        text_out = (
+            "Which products would you like me to compare? Name two or three and I'll put their specs side by side."
+        )
         return Answer("clarify", [text_out], text_out)
 
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:

@@ -21,8 +21,19 @@ _DISCOUNT = re.compile(
     re.I,
 )
 _STOCK_CLAIMS = ("out of stock", "in stock", "sold out", "left in stock", "only")
-CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "€": "EUR", "$": "USD", "dollar": "USD", "dollars": "USD",
-                  "bucks": "USD", "£": "GBP", "pound": "GBP", "pounds": "GBP", "¥": "JPY"}
+CURRENCY_WORDS = {
+    "euro": "EUR",
+    "euros": "EUR",
+    "€": "EUR",
+    "$": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "£": "GBP",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "¥": "JPY",
+}
 
 
 def normalise_number(raw: str) -> str:

@@ -130,6 +130,8 @@ def make_generator(
         return TransformersGenerator(model_name, cache_dir)
     if backend == "openai":
         if not base_url:
-            raise UnknownBackendError("SALESBOT_LLM_BACKEND=openai needs SALESBOT_LLM_URL (e.g. http://localhost:8080/v1)")
+            raise UnknownBackendError(
+                "SALESBOT_LLM_BACKEND=openai needs SALESBOT_LLM_URL (e.g. http://localhost:8080/v1)"
+            )
         return OpenAICompatibleGenerator(base_url, model_name, api_key)
     raise UnknownBackendError(f"unknown LLM backend {backend!r}; choose one of: {', '.join(BACKENDS)}")

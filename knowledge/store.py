@@ -89,9 +89,7 @@ def make_client(chroma_path: str | None = None, chroma_url: str | None = None) -
         if not match:
             raise ValueError(f"SALESBOT_CHROMA_URL {chroma_url!r} is not like http://host:8000")
         scheme, host, port = match.groups()
-        return chromadb.HttpClient(
-            host=host, port=int(port or 8000), ssl=scheme == "https", settings=settings
-        )
+        return chromadb.HttpClient(host=host, port=int(port or 8000), ssl=scheme == "https", settings=settings)
     if not chroma_path:
         raise ValueError("either a Chroma path or a Chroma server URL is needed")
     return chromadb.PersistentClient(path=chroma_path, settings=settings)
@@ -178,9 +176,7 @@ class CatalogStore:
         products = []
         offset = 0
         while True:
-            page = self.collection.get(
-                where={"kind": "product"}, include=["metadatas"], limit=PAGE_SIZE, offset=offset
-            )
+            page = self.collection.get(where={"kind": "product"}, include=["metadatas"], limit=PAGE_SIZE, offset=offset)
             products.extend(Product.from_dict(json.loads(m["payload"])) for m in page["metadatas"])
             if len(page["ids"]) < PAGE_SIZE:
                 return sorted(products, key=lambda p: p.sku)

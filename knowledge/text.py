@@ -12,22 +12,87 @@ from dataclasses import dataclass
 from knowledge.catalog import Product
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.][0-9]+)?")
-UNIT_WORDS = frozenset("kg g gram grams hours hour h inches inch in gb tb mah mp hz w mm cm".split())
+UNIT_WORDS = frozenset(
+    [
+        "kg",
+        "g",
+        "gram",
+        "grams",
+        "hours",
+        "hour",
+        "h",
+        "inches",
+        "inch",
+        "in",
+        "gb",
+        "tb",
+        "mah",
+        "mp",
+        "hz",
+        "w",
+        "mm",
+        "cm",
+    ]
+)
 # Words customers use for a spec, mapped to a word that appears in spec keys.
 SPEC_SYNONYMS = {
-    "heavy": "weight", "light": "weight", "lighter": "weight", "lightest": "weight",
-    "heavier": "weight", "heaviest": "weight", "weigh": "weight", "weighs": "weight",
-    "battery": "battery", "charge": "battery", "display": "screen", "size": "screen",
-    "memory": "ram", "space": "storage", "camera": "camera", "megapixel": "camera",
-    "refresh": "refresh", "resolution": "resolution", "noise": "noise", "anc": "noise",
-    "cancelling": "noise", "canceling": "noise", "wireless": "wireless", "bluetooth": "wireless",
-    "processor": "cpu", "chip": "cpu", "graphics": "gpu", "stylus": "stylus", "pen": "stylus",
-    "5g": "five", "ports": "ports", "panel": "panel",
+    "heavy": "weight",
+    "light": "weight",
+    "lighter": "weight",
+    "lightest": "weight",
+    "heavier": "weight",
+    "heaviest": "weight",
+    "weigh": "weight",
+    "weighs": "weight",
+    "battery": "battery",
+    "charge": "battery",
+    "display": "screen",
+    "size": "screen",
+    "memory": "ram",
+    "space": "storage",
+    "camera": "camera",
+    "megapixel": "camera",
+    "refresh": "refresh",
+    "resolution": "resolution",
+    "noise": "noise",
+    "anc": "noise",
+    "cancelling": "noise",
+    "canceling": "noise",
+    "wireless": "wireless",
+    "bluetooth": "wireless",
+    "processor": "cpu",
+    "chip": "cpu",
+    "graphics": "gpu",
+    "stylus": "stylus",
+    "pen": "stylus",
+    "5g": "five",
+    "ports": "ports",
+    "panel": "panel",
 }
-LESS_WORDS = frozenset("cheaper cheapest lighter lightest smaller smallest less least lower lowest fewer".split())
+LESS_WORDS = frozenset(
+    ["cheaper", "cheapest", "lighter", "lightest", "smaller", "smallest", "less", "least", "lower", "lowest", "fewer"]
+)
 MORE_WORDS = frozenset(
-    "pricier priciest heavier heaviest bigger biggest larger largest more most higher highest longer "
-    "longest better best faster fastest".split()
+    [
+        "pricier",
+        "priciest",
+        "heavier",
+        "heaviest",
+        "bigger",
+        "biggest",
+        "larger",
+        "largest",
+        "more",
+        "most",
+        "higher",
+        "highest",
+        "longer",
+        "longest",
+        "better",
+        "best",
+        "faster",
+        "fastest",
+    ]
 )
 
 
@@ -103,9 +168,7 @@ def find_brand(text: str, brands: list[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-_MONEY = re.compile(
-    r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?"
-)
+_MONEY = re.compile(r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|around|about|budget|within|"
     r"spend|cheaper than|<|~)"
@@ -159,7 +222,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "min"
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
-    if wanted & {"cheaper", "cheapest", "price", "cost", "costs", "expensive", "pricier", "priciest"}:
+    price_words = {"cheaper", "cheapest", "price", "prices", "cost", "costs", "expensive", "pricier", "priciest"}
+    if wanted & price_words or "how much" in text.lower():
         if wanted & {"cheaper", "cheapest"} or ("less" in wanted and "expensive" in wanted):
             return SpecQuery("price", "min")
         if wanted & {"pricier", "priciest"} or ("more" in wanted and "expensive" in wanted):

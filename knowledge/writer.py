@@ -55,9 +55,7 @@ class ReplyWriter:
         assert generator is not None
 
         def call_model(prompt: PromptValue) -> str:
-            return generator.generate(
-                to_messages(prompt), max_new_tokens=self.max_new_tokens, time_limit=time_limit
-            )
+            return generator.generate(to_messages(prompt), max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
         return reply_prompt() | RunnableLambda(call_model) | StrOutputParser()
 

@@ -1,0 +1,100 @@
+"""Real servers for end-to-end tests: a trained Rasa model, the Rasa server, the action server,
+a Chroma store holding the sample catalogue, and the packaged language model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import supervisor
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+
+E2E_ENV = {
+    "SALESBOT_VAR_DIR": str(PROJECT_ROOT / "var" / "e2e"),
+    "SALESBOT_RASA_PORT": "5105",
+    "SALESBOT_ACTION_PORT": "5155",
+}
+
+
+class Assistant:
+    """The running assistant, driven over HTTP the way a client would."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.services: list[supervisor.Service] = []
+
+    def start(self) -> None:
+        self.services = [supervisor.action_service(self.settings), supervisor.rasa_service(self.settings)]
+        supervisor.start_all(self.services, self.settings.var_dir / "logs")
+        supervisor.warm_up_actions(self.settings)
+
+    def stop(self) -> None:
+        supervisor.stop_all(self.services)
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        request = urllib.request.Request(
+            f"{self.settings.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=180) as response:
+            return json.loads(response.read())
+
+    def text(self, sender: str, message: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(sender, message))
+
+    def tracker(self, sender: str) -> dict:
+        with urllib.request.urlopen(f"{self.settings.rasa_url}/conversations/{sender}/tracker", timeout=30) as r:
+            return json.loads(r.read())
+
+
+def run(command: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        command, cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="session")
+def e2e_settings() -> Iterator[Settings]:
+    saved = {k: os.environ.get(k) for k in E2E_ENV}
+    os.environ.update(E2E_ENV)
+    settings = load_settings()
+    # Fresh conversations and store each run; the trained Rasa model is reused when data is unchanged.
+    for stale in ("chroma", "tracker.db", "logs"):
+        path = settings.var_dir / stale
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    yield settings
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def trained_model(e2e_settings: Settings) -> Path:
+    run(supervisor.train_command(e2e_settings), supervisor.rasa_env(e2e_settings))
+    return supervisor.models_dir(e2e_settings)
+
+
+@pytest.fixture(scope="session")
+def ingested(e2e_settings: Settings) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "bot.cli", "ingest"], {})
+
+
+@pytest.fixture(scope="session")
+def assistant(e2e_settings: Settings, trained_model: Path, ingested) -> Iterator[Assistant]:
+    running = Assistant(e2e_settings)
+    running.start()
+    yield running
+    running.stop()

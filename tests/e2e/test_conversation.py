@@ -1,0 +1,62 @@
+"""A whole conversation over REST against the real assistant, including a restart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from knowledge.catalog import format_price, load_catalog
+
+pytestmark = pytest.mark.e2e
+
+CATALOG = load_catalog(PROJECT_ROOT / "data" / "catalog").products
+SENDER = "e2e-customer"
+
+
+def named_products(text: str):
+    return [p for p in CATALOG if p.name.lower() in text.lower()]
+
+
+def test_ingest_reports_what_it_did(ingested):
+    assert f"{len(CATALOG)} products" in ingested.stdout
+    assert "added" in ingested.stdout
+
+
+def test_sales_conversation_survives_a_restart(assistant):
+    greeting = assistant.text(SENDER, "hi there")
+    assert greeting.strip()
+
+    product = next(p for p in CATALOG if p.name == "Lumen Air 13")
+    price_reply = assistant.text(SENDER, f"how much is the {product.name}?")
+    assert re.sub(r"[,\s]", "", format_price(product.price, "")) in re.sub(r"[,\s]", "", price_reply), price_reply
+
+    reply = assistant.text(SENDER, "can you recommend a laptop under 1000 euros?")
+    if "budget" in reply.lower() and not named_products(reply):
+        reply = assistant.text(SENDER, "1000 euros")
+    recommended = named_products(reply)
+    assert recommended, reply
+    for item in recommended:
+        assert item.price <= 1000, f"{item.name} costs {item.price}: {reply}"
+
+    unknown = assistant.text(SENDER, "do you sell the iPhone 15?")
+    assert "don't" in unknown.lower() or "not" in unknown.lower(), unknown
+    for price in re.findall(r"\d[\d,]*\.\d{2}", unknown):
+        assert any(format_price(p.price, "").strip() == price for p in CATALOG), unknown
+    assert "iphone 15 costs" not in unknown.lower()
+
+    slots_before = assistant.tracker(SENDER)["slots"]
+    assert slots_before["category"] == "laptops" and float(slots_before["budget"]) == 1000
+
+    assistant.stop()
+    assistant.start()
+    slots_after = assistant.tracker(SENDER)["slots"]
+    assert slots_after["category"] == "laptops" and float(slots_after["budget"]) == 1000
+    assert assistant.text(SENDER, "thanks!").strip()
+
+
+@pytest.mark.parametrize("message", ["", "   ", "laptop " * 2000])
+def test_empty_and_very_long_messages_get_a_reply(assistant, message):
+    replies = assistant.say("e2e-odd-input", message)
+    assert isinstance(replies, list)

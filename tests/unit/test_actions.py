@@ -1,0 +1,94 @@
+"""Actions tested the way rasa-sdk runs them: a tracker from JSON, a fresh dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.needs_form import ValidateNeedsForm
+from actions.product_actions import ActionAnswerProductQuestion, ActionRecommendProducts
+from knowledge.catalog import load_catalog
+from knowledge.engine import KnowledgeEngine
+from knowledge.store import CatalogStore, make_client
+from knowledge.writer import ReplyWriter
+from tests.unit.conftest import HashEmbeddings
+
+
+def tracker(text: str, slots: dict | None = None, entities: list | None = None) -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": "test",
+            "slots": slots or {},
+            "latest_message": {"text": text, "intent": {"name": "ask_price"}, "entities": entities or []},
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+@pytest.fixture
+def engine(tmp_path, catalog_file, monkeypatch):
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
+    store.sync(load_catalog(catalog_file))
+    built = KnowledgeEngine(store, ReplyWriter(None, [], []))  # no model: rendered facts are sent
+    monkeypatch.setattr(services, "_engine", built)
+    return built
+
+
+def run_action(action, t: Tracker) -> tuple[list, list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return events, dispatcher.messages
+
+
+def test_price_question_sends_the_catalogue_price_and_remembers_the_product(engine):
+    events, messages = run_action(ActionAnswerProductQuestion(), tracker("how much is the Lumen Air 13?"))
+    assert messages[0]["text"] == "Lumen Air 13 costs 999.00 EUR."
+    assert events == [{"event": "slot", "timestamp": None, "name": "product", "value": "Lumen Air 13"}]
+
+
+def test_unknown_product_is_refused_by_name(engine):
+    entities = [{"entity": "product", "value": "iPhone 15", "start": 17, "end": 26}]
+    _, messages = run_action(ActionAnswerProductQuestion(), tracker("do you sell the iPhone 15?", entities=entities))
+    assert messages[0]["text"].startswith("Sorry, we don't sell “iPhone 15”")
+
+
+def test_recommendation_respects_budget_and_stock(engine):
+    _, messages = run_action(
+        ActionRecommendProducts(), tracker("", slots={"category": "laptops", "budget": "under 1000 euros"})
+    )
+    text = messages[0]["text"]
+    assert "Lumen Air 13" in text
+    assert "Corvid Blade 16" not in text  # over budget
+    assert "Nimbus Stratus 15" not in text  # out of stock
+
+
+@pytest.mark.parametrize(("answer", "amount"), [("around 800 bucks", 800.0), ("under a grand", 1000.0), (650, 650.0)])
+def test_budget_validation_turns_natural_answers_into_numbers(answer, amount):
+    result = asyncio.run(
+        ValidateNeedsForm().validate_budget(answer, CollectingDispatcher(), tracker(str(answer)), {})
+    )
+    assert result == {"budget": amount}
+
+
+def test_budget_without_an_amount_is_asked_again():
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateNeedsForm().validate_budget("not sure", dispatcher, tracker("not sure"), {}))
+    assert result == {"budget": None} and "how much" in dispatcher.messages[0]["text"]
+
+
+def test_category_validation_maps_free_text_onto_shop_categories(engine):
+    validate = ValidateNeedsForm().validate_category
+    assert asyncio.run(validate("a laptop please", CollectingDispatcher(), tracker("a laptop please"), {})) == {
+        "category": "laptops"
+    }
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(validate("cameras", dispatcher, tracker("cameras"), {})) == {"category": None}
+    assert "laptops" in dispatcher.messages[0]["text"]
