@@ -20,6 +20,8 @@ def build_engine(settings: Settings) -> KnowledgeEngine:
         settings.llm_backend,
         model_name=settings.llm_model,
         cache_dir=settings.model_cache,
+        threads=settings.llm_threads,
+        int8=settings.llm_int8,
         base_url=settings.llm_url or None,
         api_key=settings.llm_api_key or None,
     )

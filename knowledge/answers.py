@@ -1,8 +1,8 @@
 """Answers decided in code from structured catalogue data.
 
-Each function returns an `Answer`: the facts (true sentences rendered from data), the
-products they are about, the sources, and a plain rendered reply that is safe to send
-as it is. The language model may only rephrase these facts.
+Each function returns an `Answer`: the facts, rendered from data into sentences a
+customer can read as they are, plus the products and sources they rest on. The
+language model never restates these facts; it only writes the sentence around them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from knowledge.catalog import Product, format_price, format_spec, spec_label
 from knowledge.store import PolicyChunk
 from knowledge.text import SpecQuery
+
+MAX_SPECS_IN_LIST = 4
 
 
 @dataclass
@@ -44,76 +46,77 @@ class CustomerContext:
 
 @dataclass
 class Answer:
-    kind: str  # lookup | compare | recommend | policy | not_found | nothing_fits | unknown_spec
-    facts: list[str]
-    rendered: str
+    kind: str  # lookup | compare | recommend | policy | not_found | nothing_fits | clarify
+    lines: list[str]
     products: list[Product] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    required: list[str] = field(default_factory=list)  # must survive into the final reply
+
+    @property
+    def rendered(self) -> str:
+        return "\n".join(self.lines)
 
     @property
     def worth_phrasing(self) -> bool:
-        """Refusals and not-found answers go out as rendered: there is nothing to embellish."""
-        return self.kind in ("lookup", "compare", "recommend", "policy")
+        """Only answers about products get a personal sentence; refusals and policy text go out as they are."""
+        return self.kind in ("lookup", "compare", "recommend")
 
 
-def product_summary(product: Product, keys: list[str] | None = None) -> str:
-    specs = product.specs if keys is None else {k: product.specs[k] for k in keys if k in product.specs}
-    spec_text = ", ".join(f"{spec_label(k)} {format_spec(v, k)}" for k, v in specs.items())
-    stock = "in stock" if product.in_stock else "out of stock"
-    line = f"{product.name} costs {format_price(product.price, product.currency)} and is {stock}"
-    return f"{line} ({spec_text})." if spec_text else f"{line}."
+def price_text(product: Product) -> str:
+    return format_price(product.price, product.currency)
+
+
+def spec_text(product: Product, keys: list[str] | None = None) -> str:
+    keys = list(product.specs) if keys is None else [k for k in keys if k in product.specs]
+    return ", ".join(f"{spec_label(k)} {format_spec(product.specs[k], k)}" for k in keys)
+
+
+def stock_text(product: Product) -> str:
+    if not product.in_stock:
+        return "currently out of stock"
+    if product.stock <= 3:
+        return f"in stock (only {product.stock} left)"
+    return "in stock"
+
+
+def list_item(product: Product) -> str:
+    """One line of a product list: name, price, stock and the first few specs."""
+    specs = spec_text(product, list(product.specs)[:MAX_SPECS_IN_LIST])
+    line = f"- {product.name}: {price_text(product)}, {stock_text(product)}"
+    return f"{line} ({specs})" if specs else line
 
 
 def lookup(products: list[Product], query: SpecQuery | None) -> Answer:
-    facts = []
-    required = []
+    lines = []
     for product in products:
         if query is None:
-            facts.append(product_summary(product))
+            lines.append(f"The {product.name} costs {price_text(product)} and is {stock_text(product)}.")
+            if product.specs:
+                lines.append(f"Specs: {spec_text(product)}.")
             if product.description:
-                facts.append(f"{product.name}: {product.description}")
-            required.append(format_price(product.price, product.currency))
+                lines.append(product.description)
         elif query.key == "price":
-            facts.append(f"{product.name} costs {format_price(product.price, product.currency)}.")
-            required.append(format_price(product.price, product.currency))
+            lines.append(f"The {product.name} costs {price_text(product)} and is {stock_text(product)}.")
         elif query.key == "stock":
-            facts.append(_stock_sentence(product))
-            required.append("in stock" if product.in_stock else "out of stock")
+            lines.append(f"The {product.name} is {stock_text(product)}.")
         elif query.key in product.specs:
             value = format_spec(product.specs[query.key], query.key)
-            facts.append(f"{product.name} has {spec_label(query.key)}: {value}.")
-            required.append(value)
+            lines.append(f"The {product.name} has {spec_label(query.key)}: {value}.")
         else:
-            facts.append(f"The catalogue does not list {spec_label(query.key)} for {product.name}.")
-    return Answer(
-        "lookup",
-        facts,
-        " ".join(facts),
-        products=list(products),
-        sources=[p.sku for p in products],
-        required=required,
-    )
-
-
-def _stock_sentence(product: Product) -> str:
-    if not product.in_stock:
-        return f"{product.name} is currently out of stock."
-    if product.stock <= 3:
-        return f"{product.name} is in stock, only {product.stock} left."
-    return f"{product.name} is in stock."
+            lines.append(f"Our catalogue doesn't list {spec_label(query.key)} for the {product.name}.")
+    return Answer("lookup", lines, list(products), [p.sku for p in products])
 
 
 def compare(products: list[Product], query: SpecQuery | None) -> Answer:
-    """Compare named products on every shared spec; if a direction was asked, decide the winner."""
+    """Specs of two or three products side by side and, if a direction was asked, the winner."""
     shared = [k for k in products[0].specs if all(k in p.specs for p in products[1:])]
-    facts = [product_summary(p, shared) for p in products]
-    required = [p.name for p in products]
+    lines = [" vs ".join(p.name for p in products) + ":"]
+    lines.append("- price: " + " | ".join(price_text(p) for p in products))
+    lines.append("- stock: " + " | ".join(stock_text(p) for p in products))
+    lines.extend(f"- {spec_label(k)}: " + " | ".join(format_spec(p.specs[k], k) for p in products) for k in shared)
     verdict = _extreme_sentence(products, query, among="of these") if query and query.direction else None
     if verdict:
-        facts.append(verdict)
-        required.append(verdict.split(" is ")[0])
-    return Answer("compare", facts, " ".join(facts), products, [p.sku for p in products], required)
+        lines.append(verdict)
+    return Answer("compare", lines, list(products), [p.sku for p in products])
 
 
 def _value(product: Product, key: str) -> float | None:
@@ -127,26 +130,17 @@ def _value(product: Product, key: str) -> float | None:
 
 
 def _extreme_sentence(products: list[Product], query: SpecQuery, among: str) -> str | None:
-    valued = [(p, _value(p, query.key)) for p in products]
-    valued = [(p, v) for p, v in valued if v is not None]
-    if len(valued) < 2 and among == "of these":
-        return None
-    if not valued:
+    valued = [(p, v) for p in products if (v := _value(p, query.key)) is not None]
+    if not valued or (among == "of these" and len(valued) < 2):
         return None
     pick = min if query.direction == "min" else max
     best_value = pick(v for _, v in valued)
     winners = [p for p, v in valued if v == best_value]
     if len(winners) > 1:
-        names = " and ".join(p.name for p in winners)
-        return f"{names} are tied on {spec_label(query.key)}."
+        return f"{' and '.join(p.name for p in winners)} are tied on {spec_label(query.key)}."
     winner = winners[0]
-    word = _superlative(query)
-    shown = (
-        format_price(winner.price, winner.currency)
-        if query.key == "price"
-        else format_spec(winner.specs[query.key], query.key)
-    )
-    return f"{winner.name} is the {word} {among} ({spec_label(query.key)}: {shown})."
+    shown = price_text(winner) if query.key == "price" else format_spec(winner.specs[query.key], query.key)
+    return f"The {winner.name} is the {_superlative(query)} {among} ({spec_label(query.key)}: {shown})."
 
 
 def _superlative(query: SpecQuery) -> str:
@@ -161,37 +155,21 @@ def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answ
     sentence = _extreme_sentence(candidates, query, among=scope)
     if not sentence:
         return nothing_fits(scope)
-    winner = next(p for p in candidates if sentence.startswith(p.name))
-    facts = [sentence, product_summary(winner)]
-    return Answer(
-        "compare",
-        facts,
-        " ".join(facts),
-        [winner],
-        [winner.sku],
-        [winner.name, format_price(winner.price, winner.currency)],
-    )
+    winner = next(p for p in candidates if sentence.startswith(f"The {p.name} "))
+    return Answer("compare", [sentence, list_item(winner)], [winner], [winner.sku])
 
 
 def recommend(picks: list[Product], context: CustomerContext, over_budget: list[Product]) -> Answer:
-    if not picks and not over_budget:
-        return nothing_fits(context.category or "that")
-    facts = []
     if picks:
-        facts.append(f"Products that fit{_needs_phrase(context)}:")
-        facts.extend(f"- {product_summary(p)}" for p in picks)
+        lines = [f"Here is what fits{_needs_phrase(context)}:"]
+        lines.extend(list_item(p) for p in picks)
+    elif over_budget:
+        lines = [f"Nothing fits{_needs_phrase(context)}. The closest options are slightly over budget:"]
+        lines.extend(list_item(p) for p in over_budget)
     else:
-        facts.append(f"Nothing fits{_needs_phrase(context)}. The closest options are slightly over budget:")
-        facts.extend(f"- {product_summary(p)}" for p in over_budget)
+        return nothing_fits(context.category or "matching")
     shown = picks or over_budget
-    return Answer(
-        "recommend",
-        facts,
-        "\n".join(facts),
-        shown,
-        [p.sku for p in shown],
-        [p.name for p in shown] + [format_price(p.price, p.currency) for p in shown],
-    )
+    return Answer("recommend", lines, shown, [p.sku for p in shown])
 
 
 def _needs_phrase(context: CustomerContext) -> str:
@@ -210,23 +188,35 @@ def nothing_fits(scope: str) -> Answer:
         f"I couldn't find {scope} products in our catalogue that match. "
         "Could you loosen the budget or pick another category?"
     )
-    return Answer("nothing_fits", [text], text)
+    return Answer("nothing_fits", [text])
 
 
 def not_found(named: str | None, alternatives: list[Product]) -> Answer:
     what = f"“{named}”" if named else "that product"
-    text = f"Sorry, we don't sell {what}: it isn't in our catalogue."
-    facts = [text]
+    lines = [f"Sorry, we don't sell {what}: it isn't in our catalogue."]
     if alternatives:
-        facts.append("Similar products we do have:")
-        facts.extend(f"- {product_summary(p)}" for p in alternatives)
-    return Answer("not_found", facts, "\n".join(facts), alternatives, [p.sku for p in alternatives])
+        lines.append("Similar products we do have:")
+        lines.extend(list_item(p) for p in alternatives)
+    return Answer("not_found", lines, alternatives, [p.sku for p in alternatives])
+
+
+def category_overview(category: str, items: list[Product]) -> Answer:
+    in_stock = [p for p in items if p.in_stock]
+    cheapest, dearest = min(items, key=lambda p: p.price), max(items, key=lambda p: p.price)
+    line = (
+        f"Yes, we sell {category}: {len(items)} models, {len(in_stock)} in stock, from {price_text(cheapest)} "
+        f"({cheapest.name}) to {price_text(dearest)} ({dearest.name})."
+    )
+    return Answer("lookup", [line], [cheapest, dearest], [cheapest.sku, dearest.sku])
 
 
 def policy(chunks: list[PolicyChunk]) -> Answer:
     if not chunks:
         text = "I don't have that information in our shop policies. A member of our team can help with that."
-        return Answer("not_found", [text], text)
-    facts = [c.text for c in chunks]
-    sources = sorted({c.source for c in chunks})
-    return Answer("policy", facts, "\n\n".join(facts), sources=sources)
+        return Answer("not_found", [text])
+    return Answer("policy", [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
+
+
+def clarify_comparison() -> Answer:
+    text = "Which products would you like me to compare? Name two or three and I'll put their specs side by side."
+    return Answer("clarify", [text])

@@ -9,7 +9,6 @@ and the good rows are returned so they can still be ingested.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import json
 import math
@@ -146,14 +145,18 @@ class Product:
             related=tuple(data.get("related", ())),
         )
 
-    def content_hash(self) -> str:
-        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
     def document_text(self) -> str:
-        """The text that is embedded for dense retrieval."""
-        specs = "; ".join(f"{spec_label(k)}: {format_spec(v, k)}" for k, v in self.specs.items())
-        parts = [f"{self.name} ({self.brand}, {self.category})", self.description, specs]
+        """The text that is embedded for dense retrieval.
+
+        Numeric specs are left out: numbers carry little meaning for the embedding model and
+        drown the description; code filters and compares on them instead.
+        """
+        words = [
+            spec_label(k) if v is True else f"{spec_label(k)} {v}"
+            for k, v in self.specs.items()
+            if isinstance(v, str) or v is True
+        ]
+        parts = [f"{self.name} ({self.brand} {self.category})", self.description, ", ".join(words)]
         return ". ".join(p for p in parts if p)
 
 
@@ -163,9 +166,6 @@ class PolicyPage:
     title: str
     text: str
     source: str
-
-    def content_hash(self) -> str:
-        return hashlib.sha256(f"{self.title}\n{self.text}".encode()).hexdigest()
 
 
 @dataclass

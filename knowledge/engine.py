@@ -15,7 +15,7 @@ from knowledge import answers
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
 from knowledge.store import CatalogStore, ProductFilter
-from knowledge.text import find_category, find_products, find_spec_query, parse_budget, tokens
+from knowledge.text import SpecQuery, content_words, find_category, find_products, find_spec_query, parse_budget, tokens
 from knowledge.writer import Reply, ReplyWriter
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 MAX_RECOMMENDATIONS = 3
 OVER_BUDGET_MARGIN = 1.25  # "closest options" may cost up to 25% more than the budget
 SNAPSHOT_CHECK_SECONDS = 30.0
+USE_CASE_BOOST = 0.2  # lexical bonus when the description names the customer's use case
 _NAMED_AFTER = re.compile(
     r"\b(?:sell|have|carry|stock|about|price of|cost of|much is|much are|much does|is the|are the|got)\s+"
     r"(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
@@ -84,9 +85,6 @@ class KnowledgeEngine:
     def brands(self) -> list[str]:
         return sorted({p.brand for p in self.products()})
 
-    def spec_keys(self) -> list[str]:
-        return sorted({k for p in self.products() for k in p.specs})
-
     def match_category(self, text: str) -> str | None:
         return find_category(text, self.categories())
 
@@ -94,32 +92,28 @@ class KnowledgeEngine:
     def product_question(self, text: str, context: CustomerContext, named: str | None = None) -> Answer:
         catalog = self.products()
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
-        query = find_spec_query(text, self.spec_keys())
-        if len(found) > 1 and query and query.direction:
-            return answers.compare(found[:3], query)
         if found:
-            plain = query and type(query)(query.key, None)
-            return answers.lookup(found[:3], plain)
+            query = find_spec_query(text, _spec_keys(found))
+            if len(found) > 1 and query and query.direction:
+                return answers.compare(found[:3], query)
+            return answers.lookup(found[:3], query and SpecQuery(query.key))
         category = self.match_category(text) or (self.match_category(named) if named else None)
-        if query and query.direction:
+        if self._asks_superlative(text, category or context.category):
             return self._superlative(text, context, category or context.category)
         if category and not named:
-            return self._category_overview(category)
+            return answers.category_overview(category, [p for p in catalog if p.category == category])
         return answers.not_found(named or _named_in(text), self._similar(text, category))
 
     def compare(self, text: str, context: CustomerContext) -> Answer:
         found = find_products(text, self.products())
-        query = find_spec_query(text, self.spec_keys())
         if len(found) >= 2:
-            return answers.compare(found[:3], query)
+            return answers.compare(found[:3], find_spec_query(text, _spec_keys(found)))
         if len(found) == 1:
             return answers.lookup(found, None)
-        if query and query.direction:
-            return self._superlative(text, context, self.match_category(text) or context.category)
-        text_out = (
-            "Which products would you like me to compare? Name two or three and I'll put their specs side by side."
-        )
-        return Answer("clarify", [text_out], text_out)
+        category = self.match_category(text) or context.category
+        if self._asks_superlative(text, category):
+            return self._superlative(text, context, category)
+        return answers.clarify_comparison()
 
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:
         if context.category and context.category not in self.categories():
@@ -127,7 +121,9 @@ class KnowledgeEngine:
         query = " ".join(x for x in (context.use_case, context.feature, context.category, text) if x) or "popular"
         flt = ProductFilter(context.category, context.budget, context.brand, in_stock_only=True)
         hits = self.store.search_products(query, flt, k=10)
-        picks = _diverse([h.product for h in hits], MAX_RECOMMENDATIONS)
+        wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
+        ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
+        picks = _diverse([h.product for h in ranked], MAX_RECOMMENDATIONS)
         over_budget: list[Product] = []
         if not picks and context.budget is not None:
             wider = ProductFilter(context.category, context.budget * OVER_BUDGET_MARGIN, context.brand, True)
@@ -146,34 +142,43 @@ class KnowledgeEngine:
         return self.writer.write(answer, question, context, time_limit)
 
     # ---- helpers ------------------------------------------------------------------------
+    def _pool(self, category: str | None) -> list[Product]:
+        return [p for p in self.products() if category is None or p.category == category]
+
+    def _asks_superlative(self, text: str, category: str | None) -> bool:
+        query = find_spec_query(text, _spec_keys(self._pool(category)))
+        return bool(query and query.direction)
+
     def _superlative(self, text: str, context: CustomerContext, category: str | None) -> Answer:
-        query = find_spec_query(text, self.spec_keys())
+        pool = self._pool(category)
+        query = find_spec_query(text, _spec_keys(pool))
         assert query is not None
         budget = parse_budget(text) or context.budget
-        pool = [
-            p
-            for p in self.products()
-            if p.in_stock and (category is None or p.category == category) and (budget is None or p.price <= budget)
-        ]
+        candidates = [p for p in pool if p.in_stock and (budget is None or p.price <= budget)]
         scope = f"of our {category}" if category else "in our catalogue"
         if budget is not None:
             scope += f" up to {budget:g}"
-        return answers.superlative(pool, query, scope)
-
-    def _category_overview(self, category: str) -> Answer:
-        items = [p for p in self.products() if p.category == category]
-        in_stock = [p for p in items if p.in_stock]
-        cheapest, dearest = min(items, key=lambda p: p.price), max(items, key=lambda p: p.price)
-        facts = [
-            f"Yes, we sell {category}: {len(items)} models, {len(in_stock)} in stock, from "
-            f"{answers.format_price(cheapest.price, cheapest.currency)} ({cheapest.name}) to "
-            f"{answers.format_price(dearest.price, dearest.currency)} ({dearest.name})."
-        ]
-        return Answer("lookup", facts, facts[0], [cheapest, dearest], [cheapest.sku, dearest.sku], [category])
+        return answers.superlative(candidates, query, scope)
 
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _overlap(wanted: set[str], product: Product) -> float:
+    """Share of the customer's use-case words that the product's own text mentions."""
+    if not wanted:
+        return 0.0
+    return len(wanted & content_words(product.document_text())) / len(wanted)
+
+
+def _spec_keys(products: list[Product]) -> list[str]:
+    """Spec keys of these products, most common first, so "weight" resolves to the key they share."""
+    counts: dict[str, int] = {}
+    for product in products:
+        for key in product.specs:
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts, key=lambda k: (-counts[k], k))
 
 
 def _diverse(products: list[Product], limit: int) -> list[Product]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,10 +43,11 @@ class TransformersGenerator:
 
     name = "transformers"
 
-    def __init__(self, model_name: str, cache_dir: Path, threads: int = 2) -> None:
+    def __init__(self, model_name: str, cache_dir: Path, threads: int = 1, int8: bool = True) -> None:
         self.model_name = model_name
         self.cache_dir = cache_dir
         self.threads = threads
+        self.int8 = int8
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -63,8 +65,14 @@ class TransformersGenerator:
             model_dir = prepare_model(self.model_name, self.cache_dir)
             torch.set_num_threads(self.threads)
             self._tokenizer = AutoTokenizer.from_pretrained(model_dir)
-            self._model = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=torch.float32).eval()
-            log.info("loaded %s in %.1fs", self.model_name, time.perf_counter() - started)
+            model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+            if self.int8:
+                # Dynamic int8 matmuls are several times faster than float32 on CPU.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+            self._model = model
+            log.info("loaded %s (int8=%s) in %.1fs", self.model_name, self.int8, time.perf_counter() - started)
 
     def generate(self, messages: list[Message], *, max_new_tokens: int, time_limit: float) -> str:
         import torch
@@ -123,11 +131,13 @@ def make_generator(
     *,
     model_name: str,
     cache_dir: Path,
+    threads: int = 1,
+    int8: bool = True,
     base_url: str | None = None,
     api_key: str | None = None,
 ) -> Generator:
     if backend == "transformers":
-        return TransformersGenerator(model_name, cache_dir)
+        return TransformersGenerator(model_name, cache_dir, threads=threads, int8=int8)
     if backend == "openai":
         if not base_url:
             raise UnknownBackendError(

@@ -312,6 +312,15 @@ def _ensure_gguf(spec: ModelSpec, model_dir: Path, *, verify_existing: bool) -> 
     return dest
 
 
+def _remove_leftovers(model_dir: Path) -> None:
+    """Delete temporaries of crashed runs (up to GBs each). Only call while holding the lock."""
+    for leftover in model_dir.glob("*.tmp"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 def _read_marker(model_dir: Path, spec: ModelSpec) -> dict[str, object] | None:
     """The marker if it proves a complete conversion of exactly the pinned file, else None."""
     try:
@@ -470,6 +479,7 @@ def prepare_model(name: str, cache_dir: Path, *, keep_gguf: bool = True) -> Path
         if _read_marker(model_dir, spec) is not None:  # another process finished meanwhile
             return hf_dir
         (model_dir / MARKER_NAME).unlink(missing_ok=True)  # stale marker (other hash/format)
+        _remove_leftovers(model_dir)
         gguf_path = _ensure_gguf(spec, model_dir, verify_existing=True)
 
         started = time.monotonic()
@@ -478,7 +488,8 @@ def prepare_model(name: str, cache_dir: Path, *, keep_gguf: bool = True) -> Path
             _convert_to_hf(spec, gguf_path, tmp_dir)
             tmp_dir.chmod(0o755)  # mkdtemp (and safetensors) make things private; share like any dir
             for written in tmp_dir.iterdir():
-                written.chmod(0o644)
+                if written.is_file():
+                    written.chmod(0o644)
             if hf_dir.exists():  # leftover of an interrupted or outdated conversion
                 shutil.rmtree(hf_dir)
             os.replace(tmp_dir, hf_dir)

@@ -220,8 +220,10 @@ class CatalogStore:
 def _product_records(products: list[Product]) -> dict[str, dict[str, Any]]:
     records = {}
     for product in products:
+        text = product.document_text()
+        payload = json.dumps(product.to_dict(), sort_keys=True, ensure_ascii=False)
         records[f"product:{product.sku}"] = {
-            "text": product.document_text(),
+            "text": text,
             "metadata": {
                 "kind": "product",
                 "sku": product.sku,
@@ -231,8 +233,9 @@ def _product_records(products: list[Product]) -> dict[str, dict[str, Any]]:
                 "price": product.price,
                 "currency": product.currency,
                 "stock": product.stock,
-                "hash": product.content_hash(),
-                "payload": json.dumps(product.to_dict(), ensure_ascii=False),
+                # Covers the embedded text too, so a change in how documents are written re-embeds them.
+                "hash": hashlib.sha256(f"{text}\n{payload}".encode()).hexdigest(),
+                "payload": payload,
             },
         }
     return records

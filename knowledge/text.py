@@ -96,6 +96,44 @@ MORE_WORDS = frozenset(
 )
 
 
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "or",
+        "the",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "with",
+        "some",
+        "also",
+        "mostly",
+        "bit",
+        "lot",
+        "my",
+        "me",
+        "i",
+        "it",
+        "is",
+        "be",
+        "at",
+        "by",
+        "from",
+        "want",
+        "need",
+    ]
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Words that carry meaning, for lexical matching of use cases and features."""
+    return {w for w in tokens(text) if w not in STOP_WORDS}
+
+
 def tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("-", " ").replace("_", " "))
 
@@ -234,7 +272,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     if wanted & {"stock", "available", "availability"}:
         return SpecQuery("stock", None)
     best_key, best_overlap = None, 0
-    for key in spec_keys:
+    for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         overlap = len(key_words & wanted)
         if overlap > best_overlap:

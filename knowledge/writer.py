@@ -1,8 +1,13 @@
-"""The LangChain chain that phrases decided facts, and the gate that guards its output."""
+"""The LangChain chain that writes the personal sentence in front of the decided facts.
+
+The facts themselves are always the rendered text: the model only adds one sentence
+that leads into them, and that sentence must pass the fact gate.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -14,10 +19,12 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from knowledge.answers import Answer, CustomerContext
 from knowledge.gate import check_reply
 from knowledge.generation import GenerationError, Generator, Message
-from knowledge.prompts import INTRO_TASK, REWRITE_TASK, SECRET_FRAGMENTS, reply_prompt
+from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
+MIN_INTRO_WORDS = 3
+MAX_INTRO_WORDS = 40
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
@@ -25,8 +32,8 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 class Reply:
     text: str
     sources: list[str] = field(default_factory=list)
-    generated: bool = False  # True when the model's wording passed the gate
-    rejected: list[str] = field(default_factory=list)  # why the model's wording was not used
+    generated: bool = False  # True when the model's sentence passed the gate and was used
+    rejected: list[str] = field(default_factory=list)  # why the model's sentence was not used
     seconds: float = 0.0
 
 
@@ -35,15 +42,21 @@ def to_messages(prompt: PromptValue) -> list[Message]:
     return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
 
+def first_sentence(text: str) -> str:
+    text = " ".join(text.strip().strip('"').split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
 class ReplyWriter:
-    """prompt | model | text, then the fact gate; the rendered answer is the fallback."""
+    """prompt | model | text, then the fact gate; the rendered facts always follow."""
 
     def __init__(
         self,
         generator: Generator | None,
         catalogue_names: list[str],
         catalogue_brands: list[str],
-        max_new_tokens: int = 80,
+        max_new_tokens: int = 48,
     ) -> None:
         self.generator = generator
         self.catalogue_names = catalogue_names
@@ -62,34 +75,29 @@ class ReplyWriter:
     def write(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         started = time.perf_counter()
         if self.generator is None or not answer.worth_phrasing:
-            return Reply(answer.rendered, answer.sources, seconds=time.perf_counter() - started)
-        facts = "\n".join(answer.facts)
-        # Lists are rendered from data; the model only writes the sentence that introduces them.
-        intro_only = answer.kind == "recommend"
+            return Reply(answer.rendered, answer.sources)
+        facts = answer.rendered
         try:
-            text = self.chain(time_limit).invoke(
-                {
-                    "facts": facts,
-                    "profile": context.describe(),
-                    "question": question[:MAX_QUESTION_CHARS],
-                    "task": INTRO_TASK if intro_only else REWRITE_TASK,
-                }
+            raw = self.chain(time_limit).invoke(
+                {"facts": facts, "profile": context.describe(), "question": question[:MAX_QUESTION_CHARS]}
             )
         except GenerationError as exc:
-            log.warning("generation failed, sending the rendered answer: %s", exc)
-            return Reply(answer.rendered, answer.sources, rejected=[str(exc)], seconds=time.perf_counter() - started)
-        gate = check_reply(
-            text,
+            log.warning("generation failed, sending the rendered facts: %s", exc)
+            return Reply(facts, answer.sources, rejected=[str(exc)], seconds=time.perf_counter() - started)
+        intro = first_sentence(raw)
+        reasons = check_reply(
+            intro,
             facts + "\n" + context.describe(),
-            required=[] if intro_only else answer.required,
             allowed_names=[p.name for p in answer.products],
             catalogue_names=self.catalogue_names,
             catalogue_brands=self.catalogue_brands,
             secret_fragments=SECRET_FRAGMENTS,
-        )
+        ).reasons
+        words = len(intro.split())
+        if not MIN_INTRO_WORDS <= words <= MAX_INTRO_WORDS:
+            reasons.append(f"sentence has {words} words")
         elapsed = time.perf_counter() - started
-        if not gate.passed:
-            return Reply(answer.rendered, answer.sources, rejected=gate.reasons, seconds=elapsed)
-        if intro_only:
-            text = f"{text}\n{answer.rendered}"
-        return Reply(text, answer.sources, generated=True, seconds=elapsed)
+        if reasons:
+            log.info("model sentence rejected (%s): %r", "; ".join(reasons), intro[:200])
+            return Reply(facts, answer.sources, rejected=reasons, seconds=elapsed)
+        return Reply(f"{intro}\n{facts}", answer.sources, generated=True, seconds=elapsed)

@@ -50,7 +50,7 @@ def run_action(action, t: Tracker) -> tuple[list, list[dict]]:
 
 def test_price_question_sends_the_catalogue_price_and_remembers_the_product(engine):
     events, messages = run_action(ActionAnswerProductQuestion(), tracker("how much is the Lumen Air 13?"))
-    assert messages[0]["text"] == "Lumen Air 13 costs 999.00 EUR."
+    assert messages[0]["text"] == "The Lumen Air 13 costs 999.00 EUR and is in stock."
     assert events == [{"event": "slot", "timestamp": None, "name": "product", "value": "Lumen Air 13"}]
 
 
@@ -72,9 +72,7 @@ def test_recommendation_respects_budget_and_stock(engine):
 
 @pytest.mark.parametrize(("answer", "amount"), [("around 800 bucks", 800.0), ("under a grand", 1000.0), (650, 650.0)])
 def test_budget_validation_turns_natural_answers_into_numbers(answer, amount):
-    result = asyncio.run(
-        ValidateNeedsForm().validate_budget(answer, CollectingDispatcher(), tracker(str(answer)), {})
-    )
+    result = asyncio.run(ValidateNeedsForm().validate_budget(answer, CollectingDispatcher(), tracker(str(answer)), {}))
     assert result == {"budget": amount}
 
 

@@ -4,11 +4,10 @@ FACTS = "Lumen Air 13 costs 999.00 EUR and is in stock (weight 1.18 kg)."
 NAMES = ["Lumen Air 13", "Corvid Blade 16"]
 
 
-def check(reply: str, required: list[str] | None = None):
+def check(reply: str):
     return check_reply(
         reply,
         FACTS,
-        required=["999.00 EUR"] if required is None else required,
         allowed_names=["Lumen Air 13"],
         catalogue_names=NAMES,
         catalogue_brands=["Lumen", "Corvid"],
@@ -34,9 +33,10 @@ def test_wrong_spec_discount_currency_and_stock_are_caught():
     assert not check("The Lumen Air 13 costs 999 EUR but is out of stock.").passed
 
 
-def test_other_products_and_missing_facts_are_caught():
+def test_products_and_brands_outside_the_facts_are_caught():
     assert not check("The Lumen Air 13 costs 999 EUR, or try the Corvid Blade 16.").passed
-    assert not check("The Lumen Air 13 is a great laptop.").passed  # the price was required
+    assert not check("Corvid makes great laptops too.").passed
+    assert check("The Lumen Air 13 is a great laptop.").passed
 
 
 def test_leaking_the_instructions_is_caught():

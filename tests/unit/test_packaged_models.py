@@ -232,3 +232,46 @@ def test_import_is_light() -> None:
     )
     root = Path(pm.__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_leftover_temporaries_are_cleaned(tmp_path: Path, fake_registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = fake_registry(_fake_spec(tmp_path, [b"abc"]))
+    monkeypatch.setattr(pm, "_convert_to_hf", _fake_converter([]))
+    model_dir = tmp_path / "cache" / spec.name
+    (model_dir / "hf.crashed.tmp").mkdir(parents=True)
+    (model_dir / "hf.crashed.tmp" / "model.safetensors").write_bytes(b"half")
+    (model_dir / f"{spec.gguf_filename}.x.tmp").write_bytes(b"half")
+    pm.prepare_model(spec.name, tmp_path / "cache")
+    assert sorted(p.name for p in model_dir.iterdir()) == sorted([".lock", "hf", pm.MARKER_NAME, spec.gguf_filename])
+
+
+def test_concurrent_prepare_converts_once(tmp_path: Path, fake_registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    spec = fake_registry(_fake_spec(tmp_path, [b"abc", b"def"]))
+    calls: list[Path] = []
+    fast = _fake_converter(calls)
+
+    def slow(spec: pm.ModelSpec, gguf_path: Path, out_dir: Path) -> None:
+        time.sleep(0.2)
+        fast(spec, gguf_path, out_dir)
+
+    monkeypatch.setattr(pm, "_convert_to_hf", slow)
+    results: list[Path] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            results.append(pm.prepare_model(spec.name, tmp_path / "cache"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(calls) == 1
+    assert len(set(results)) == 1 and len(results) == 4
