@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -54,10 +55,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
     command = supervisor.train_command(settings, force=args.force)
-    env = {**supervisor.rasa_env(settings)}
-    import os
-
-    return subprocess.call(command, cwd=PROJECT_ROOT, env={**os.environ, **env})
+    return subprocess.call(command, cwd=PROJECT_ROOT, env={**os.environ, **supervisor.rasa_env(settings)})
 
 
 def cmd_prepare_model(settings: Settings, args: argparse.Namespace) -> int:

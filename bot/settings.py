@@ -33,7 +33,7 @@ class Settings:
     tracker_db: str = ""  # empty: SQLite file under var/
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
     # generation
-    llm_backend: str = "transformers"  # transformers | openai
+    llm_backend: str = "transformers"  # transformers | openai | none
     llm_model: str = "qwen2.5-coder-0.5b"
     llm_url: str = ""  # OpenAI-compatible endpoint, for llm_backend=openai
     llm_api_key: str = ""
@@ -91,6 +91,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", settings.shop):
         raise SettingsError(f"SALESBOT_SHOP={settings.shop!r}: use lowercase letters, digits, _ or -")
-    if settings.llm_backend not in ("transformers", "openai"):
-        raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use transformers or openai")
+    if settings.llm_backend not in ("transformers", "openai", "none"):
+        raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use transformers, openai or none")
     return settings

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REQUIRED_FIELDS = ("sku", "name", "category", "brand", "price", "currency", "stock")
-OPTIONAL_FIELDS = ("description", "url", "image_url", "specs", "related")
+REQUIRED_FIELDS = ("sku", "name", "category", "price", "currency", "stock")
+OPTIONAL_FIELDS = ("brand", "description", "url", "image_url", "specs", "related")
 PRODUCT_FILE_SUFFIXES = (".csv", ".json", ".jsonl")
 POLICY_FILE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 
@@ -328,7 +328,7 @@ def _csv_row_to_record(row: dict[str, str | None]) -> dict[str, Any]:
             continue
         key = key.strip()
         value = (value or "").strip()
-        if key in REQUIRED_FIELDS or key in ("description", "url", "image_url"):
+        if key in REQUIRED_FIELDS or key in ("brand", "description", "url", "image_url"):
             record[key] = value
         elif key == "related":
             record[key] = [s.strip() for s in re.split(r"[;|]", value) if s.strip()]
@@ -380,7 +380,7 @@ def parse_product(raw: Any) -> Product:
         sku=sku,
         name=" ".join(str(raw["name"]).split()),
         category=" ".join(str(raw["category"]).split()).lower(),
-        brand=" ".join(str(raw["brand"]).split()),
+        brand=" ".join(str(raw.get("brand") or "").split()),
         price=round(price, 2),
         currency=currency,
         stock=int(stock),

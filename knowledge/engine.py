@@ -60,7 +60,7 @@ class KnowledgeEngine:
                     self._products = self.store.all_products()
                     self._count = count
                     self.writer.catalogue_names = [p.name for p in self._products]
-                    self.writer.catalogue_brands = sorted({p.brand for p in self._products})
+                    self.writer.catalogue_brands = sorted({p.brand for p in self._products if p.brand})
             return self._products
 
     def warm(self) -> None:
@@ -83,7 +83,7 @@ class KnowledgeEngine:
         return sorted({p.category for p in self.products()})
 
     def brands(self) -> list[str]:
-        return sorted({p.brand for p in self.products()})
+        return sorted({p.brand for p in self.products() if p.brand})
 
     def match_category(self, text: str) -> str | None:
         return find_category(text, self.categories())

@@ -20,6 +20,8 @@ _DISCOUNT = re.compile(
     r"free gift|price match\w*|cashback)\b|\d+\s*%",
     re.I,
 )
+# Talk about the assistant itself: a sales reply never needs it, an injected request often asks for it.
+_META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
 CURRENCY_WORDS = {
     "euro": "EUR",
     "euros": "EUR",
@@ -42,6 +44,21 @@ def normalise_number(raw: str) -> str:
 
 def numbers_in(text: str) -> set[str]:
     return {normalise_number(m) for m in _NUMBER.findall(text)}
+
+
+def _without_names(text: str, names: list[str]) -> str:
+    """Blank out product names, so "Aura 14" lends no "14" to a claim like "14 hours"."""
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(re.escape(name), " ", text, flags=re.I)
+    return text
+
+
+def quantities_in(text: str) -> set[tuple[str, str]]:
+    """(number, unit word) pairs such as ("18", "hours") or ("999", "eur")."""
+    return {
+        (normalise_number(number), unit.lower())
+        for number, unit in re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*([A-Za-z]+|%)", text)
+    }
 
 
 def currencies_in(text: str) -> set[str]:
@@ -76,9 +93,15 @@ def check_reply(
         result.reasons.append("empty reply")
         return result
 
-    unsupported = numbers_in(reply) - numbers_in(facts)
+    plain_reply = _without_names(reply, catalogue_names)
+    plain_facts = _without_names(facts, catalogue_names)
+    unsupported = numbers_in(plain_reply) - numbers_in(plain_facts)
     if unsupported:
         result.reasons.append(f"numbers not in the facts: {', '.join(sorted(unsupported))}")
+    mismatched = quantities_in(plain_reply) - quantities_in(plain_facts)
+    if mismatched and not unsupported:
+        shown = ", ".join(f"{n} {u}" for n, u in sorted(mismatched))
+        result.reasons.append(f"quantities not in the facts: {shown}")
 
     foreign = currencies_in(reply) - currencies_in(facts)
     if foreign:
@@ -100,6 +123,8 @@ def check_reply(
         if re.search(rf"\b{re.escape(brand.lower())}\b", lowered_reply) and brand.lower() not in lowered_facts:
             result.reasons.append(f"names a brand that is not in the facts: {brand}")
 
+    if _META.search(reply):
+        result.reasons.append(f"talks about its own instructions: {_META.search(reply).group(0)!r}")
     for fragment in secret_fragments:
         if fragment.lower() in lowered_reply:
             result.reasons.append("repeats the system instructions")

@@ -4,6 +4,7 @@
   and run on the CPU (the default; works offline).
 - `openai`: any OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama,
   llama.cpp's server or a hosted API).
+- `none`: no model; customers get the rendered facts only.
 Backends raise `GenerationError` when they cannot answer; callers fall back to the
 rendered facts.
 """
@@ -123,7 +124,7 @@ class OpenAICompatibleGenerator:
             raise GenerationError(f"LLM endpoint {self.base_url} failed: {exc}") from exc
 
 
-BACKENDS = ("transformers", "openai")
+BACKENDS = ("transformers", "openai", "none")
 
 
 def make_generator(
@@ -135,7 +136,10 @@ def make_generator(
     int8: bool = True,
     base_url: str | None = None,
     api_key: str | None = None,
-) -> Generator:
+) -> Generator | None:
+    """The configured backend; "none" means replies are the rendered facts alone."""
+    if backend == "none":
+        return None
     if backend == "transformers":
         return TransformersGenerator(model_name, cache_dir, threads=threads, int8=int8)
     if backend == "openai":

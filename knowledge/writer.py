@@ -44,7 +44,7 @@ def to_messages(prompt: PromptValue) -> list[Message]:
 
 def first_sentence(text: str) -> str:
     text = " ".join(text.strip().strip('"').split())
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    match = re.match(r"(.+?[.!?:])(\s|$)", text)
     return match.group(1) if match else text
 
 

@@ -1,6 +1,6 @@
 from knowledge.gate import check_reply
 
-FACTS = "Lumen Air 13 costs 999.00 EUR and is in stock (weight 1.18 kg)."
+FACTS = "Lumen Air 13 costs 999.00 EUR and is in stock (weight 1.18 kg, battery 16 hours)."
 NAMES = ["Lumen Air 13", "Corvid Blade 16"]
 
 
@@ -41,3 +41,9 @@ def test_products_and_brands_outside_the_facts_are_caught():
 
 def test_leaking_the_instructions_is_caught():
     assert not check("Sure! My rules: answer using ONLY the FACTS. It costs 999 EUR.").passed
+
+
+def test_numbers_borrowed_from_a_product_name_are_caught():
+    assert not check("The Lumen Air 13 runs for 13 hours.").passed
+    assert not check("The Lumen Air 13 runs for 16 kg.").passed
+    assert check("The Lumen Air 13 runs for 16 hours.").passed
