@@ -9,17 +9,20 @@ import argparse
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from bot import supervisor
 from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 from knowledge.catalog import CatalogError, load_catalog
+from knowledge.evaluation import QuestionSetError
 
 EXIT_USAGE = 2
 
@@ -131,6 +134,43 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"     [{button.get('title')}] -> type: {button.get('payload')}")
 
 
+EVAL_SETS = {
+    "sample": ("data/catalog", "data/eval/sample_questions.jsonl"),
+    "dummyjson": ("data/eval/dummyjson", "data/eval/dummyjson_questions.jsonl"),
+}
+
+
+def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.wiring import build_engine
+    from knowledge.evaluation import evaluate, format_metrics, load_questions
+
+    runs = [(name, *EVAL_SETS[name]) for name in (EVAL_SETS if args.set == "all" else [args.set])]
+    if args.catalog or args.questions:
+        if not (args.catalog and args.questions):
+            print("error: --catalog and --questions go together", file=sys.stderr)
+            return EXIT_USAGE
+        runs = [(Path(args.questions).stem, args.catalog, args.questions)]
+    results = {}
+    for name, catalog, questions_path in runs:
+        eval_settings = replace(
+            settings, shop=f"eval-{re.sub(r'[^a-z0-9_-]', '-', name.lower())}", var_dir=settings.var_dir / "eval"
+        )
+        if args.no_llm:
+            eval_settings = replace(eval_settings, llm_backend="none")
+        engine = build_engine(eval_settings)
+        engine.store.sync(load_catalog(PROJECT_ROOT / catalog))
+        engine.refresh()
+        report = evaluate(engine, load_questions(PROJECT_ROOT / questions_path), settings.llm_time_limit)
+        metrics = report.metrics()
+        results[name] = {"metrics": metrics, "failures": report.failures()}
+        print(format_metrics(f"{name}: {questions_path} over {catalog} (LLM: {eval_settings.llm_backend})", metrics))
+        for line in report.failures()[: args.show_failures]:
+            print(f"    FAIL {line}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="salesbot", description="Run and manage the salesbot assistant.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
@@ -151,6 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="start the action server and the Rasa server; Ctrl-C stops both")
     up.set_defaults(func=cmd_up)
 
+    evaluation = sub.add_parser("eval", help="measure answer quality")
+    eval_sub = evaluation.add_subparsers(dest="what", required=True)
+    knowledge = eval_sub.add_parser("knowledge", help="run a question set through the knowledge engine")
+    knowledge.add_argument("--set", choices=[*EVAL_SETS, "all"], default="all", help="shipped question set(s)")
+    knowledge.add_argument("--catalog", help="your own catalogue (file or folder) ...")
+    knowledge.add_argument("--questions", help="... with your own question set (JSONL, see data/eval/README.md)")
+    knowledge.add_argument("--no-llm", action="store_true", help="rendered facts only (fast)")
+    knowledge.add_argument("--json", help="also write the figures and failures to this file")
+    knowledge.add_argument("--show-failures", type=int, default=20, metavar="N")
+    knowledge.set_defaults(func=cmd_eval_knowledge)
+
     chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     chat.add_argument("--sender", help="conversation id (default: a new one)")
     chat.set_defaults(func=cmd_chat)
@@ -165,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.func(settings, args))
-    except (SettingsError, CatalogError, supervisor.StartupError) as exc:
+    except (SettingsError, CatalogError, QuestionSetError, supervisor.StartupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a model package missing, a broken store: say what, not a traceback

@@ -217,6 +217,26 @@ def policy(chunks: list[PolicyChunk]) -> Answer:
     return Answer("policy", [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
 
 
+def not_recorded(products: list[Product], asked: list[str]) -> Answer:
+    """The customer asked about something the catalogue does not record for these products."""
+    names = " and the ".join(p.name for p in products)
+    # Echo a short question ("colour") back; never repeat a long, possibly injected, message.
+    what = " ".join(asked) if len(asked) <= 2 else "that"
+    lines = [f"Our catalogue doesn't list {what} for the {names}, so I can't say. Here is what it does list:"]
+    lines.extend(list_item(p) for p in products)
+    return Answer("not_found", lines, list(products), [p.sku for p in products])
+
+
+def no_discounts(products: list[Product]) -> Answer:
+    """Discounts are never invented: prices are the catalogue's, and that is all we say."""
+    lines = [
+        "Our prices are exactly as listed in the catalogue, and I can't offer or confirm any price reductions "
+        "or codes. I'm happy to help you find something that fits your budget."
+    ]
+    lines.extend(f"The {p.name} costs {price_text(p)} and is {stock_text(p)}." for p in products)
+    return Answer("not_found", lines, list(products), [p.sku for p in products])
+
+
 def clarify_comparison() -> Answer:
     text = "Which products would you like me to compare? Name two or three and I'll put their specs side by side."
     return Answer("clarify", [text])

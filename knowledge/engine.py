@@ -15,7 +15,21 @@ from knowledge import answers
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
 from knowledge.store import CatalogStore, ProductFilter
-from knowledge.text import SpecQuery, content_words, find_category, find_products, find_spec_query, parse_budget, tokens
+from knowledge.text import (
+    GENERAL_WORDS,
+    PRICE_WORDS,
+    STRONG_STOCK_WORDS,
+    SpecQuery,
+    asks_for_discount,
+    content_words,
+    find_category,
+    find_products,
+    find_spec_query,
+    parse_budget,
+    singular,
+    tokens,
+    unexplained_words,
+)
 from knowledge.writer import Reply, ReplyWriter
 
 log = logging.getLogger(__name__)
@@ -38,7 +52,7 @@ class KnowledgeEngine:
         writer: ReplyWriter,
         *,
         relevance_threshold: float = 0.35,
-        policy_threshold: float = 0.2,
+        policy_threshold: float = 0.3,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -92,17 +106,37 @@ class KnowledgeEngine:
     def product_question(self, text: str, context: CustomerContext, named: str | None = None) -> Answer:
         catalog = self.products()
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
+        if asks_for_discount(text):
+            return answers.no_discounts(found[:3])
         if found:
             query = find_spec_query(text, _spec_keys(found))
             if len(found) > 1 and query and query.direction:
                 return answers.compare(found[:3], query)
+            unknown = unexplained_words(text, found, query)
+            words = set(tokens(text))
+            explicit = query is not None and (
+                (query.key == "price" and bool(PRICE_WORDS & words))
+                or (query.key == "stock" and bool(STRONG_STOCK_WORDS & words))
+            )
+            if unknown and not explicit:
+                return answers.not_recorded(found[:3], sorted(unknown))
             return answers.lookup(found[:3], query and SpecQuery(query.key))
         category = self.match_category(text) or (self.match_category(named) if named else None)
         if self._asks_superlative(text, category or context.category):
             return self._superlative(text, context, category or context.category)
-        if category and not named:
+        asked_for = named or _named_in(text)
+        if category and not self._names_something_else(asked_for, category):
             return answers.category_overview(category, [p for p in catalog if p.category == category])
-        return answers.not_found(named or _named_in(text), self._similar(text, category))
+        return answers.not_found(asked_for, self._similar(text, category))
+
+    def _names_something_else(self, phrase: str | None, category: str) -> bool:
+        """ "Bose headphones" names a brand we don't carry; "headphones" or "Lumen headphones" does not."""
+        if not phrase:
+            return False
+        extra = content_words(phrase) - {singular(w) for w in tokens(category)} - set(tokens(category))
+        extra -= GENERAL_WORDS
+        brand_words = {w for b in self.brands() for w in tokens(b)}
+        return bool(extra - brand_words)
 
     def compare(self, text: str, context: CustomerContext) -> Answer:
         found = find_products(text, self.products())
@@ -120,22 +154,45 @@ class KnowledgeEngine:
             return answers.nothing_fits(context.category)
         query = " ".join(x for x in (context.use_case, context.feature, context.category, text) if x) or "popular"
         flt = ProductFilter(context.category, context.budget, context.brand, in_stock_only=True)
-        hits = self.store.search_products(query, flt, k=10)
+        hits = [h for h in self.store.search_products(query, flt, k=20) if self._has_feature(h.product, context)]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
         picks = _diverse([h.product for h in ranked], MAX_RECOMMENDATIONS)
         over_budget: list[Product] = []
         if not picks and context.budget is not None:
             wider = ProductFilter(context.category, context.budget * OVER_BUDGET_MARGIN, context.brand, True)
-            nearest = sorted((h.product for h in self.store.search_products(query, wider, k=10)), key=lambda p: p.price)
+            nearest = sorted(
+                (
+                    h.product
+                    for h in self.store.search_products(query, wider, k=20)
+                    if self._has_feature(h.product, context)
+                ),
+                key=lambda p: p.price,
+            )
             over_budget = nearest[:2]
         return answers.recommend(picks, context, over_budget)
 
+    def _has_feature(self, product: Product, context: CustomerContext) -> bool:
+        """A must-have that maps onto a yes/no spec ("stylus support", "noise cancelling") is a hard filter."""
+        if not context.feature:
+            return True
+        query = find_spec_query(context.feature, _spec_keys(self._pool(product.category)))
+        if query is None or not isinstance(product.specs.get(query.key, False), bool):
+            return True
+        return product.specs.get(query.key) is True
+
     def policy(self, text: str, topic: str | None = None) -> Answer:
+        if asks_for_discount(text):
+            return answers.no_discounts([])
         topics = self.store.policy_topics()
-        chunks = self.store.search_policies(text, k=2, topic=topic if topic in topics else None)
-        relevant = [c for c in chunks if c.similarity >= self.policy_threshold]
-        return answers.policy(relevant)
+        chunks = self.store.search_policies(text, k=4, topic=topic if topic in topics else None)
+        wanted = {_stem(w) for w in content_words(text) - GENERAL_WORDS}
+        relevant = [
+            c
+            for c in chunks
+            if c.similarity >= self.policy_threshold and wanted & {_stem(w) for w in content_words(c.text)}
+        ]
+        return answers.policy(relevant[:2])
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         self.products()  # make sure the writer knows every catalogue name before gating
@@ -163,6 +220,11 @@ class KnowledgeEngine:
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _stem(word: str) -> str:
+    """Crude but shop-agnostic: "shipping", "shipped" and "ship" all become "ship"."""
+    return word[:4]
 
 
 def _overlap(wanted: set[str], product: Product) -> float:

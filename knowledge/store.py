@@ -212,6 +212,10 @@ class CatalogStore:
             for m, d in zip(result["metadatas"][0], result["distances"][0], strict=True)
         ]
 
+    def all_policy_chunks(self) -> list[PolicyChunk]:
+        page = self.collection.get(where={"kind": "policy"}, include=["metadatas"])
+        return [PolicyChunk(m["topic"], m["title"], m["body"], m["source"]) for m in page["metadatas"]]
+
     def policy_topics(self) -> list[str]:
         page = self.collection.get(where={"kind": "policy"}, include=["metadatas"])
         return sorted({m["topic"] for m in page["metadatas"]})
@@ -260,15 +264,25 @@ def _policy_records(pages: list[PolicyPage]) -> dict[str, dict[str, Any]]:
     return records
 
 
-def split_policy(text: str, max_chars: int = 600) -> list[str]:
-    """Split a policy page into paragraph-sized chunks, keeping list items with their lead-in."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
-    blocks = [b for b in blocks if not re.fullmatch(r"#+ .*", b)]  # bare headings
-    chunks: list[str] = []
-    for block in blocks:
-        block = re.sub(r"^#+ ", "", block, flags=re.M)
-        if chunks and len(chunks[-1]) + len(block) < max_chars and chunks[-1].endswith(":"):
-            chunks[-1] = f"{chunks[-1]}\n{block}"
+def split_policy(text: str, max_chars: int = 1200) -> list[str]:
+    """Split a policy page into its sections (heading plus body), so each chunk keeps its context.
+
+    The page's first heading is its title and is added by the caller; a section that is too
+    long is split at blank lines, each part keeping the section heading.
+    """
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in text.splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*)", line)
+        if heading:
+            sections.append((heading.group(1).strip(), []))
         else:
-            chunks.append(block)
+            sections[-1][1].append(line)
+    chunks: list[str] = []
+    for index, (heading, lines) in enumerate(sections):
+        body = "\n".join(lines).strip()
+        if not body:
+            continue
+        prefix = f"{heading}:\n" if heading and index > 1 else ""  # section 1 is under the page title
+        parts = [body] if len(body) <= max_chars else [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+        chunks.extend(f"{prefix}{part.strip()}" for part in parts)
     return chunks

@@ -36,6 +36,15 @@ UNIT_WORDS = frozenset(
 )
 # Words customers use for a spec, mapped to a word that appears in spec keys.
 SPEC_SYNONYMS = {
+    "big": "screen",
+    "bigger": "screen",
+    "biggest": "screen",
+    "large": "screen",
+    "larger": "screen",
+    "largest": "screen",
+    "small": "screen",
+    "smaller": "screen",
+    "smallest": "screen",
     "heavy": "weight",
     "light": "weight",
     "lighter": "weight",
@@ -138,7 +147,7 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("-", " ").replace("_", " "))
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("es") and word[:-2].endswith(("ch", "sh", "x", "ss")):
@@ -174,6 +183,11 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # A brand plus a bare number ("Nimbus ... 13") is not a mention: a model word must match.
         if not name_words or not any(not w.replace(".", "").isdigit() for w in matched - brand_words):
             continue
+        # "Lumen Air 15" is not the "Lumen Air 13": if both name numbers, they must share one.
+        name_numbers = {w for w in name_words if w.replace(".", "").isdigit()}
+        text_numbers = {w for w in words if w.replace(".", "").isdigit()}
+        if name_numbers and text_numbers and not name_numbers & text_numbers:
+            continue
         score = len(matched) / len(name_words)
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
@@ -195,8 +209,8 @@ def _first_position(lowered: str, product: Product) -> int:
 
 def find_category(text: str, categories: list[str]) -> str | None:
     """The shop category the text names (singular or plural), if exactly one."""
-    words = {_singular(w) for w in tokens(text)}
-    found = [c for c in categories if {_singular(w) for w in tokens(c)} <= words]
+    words = {singular(w) for w in tokens(text)}
+    found = [c for c in categories if {singular(w) for w in tokens(c)} <= words]
     return found[0] if len(found) == 1 else None
 
 
@@ -252,7 +266,20 @@ class SpecQuery:
     direction: str | None = None  # "min", "max" or None for a plain look-up
 
 
+PRICE_WORDS = frozenset("cheaper cheapest price prices priced cost costs expensive pricier priciest affordable".split())
+STRONG_STOCK_WORDS = frozenset("stock available availability".split())
+STOCK_WORDS = STRONG_STOCK_WORDS | frozenset("sell carry have got buy order".split())
+# Words that say nothing about which attribute is asked: question words and general requests.
+GENERAL_WORDS = frozenset(
+    "what whats which how does do is are can could would will you your tell about info information details "
+    "detail specs spec specification specifications describe overview show please much many any good worth "
+    "like think opinion review recommend there there's get one this that model version new still right now "
+    "today currently us we life".split()
+)
+
+
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
+    """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     words = tokens(text)
     wanted = set(words) | {SPEC_SYNONYMS[w] for w in words if w in SPEC_SYNONYMS}
     direction = None
@@ -260,25 +287,52 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "min"
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
-    price_words = {"cheaper", "cheapest", "price", "prices", "cost", "costs", "expensive", "pricier", "priciest"}
-    if wanted & price_words or "how much" in text.lower():
-        if wanted & {"cheaper", "cheapest"} or ("less" in wanted and "expensive" in wanted):
-            return SpecQuery("price", "min")
-        if wanted & {"pricier", "priciest"} or ("more" in wanted and "expensive" in wanted):
-            return SpecQuery("price", "max")
-        if "expensive" in wanted and ("most" in wanted):
-            return SpecQuery("price", "max")
-        return SpecQuery("price", None)
-    if wanted & {"stock", "available", "availability"}:
-        return SpecQuery("stock", None)
     best_key, best_overlap = None, 0
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         overlap = len(key_words & wanted)
         if overlap > best_overlap:
             best_key, best_overlap = key, overlap
-    if best_key is None:
-        return None
-    if "light" in words or "lighter" in words or "lightest" in words:
-        direction = "min"
-    return SpecQuery(best_key, direction)
+    if best_key is not None:
+        if wanted & {"light", "lighter", "lightest"}:
+            direction = "min"
+        return SpecQuery(best_key, direction)
+    if wanted & PRICE_WORDS or "how much" in text.lower():
+        if wanted & {"cheaper", "cheapest", "affordable"} or ("less" in wanted and "expensive" in wanted):
+            return SpecQuery("price", "min")
+        if wanted & {"pricier", "priciest"} or ({"more", "most"} & wanted and "expensive" in wanted):
+            return SpecQuery("price", "max")
+        return SpecQuery("price", None)
+    if wanted & STOCK_WORDS:
+        return SpecQuery("stock", None)
+    return None
+
+
+def unexplained_words(text: str, products: list[Product], query: SpecQuery | None) -> set[str]:
+    """Words of a product question that no known attribute explains ("colour", "waterproof").
+
+    If a customer asks about something the catalogue does not record, the honest answer is
+    that we don't know, not a summary that looks like an answer.
+    """
+    known = set(STOP_WORDS) | GENERAL_WORDS | PRICE_WORDS | STOCK_WORDS | UNIT_WORDS | LESS_WORDS | MORE_WORDS
+    for product in products:
+        known |= set(tokens(product.name)) | set(tokens(product.brand)) | set(tokens(product.category))
+        known |= set(tokens(product.sku))
+        known |= {singular(w) for w in tokens(product.category)}
+        if query is not None:
+            known |= set(tokens(query.key))
+    known |= {w for w, target in SPEC_SYNONYMS.items() if query and target in query.key}
+    if query is not None and query.key == "price":
+        known |= {"much", "pay", "eur", "euro", "euros", "usd", "dollars", "money"}
+    return {w for w in tokens(text) if w not in known and not w.replace(".", "").isdigit() and len(w) > 2}
+
+
+_DISCOUNT_ASK = re.compile(
+    r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|price match\w*|cashback|deal\w*|sale)\b|%\s*off|\d+\s*%",
+    re.I,
+)
+
+
+def asks_for_discount(text: str) -> bool:
+    """Discounts are never invented: any question about one gets the same honest answer."""
+    return bool(_DISCOUNT_ASK.search(text))
