@@ -108,6 +108,9 @@ class KnowledgeEngine:
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         if asks_for_discount(text):
             return answers.no_discounts(found[:3])
+        category = self.match_category(text) or (self.match_category(named) if named else None)
+        if found and _only_names_the_category(found, category) and self._asks_superlative(text, category):
+            found = []  # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses"
         if found:
             query = find_spec_query(text, _spec_keys(found))
             if len(found) > 1 and query and query.direction:
@@ -121,7 +124,6 @@ class KnowledgeEngine:
             if unknown and not explicit:
                 return answers.not_recorded(found[:3], sorted(unknown))
             return answers.lookup(found[:3], query and SpecQuery(query.key))
-        category = self.match_category(text) or (self.match_category(named) if named else None)
         if self._asks_superlative(text, category or context.category):
             return self._superlative(text, context, category or context.category)
         asked_for = named or _named_in(text)
@@ -187,10 +189,17 @@ class KnowledgeEngine:
         topics = self.store.policy_topics()
         chunks = self.store.search_policies(text, k=4, topic=topic if topic in topics else None)
         wanted = {_stem(w) for w in content_words(text) - GENERAL_WORDS}
+        catalogue_words = {w for p in self.products() for w in tokens(f"{p.name} {p.brand}")}
+        names = [n for n in _proper_names(text) if not set(tokens(n)) <= catalogue_words]
+        if names:  # "Do you ship to Canada?": if no policy page names Canada, we don't know
+            pages = " ".join(c.text.lower() for c in self.store.all_policy_chunks())
+            if not all(name in pages for name in names):
+                return answers.policy([])
         relevant = [
             c
             for c in chunks
-            if c.similarity >= self.policy_threshold and wanted & {_stem(w) for w in content_words(c.text)}
+            if c.similarity >= self.policy_threshold
+            and wanted & {_stem(w) for w in content_words(c.text)}
         ]
         return answers.policy(relevant[:2])
 
@@ -220,6 +229,19 @@ class KnowledgeEngine:
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _only_names_the_category(found: list[Product], category: str | None) -> bool:
+    if not category or len(found) != 1:
+        return False
+    category_words = {singular(w) for w in tokens(category)}
+    return {singular(w) for w in tokens(found[0].name)} <= category_words
+
+
+def _proper_names(text: str) -> list[str]:
+    """Capitalised words inside a sentence ("Canada", "United States"), lower-cased."""
+    found = re.findall(r"(?<=[a-z,] )([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)*)", text)
+    return [name.lower() for name in found]
 
 
 def _stem(word: str) -> str:

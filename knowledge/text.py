@@ -164,14 +164,58 @@ class ProductMention:
     matched: frozenset[str]
 
 
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+def _text_words(text: str) -> set[str]:
+    """Tokens, plus the parts of glued model names ("air13" also gives "air" and "13")."""
+    words = set(tokens(text))
+    for word in list(words):
+        parts = re.findall(r"[a-z]+|\d+(?:\.\d+)?", word)
+        if len(parts) > 1:
+            words.update(parts)
+    return words
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions ("arai" -> "aria" is one edit)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _matches(name_word: str, words: set[str]) -> bool:
+    """Exact, or a typo of a longer alphabetic word: one edit (two for words of 8+ letters)."""
+    if name_word in words:
+        return True
+    if len(name_word) < 4 or not name_word.isalpha():
+        return False
+    allowed = 2 if len(name_word) >= 8 else 1
+    return any(
+        abs(len(w) - len(name_word)) <= allowed and w[0] == name_word[0] and edit_distance(w, name_word) <= allowed
+        for w in words
+        if w.isalpha()
+    )
+
+
 def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> list[Product]:
-    """Products the text names, by SKU or by (most of) their name, best first.
+    """Products the text names, by SKU or by (most of) their name, typos forgiven, best first.
 
     A product whose matched words are all contained in a better match is dropped, so
-    "iPhone 15 Pro" picks the Pro and not also the plain iPhone 15.
+    "iPhone 15 Pro" picks the Pro and not also the plain iPhone 15, unless the customer
+    named the shorter one on its own too ("AirPods or AirPods Max").
     """
     lowered = text.lower()
-    words = set(tokens(text))
+    words = _text_words(text)
+    text_models = {w for w in words if _has_digit(w)}
     mentions = []
     for product in catalog:
         if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered):
@@ -179,14 +223,13 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             continue
         name_words = set(tokens(product.name))
         brand_words = set(tokens(product.brand))
-        matched = name_words & words
+        matched = {w for w in name_words if _matches(w, words)}
         # A brand plus a bare number ("Nimbus ... 13") is not a mention: a model word must match.
         if not name_words or not any(not w.replace(".", "").isdigit() for w in matched - brand_words):
             continue
-        # "Lumen Air 15" is not the "Lumen Air 13": if both name numbers, they must share one.
-        name_numbers = {w for w in name_words if w.replace(".", "").isdigit()}
-        text_numbers = {w for w in words if w.replace(".", "").isdigit()}
-        if name_numbers and text_numbers and not name_numbers & text_numbers:
+        # "Lumen Air 15" is not the "Lumen Air 13", nor "Galaxy S24" the "Galaxy S10".
+        name_models = {w for w in name_words if _has_digit(w)}
+        if name_models and text_models and not name_models & text_models:
             continue
         score = len(matched) / len(name_words)
         if score >= min_score:
@@ -194,7 +237,10 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     mentions.sort(key=lambda m: (-m.score, -len(m.matched), m.product.name))
     chosen: list[ProductMention] = []
     for mention in mentions:
-        if any(mention.matched <= c.matched and mention.score <= c.score for c in chosen):
+        covered = any(
+            mention.matched < c.matched or (mention.matched <= c.matched and mention.score < c.score) for c in chosen
+        )
+        if covered and not _named_apart(lowered, mention.product, [c.product for c in chosen]):
             continue
         chosen.append(mention)
     # Keep the order in which the customer named them (matters for "X or Y").
@@ -202,7 +248,16 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     return [m.product for m in chosen]
 
 
+def _named_apart(lowered: str, product: Product, others: list[Product]) -> bool:
+    """Is the product's full name still in the text once the longer names are taken out?"""
+    for other in sorted(others, key=lambda p: -len(p.name)):
+        lowered = lowered.replace(other.name.lower(), " ")
+    return product.name.lower() in lowered
+
+
 def _first_position(lowered: str, product: Product) -> int:
+    if product.name.lower() in lowered:
+        return lowered.find(product.name.lower())
     positions = [lowered.find(w) for w in tokens(product.name) if lowered.find(w) >= 0]
     return min(positions, default=len(lowered))
 
@@ -274,7 +329,7 @@ GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
-    "today currently us we life".split()
+    "today currently us we life come comes has have with when time long".split()
 )
 
 

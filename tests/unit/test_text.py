@@ -60,3 +60,18 @@ def test_spec_queries():
     assert find_spec_query("which one is cheaper", keys).__dict__ == {"key": "price", "direction": "min"}
     assert find_spec_query("how much is it", keys) is None or find_spec_query("how much is it", keys).key == "price"
     assert find_spec_query("is it in stock", keys).key == "stock"
+
+
+def test_typos_glued_numbers_and_other_models(products):
+    assert [p.sku for p in find_products("how much is the lumen air13", products)] == ["L1"]
+    assert [p.sku for p in find_products("nimbus strattus 15 price", products)] == ["L3"]
+    assert find_products("do you have the Lumen Air 15", products) == []
+
+
+def test_a_shorter_name_named_on_its_own_is_kept(products):
+    from tests.unit.conftest import make_product
+
+    catalog = [make_product("A1", "Apple AirPods", 129.0), make_product("A2", "Apple AirPods Max Silver", 549.0)]
+    named = find_products("which is cheaper, Apple AirPods or Apple AirPods Max Silver?", catalog)
+    assert [p.sku for p in named] == ["A1", "A2"]
+    assert [p.sku for p in find_products("Apple AirPods Max Silver price", catalog)] == ["A2"]
