@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -69,5 +70,26 @@ async def answer_and_send(
     except Exception:
         log.exception("phrasing failed; sending the rendered facts")
         text = answer.rendered
-    dispatcher.utter_message(text=text)
+    dispatcher.utter_message(text=text, json_message=attachments(answer))
     return answer
+
+
+def attachments(answer: Answer) -> dict[str, Any] | None:
+    """Sources and product cards that channels (like the web widget) can show beside the text."""
+    if not answer.sources:
+        return None
+    return {
+        "sources": answer.sources,
+        "products": [
+            {
+                "sku": p.sku,
+                "name": p.name,
+                "price": p.price,
+                "currency": p.currency,
+                "in_stock": p.in_stock,
+                "url": p.url,
+                "image_url": p.image_url,
+            }
+            for p in answer.products
+        ],
+    }

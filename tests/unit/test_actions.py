@@ -51,6 +51,8 @@ def run_action(action, t: Tracker) -> tuple[list, list[dict]]:
 def test_price_question_sends_the_catalogue_price_and_remembers_the_product(engine):
     events, messages = run_action(ActionAnswerProductQuestion(), tracker("how much is the Lumen Air 13?"))
     assert messages[0]["text"] == "The Lumen Air 13 costs 999.00 EUR and is in stock."
+    assert messages[0]["custom"]["sources"] == ["L1"]
+    assert messages[0]["custom"]["products"][0]["price"] == 999.0
     assert events == [{"event": "slot", "timestamp": None, "name": "product", "value": "Lumen Air 13"}]
 
 

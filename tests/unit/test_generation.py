@@ -1,0 +1,63 @@
+"""The OpenAI-compatible backend against a real local HTTP server."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
+
+import pytest
+
+from knowledge.generation import GenerationError, OpenAICompatibleGenerator, UnknownBackendError, make_generator
+
+
+class ChatCompletions(BaseHTTPRequestHandler):
+    delay = 0.0
+    requests: ClassVar[list[dict]] = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        ChatCompletions.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+        time.sleep(self.delay)
+        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": " Happy to help! "}}]})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(payload.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = HTTPServer(("127.0.0.1", 0), ChatCompletions)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    ChatCompletions.requests, ChatCompletions.delay = [], 0.0
+    yield f"http://127.0.0.1:{httpd.server_port}/v1"
+    httpd.shutdown()
+
+
+def test_sends_messages_and_returns_the_completion(server):
+    generator = OpenAICompatibleGenerator(server, "qwen", api_key="k")
+    messages = [{"role": "user", "content": "hi"}]
+    assert generator.generate(messages, max_new_tokens=20, time_limit=5) == "Happy to help!"
+    request = ChatCompletions.requests[0]
+    assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer k"
+    assert (request["model"], request["messages"], request["max_tokens"]) == ("qwen", messages, 20)
+
+
+def test_slow_or_missing_server_raises_generation_error(server):
+    ChatCompletions.delay = 1.0
+    with pytest.raises(GenerationError):
+        OpenAICompatibleGenerator(server, "qwen").generate([], max_new_tokens=5, time_limit=0.2)
+    with pytest.raises(GenerationError):
+        OpenAICompatibleGenerator("http://127.0.0.1:9/v1", "qwen").generate([], max_new_tokens=5, time_limit=1)
+
+
+def test_backend_choice_is_validated(tmp_path):
+    assert make_generator("none", model_name="x", cache_dir=tmp_path) is None
+    with pytest.raises(UnknownBackendError, match="SALESBOT_LLM_URL"):
+        make_generator("openai", model_name="x", cache_dir=tmp_path)
+    with pytest.raises(UnknownBackendError, match="choose one of"):
+        make_generator("magic", model_name="x", cache_dir=tmp_path)
