@@ -198,8 +198,7 @@ class KnowledgeEngine:
         relevant = [
             c
             for c in chunks
-            if c.similarity >= self.policy_threshold
-            and wanted & {_stem(w) for w in content_words(c.text)}
+            if c.similarity >= self.policy_threshold and wanted & {_stem(w) for w in content_words(c.text)}
         ]
         return answers.policy(relevant[:2])
 

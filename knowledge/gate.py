@@ -46,7 +46,7 @@ def numbers_in(text: str) -> set[str]:
     return {normalise_number(m) for m in _NUMBER.findall(text)}
 
 
-def _without_names(text: str, names: list[str]) -> str:
+def without_names(text: str, names: list[str]) -> str:
     """Blank out product names, so "Aura 14" lends no "14" to a claim like "14 hours"."""
     for name in sorted(names, key=len, reverse=True):
         text = re.sub(re.escape(name), " ", text, flags=re.I)
@@ -93,8 +93,8 @@ def check_reply(
         result.reasons.append("empty reply")
         return result
 
-    plain_reply = _without_names(reply, catalogue_names)
-    plain_facts = _without_names(facts, catalogue_names)
+    plain_reply = without_names(reply, catalogue_names)
+    plain_facts = without_names(facts, catalogue_names)
     unsupported = numbers_in(plain_reply) - numbers_in(plain_facts)
     if unsupported:
         result.reasons.append(f"numbers not in the facts: {', '.join(sorted(unsupported))}")

@@ -17,7 +17,7 @@ from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from knowledge.answers import Answer, CustomerContext
-from knowledge.gate import check_reply
+from knowledge.gate import check_reply, numbers_in, without_names
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
 
@@ -93,6 +93,8 @@ class ReplyWriter:
             catalogue_brands=self.catalogue_brands,
             secret_fragments=SECRET_FRAGMENTS,
         ).reasons
+        if numbers_in(without_names(intro, self.catalogue_names)):
+            reasons.append("repeats numbers; the facts below already give them")
         words = len(intro.split())
         if not MIN_INTRO_WORDS <= words <= MAX_INTRO_WORDS:
             reasons.append(f"sentence has {words} words")
