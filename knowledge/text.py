@@ -379,7 +379,15 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     known |= {w for w, target in SPEC_SYNONYMS.items() if query and target in query.key}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "eur", "euro", "euros", "usd", "dollars", "money"}
-    return {w for w in tokens(text) if w not in known and not w.replace(".", "").isdigit() and len(w) > 2}
+    name_words = {w for product in products for w in tokens(product.name)}
+    return {
+        w
+        for w in tokens(text)
+        if w not in known
+        and not w.replace(".", "").isdigit()
+        and len(w) > 2
+        and not any(_matches(name_word, {w}) for name_word in name_words)  # a typo of the name ("arai")
+    }
 
 
 _DISCOUNT_ASK = re.compile(

@@ -24,7 +24,7 @@ from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 MIN_INTRO_WORDS = 3
-MAX_INTRO_WORDS = 40
+MAX_INTRO_WORDS = 25
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
@@ -95,6 +95,10 @@ class ReplyWriter:
         ).reasons
         if numbers_in(without_names(intro, self.catalogue_names)):
             reasons.append("repeats numbers; the facts below already give them")
+        # Claims about a product need its name; the facts below name the products, the sentence need not.
+        named = [n for n in self.catalogue_names + self.catalogue_brands if n.lower() in intro.lower()]
+        if named:
+            reasons.append(f"names products or brands ({', '.join(named[:3])}); the facts below do that")
         words = len(intro.split())
         if not MIN_INTRO_WORDS <= words <= MAX_INTRO_WORDS:
             reasons.append(f"sentence has {words} words")

@@ -31,6 +31,11 @@ def test_price_stock_and_spec_lookups(engine):
     )
 
 
+def test_a_typo_in_the_name_still_gets_the_price(engine):
+    assert ask(engine, "how much is the lumne air 13").rendered.startswith("The Lumen Air 13 costs 999.00 EUR")
+    assert ask(engine, "price of the corvid blaed 16?").rendered.startswith("The Corvid Blade 16 costs 1,899.00 EUR")
+
+
 def test_comparisons_and_superlatives_are_decided_in_code(engine):
     answer = ask(engine, "which is lighter, Corvid Blade 16 or Lumen Air 13?")
     assert answer.lines[-1] == "The Lumen Air 13 is the lightest of these (weight: 1.18 kg)."

@@ -39,11 +39,11 @@ def test_prompt_holds_facts_profile_and_quoted_question():
 
 def test_model_sentence_leads_into_the_rendered_facts(products):
     answer = lookup([products[0]], SpecQuery("price"))
-    w, generator = writer("Good news, Ann, the Lumen Air 13 is a great pick! Extra rambling.", products)
+    w, generator = writer("Good news, Ann, this one is a great pick! Extra rambling.", products)
     reply = w.write(answer, "how much?", CustomerContext(name="Ann"), time_limit=5)
     assert reply.generated
     intro, facts = reply.text.split("\n")
-    assert intro == "Good news, Ann, the Lumen Air 13 is a great pick!"
+    assert intro == "Good news, Ann, this one is a great pick!"
     assert facts == "The Lumen Air 13 costs 999.00 EUR and is in stock."
     assert "The Lumen Air 13 costs 999.00 EUR" in generator.prompts[0][1]["content"]
     assert "name: Ann" in generator.prompts[0][1]["content"]
@@ -73,7 +73,7 @@ def test_not_found_is_sent_as_rendered_without_the_model(products):
 
 def test_recommendation_lists_real_products_with_catalogue_prices(products):
     answer = recommend(products[:2], CustomerContext(category="laptops", budget=2000), [])
-    w, _ = writer("Here are two laptops that suit you.", products)
+    w, _ = writer("Here are two laptops that suit you.", products)  # no names, no numbers: used
     reply = w.write(answer, "recommend", CustomerContext(), time_limit=5)
     assert reply.text.startswith("Here are two laptops that suit you.\nHere is what fits laptops up to 2000:")
     assert "- Lumen Air 13: 999.00 EUR, in stock" in reply.text
@@ -100,6 +100,13 @@ def test_injection_cannot_leak_prompt_or_invent_discounts(products):
 
 def test_a_sentence_repeating_numbers_is_dropped_even_if_true(products):
     answer = lookup([products[0]], SpecQuery("price"))
-    w, _ = writer("The Lumen Air 13 weighs 1.18 kg, a great camera!", products)
+    w, _ = writer("It weighs just 1.18 kg, a great camera!", products)
     reply = w.write(answer, "how much?", CustomerContext(), time_limit=5)
     assert not reply.generated and "repeats numbers" in reply.rejected[-1]
+
+
+def test_a_sentence_naming_products_is_dropped(products):
+    answer = lookup([products[0]], SpecQuery("price"))
+    w, _ = writer("The Lumen Air 13 is a great choice for gaming.", products)
+    reply = w.write(answer, "how much?", CustomerContext(), time_limit=5)
+    assert not reply.generated and "names products" in reply.rejected[-1]
