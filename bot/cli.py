@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -73,7 +74,19 @@ def cmd_prepare_model(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (e.g. from a process manager) both stop everything cleanly, even when
+    the shell that started us ignores SIGINT (background jobs)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    _stop_on_signals()
     services = [supervisor.action_service(settings), supervisor.rasa_service(settings)]
     log_dir = settings.var_dir / "logs"
     print("starting the action server and the Rasa server (this takes about a minute)...")

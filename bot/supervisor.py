@@ -35,12 +35,13 @@ class Service:
     command: list[str]
     port: int
     health_url: str
+    port_setting: str = ""
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 
     def start(self, log_dir: Path) -> None:
-        ensure_port_free(self.port, self.name)
+        ensure_port_free(self.port, self.name, self.port_setting)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"{self.name}.log"
         log_file = self.log_path.open("ab")
@@ -80,7 +81,7 @@ class Service:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def ensure_port_free(port: int, name: str) -> None:
+def ensure_port_free(port: int, name: str, setting: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -88,7 +89,7 @@ def ensure_port_free(port: int, name: str) -> None:
         except OSError as exc:
             raise StartupError(
                 f"Port {port} (for the {name} server) is already in use. Stop whatever runs there "
-                f"(`lsof -i :{port}`) or choose another port with SALESBOT_{name.upper()}_PORT."
+                f"(`lsof -i :{port}`) or choose another port with {setting}."
             ) from exc
 
 
@@ -151,13 +152,14 @@ def rasa_service(settings: Settings) -> Service:
     if settings.rasa_auth_token:
         command += ["--auth-token", settings.rasa_auth_token]
         status += f"?token={settings.rasa_auth_token}"
-    return Service("rasa", command, settings.rasa_port, status, rasa_env(settings))
+    return Service("rasa", command, settings.rasa_port, status, "SALESBOT_RASA_PORT", rasa_env(settings))
 
 
 def action_service(settings: Settings) -> Service:
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
     env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    return Service("actions", command, settings.action_port, f"http://localhost:{settings.action_port}/health", env)
+    health = f"http://localhost:{settings.action_port}/health"
+    return Service("actions", command, settings.action_port, health, "SALESBOT_ACTION_PORT", env)
 
 
 def start_all(services: list[Service], log_dir: Path, timeout: float = 180) -> None:

@@ -12,7 +12,7 @@ def test_a_port_in_use_names_the_setting_to_change():
         busy.listen()
         port = busy.getsockname()[1]
         with pytest.raises(StartupError, match=f"Port {port} .*SALESBOT_RASA_PORT"):
-            ensure_port_free(port, "rasa")
+            ensure_port_free(port, "rasa", "SALESBOT_RASA_PORT")
 
 
 def test_missing_rasa_environment_says_how_to_fix(tmp_path):
