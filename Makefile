@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test unit e2e lint train ingest prepare-model clean
+.PHONY: setup run test unit lint train ingest prepare-model bench eval clean
 
 $(VENV)/.installed: requirements/actions.txt requirements/dev.txt pyproject.toml
 	@test -x "$(PYTHON311)" || { echo "Python 3.11 not found (set PYTHON311=/path/to/python3.11)"; exit 1; }
@@ -47,6 +47,13 @@ test: setup
 
 unit: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -ra tests/unit
+
+bench: setup train
+	$(SALESBOT) bench
+
+eval: setup train
+	$(SALESBOT) eval knowledge
+	$(SALESBOT) eval nlu
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

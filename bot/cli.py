@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import supervisor
+from bot.nlu_eval import NluEvalError
 from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 from knowledge.catalog import CatalogError, load_catalog
 from knowledge.evaluation import QuestionSetError
@@ -184,6 +185,24 @@ def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_nlu(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.nlu_eval import format_nlu_report, run_nlu_eval
+
+    result = run_nlu_eval(settings, Path(args.test_file), settings.var_dir / "nlu_eval_results", args.oos_limit)
+    print(format_nlu_report(result))
+    return 0
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.bench import format_bench, run_bench
+
+    sizes = tuple(int(size) for size in args.sizes.split(","))
+    result = run_bench(settings, Path(args.json), sizes, args.customers, args.turns)
+    print(format_bench(result))
+    print(f"figures written to {args.json}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="salesbot", description="Run and manage the salesbot assistant.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
@@ -215,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge.add_argument("--show-failures", type=int, default=20, metavar="N")
     knowledge.set_defaults(func=cmd_eval_knowledge)
 
+    nlu = eval_sub.add_parser("nlu", help="intent/entity F1 on a held-out file and out-of-scope handling")
+    nlu.add_argument("--test-file", default=str(PROJECT_ROOT / "tests" / "nlu" / "held_out.yml"))
+    nlu.add_argument("--oos-limit", type=int, default=300, help="CLINC150 utterances per side (0 skips)")
+    nlu.set_defaults(func=cmd_eval_nlu)
+
+    bench = sub.add_parser("bench", help="latency, throughput and memory figures (starts its own servers)")
+    bench.add_argument("--json", default="var/bench.json", help="where to write the figures")
+    bench.add_argument("--sizes", default="1000,10000,100000", help="catalogue sizes for retrieval latency")
+    bench.add_argument("--customers", type=int, default=20, help="concurrent simulated customers")
+    bench.add_argument("--turns", type=int, default=10, help="turns per simulated customer")
+    bench.set_defaults(func=cmd_bench)
+
     chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     chat.add_argument("--sender", help="conversation id (default: a new one)")
     chat.set_defaults(func=cmd_chat)
@@ -229,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.func(settings, args))
-    except (SettingsError, CatalogError, QuestionSetError, supervisor.StartupError) as exc:
+    except (SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a model package missing, a broken store: say what, not a traceback
