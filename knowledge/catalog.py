@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 REQUIRED_FIELDS = ("sku", "name", "category", "price", "currency", "stock")
-OPTIONAL_FIELDS = ("brand", "description", "url", "image_url", "specs", "related")
 PRODUCT_FILE_SUFFIXES = (".csv", ".json", ".jsonl")
 POLICY_FILE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 

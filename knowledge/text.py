@@ -269,12 +269,6 @@ def find_category(text: str, categories: list[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def find_brand(text: str, brands: list[str]) -> str | None:
-    words = set(tokens(text))
-    found = [b for b in brands if set(tokens(b)) and set(tokens(b)) <= words]
-    return found[0] if len(found) == 1 else None
-
-
 _MONEY = re.compile(r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|around|about|budget|within|"
