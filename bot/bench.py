@@ -553,7 +553,8 @@ def format_bench(result: dict) -> str:
                 part = baseline.get(key) or {}
                 note = (
                     f"invented facts {_s(part.get('invented_per_100'), 1)} per 100 replies "
-                    f"(lenient {_s(part.get('invented_per_100_lenient'), 1)})"
+                    f"(lenient {_s(part.get('invented_per_100_lenient'), 1)}); "
+                    f"fact accuracy {_s(part.get('fact_accuracy'), 2)}"
                 )
                 if key == "salesbot":
                     note += f"; model sentence {part.get('model_sentence_used')}/{part.get('questions')}"
@@ -945,6 +946,7 @@ def bench_baseline(bs: Settings, count: int = BASELINE_QUESTIONS) -> dict[str, A
                     "generated": outcome.generated,
                     "invented": outcome.invented,
                     "invented_lenient": lenient(q, outcome.reply),
+                    "facts_found": sum(fact in outcome.reply for fact in q.expected_facts),
                 }
             )
             started = time.perf_counter()
@@ -957,8 +959,11 @@ def bench_baseline(bs: Settings, count: int = BASELINE_QUESTIONS) -> dict[str, A
                     "reply": reply,
                     "invented": invented_claims(engine, q, reply),
                     "invented_lenient": lenient(q, reply),
+                    "facts_found": sum(fact in reply for fact in q.expected_facts),
                 }
             )
+
+        expected_facts = sum(len(q.expected_facts) for q in questions)
 
         def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             return {
@@ -968,6 +973,8 @@ def bench_baseline(bs: Settings, count: int = BASELINE_QUESTIONS) -> dict[str, A
                 "invented_per_100_lenient": (
                     100 * sum(bool(r["invented_lenient"]) for r in rows) / len(rows) if rows else None
                 ),
+                # expected facts (data/eval, exact format such as "1,499.00 EUR") found in the reply
+                "fact_accuracy": ratio(sum(r["facts_found"] for r in rows), expected_facts),
             }
 
         salesbot = {**summary(ours), "model_sentence_used": sum(r["generated"] for r in ours)}
@@ -988,16 +995,18 @@ def bench_baseline(bs: Settings, count: int = BASELINE_QUESTIONS) -> dict[str, A
                     salesbot["invented_per_100_lenient"], baseline["invented_per_100_lenient"]
                 ),
             },
-            "baseline_invented_examples": [
+            "baseline_flagged": [  # every flagged reply, to judge the check's verdicts by hand
                 {
                     "id": r["id"],
+                    "question": q.question,
+                    "expected_facts": q.expected_facts,
                     "reply": r["reply"][:300],
                     "invented": r["invented"][:3],
-                    "lenient": r["invented_lenient"],
+                    "lenient": r["invented_lenient"][:3],
                 }
-                for r in theirs
-                if r["invented"]
-            ][:8],
+                for q, r in zip(questions, theirs, strict=True)
+                if r["invented"] or r["invented_lenient"]
+            ],
             "salesbot_invented_examples": [r for r in ours if r["invented"]][:8],
         }
     finally:
