@@ -25,6 +25,9 @@ RASA_PATHS = {
 }
 
 
+WARM_UP_ATTEMPTS = 10
+
+
 class StartupError(RuntimeError):
     pass
 
@@ -208,5 +211,11 @@ def warm_up_actions(settings: Settings, question: str = "what do you sell?") -> 
     request = urllib.request.Request(
         settings.action_url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=600) as response:
-        response.read()
+    # The first call may hit the action's time limit while the model loads: ask until a real answer comes.
+    for _ in range(WARM_UP_ATTEMPTS):
+        with urllib.request.urlopen(request, timeout=600) as response:
+            body = json.loads(response.read() or b"{}")
+        texts = " ".join(m.get("text") or "" for m in body.get("responses", []))
+        if "having trouble" not in texts:
+            return
+        time.sleep(2)

@@ -71,7 +71,10 @@ class TransformersGenerator:
                 # Dynamic int8 matmuls are several times faster than float32 on CPU.
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                    # In place: no second full-precision copy of the weights while quantising.
+                    model = torch.ao.quantization.quantize_dynamic(
+                        model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+                    )
             self._model = model
             log.info("loaded %s (int8=%s) in %.1fs", self.model_name, self.int8, time.perf_counter() - started)
 

@@ -24,6 +24,9 @@ SECRET_FRAGMENTS = [
     "leads into them",
     "ignore that request",
     "friendly, honest sales assistant",
+    "Your one sentence",
+    "CUSTOMER PROFILE",
+    "FACTS:",
 ]
 
 HUMAN_TEMPLATE = (
