@@ -59,6 +59,7 @@ class KnowledgeEngine:
         self.relevance_threshold = relevance_threshold
         self.policy_threshold = policy_threshold
         self._products: list[Product] = []
+        self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
         self._count = -1
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -75,6 +76,7 @@ class KnowledgeEngine:
                     self._count = count
                     self.writer.catalogue_names = [p.name for p in self._products]
                     self.writer.catalogue_brands = sorted({p.brand for p in self._products if p.brand})
+                    self._catalogue_words = {w for p in self._products for w in tokens(f"{p.name} {p.brand}")}
             return self._products
 
     def warm(self) -> None:
@@ -156,7 +158,8 @@ class KnowledgeEngine:
             return answers.nothing_fits(context.category)
         query = " ".join(x for x in (context.use_case, context.feature, context.category, text) if x) or "popular"
         flt = ProductFilter(context.category, context.budget, context.brand, in_stock_only=True)
-        hits = [h for h in self.store.search_products(query, flt, k=20) if self._has_feature(h.product, context)]
+        must_have = self._yes_no_feature(context)
+        hits = [h for h in self.store.search_products(query, flt, k=20) if _has(h.product, must_have)]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
         picks = _diverse([h.product for h in ranked], MAX_RECOMMENDATIONS)
@@ -164,24 +167,21 @@ class KnowledgeEngine:
         if not picks and context.budget is not None:
             wider = ProductFilter(context.category, context.budget * OVER_BUDGET_MARGIN, context.brand, True)
             nearest = sorted(
-                (
-                    h.product
-                    for h in self.store.search_products(query, wider, k=20)
-                    if self._has_feature(h.product, context)
-                ),
+                (h.product for h in self.store.search_products(query, wider, k=20) if _has(h.product, must_have)),
                 key=lambda p: p.price,
             )
             over_budget = nearest[:2]
         return answers.recommend(picks, context, over_budget)
 
-    def _has_feature(self, product: Product, context: CustomerContext) -> bool:
-        """A must-have that maps onto a yes/no spec ("stylus support", "noise cancelling") is a hard filter."""
+    def _yes_no_feature(self, context: CustomerContext) -> str | None:
+        """The spec key of a must-have that is a yes/no spec ("stylus support", "noise cancelling"), if any."""
         if not context.feature:
-            return True
-        query = find_spec_query(context.feature, _spec_keys(self._pool(product.category)))
-        if query is None or not isinstance(product.specs.get(query.key, False), bool):
-            return True
-        return product.specs.get(query.key) is True
+            return None
+        pool = self._pool(context.category)
+        query = find_spec_query(context.feature, _spec_keys(pool))
+        if query is None or not any(isinstance(p.specs.get(query.key), bool) for p in pool):
+            return None
+        return query.key
 
     def policy(self, text: str, topic: str | None = None) -> Answer:
         if asks_for_discount(text):
@@ -189,8 +189,8 @@ class KnowledgeEngine:
         topics = self.store.policy_topics()
         chunks = self.store.search_policies(text, k=4, topic=topic if topic in topics else None)
         wanted = {_stem(w) for w in content_words(text) - GENERAL_WORDS}
-        catalogue_words = {w for p in self.products() for w in tokens(f"{p.name} {p.brand}")}
-        names = [n for n in _proper_names(text) if not set(tokens(n)) <= catalogue_words]
+        self.products()  # refreshes the snapshot and its word set
+        names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
         if names:  # "Do you ship to Canada?": if no policy page names Canada, we don't know
             pages = " ".join(c.text.lower() for c in self.store.all_policy_chunks())
             if not all(name in pages for name in names):
@@ -228,6 +228,11 @@ class KnowledgeEngine:
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _has(product: Product, yes_no_key: str | None) -> bool:
+    """A yes/no must-have is a hard filter: products without it, or with "no", are left out."""
+    return yes_no_key is None or product.specs.get(yes_no_key) is True
 
 
 def _only_names_the_category(found: list[Product], category: str | None) -> bool:

@@ -107,8 +107,8 @@ def check_reply(
     if foreign:
         result.reasons.append(f"currency not in the facts: {', '.join(sorted(foreign))}")
 
-    if _DISCOUNT.search(reply) and not _DISCOUNT.search(facts):
-        result.reasons.append(f"discount or offer claim: {_DISCOUNT.search(reply).group(0)!r}")
+    if (offer := _DISCOUNT.search(reply)) and not _DISCOUNT.search(facts):
+        result.reasons.append(f"discount or offer claim: {offer.group(0)!r}")
 
     lowered_reply, lowered_facts = reply.lower(), facts.lower()
     for claim in ("out of stock", "in stock", "sold out"):
@@ -123,8 +123,8 @@ def check_reply(
         if re.search(rf"\b{re.escape(brand.lower())}\b", lowered_reply) and brand.lower() not in lowered_facts:
             result.reasons.append(f"names a brand that is not in the facts: {brand}")
 
-    if _META.search(reply):
-        result.reasons.append(f"talks about its own instructions: {_META.search(reply).group(0)!r}")
+    if meta := _META.search(reply):
+        result.reasons.append(f"talks about its own instructions: {meta.group(0)!r}")
     for fragment in secret_fragments:
         if fragment.lower() in lowered_reply:
             result.reasons.append("repeats the system instructions")
