@@ -17,10 +17,12 @@ import pytest
 from bot import supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
+# Several checkouts (or developers) on one machine can run the suite side by side by choosing
+# their own ports and folder with SALESBOT_E2E_RASA_PORT / SALESBOT_E2E_ACTION_PORT / SALESBOT_E2E_VAR_DIR.
 E2E_ENV = {
-    "SALESBOT_VAR_DIR": str(PROJECT_ROOT / "var" / "e2e"),
-    "SALESBOT_RASA_PORT": "5105",
-    "SALESBOT_ACTION_PORT": "5155",
+    "SALESBOT_VAR_DIR": os.environ.get("SALESBOT_E2E_VAR_DIR", str(PROJECT_ROOT / "var" / "e2e")),
+    "SALESBOT_RASA_PORT": os.environ.get("SALESBOT_E2E_RASA_PORT", "5105"),
+    "SALESBOT_ACTION_PORT": os.environ.get("SALESBOT_E2E_ACTION_PORT", "5155"),
 }
 
 
