@@ -217,6 +217,15 @@ def policy(chunks: list[PolicyChunk]) -> Answer:
     return Answer("policy", [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
 
 
+def policy_unnamed(names: list[str], chunks: list[PolicyChunk]) -> Answer:
+    """The customer named something (a country, a service) that no policy page mentions."""
+    if not chunks:
+        return policy([])
+    named = " or ".join(n.title() for n in names)
+    lines = [f"Our shop policies don't mention {named}, so I can't say for sure. This is what they say:"]
+    return Answer("policy", lines + [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
+
+
 def not_recorded(products: list[Product], asked: list[str]) -> Answer:
     """The customer asked about something the catalogue does not record for these products."""
     names = " and the ".join(p.name for p in products)

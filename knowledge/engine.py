@@ -11,7 +11,7 @@ import re
 import threading
 import time
 
-from knowledge import answers
+from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
 from knowledge.store import CatalogStore, ProductFilter
@@ -34,6 +34,9 @@ from knowledge.writer import Reply, ReplyWriter
 
 log = logging.getLogger(__name__)
 
+# Policy sections fetched by similarity before the lexical re-ranking picks the best.
+POLICY_CANDIDATES = 8
+
 MAX_RECOMMENDATIONS = 3
 OVER_BUDGET_MARGIN = 1.25  # "closest options" may cost up to 25% more than the budget
 SNAPSHOT_CHECK_SECONDS = 30.0
@@ -52,12 +55,10 @@ class KnowledgeEngine:
         writer: ReplyWriter,
         *,
         relevance_threshold: float = 0.35,
-        policy_threshold: float = 0.3,
     ) -> None:
         self.store = store
         self.writer = writer
         self.relevance_threshold = relevance_threshold
-        self.policy_threshold = policy_threshold
         self._products: list[Product] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
         self._count = -1
@@ -186,20 +187,22 @@ class KnowledgeEngine:
     def policy(self, text: str, topic: str | None = None) -> Answer:
         if asks_for_discount(text):
             return answers.no_discounts([])
-        topics = self.store.policy_topics()
-        chunks = self.store.search_policies(text, k=4, topic=topic if topic in topics else None)
-        wanted = {_stem(w) for w in content_words(text) - GENERAL_WORDS}
+        all_chunks = self.store.all_policy_chunks()
+        topic = topic if topic in {c.topic for c in all_chunks} else None
+        chunks = self.store.search_policies(text, k=POLICY_CANDIDATES, topic=topic)
         self.products()  # refreshes the snapshot and its word set
         names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
-        if names:  # "Do you ship to Canada?": if no policy page names Canada, we don't know
-            pages = " ".join(c.text.lower() for c in self.store.all_policy_chunks())
-            if not all(name in pages for name in names):
-                return answers.policy([])
-        relevant = [
-            c
-            for c in chunks
-            if c.similarity >= self.policy_threshold and wanted & {_stem(w) for w in content_words(c.text)}
-        ]
+        pages = " ".join(c.text.lower() for c in all_chunks)
+        unnamed = [n for n in names if n not in pages]
+        query = policy_search.Query.parse(text, ignore=[w for n in unnamed for w in tokens(n)])
+        relevant = policy_search.rank(query, chunks, all_chunks)
+        if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
+            relevant = [c for c in relevant if policy_search.states_amount(c.text)]
+        if unnamed:
+            # "Do you ship to Canada?" and no page names Canada: a section that names places may
+            # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
+            naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
+            return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
         return answers.policy(relevant[:2])
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
@@ -246,11 +249,6 @@ def _proper_names(text: str) -> list[str]:
     """Capitalised words inside a sentence ("Canada", "United States"), lower-cased."""
     found = re.findall(r"(?<=[a-z,] )([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)*)", text)
     return [name.lower() for name in found]
-
-
-def _stem(word: str) -> str:
-    """Crude but shop-agnostic: "shipping", "shipped" and "ship" all become "ship"."""
-    return word[:4]
 
 
 def _overlap(wanted: set[str], product: Product) -> float:

@@ -374,12 +374,14 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     if query is not None and query.key == "price":
         known |= {"much", "pay", "eur", "euro", "euros", "usd", "dollars", "money"}
     name_words = {w for product in products for w in tokens(product.name)}
+    key_stems = {k[:4] for k in tokens(query.key) if len(k) >= 4} if query else set()  # "ship" for "shipping"
     return {
         w
         for w in tokens(text)
         if w not in known
         and not w.replace(".", "").isdigit()
         and len(w) > 2
+        and w[:4] not in key_stems
         and not any(_matches(name_word, {w}) for name_word in name_words)  # a typo of the name ("arai")
     }
 

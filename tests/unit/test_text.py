@@ -1,6 +1,7 @@
 import pytest
 
-from knowledge.text import find_category, find_products, find_spec_query, parse_budget
+from knowledge.text import SpecQuery, find_category, find_products, find_spec_query, parse_budget, unexplained_words
+from tests.unit.conftest import make_product
 
 
 @pytest.mark.parametrize(
@@ -75,3 +76,11 @@ def test_a_shorter_name_named_on_its_own_is_kept(products):
     named = find_products("which is cheaper, Apple AirPods or Apple AirPods Max Silver?", catalog)
     assert [p.sku for p in named] == ["A1", "A2"]
     assert [p.sku for p in find_products("Apple AirPods Max Silver price", catalog)] == ["A2"]
+
+
+def test_a_word_form_of_the_asked_spec_is_not_an_unexplained_word():
+    chair = make_product("FUR-1", "Saarinen Chair", 499.0, category="furniture", shipping="Ships overnight")
+    query = find_spec_query("When does the Saarinen Chair ship? What's the shipping time?", ["shipping"])
+    assert query == SpecQuery("shipping", None)
+    assert unexplained_words("When does the Saarinen Chair ship?", [chair], query) == set()
+    assert unexplained_words("What colour is the Saarinen Chair shipping box?", [chair], query) == {"colour", "box"}

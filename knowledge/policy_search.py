@@ -1,0 +1,151 @@
+"""Choosing the policy section that answers a question.
+
+Dense similarity alone often ranks the wrong section of the right page first ("cut-off time for
+same-day dispatch" lands on "Delivery times"), and it happily returns a section that shares a
+topic but not the answer ("how much does shipping cost?" on a page that states no costs). So
+sections are ranked by similarity plus a lexical score (IDF-weighted word and phrase overlap),
+and a section must share at least one meaningful word with the question to count at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.store import PolicyChunk
+from knowledge.text import GENERAL_WORDS, STOP_WORDS, content_words, singular, tokens
+
+# How much word coverage and shared phrases (0..1 each) weigh against cosine similarity.
+LEXICAL_WEIGHT = 0.5
+# A section must be at least this similar, and similarity + LEXICAL_WEIGHT × coverage must
+# reach MIN_SCORE (on both evaluation shops answerable questions score ≥ 0.6, unanswerable ≤ 0.4).
+MIN_SIMILARITY = 0.2
+MIN_SCORE = 0.55
+# Weight of a question word that no section uses ("gift", "loyalty"): it counts against coverage.
+ABSENT_WORD_WEIGHT = 2.0
+
+# Shop-independent vocabulary: a customer's word and the words a policy page uses for it.
+CONCEPTS: dict[str, frozenset[str]] = {
+    "bitcoin": frozenset({"cryptocurrency", "crypto"}),
+    "btc": frozenset({"cryptocurrency", "crypto"}),
+    "ethereum": frozenset({"cryptocurrency", "crypto"}),
+    "crypto": frozenset({"cryptocurrency"}),
+    "currency": frozenset({"dollar", "euro", "usd", "eur", "gbp", "pound", "franc", "chf", "sek", "nok", "dkk"}),
+    "cutoff": frozenset({"before"}),
+    "money": frozenset({"refund"}),
+    "deadline": frozenset({"before", "within"}),
+    "refund": frozenset({"return", "money"}),
+    "send": frozenset({"ship", "deliver", "dispatch"}),
+    "deliver": frozenset({"ship", "dispatch"}),
+    "dispatch": frozenset({"ship", "leave"}),
+    "guarantee": frozenset({"warranty"}),
+    "pay": frozenset({"payment", "card"}),
+    "paypal": frozenset({"payment"}),
+    "instalment": frozenset({"financing", "installment"}),
+    "installment": frozenset({"financing", "instalment"}),
+    "fee": frozenset({"cost", "charge", "free"}),
+    "charge": frozenset({"cost", "fee", "free"}),
+    "cost": frozenset({"fee", "charge", "free"}),
+}
+
+# "How much is shipping?", "what does express cost?" — not "are there customs fees?" (a yes/no).
+_COST_QUESTION = re.compile(
+    r"\bhow much\b|\bwhat (does|do|is|are|will)\b.{0,40}\b(cost|costs|charge|fee)\b|\b(cost|price) of\b", re.I
+)
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(%|[A-Z]{3}\b)|[$€£¥]\s*\d|\bfree\b|\bno charge\b|\bat no cost\b", re.I)
+
+
+def stem(word: str) -> str:
+    """Crude but shop-agnostic: "shipping", "shipped" and "ship" become "ship"; "returns" "retur"."""
+    word = singular(word)
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2]:  # shipp → ship
+                word = word[:-1]
+            break
+    return word[:5]
+
+
+def asks_cost(question: str) -> bool:
+    return bool(_COST_QUESTION.search(question))
+
+
+def states_amount(text: str) -> bool:
+    """Does the text give an amount or say something is free? Only then can it answer "how much"."""
+    return bool(_AMOUNT.search(text))
+
+
+@dataclass(frozen=True)
+class Query:
+    """The meaningful words of a policy question: per word, its stem and the stems of the words
+    policy pages use for it ("bitcoin" → "cryptocurrency")."""
+
+    words: tuple[frozenset[str], ...]
+    phrases: frozenset[tuple[str, str]]
+
+    @classmethod
+    def parse(cls, question: str, ignore: Iterable[str] = ()) -> Query:
+        ignored = {stem(w) for w in ignore}
+        text = re.sub(r"\bcut[- ]off\b", "cutoff", question.lower())
+        words = sorted({w for w in content_words(text) - GENERAL_WORDS if len(w) > 2 and stem(w) not in ignored})
+        groups = tuple(frozenset({stem(w)} | {stem(alt) for alt in CONCEPTS.get(singular(w), ())}) for w in words)
+        return cls(groups, frozenset(_phrases(text)))
+
+
+def rank(query: Query, chunks: list[PolicyChunk], all_chunks: list[PolicyChunk]) -> list[PolicyChunk]:
+    """Sections that answer the question, best first.
+
+    Score: similarity plus the IDF-weighted share of the question's words the section covers
+    (in its text and in its heading) and shared phrases. A section sharing only a common word
+    ("offer" for "do you offer gift wrapping?") stays below MIN_SCORE, so the answer is "I don't know".
+    """
+    if not query.words:
+        return []
+    idf = _idf(all_chunks or chunks)
+    weights = [max(idf.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
+    scored = []
+    for chunk in chunks:
+        coverage = _coverage(query, weights, _stems(chunk.text))
+        if chunk.similarity < MIN_SIMILARITY or coverage == 0:
+            continue
+        heading = _coverage(query, weights, _stems(_heading(chunk)))
+        phrases = len(query.phrases & _phrases(chunk.text)) / max(len(query.phrases), 1)
+        score = chunk.similarity + LEXICAL_WEIGHT * (coverage + heading + phrases)
+        if chunk.similarity + LEXICAL_WEIGHT * coverage >= MIN_SCORE:
+            scored.append((score, chunk))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return [chunk for _, chunk in scored]
+
+
+def _coverage(query: Query, weights: list[float], stems: set[str]) -> float:
+    covered = sum(w for group, w in zip(query.words, weights, strict=True) if group & stems)
+    return covered / sum(weights)
+
+
+def _heading(chunk: PolicyChunk) -> str:
+    """A section's heading (the store writes "Heading:" on its first line), else the page title."""
+    first, _, rest = chunk.text.partition("\n")
+    return first if rest and first.endswith(":") else chunk.title
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in content_words(text)}
+
+
+def _phrases(text: str) -> set[tuple[str, str]]:
+    """Adjacent pairs of meaningful words ("same day", "return period")."""
+    words = [stem(w) for w in tokens(text) if w not in GENERAL_WORDS and w not in STOP_WORDS]
+    return set(itertools.pairwise(words))
+
+
+def _idf(chunks: list[PolicyChunk]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        for s in _stems(chunk.text):
+            counts[s] = counts.get(s, 0) + 1
+    n = len(chunks)
+    return {s: math.log(1 + n / c) for s, c in counts.items()}

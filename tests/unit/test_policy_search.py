@@ -1,0 +1,68 @@
+"""Choosing the policy section: similarity alone is not enough, word coverage decides."""
+
+from dataclasses import replace
+
+from knowledge.policy_search import Query, asks_cost, rank, states_amount, stem
+from knowledge.store import PolicyChunk
+
+CONDITION = PolicyChunk(
+    "returns", "Returns and Refunds",
+    "Condition of returned products:\n- Signs of use beyond trying it may be deducted from the refund.",
+    "returns.md", 0.56,
+)
+REFUNDS = PolicyChunk(
+    "returns", "Returns and Refunds",
+    "Refunds:\nCard refunds usually appear within 5 business days after we check the returned product.",
+    "returns.md", 0.52,
+)
+INTRO = PolicyChunk(
+    "shipping", "Shipping",
+    "Orders placed before 14:00 leave the warehouse the same day; later orders leave the next business day.",
+    "shipping.md", 0.26,
+)
+DELIVERY = PolicyChunk(
+    "shipping", "Shipping", "Delivery times:\n- Germany: 1–2 business days after dispatch.", "shipping.md", 0.36
+)
+OFFERS = PolicyChunk("payment", "Payment", "Payment methods:\nCards, PayPal and bank transfer.", "payment.md", 0.3)
+NOT_OFFERED = PolicyChunk(
+    "payment", "Payment", "What we do not offer:\n- No cryptocurrencies.\n- No cheques.", "payment.md", 0.41
+)
+ALL = [CONDITION, REFUNDS, INTRO, DELIVERY, OFFERS, NOT_OFFERED]
+
+
+def best(question: str, similarity: float | None = None) -> str | None:
+    """The top section; with `similarity`, every section is equally similar, so words decide."""
+    chunks = ALL if similarity is None else [replace(c, similarity=similarity) for c in ALL]
+    ranked = rank(Query.parse(question), chunks, ALL)
+    return ranked[0].text if ranked else None
+
+
+def test_stems_join_word_forms():
+    assert stem("shipping") == stem("shipped") == stem("ship")
+    assert stem("returns") == stem("returned") == stem("return")
+
+
+def test_the_section_whose_heading_answers_wins_over_a_more_similar_one():
+    assert best("When will I get my money back after a return?") == REFUNDS.text
+
+
+def test_a_phrase_and_full_coverage_beat_higher_similarity():
+    assert best("What's the cut-off time for same-day dispatch?") == INTRO.text
+
+
+def test_policy_vocabulary_links_customer_words_to_page_words():
+    assert best("do you accept bitcoin?", similarity=0.4) == NOT_OFFERED.text
+
+
+def test_a_section_sharing_only_a_common_word_is_not_an_answer():
+    assert best("Do you offer gift wrapping?", similarity=0.3) is None
+    assert best("Is there a loyalty programme?", similarity=0.5) is None
+
+
+def test_cost_questions_need_a_stated_amount():
+    assert asks_cost("How much does shipping cost?")
+    assert asks_cost("what does express delivery cost")
+    assert not asks_cost("are there customs fees for Switzerland?")
+    assert states_amount("Orders under 50.00 EUR: 4.90 EUR within Germany.")
+    assert states_amount("Standard shipping is free.")
+    assert not states_amount("Shipping times are set per product, from overnight to 1 month.")
