@@ -48,6 +48,20 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
+_PLAIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}$")
+_LOWER_FIRST = {"The", "Here", "Our", "This", "These", "There", "That", "Sorry", "Yes", "No"}
+
+
+def addressed(text: str, name: str | None) -> str:
+    """Speak to a known customer by name when the model's sentence is not there to do it."""
+    if not name or not text or not _PLAIN_NAME.match(name):  # never echo a long or odd "name" back
+        return text
+    first, _, rest = text.partition(" ")
+    if first in _LOWER_FIRST:
+        text = f"{first.lower()} {rest}"
+    return f"{name}, {text}"
+
+
 class ReplyWriter:
     """prompt | model | text, then the fact gate; the rendered facts always follow."""
 
@@ -75,7 +89,7 @@ class ReplyWriter:
     def write(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         started = time.perf_counter()
         if self.generator is None or not answer.worth_phrasing:
-            return Reply(answer.rendered, answer.sources)
+            return Reply(addressed(answer.rendered, context.name), answer.sources)
         facts = answer.rendered
         try:
             raw = self.chain(time_limit).invoke(
@@ -83,7 +97,8 @@ class ReplyWriter:
             )
         except GenerationError as exc:
             log.warning("generation failed, sending the rendered facts: %s", exc)
-            return Reply(facts, answer.sources, rejected=[str(exc)], seconds=time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            return Reply(addressed(facts, context.name), answer.sources, rejected=[str(exc)], seconds=elapsed)
         intro = first_sentence(raw)
         reasons = check_reply(
             intro,
@@ -105,5 +120,5 @@ class ReplyWriter:
         elapsed = time.perf_counter() - started
         if reasons:
             log.info("model sentence rejected (%s): %r", "; ".join(reasons), intro[:200])
-            return Reply(facts, answer.sources, rejected=reasons, seconds=elapsed)
+            return Reply(addressed(facts, context.name), answer.sources, rejected=reasons, seconds=elapsed)
         return Reply(f"{intro}\n{facts}", answer.sources, generated=True, seconds=elapsed)
