@@ -1,8 +1,11 @@
-"""Builds the knowledge engine once per process, on first use (never at import).
+"""Builds the knowledge engine once per process, on first use (never at import), and runs its work.
 
 rasa-sdk imports every module in this package at start-up, so heavy work must wait
-until an action actually runs. Generation runs in one worker thread so the action
-server's event loop stays free for other customers.
+until an action actually runs. Two separate pools keep the action server's event loop
+free and keep quick turns from waiting behind the model:
+- lookups (retrieval, catalogue and database work): `run_blocking`, several threads;
+- generation: `run_generation`, one worker for the one model, with a short bounded queue.
+  When the queue is full the caller gets `WorkersBusy` at once and sends the rendered facts.
 """
 
 from __future__ import annotations
@@ -14,17 +17,19 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from knowledge.engine import KnowledgeEngine
+from knowledge.workers import BoundedWorkers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _engine: KnowledgeEngine | None = None
 _settings: Settings | None = None
-_lock = threading.Lock()
-# One model instance answers one prompt at a time; retrieval is quick and shares the pool.
-_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="knowledge")
+_lookups: ThreadPoolExecutor | None = None
+_generation: BoundedWorkers | None = None
+_lock = threading.Lock()  # held while the engine loads (seconds): never taken on the event loop
+_pools_lock = threading.Lock()
 
 
 def settings() -> Settings:
@@ -42,8 +47,37 @@ def engine() -> KnowledgeEngine:
 
             _engine = build_engine(settings())
             _engine.warm()
+            _engine.store.load_index()  # the in-memory vector index, so the first search is quick too
         return _engine
 
 
+def lookups() -> ThreadPoolExecutor:
+    global _lookups
+    with _pools_lock:
+        if _lookups is None:
+            workers = settings().lookup_workers
+            if workers < 1:
+                raise SettingsError(f"SALESBOT_LOOKUP_WORKERS={workers}: use 1 or more")
+            _lookups = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lookup")
+        return _lookups
+
+
+def generation() -> BoundedWorkers:
+    global _generation
+    with _pools_lock:
+        if _generation is None:
+            waiting = settings().llm_queue
+            if waiting < 0:
+                raise SettingsError(f"SALESBOT_LLM_QUEUE={waiting}: use 0 or more")
+            _generation = BoundedWorkers("generation", workers=1, max_waiting=waiting)
+        return _generation
+
+
 async def run_blocking(func: Callable[[], T]) -> T:
-    return await asyncio.get_running_loop().run_in_executor(_pool, func)
+    """Run quick blocking work (retrieval, catalogue, database) off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(lookups(), func)
+
+
+async def run_generation(func: Callable[[], T], timeout: float) -> T:
+    """Run model work on the generation worker; raises `WorkersBusy` when its queue is full."""
+    return await generation().run(func, timeout)

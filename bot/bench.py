@@ -8,13 +8,15 @@ What it measures (each section records its own error and the run goes on):
    the local transformers model writing its sentence and the fact gate checking it). A
    generative reply "carried the model's sentence" when it is the factual reply for the
    same question with a sentence in front of it.
-2. Generator speed of `TransformersGenerator` (int8 and float32): time to first token and
-   decode tokens/s on the real reply prompt with realistic facts.
+2. Generator speed of `TransformersGenerator` (int8 and float32), through its own
+   `generate(on_token=...)`: time to first token and decode tokens/s on the real reply prompt
+   with realistic facts.
 3. Ingest throughput of a synthetic catalogue with the real embedding model into a fresh
    Chroma store, and a re-sync when nothing changed (must embed nothing).
 4. Retrieval latency (`CatalogStore.search_products` with category + budget + in-stock
-   filters) at several catalogue sizes. Real embeddings at the ingested size; at every size
-   also random unit vectors inserted directly (embedding 100k documents on 2 cores takes
+   filters, served by the store's in-memory index) at several catalogue sizes, beside the same
+   queries through Chroma's own filtered query. Real embeddings at the ingested size; at every
+   size also random unit vectors inserted directly (embedding 100k documents on 2 cores takes
    too long), with the query embedding timed separately.
 5. Concurrent simulated customers over REST (mixed turns): errors, latency, turns/s and
    how much slower generative turns get under load.
@@ -500,7 +502,10 @@ def format_bench(result: dict) -> str:
             "4 retrieval",
             metric,
             _p(row.get("search")),
-            f"insert {_s(row.get('insert_s'), 1)} s; avg hits {_s(row.get('avg_hits'), 1)}",
+            f"insert {_s(row.get('insert_s'), 1)} s; index build {_s(row.get('index_build_s'), 1)} s; "
+            f"Chroma's own query {_p(row.get('search_chroma_query'))}, "
+            f"same top 5 {_s(row.get('same_top5_as_chroma'), 2)}; "
+            f"avg hits {_s(row.get('avg_hits'), 1)}",
         )
 
     load = result.get("load") or {}
@@ -631,37 +636,20 @@ def _realistic_messages() -> tuple[list[dict[str, str]], str]:
 
 def _timed_generation(generator: Any, messages: list[dict[str, str]], new_tokens: int) -> dict[str, Any]:
     """One greedy generation of exactly `new_tokens` tokens, with a timestamp at every token."""
-    import torch
-    from transformers import StoppingCriteria, StoppingCriteriaList
-
-    class Stamps(StoppingCriteria):
-        def __init__(self) -> None:
-            self.times: list[float] = []
-
-        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
-            self.times.append(time.perf_counter())
-            return torch.zeros(input_ids.shape[0], dtype=torch.bool)
-
-    stamps = Stamps()
-    with generator._lock:  # the same lock generate() takes
-        started = time.perf_counter()
-        prompt = generator._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        inputs = generator._tokenizer(prompt, return_tensors="pt")
-        with torch.inference_mode():
-            output = generator._model.generate(
-                **inputs,
-                max_new_tokens=new_tokens,
-                min_new_tokens=new_tokens,
-                do_sample=False,
-                pad_token_id=generator._tokenizer.eos_token_id,
-                stopping_criteria=StoppingCriteriaList([stamps]),
-            )
-        total = time.perf_counter() - started
-    produced = int(output.shape[1] - inputs["input_ids"].shape[1])
-    times = stamps.times
+    times: list[float] = []
+    started = time.perf_counter()
+    generator.generate(
+        messages,
+        max_new_tokens=new_tokens,
+        min_new_tokens=new_tokens,
+        time_limit=REST_TIMEOUT,
+        on_token=lambda: times.append(time.perf_counter()),
+    )
+    total = time.perf_counter() - started
+    produced = len(times)
     decode = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else None
     return {
-        "prompt_tokens": int(inputs["input_ids"].shape[1]),
+        "prompt_tokens": generator.prompt_tokens(messages),
         "new_tokens": produced,
         "ttft_s": times[0] - started if times else None,
         "decode_tokens_per_s": decode,
@@ -795,7 +783,9 @@ def bench_retrieval(bs: Settings, sizes: Sequence[int], queries: int = RETRIEVAL
 
     out: dict[str, Any] = {
         "method": f"random unit vectors of dimension {EMBEDDING_DIM} inserted directly (no embedding model); "
-        f"{queries} queries with category + budget + in-stock filters, k=5, through CatalogStore.search_products; "
+        f"{queries} queries with category + budget + in-stock filters, k=5, through CatalogStore.search_products "
+        "(in-memory index; its build time is index_build_s) and, for comparison, through Chroma's own filtered "
+        "query (search_chroma_query; same_top5_as_chroma = share of identical top-5 lists, HNSW is approximate); "
         "the query embedding is timed separately (see ingest.query_embedding)",
         "sizes": [],
     }
@@ -832,13 +822,24 @@ def bench_retrieval(bs: Settings, sizes: Sequence[int], queries: int = RETRIEVAL
                 )
             row["insert_s"] = time.perf_counter() - started
             del records
-            times, hits = [], []
-            for text, flt in pairs:
+            started = time.perf_counter()
+            store.load_index()
+            row["index_build_s"] = time.perf_counter() - started
+            times, hits, chroma_times, same = [], [], [], 0
+            for (text, flt), vector in zip(pairs, query_vectors, strict=True):
                 started = time.perf_counter()
                 found = store.search_products(text, flt, k=5)
                 times.append(time.perf_counter() - started)
                 hits.append(len(found))
+                started = time.perf_counter()  # the same query through Chroma's own filtered search
+                direct = store.collection.query(
+                    query_embeddings=[vector.tolist()], n_results=5, where=flt.to_where(), include=[]
+                )
+                chroma_times.append(time.perf_counter() - started)
+                same += [h.product.sku for h in found] == [i.split(":", 1)[1] for i in direct["ids"][0]]
             row["search"] = latency_summary(times)
+            row["search_chroma_query"] = latency_summary(chroma_times)
+            row["same_top5_as_chroma"] = same / len(pairs) if pairs else None
             row["avg_hits"] = sum(hits) / len(hits) if hits else None
         except Exception as exc:
             row.update({"error": _error_text(exc), "traceback": traceback.format_exc()[-3000:]})

@@ -11,16 +11,28 @@ rendered facts.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import logging
 import threading
 import time
-import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
+
+from knowledge import quantized
 
 log = logging.getLogger(__name__)
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
+
+
+def release_free_memory() -> None:
+    """Hand memory freed while loading back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class GenerationError(RuntimeError):
@@ -66,35 +78,67 @@ class TransformersGenerator:
             model_dir = prepare_model(self.model_name, self.cache_dir)
             torch.set_num_threads(self.threads)
             self._tokenizer = AutoTokenizer.from_pretrained(model_dir)
-            model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
-            if self.int8:
-                # Dynamic int8 matmuls are several times faster than float32 on CPU.
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    # In place: no second full-precision copy of the weights while quantising.
-                    model = torch.ao.quantization.quantize_dynamic(
-                        model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
-                    )
+            model = quantized.load(model_dir) if self.int8 else None
+            if self.int8 and model is None:
+                try:
+                    quantized.prepare(model_dir)  # once per converted model
+                    model = quantized.load(model_dir)
+                except quantized.QuantizedCacheError as exc:
+                    log.warning("no int8 cache (%s); quantising in this process, which needs more memory", exc)
+            if model is None:
+                model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).eval()
+                if self.int8:
+                    model = quantized.quantize(model)
             self._model = model
+            release_free_memory()
             log.info("loaded %s (int8=%s) in %.1fs", self.model_name, self.int8, time.perf_counter() - started)
 
-    def generate(self, messages: list[Message], *, max_new_tokens: int, time_limit: float) -> str:
+    def generate(
+        self,
+        messages: list[Message],
+        *,
+        max_new_tokens: int,
+        time_limit: float,
+        min_new_tokens: int = 0,
+        on_token: Callable[[], None] | None = None,
+    ) -> str:
+        """Greedy decoding; `on_token` is called as each new token is produced (for timing or streaming)."""
         import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
 
+        criteria = StoppingCriteriaList()
+        if on_token is not None:
+            callback = on_token
+
+            class EveryToken(StoppingCriteria):
+                def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                    callback()
+                    return torch.zeros(input_ids.shape[0], dtype=torch.bool)  # never stops generation
+
+            criteria.append(EveryToken())
         self.load()
         with self._lock:
-            prompt = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-            inputs = self._tokenizer(prompt, return_tensors="pt")
+            inputs = self._inputs(messages)
             with torch.inference_mode():
                 output = self._model.generate(
                     **inputs,
                     max_new_tokens=max_new_tokens,
+                    min_new_tokens=min_new_tokens,
                     max_time=time_limit,
                     do_sample=False,
                     pad_token_id=self._tokenizer.eos_token_id,
+                    stopping_criteria=criteria,
                 )
             new_tokens = output[0][inputs["input_ids"].shape[1] :]
             return self._tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
+
+    def prompt_tokens(self, messages: list[Message]) -> int:
+        self.load()
+        return int(self._inputs(messages)["input_ids"].shape[1])
+
+    def _inputs(self, messages: list[Message]) -> Any:
+        prompt = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        return self._tokenizer(prompt, return_tensors="pt")
 
 
 class OpenAICompatibleGenerator:

@@ -7,15 +7,21 @@ as JSON, so the catalogue can be rebuilt from the store without the source file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import re
+import threading
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
+from threadpoolctl import ThreadpoolController
 
 from knowledge.catalog import CatalogError, LoadResult, PolicyPage, Product
 
@@ -23,6 +29,8 @@ log = logging.getLogger(__name__)
 
 UPSERT_BATCH = 256
 PAGE_SIZE = 5000
+INDEX_CHECK_SECONDS = 5.0  # how often searches check whether another process changed the collection
+REVISION_KEY = "revision"  # collection metadata; every sync that changes something sets a new one
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,90 @@ class SyncReport:
         )
 
 
+class ProductIndex:
+    """Every product's unit vector and filter fields in memory: exact cosine top-k in milliseconds.
+
+    Chroma's filtered query gets slower with catalogue size (0.6 s at 100k products);
+    a float32 matrix product over the rows the filter keeps does not. Rows are grouped by
+    category, so a category filter scores one contiguous block without copying it. Chroma
+    stays the store of record: this is a read copy, rebuilt when the collection changes.
+    """
+
+    def __init__(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
+        order = sorted(range(len(ids)), key=lambda i: metadatas[i]["category"])
+        metadatas = [metadatas[i] for i in order]
+        self.ids = [ids[i] for i in order]
+        vectors = np.asarray(vectors, dtype=np.float32)[order] if ids else np.zeros((0, 1), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        self.vectors = vectors / np.where(norms == 0, 1, norms)
+        self.prices = np.array([m["price"] for m in metadatas], dtype=np.float64)
+        self.in_stock = np.array([m["stock"] > 0 for m in metadatas], dtype=bool)
+        brands = sorted({m["brand"] for m in metadatas})
+        self.brand_codes = {brand: code for code, brand in enumerate(brands)}
+        self.brands = np.array([self.brand_codes[m["brand"]] for m in metadatas], dtype=np.int32)
+        self.payloads = [m["payload"] for m in metadatas]
+        self.category_rows: dict[str, slice] = {}
+        for row, meta in enumerate(metadatas):
+            block = self.category_rows.get(meta["category"])
+            self.category_rows[meta["category"]] = slice(block.start if block else row, row + 1)
+
+    @classmethod
+    def from_collection(cls, collection: Any) -> ProductIndex:
+        ids: list[str] = []
+        chunks: list[np.ndarray] = []
+        metadatas: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            page = collection.get(
+                where={"kind": "product"}, include=["embeddings", "metadatas"], limit=PAGE_SIZE, offset=offset
+            )
+            ids.extend(page["ids"])
+            metadatas.extend(page["metadatas"])
+            if len(page["ids"]):
+                chunks.append(np.asarray(page["embeddings"], dtype=np.float32))
+            if len(page["ids"]) < PAGE_SIZE:
+                break
+            offset += PAGE_SIZE
+        vectors = np.concatenate(chunks) if chunks else np.zeros((0, 1), dtype=np.float32)
+        return cls(ids, vectors, metadatas)
+
+    def _kept(self, flt: ProductFilter) -> tuple[slice, np.ndarray]:
+        """The same conditions as `ProductFilter.to_where`: the category's block, and which of its rows pass."""
+        block = self.category_rows.get(flt.category.lower(), slice(0, 0)) if flt.category else slice(0, len(self.ids))
+        keep = np.ones(block.stop - block.start, dtype=bool)
+        if flt.max_price is not None:
+            keep &= self.prices[block] <= float(flt.max_price)
+        if flt.brand:
+            keep &= self.brands[block] == self.brand_codes.get(flt.brand, -1)
+        if flt.in_stock_only:
+            keep &= self.in_stock[block]
+        return block, np.flatnonzero(keep)
+
+    def search(self, query: list[float], flt: ProductFilter, k: int) -> list[ScoredProduct]:
+        block, rows = self._kept(flt)
+        if not len(rows) or k < 1:
+            return []
+        vector = np.asarray(query, dtype=np.float32)
+        vector = vector / (np.linalg.norm(vector) or 1.0)
+        candidates = self.vectors[block]  # a view
+        few = len(rows) * 4 < len(candidates)  # then gathering the kept rows beats scoring the whole block
+        # One BLAS thread: on a busy 2-core machine a multi-threaded matrix-vector product waits for
+        # a second core and its p95 rises from 0.5 ms to 20 ms.
+        with _blas().limit(limits=1, user_api="blas"):
+            scores = candidates[rows] @ vector if few else (candidates @ vector)[rows]
+        best = np.argpartition(-scores, k - 1)[:k] if len(rows) > k else np.arange(len(rows))
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [
+            ScoredProduct(Product.from_dict(json.loads(self.payloads[block.start + rows[i]])), float(scores[i]))
+            for i in best
+        ]
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -100,6 +192,14 @@ class CatalogStore:
 
     def __init__(self, client: Any, collection_name: str, embeddings: Embeddings) -> None:
         self.embeddings = embeddings
+        self.client = client
+        self.collection_name = collection_name
+        self._index: ProductIndex | None = None
+        self._index_key: tuple[str, int] | None = None  # (revision, count) the index was built from
+        self._index_checked_at = 0.0
+        self._index_version = 0  # bumped when a sync here drops the index, so a late rebuild is discarded
+        self._rebuilding = False
+        self._index_lock = threading.Lock()
         # No embedding function on the collection: we always pass our own vectors, so
         # chromadb never reaches for its default (downloaded) model.
         self.collection = client.get_or_create_collection(
@@ -158,7 +258,18 @@ class CatalogStore:
         for start in range(0, len(stale), UPSERT_BATCH):
             self.collection.delete(ids=stale[start : start + UPSERT_BATCH])
         report.removed = len(stale)
+        if todo or stale:
+            self._new_revision()
         return report
+
+    def _new_revision(self) -> None:
+        """Tell every process reading this collection (their in-memory indexes) that it changed."""
+        metadata = dict(self.collection.metadata or {})
+        metadata[REVISION_KEY] = uuid.uuid4().hex
+        self.collection.modify(metadata=metadata)
+        with self._index_lock:
+            self._index, self._index_key = None, None
+            self._index_version += 1
 
     def _stored_hashes(self) -> dict[str, str]:
         hashes: dict[str, str] = {}
@@ -186,16 +297,56 @@ class CatalogStore:
         return int(self.collection.count())
 
     def search_products(self, query: str, flt: ProductFilter, k: int = 5) -> list[ScoredProduct]:
-        result = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
-            n_results=k,
-            where=flt.to_where(),
-            include=["metadatas", "distances"],
-        )
-        return [
-            ScoredProduct(Product.from_dict(json.loads(meta["payload"])), 1.0 - float(dist))
-            for meta, dist in zip(result["metadatas"][0], result["distances"][0], strict=True)
-        ]
+        """The k products most similar to `query` among those `flt` keeps, best first (exact cosine)."""
+        index = self.load_index()
+        return index.search(self.embeddings.embed_query(query), flt, k)
+
+    def load_index(self) -> ProductIndex:
+        """The in-memory index, kept in step with the collection.
+
+        The first call builds it (the caller waits). Later, when another process has changed
+        the collection, searches go on with the old index while a thread builds the new one
+        (seconds at 100k products); a sync through this store drops it at once.
+        """
+        with self._index_lock:
+            index = self._index
+            now = time.monotonic()
+            if index is not None and (self._rebuilding or now - self._index_checked_at < INDEX_CHECK_SECONDS):
+                return index
+            self._index_checked_at = now
+            key = self._collection_key()
+            if index is not None and key == self._index_key:
+                return index
+            if index is None:
+                return self._build_index(key, self._index_version)
+            self._rebuilding = True
+            version = self._index_version
+        threading.Thread(target=self._rebuild, args=(key, version), name="product-index", daemon=True).start()
+        return index
+
+    def _collection_key(self) -> tuple[str, int]:
+        fresh = self.client.get_collection(self.collection_name, embedding_function=None)
+        return str((fresh.metadata or {}).get(REVISION_KEY, "")), int(fresh.count())
+
+    def _build_index(self, key: tuple[str, int], version: int) -> ProductIndex:
+        started = time.perf_counter()
+        index = ProductIndex.from_collection(self.collection)
+        log.info("product index: %d products in %.2fs", len(index.ids), time.perf_counter() - started)
+        if version == self._index_version:  # not dropped by a sync in the meantime
+            self._index, self._index_key = index, key
+        return index
+
+    def _rebuild(self, key: tuple[str, int], version: int) -> None:
+        try:
+            index = ProductIndex.from_collection(self.collection)
+            with self._index_lock:
+                if version == self._index_version:
+                    self._index, self._index_key = index, key
+        except Exception:
+            log.exception("could not rebuild the product index; searching the previous one")
+        finally:
+            with self._index_lock:
+                self._rebuilding = False
 
     def search_policies(self, query: str, k: int = 3, topic: str | None = None) -> list[PolicyChunk]:
         where: dict[str, Any] = {"kind": "policy"}

@@ -9,7 +9,7 @@ from knowledge.answers import CustomerContext, lookup
 from knowledge.catalog import Product
 from knowledge.generation import TransformersGenerator
 from knowledge.text import SpecQuery
-from knowledge.writer import ReplyWriter
+from knowledge.writer import ReplyWriter, addressed
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +27,9 @@ def test_packaged_model_writes_a_gated_sentence_before_the_facts():
     assert isinstance(raw, str) and raw.strip(), "the model produced no text"
 
     reply = writer.write(answer, "how much is the air 13?", CustomerContext(name="Ann"), time_limit=30)
-    # Whatever the model said, the decided facts close the reply unchanged.
-    assert reply.text.endswith(answer.rendered)
-    assert reply.generated or reply.rejected
+    # Whatever the model said, the decided facts close the reply unchanged; without the model's
+    # sentence the reply speaks to the customer by name.
+    if reply.generated:
+        assert reply.text.endswith("\n" + answer.rendered)
+    else:
+        assert reply.rejected and reply.text == addressed(answer.rendered, "Ann")

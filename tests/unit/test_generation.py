@@ -61,3 +61,22 @@ def test_backend_choice_is_validated(tmp_path):
         make_generator("openai", model_name="x", cache_dir=tmp_path)
     with pytest.raises(UnknownBackendError, match="choose one of"):
         make_generator("magic", model_name="x", cache_dir=tmp_path)
+
+
+def test_transformers_generator_reports_every_new_token(tmp_path):
+    from bot.settings import Settings
+    from knowledge.generation import TransformersGenerator
+    from knowledge.packaged_models import ModelPackageMissing, prepare_model
+
+    try:
+        prepare_model("smollm2-135m", Settings().model_cache)
+    except ModelPackageMissing as exc:
+        pytest.skip(str(exc))
+    generator = TransformersGenerator("smollm2-135m", Settings().model_cache, int8=False)
+    messages = [{"role": "user", "content": "Say hello to Sam."}]
+    stamps: list[float] = []
+    text = generator.generate(
+        messages, max_new_tokens=6, min_new_tokens=6, time_limit=60, on_token=lambda: stamps.append(time.perf_counter())
+    )
+    assert len(stamps) == 6 and stamps == sorted(stamps)
+    assert text and generator.prompt_tokens(messages) > 5
