@@ -1,0 +1,202 @@
+"""The lead form's validation and the lead/score actions, run the way rasa-sdk runs them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.lead_actions import ActionSaveLead, ActionScorePurchaseIntent, ValidateLeadForm, tidy_name
+from bot.appdb import open_app_db
+from bot.settings import PROJECT_ROOT, Settings
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "leads.yml").read_text())
+CONVERSATION = [
+    {"event": "user", "text": "hi, I need a laptop for video editing", "parse_data": {"intent": {"name": "inform"}}},
+    {"event": "slot", "name": "sales_stage", "value": "recommendation"},
+    {"event": "user", "text": "how much is the Lumen Air 13? is it in stock?"},
+    {"event": "slot", "name": "sales_stage", "value": "closing"},
+    {"event": "user", "text": "great, I'll take it"},
+]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch) -> Settings:
+    configured = Settings(var_dir=tmp_path)
+    monkeypatch.setattr(services, "_settings", configured)
+    return configured
+
+
+def make_tracker(text: str, intent: str = "inform", slots: dict | None = None, events: list | None = None) -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": "lead-test",
+            "slots": slots or {},
+            "latest_message": {"text": text, "intent": {"name": intent}, "entities": []},
+            "events": events or [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": "lead_form"},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def answer(requested: str, text: str, intent: str = "inform", known: dict | None = None) -> tuple[dict, list[str]]:
+    """The customer answers the form's question `requested` with `text`: returns the validated slots and replies."""
+    slots = {"requested_slot": requested, **(known or {}), requested: text}
+    events = [
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
+        {"event": "slot", "name": requested, "value": text},
+    ]
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateLeadForm().run(dispatcher, make_tracker(text, intent, slots, events), DOMAIN))
+    return {e["name"]: e["value"] for e in result if e["event"] == "slot"}, [m["text"] for m in dispatcher.messages]
+
+
+def test_the_form_asks_for_consent_first():
+    assert DOMAIN["forms"]["lead_form"]["required_slots"][0] == "lead_consent"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("/affirm", "affirm"), ("yes please", "inform"), ("Sure", "greet")])
+def test_consent_yes(text, intent):
+    slots, replies = answer("lead_consent", text, intent)
+    assert slots["lead_consent"] is True and not replies
+
+
+@pytest.mark.parametrize(("text", "intent"), [("/deny", "deny"), ("no thanks", "inform"), ("nope", "deny")])
+def test_consent_no_ends_the_form_and_clears_contact_slots(text, intent):
+    slots, _ = answer("lead_consent", text, intent, known={"lead_email": "volunteered@example.com"})
+    assert slots["lead_consent"] is False and slots["lead_email"] is None and slots["lead_phone"] is None
+    assert slots["requested_slot"] is None  # nothing more is asked
+
+
+def test_an_unclear_consent_answer_is_asked_again():
+    slots, replies = answer("lead_consent", "what do you do with it?", "ask_product_info")
+    assert slots["lead_consent"] is None
+    assert "yes or no" in replies[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Anna Meyer", "Anna Meyer"),
+        ("my name is anna meyer.", "Anna Meyer"),
+        ("I'm Jo", "Jo"),
+        ("it's O'Neill", "O'Neill"),
+    ],
+)
+def test_names_are_tidied(typed, stored):
+    assert tidy_name(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "anna@example.com", "0171 2345678", "what laptops do you have that are light and cheap"]
+)
+def test_non_names_are_asked_again(typed):
+    assert tidy_name(typed) is None
+    slots, replies = answer("customer_name", typed, known={"lead_consent": True})
+    assert slots["customer_name"] is None and "didn't catch a name" in replies[0]
+
+
+@pytest.mark.parametrize("bad", ["anna@@example.com", "anna.example.com", "anna@example", "a@b@example.com"])
+def test_a_bad_email_is_rejected_with_a_clear_reask(bad):
+    slots, replies = answer("lead_email", bad, known={"lead_consent": True, "customer_name": "Anna"})
+    assert slots["lead_email"] is None
+    assert bad in replies[0] and "name@example.com" in replies[0]
+    assert slots.get("requested_slot", "lead_email") == "lead_email"  # the form asks for the email again
+
+
+def test_a_good_email_is_taken_from_the_sentence():
+    slots, replies = answer("lead_email", "sure, it's Anna.Meyer@Example.COM", known={"lead_consent": True})
+    assert slots["lead_email"] == "Anna.Meyer@example.com" and not replies
+
+
+def test_saying_no_to_the_email_question_withdraws_consent():
+    slots, _ = answer("lead_email", "no, I'd rather not", "deny", known={"lead_consent": True, "customer_name": "Anna"})
+    assert slots["lead_consent"] is False and slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("+49 171 2345678", "+49 171 2345678"), ("call 0171/234567", "0171/234567")]
+)
+def test_phone_numbers_are_accepted(typed, stored):
+    slots, _ = answer("lead_phone", typed, known={"lead_consent": True})
+    assert slots["lead_phone"] == stored
+
+
+@pytest.mark.parametrize("typed", ["skip", "no thanks", "none"])
+def test_the_phone_can_be_skipped(typed):
+    slots, replies = answer("lead_phone", typed, known={"lead_consent": True})
+    assert slots["lead_phone"] == "" and not replies
+
+
+def test_a_bad_phone_number_is_asked_again():
+    slots, replies = answer("lead_phone", "12", known={"lead_consent": True})
+    assert slots["lead_phone"] is None and "phone number" in replies[0]
+
+
+def run_save(slots: dict) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(
+        ActionSaveLead().run(dispatcher, make_tracker("+49 171 2345678", slots=slots, events=CONVERSATION), {})
+    )
+    return events, dispatcher.messages
+
+
+def test_a_consented_lead_is_saved_with_needs_products_stage_and_score(settings):
+    slots = {
+        "lead_consent": True,
+        "customer_name": "Anna Meyer",
+        "lead_email": "anna@example.com",
+        "lead_phone": "",
+        "category": "laptops",
+        "budget": 1000.0,
+        "use_case": "video editing",
+        "products_discussed": ["L1", "L2"],
+        "sales_stage": "closing",
+    }
+    events, messages = run_save(slots)
+    [lead] = open_app_db(settings).list_leads()
+    assert (lead.sender_id, lead.name, lead.email, lead.phone) == ("lead-test", "Anna Meyer", "anna@example.com", None)
+    assert lead.needs == {"category": "laptops", "budget": 1000.0, "use_case": "video editing"}
+    assert lead.products_discussed == ["L1", "L2"] and lead.stage == "closing"
+    assert 0 < lead.purchase_intent < 1 and lead.intent_features["buying_phrases"] == 0.5
+    assert messages == [
+        {**messages[0], "response": "utter_lead_saved", "name": "Anna Meyer", "email": "anna@example.com"}
+    ]
+    slot_events = {e["name"]: e["value"] for e in events}
+    assert slot_events == {
+        "lead_consent": None,
+        "lead_email": None,
+        "lead_phone": None,
+        "purchase_intent": lead.purchase_intent,
+    }
+
+
+def test_without_consent_nothing_is_stored(settings):
+    events, messages = run_save({"lead_consent": False, "customer_name": "Anna", "lead_email": None})
+    assert open_app_db(settings).list_leads() == []
+    assert messages[0]["response"] == "utter_lead_not_stored"
+    assert {e["name"]: e["value"] for e in events} == {"lead_consent": None, "lead_email": None, "lead_phone": None}
+
+
+def test_an_unreachable_database_is_told_to_the_customer(tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "_settings", Settings(app_db_url="postgresql+psycopg2://u:p@127.0.0.1:9/x"))
+    _, messages = run_save({"lead_consent": True, "customer_name": "Anna", "lead_email": "anna@example.com"})
+    assert messages[0]["response"] == "utter_lead_not_saved"
+
+
+def test_the_score_action_sets_purchase_intent(settings):
+    dispatcher = CollectingDispatcher()
+    buyer = asyncio.run(ActionScorePurchaseIntent().run(dispatcher, make_tracker("", events=CONVERSATION), {}))
+    browser_events = [{"event": "user", "text": "just browsing"}, {"event": "user", "text": "maybe later"}]
+    browser = asyncio.run(ActionScorePurchaseIntent().run(dispatcher, make_tracker("", events=browser_events), {}))
+    assert buyer[0]["name"] == "purchase_intent" and browser[0]["name"] == "purchase_intent"
+    assert buyer[0]["value"] > browser[0]["value"]
+    assert not dispatcher.messages
