@@ -1,20 +1,71 @@
-"""Validation for the needs-discovery form: natural answers become catalogue values."""
+"""The needs-discovery form: natural answers become catalogue values, skipped questions are
+not asked again, and "why do you ask?" gets an honest answer."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.sales_state import stage
 from knowledge.text import parse_budget
+
+# Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
+_USE_CASE_FILLER = re.compile(
+    r"^(?:(?:it'?s|it is|i'?ll use it|i will use it|i'?d use it|i use it|i need it|mainly|mostly|just|"
+    r"primarily|only|basically|probably|for|use it for|using it for)\s+)+",
+    re.I,
+)
+ESSENTIAL_NEEDS = ("category", "budget")
+WHY_WE_ASK = {
+    "category": "so I only show you products from the right part of our range",
+    "use_case": "so I can pick models whose strengths match what you'll do with it, and tell you why each one fits",
+    "budget": "so I only suggest products within what you want to spend; if nothing fits, I'll say so and show "
+    "the closest options",
+    "features": "so I can leave out products that lack something you can't do without (noise cancelling, "
+    "a long battery life, a light weight...)",
+}
+
+
+def skipped(tracker: Tracker) -> list[str]:
+    return [str(s) for s in tracker.get_slot("skipped_needs") or []]
+
+
+def _entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(v) for v in tracker.get_latest_entity_values(entity) if str(v).strip()]
 
 
 class ValidateNeedsForm(FormValidationAction):
     def name(self) -> str:
         return "validate_needs_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        """The form's questions, less those the customer chose to skip.
+
+        A customer who names category and budget when the form starts gets recommendations at
+        once (use case and must-haves are asked only of customers who start vaguer): consultative,
+        not an interrogation. They can still add either afterwards.
+        """
+        wanted = [slot for slot in domain_slots if slot not in skipped(tracker)]
+        starting = not tracker.get_slot("requested_slot")
+        if starting and tracker.get_slot("category") and tracker.get_slot("budget") is not None:
+            wanted = [slot for slot in wanted if slot in ESSENTIAL_NEEDS or tracker.get_slot(slot) is not None]
+        return wanted
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        if tracker.get_slot("sales_stage") != "discovery":
+            events.append(stage("discovery"))
+        return events
 
     async def validate_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -34,6 +85,19 @@ class ValidateNeedsForm(FormValidationAction):
         )
         return {"category": None}
 
+    async def validate_use_case(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "for gaming and some video editing" -> "gaming and video editing" (the entities), else the cleaned text."""
+        named = _entity_values(tracker, "use_case")
+        if named:
+            return {"use_case": " and ".join(dict.fromkeys(named))}
+        text = _USE_CASE_FILLER.sub("", str(value or "").strip(" .!?")).strip()
+        if not text:
+            dispatcher.utter_message(text="Sorry, I didn't catch that. What will you mainly use it for?")
+            return {"use_case": None}
+        return {"use_case": text}
+
     async def validate_budget(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -45,3 +109,52 @@ class ValidateNeedsForm(FormValidationAction):
             dispatcher.utter_message(text="Sorry, I didn't catch an amount. Roughly how much would you like to spend?")
             return {"budget": None}
         return {"budget": amount}
+
+    async def validate_features(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Must-haves as a list: the named features, else the customer's own words."""
+        named = _entity_values(tracker, "feature")
+        if named:
+            return {"features": list(dict.fromkeys(named))}
+        values = value if isinstance(value, list) else [value]
+        wanted = [str(v).strip(" .!?") for v in values if v is not None and str(v).strip(" .!?")]
+        if not wanted:
+            dispatcher.utter_message(text="Sorry, I didn't catch that. Is there anything it must have?")
+            return {"features": None}
+        return {"features": wanted}
+
+
+class ActionSkipNeed(Action):
+    """The customer skips the form's current question ("no preference", "skip"): it is not asked again."""
+
+    def name(self) -> str:
+        return "action_skip_need"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        asked = tracker.get_slot("requested_slot")
+        if not asked:
+            return []
+        dispatcher.utter_message(text="No problem, let's skip that.")
+        return [SlotSet("skipped_needs", list(dict.fromkeys([*skipped(tracker), str(asked)])))]
+
+
+class ActionExplainNeed(Action):
+    """ "Why do you ask?": why the form's current question helps; the form then asks it again."""
+
+    def name(self) -> str:
+        return "action_explain_need"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        asked = str(tracker.get_slot("requested_slot") or "")
+        why = WHY_WE_ASK.get(asked, "so my suggestions fit what you need")
+        text = f'I ask {why}. You can always say "skip" if you\'d rather not say.'
+        if asked == "category":
+            categories = await services.run_blocking(services.engine().categories)
+            text += f" We carry {', '.join(categories)}."
+        dispatcher.utter_message(text=text)
+        return []

@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.replies import answer_and_send, customer_context
+from actions.sales_state import features, remember_products, stage
+from knowledge import sales
 
 
 def _product_entity(tracker: Tracker) -> str | None:
@@ -17,10 +19,13 @@ def _product_entity(tracker: Tracker) -> str | None:
     return values[0] if values else None
 
 
-def _remember_product(answer: Any) -> list[dict[str, Any]]:
+def _remember_product(tracker: Tracker, answer: Any) -> list[dict[str, Any]]:
+    events = remember_products(tracker, answer)
     if answer is not None and len(answer.products) == 1 and answer.kind in ("lookup", "compare"):
-        return [SlotSet("product", answer.products[0].name)]
-    return []
+        events.append(SlotSet("product", answer.products[0].name))
+    if tracker.get_slot("sales_stage") in (None, "greeting"):
+        events.append(stage("discovery"))  # asking about products is where discovery starts
+    return events
 
 
 class ActionAnswerProductQuestion(Action):
@@ -36,7 +41,7 @@ class ActionAnswerProductQuestion(Action):
         answer = await answer_and_send(
             dispatcher, tracker, lambda: services.engine().product_question(text, context, named)
         )
-        return _remember_product(answer)
+        return _remember_product(tracker, answer)
 
 
 class ActionCompareProducts(Action):
@@ -49,7 +54,7 @@ class ActionCompareProducts(Action):
         text = tracker.latest_message.get("text") or ""
         context = customer_context(tracker)
         answer = await answer_and_send(dispatcher, tracker, lambda: services.engine().compare(text, context))
-        return _remember_product(answer)
+        return _remember_product(tracker, answer)
 
 
 class ActionRecommendProducts(Action):
@@ -60,8 +65,14 @@ class ActionRecommendProducts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         context = customer_context(tracker)
-        await answer_and_send(dispatcher, tracker, lambda: services.engine().recommend(context))
-        return []
+        wanted = features(tracker)
+        answer = await answer_and_send(
+            dispatcher, tracker, lambda: sales.with_reasons(services.engine().recommend(context), context, wanted)
+        )
+        events = [stage("recommendation"), SlotSet("cross_sell_offered", False), SlotSet("product", None)]
+        if answer is not None and answer.kind == "recommend":
+            events.append(SlotSet("recommended", answer.sources))
+        return events + remember_products(tracker, answer)
 
 
 class ActionAskCategory(Action):

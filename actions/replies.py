@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,9 +13,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from knowledge.answers import Answer, CustomerContext
+from knowledge.engine import KnowledgeEngine
 from knowledge.text import parse_budget
+from knowledge.workers import WorkersBusy
+from knowledge.writer import Reply, addressed
 
 log = logging.getLogger(__name__)
+MIN_GENERATION_SECONDS = 1.0  # less time left than this after queueing: send the rendered facts
+GENERATION_GRACE_SECONDS = 2.0  # the generator stops on its own limit; this covers the gate and hand-over
 
 TROUBLE_REPLY = (
     "Sorry, I'm having trouble looking that up right now. Please try again in a moment, "
@@ -35,8 +41,14 @@ def customer_context(tracker: Tracker) -> CustomerContext:
         budget=budget_value,
         use_case=tracker.get_slot("use_case"),
         brand=tracker.get_slot("brand"),
-        feature=tracker.get_slot("feature"),
+        # Every must-have the needs form collected, else the one feature named in a question.
+        feature=", ".join(_listed(tracker.get_slot("features"))) or tracker.get_slot("feature"),
     )
+
+
+def _listed(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value] if value else []
+    return [str(v) for v in values if str(v).strip()]
 
 
 async def answer_and_send(
@@ -58,20 +70,40 @@ async def answer_and_send(
         log.exception("could not decide an answer for %r", question[:200])
         dispatcher.utter_message(text=TROUBLE_REPLY)
         return None
-    engine = services.engine()
-    try:
-        reply = await asyncio.wait_for(
-            services.run_blocking(lambda: engine.phrase(answer, question, context, settings.llm_time_limit)),
-            timeout=settings.llm_time_limit + 5,
-        )
-        text = reply.text
-        if reply.rejected:
-            log.info("sent rendered facts instead of model text: %s", "; ".join(reply.rejected))
-    except Exception:
-        log.exception("phrasing failed; sending the rendered facts")
-        text = answer.rendered
+    engine = await services.run_blocking(services.engine)
+    if engine.writer.generator is None or not answer.worth_phrasing:
+        # Nothing for the model to do (the writer would send this): don't queue behind other customers.
+        text = addressed(answer.rendered, context.name)
+    else:
+        text = await _phrased(engine, answer, question, context, settings.llm_time_limit)
     dispatcher.utter_message(text=text, json_message=attachments(answer))
     return answer
+
+
+async def _phrased(
+    engine: KnowledgeEngine, answer: Answer, question: str, context: CustomerContext, time_limit: float
+) -> str:
+    """The model's sentence and the facts, or the facts alone if the model is busy, slow or failing."""
+    deadline = time.monotonic() + time_limit
+
+    def phrase() -> Reply:
+        # Time spent waiting for the model counts against the limit; too little left: skip it.
+        remaining = deadline - time.monotonic()
+        if remaining < MIN_GENERATION_SECONDS:
+            raise TimeoutError(f"waited for the model until {remaining:.1f}s of the time limit were left")
+        return engine.phrase(answer, question, context, remaining)
+
+    try:
+        reply = await services.run_generation(phrase, timeout=time_limit + GENERATION_GRACE_SECONDS)
+    except (WorkersBusy, TimeoutError) as exc:
+        log.info("no model sentence this time (%s); sending the rendered facts", str(exc) or "timed out")
+        return addressed(answer.rendered, context.name)
+    except Exception:
+        log.exception("phrasing failed; sending the rendered facts")
+        return addressed(answer.rendered, context.name)
+    if reply.rejected:
+        log.info("sent rendered facts instead of model text: %s", "; ".join(reply.rejected))
+    return reply.text
 
 
 def attachments(answer: Answer) -> dict[str, Any] | None:

@@ -1,0 +1,167 @@
+"""The sales conversation: session start and greeting, objections, closing and accessories.
+
+Each action sets `sales_stage` itself, so the stage follows what the dialogue manager chose
+to run (rules, stories, the form), never a guess of the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.replies import answer_and_send, customer_context
+from actions.sales_state import discussed, focus_hints, remember_products, stage
+from knowledge import sales
+from knowledge.answers import Answer
+
+# Slots that describe one session only; everything else carries over to the customer's next visit.
+SESSION_ONLY_SLOTS = {
+    "requested_slot",
+    "sales_stage",
+    "returning_customer",
+    "session_started_metadata",
+    "skipped_needs",
+    "cross_sell_offered",
+}
+OBJECTION_BY_INTENT = {
+    "objection_price": "price",
+    "objection_quality": "quality",
+    "objection_competitor": "competitor",
+    "objection_timing": "timing",
+    "just_browsing": "browsing",
+}
+MAX_NAMES_IN_WELCOME = 3
+
+
+class ActionSessionStart(Action):
+    """Starts a session, keeps what we knew about the customer and notes whether they are returning."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        carried = {k: v for k, v in tracker.slots.items() if v is not None and k not in SESSION_ONLY_SLOTS}
+        returning = bool(carried.get("customer_name") or carried.get("products_discussed") or carried.get("category"))
+        return [
+            SessionStarted(),
+            *(SlotSet(k, v) for k, v in carried.items()),
+            SlotSet("returning_customer", returning),
+            stage("greeting"),
+            ActionExecuted("action_listen"),
+        ]
+
+
+class ActionGreetCustomer(Action):
+    """Greets by name; a returning customer is welcomed back with what they looked at last time."""
+
+    def name(self) -> str:
+        return "action_greet_customer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        name = tracker.get_slot("customer_name")
+        events: list[dict[str, Any]] = []
+        if tracker.get_slot("returning_customer"):
+            looked_at = await services.run_blocking(
+                lambda: sales.products_by_sku(services.engine(), discussed(tracker))
+            )
+            dispatcher.utter_message(text=welcome_back(name, [p.name for p in looked_at]))
+            events.append(SlotSet("returning_customer", False))
+        else:
+            dispatcher.utter_message(response="utter_greet_name" if name else "utter_greet")
+        if tracker.get_slot("sales_stage") in (None, "greeting"):
+            events.append(stage("greeting"))
+        return events
+
+
+def welcome_back(name: str | None, looked_at: list[str]) -> str:
+    text = f"Welcome back, {name}!" if name else "Welcome back!"
+    if looked_at:
+        recent = looked_at[-MAX_NAMES_IN_WELCOME:]
+        text += f" Last time you looked at the {', the '.join(recent)}."
+        text += " Shall we pick up where you left off, or are you looking for something else?"
+    else:
+        text += " What can I help you find today?"
+    return text
+
+
+class ActionHandleObjection(Action):
+    """Price, quality, competitor, timing and "just browsing": answered with catalogue and policy facts."""
+
+    def name(self) -> str:
+        return "action_handle_objection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        kind = OBJECTION_BY_INTENT.get(intent, "browsing")
+        text = tracker.latest_message.get("text") or ""
+        named, skus = focus_hints(tracker)
+        context = customer_context(tracker)
+
+        def decide() -> Answer:
+            engine = services.engine()
+            focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
+            return sales.objection(engine, kind, focus, context)
+
+        answer = await answer_and_send(dispatcher, tracker, decide)
+        # Putting the decision off is where a follow-up starts; the others are objections to handle.
+        return [stage("follow_up" if kind == "timing" else "objection"), *remember_products(tracker, answer)]
+
+
+class ActionCloseSale(Action):
+    """The customer wants to buy: the catalogue link, at most one accessory, and an email follow-up offer."""
+
+    def name(self) -> str:
+        return "action_close_sale"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        named, skus = focus_hints(tracker)
+        offer_accessory = not tracker.get_slot("cross_sell_offered")
+        suggested: list[bool] = []
+
+        def decide() -> Answer:
+            engine = services.engine()
+            answer, accessory = sales.closing(engine, sales.focus_product(engine, text, named, skus), offer_accessory)
+            suggested.append(accessory)
+            return answer
+
+        answer = await answer_and_send(dispatcher, tracker, decide)
+        events = [stage("closing"), *remember_products(tracker, answer)]
+        if any(suggested):
+            events.append(SlotSet("cross_sell_offered", True))
+        return events
+
+
+class ActionOfferAccessories(Action):
+    """Related products the catalogue lists for the product being discussed."""
+
+    def name(self) -> str:
+        return "action_offer_accessories"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        named, skus = focus_hints(tracker)
+
+        def decide() -> Answer:
+            engine = services.engine()
+            return sales.accessories(engine, sales.focus_product(engine, text, named, skus))
+
+        answer = await answer_and_send(dispatcher, tracker, decide)
+        events = remember_products(tracker, answer)
+        if answer is not None and answer.kind == "cross_sell":
+            events.append(SlotSet("cross_sell_offered", True))
+        return events

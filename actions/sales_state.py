@@ -1,0 +1,48 @@
+"""What the sales conversation remembers in slots: needs, products shown and the stage reached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from knowledge.answers import Answer
+
+STAGES = ("greeting", "discovery", "recommendation", "objection", "closing", "follow_up", "handoff")
+MAX_DISCUSSED = 20  # the oldest products drop out of products_discussed beyond this
+
+
+def features(tracker: Tracker) -> list[str]:
+    """The must-haves the customer named (the `features` list slot)."""
+    value = tracker.get_slot("features") or []
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if str(v).strip()]
+
+
+def stage(name: str) -> dict[str, Any]:
+    if name not in STAGES:
+        raise ValueError(f"unknown sales stage {name!r}; expected one of {', '.join(STAGES)}")
+    return SlotSet("sales_stage", name)
+
+
+def discussed(tracker: Tracker) -> list[str]:
+    value = tracker.get_slot("products_discussed") or []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str, Any]]:
+    """Appends the SKUs an answer showed to `products_discussed` (no duplicates, newest last)."""
+    if answer is None or not answer.products:
+        return []
+    before = discussed(tracker)
+    shown = list(dict.fromkeys(p.sku for p in answer.products))
+    merged = ([s for s in before if s not in shown] + shown)[-MAX_DISCUSSED:]
+    return [] if merged == before else [SlotSet("products_discussed", merged)]
+
+
+def focus_hints(tracker: Tracker) -> tuple[str | None, list[str]]:
+    """What "it" refers to: a product named now or last looked up, else the latest recommendation,
+    then the products shown most recently."""
+    named = list(tracker.get_latest_entity_values("product"))
+    recommended = [str(s) for s in tracker.get_slot("recommended") or []]
+    return (named[0] if named else tracker.get_slot("product")), recommended + list(reversed(discussed(tracker)))

@@ -1,0 +1,249 @@
+"""Sales answers decided in code: why a product fits, objections, closing and cross-sell.
+
+Everything said here comes from the catalogue (prices, specs, stock, related products, URLs)
+or quotes the shop's own policy pages. Nothing here offers a discount, a price match or a
+promise that the catalogue and the policies do not contain.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.answers import Answer, CustomerContext, list_item, price_text, stock_text
+from knowledge.catalog import Product, format_price, format_spec, spec_label
+from knowledge.engine import KnowledgeEngine
+from knowledge.text import content_words, find_products, find_spec_query
+
+MAX_ALTERNATIVES = 2
+POLICY_SENTENCES = 2
+# "for study and travel" in a description: what the product is made for.
+_MADE_FOR = re.compile(r"\bfor ([^.;]+)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_MARKUP = re.compile(r"[*_#`]+")
+_SECTION_HEADING = re.compile(r"^[^:\n]{1,60}: ")
+# A period of time in policy text: "30 days", "2-year", "12 months".
+_PERIOD = re.compile(r"\b(?:\d+|one|two|three)[- ](?:days?|weeks?|months?|years?)\b", re.I)
+
+OBJECTIONS = ("price", "quality", "competitor", "timing", "browsing")
+
+
+# ---- recommendations ----------------------------------------------------------------------
+def reason(product: Product, context: CustomerContext, features: list[str]) -> str:
+    """One reason the product fits, tied to what the customer said: a must-have, the use, the budget."""
+    for feature in features:
+        why = _feature_reason(product, feature)
+        if why:
+            return why
+    if context.use_case:
+        why = _use_case_reason(product, context.use_case)
+        if why:
+            return why
+    if context.budget is not None:
+        if product.price <= context.budget:
+            return f"{price_text(product)} is within your budget of {context.budget:g}"
+        over = format_price(product.price - context.budget, product.currency)
+        return f"{over} over your budget of {context.budget:g}, the closest we have"
+    if product.specs:
+        key = next(iter(product.specs))
+        return f"{spec_label(key)}: {format_spec(product.specs[key], key)}"
+    return f"one of our {product.category} in stock"
+
+
+def _feature_reason(product: Product, feature: str) -> str | None:
+    query = find_spec_query(feature, list(product.specs))
+    if query is not None and query.key in product.specs:
+        value = product.specs[query.key]
+        if value is True:
+            return f"it has {spec_label(query.key)}, which you asked for"
+        if not isinstance(value, bool):
+            return f"{spec_label(query.key)}: {format_spec(value, query.key)}, for your wish “{feature}”"
+    wanted = content_words(feature)
+    if wanted and wanted <= content_words(product.description):
+        return f"its description mentions {feature}"
+    return None
+
+
+def _use_case_reason(product: Product, use_case: str) -> str | None:
+    wanted = content_words(use_case)
+    for clause in _MADE_FOR.findall(product.description):
+        if wanted & content_words(clause):
+            return f"you said {use_case}: it is made “for {clause.strip()}”"
+    matched = sorted(wanted & content_words(product.document_text()))
+    if matched:
+        return f"its description mentions {', '.join(matched)}, and you said {use_case}"
+    return None
+
+
+def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) -> Answer:
+    """A recommendation where every product line carries one reason tied to the customer's needs."""
+    if answer.kind != "recommend":
+        return answer
+    lines = answer.lines[:1] + [f"{list_item(p)}. Why: {reason(p, context, features)}." for p in answer.products]
+    return Answer(answer.kind, lines, answer.products, answer.sources)
+
+
+# ---- which product the customer is talking about ------------------------------------------------
+def focus_product(engine: KnowledgeEngine, text: str, named: str | None, skus: list[str]) -> Product | None:
+    """The product named in the message, else the product last talked about, else the top recommendation."""
+    catalog = engine.products()
+    found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
+    if found:
+        return found[0]
+    by_sku = {p.sku: p for p in catalog}
+    known = [by_sku[s] for s in skus if s in by_sku]
+    return known[0] if known else None
+
+
+def products_by_sku(engine: KnowledgeEngine, skus: list[str]) -> list[Product]:
+    by_sku = {p.sku: p for p in engine.products()}
+    return [by_sku[s] for s in skus if s in by_sku]
+
+
+# ---- objections -------------------------------------------------------------------------------
+def objection(engine: KnowledgeEngine, kind: str, focus: Product | None, context: CustomerContext) -> Answer:
+    if kind not in OBJECTIONS:
+        raise ValueError(f"unknown objection {kind!r}; expected one of {', '.join(OBJECTIONS)}")
+    if kind == "price":
+        return price_objection(engine, focus, context)
+    if kind == "quality":
+        return quality_objection(engine, focus)
+    if kind == "competitor":
+        return competitor_objection(engine, focus)
+    if kind == "timing":
+        return timing_objection(engine, focus)
+    return just_browsing(engine)
+
+
+def price_objection(engine: KnowledgeEngine, focus: Product | None, context: CustomerContext) -> Answer:
+    """No discount: the listed price, and cheaper in-stock products of the same category, closest first."""
+    category = focus.category if focus else context.category
+    lines = ["I understand. I can't offer a discount: our prices are exactly as listed in the catalogue."]
+    if focus:
+        lines[0] += f" The {focus.name} costs {price_text(focus)}."
+    limit = focus.price if focus else context.budget
+    cheaper = [
+        p
+        for p in engine.products()
+        if p.in_stock and (category is None or p.category == category) and (limit is None or p.price < limit)
+    ]
+    cheaper.sort(key=lambda p: -p.price)
+    picks = cheaper[:MAX_ALTERNATIVES]
+    if picks:
+        lines.append(f"If you'd like to spend less, these {category or 'products'} cost less and are in stock:")
+        for product in picks:
+            saving = f", {format_price(focus.price - product.price, product.currency)} less" if focus else ""
+            lines.append(f"{list_item(product)}{saving}")
+    elif focus:
+        lines.append(f"It is already our most affordable option in {focus.category} that is in stock.")
+    shown = ([focus] if focus else []) + picks
+    return Answer("objection", lines, shown, [p.sku for p in shown])
+
+
+def quality_objection(engine: KnowledgeEngine, focus: Product | None) -> Answer:
+    lines = []
+    if focus:
+        lines.append(f"Here is what our catalogue records for the {focus.name}:")
+        lines.append(list_item(focus))
+    lines.append("What our warranty page says: " + _policy_excerpt(engine, "warranty", "how long is the warranty"))
+    lines.append("And if it doesn't convince you: " + _policy_excerpt(engine, "returns", "return within days"))
+    shown = [focus] if focus else []
+    return Answer("objection", lines, shown, [p.sku for p in shown])
+
+
+def competitor_objection(engine: KnowledgeEngine, focus: Product | None) -> Answer:
+    lines = [
+        "I can only speak for our own shop, so I can't compare with other shops' prices or match them.",
+    ]
+    if focus:
+        lines.append(f"What I can tell you for certain about the {focus.name}:")
+        lines.append(list_item(focus))
+    lines.append("Buying here: " + _policy_excerpt(engine, "returns", "return within days"))
+    shown = [focus] if focus else []
+    return Answer("objection", lines, shown, [p.sku for p in shown])
+
+
+def timing_objection(engine: KnowledgeEngine, focus: Product | None) -> Answer:
+    lines = ["No rush at all, take your time."]
+    if focus:
+        lines.append(f"For when you decide: the {focus.name} costs {price_text(focus)} and is {stock_text(focus)}.")
+    lines.append("Good to know: " + _policy_excerpt(engine, "returns", "return within days"))
+    lines.append("If you like, leave your email address and we can send you these details.")
+    shown = [focus] if focus else []
+    return Answer("objection", lines, shown, [p.sku for p in shown])
+
+
+def just_browsing(engine: KnowledgeEngine) -> Answer:
+    lines = ["Of course, have a look around, no pressure. This is what we carry:"]
+    catalog = engine.products()
+    for category in engine.categories():
+        items = [p for p in catalog if p.category == category]
+        cheapest, dearest = min(items, key=lambda p: p.price), max(items, key=lambda p: p.price)
+        lines.append(f"- {category}: {len(items)} models, {price_text(cheapest)} to {price_text(dearest)}")
+    lines.append("If something catches your eye, just ask me about it.")
+    return Answer("objection", lines)
+
+
+def _policy_excerpt(engine: KnowledgeEngine, topic: str, question: str) -> str:
+    """The sentence of the shop's own policy page that states the period (warranty years, return days),
+    word for word; else the start of the best-matching section."""
+    chunks = [c for c in engine.store.all_policy_chunks() if c.topic == topic]
+    # A page's opening section (no "Heading: " prefix) usually states the terms: look there first.
+    chunks.sort(key=lambda c: (bool(_SECTION_HEADING.match(c.text)), c.source))
+    for chunk in chunks:
+        for sentence in _sentences(chunk.text):
+            if _PERIOD.search(sentence):
+                return sentence
+    answer = engine.policy(question, topic)
+    if answer.kind != "policy" or not answer.lines:
+        return "our policy pages don't cover this; our team can help."
+    return " ".join(_sentences(answer.lines[0])[:POLICY_SENTENCES])
+
+
+def _sentences(text: str) -> list[str]:
+    plain = " ".join(line.strip() for line in _MARKUP.sub("", text).splitlines() if line.strip())
+    return [s for s in _SENTENCE_END.split(plain) if s]
+
+
+# ---- closing and cross-sell -----------------------------------------------------------------
+def accessory(engine: KnowledgeEngine, product: Product, exclude: set[str]) -> Product | None:
+    """The first in-stock product the catalogue lists as related to this one."""
+    for related in products_by_sku(engine, list(product.related)):
+        if related.in_stock and related.sku not in exclude:
+            return related
+    return None
+
+
+def accessories(engine: KnowledgeEngine, focus: Product | None) -> Answer:
+    if focus is None:
+        text = "Which product would you like accessories for? Name it and I'll show what goes with it."
+        return Answer("clarify", [text])
+    related = [p for p in products_by_sku(engine, list(focus.related)) if p.in_stock]
+    if not related:
+        return Answer("objection", [f"Our catalogue lists no accessories in stock for the {focus.name}."], [focus])
+    lines = [f"Goes well with the {focus.name}:"] + [list_item(p) for p in related]
+    return Answer("cross_sell", lines, related, [p.sku for p in related])
+
+
+def closing(engine: KnowledgeEngine, focus: Product | None, offer_accessory: bool) -> tuple[Answer, bool]:
+    """How to buy the chosen product, at most one accessory, and an offer to follow up by email.
+
+    Returns the answer and whether an accessory was suggested.
+    """
+    if focus is None:
+        text = "Happy to help you order! Which product would you like? Tell me its name and I'll give you the link."
+        return Answer("clarify", [text]), False
+    if not focus.in_stock:
+        lines = [f"The {focus.name} is currently out of stock, so it can't be ordered right now."]
+        return Answer("closing", lines, [focus], [focus.sku]), False
+    lines = [f"Great choice! The {focus.name} costs {price_text(focus)} and is {stock_text(focus)}."]
+    if focus.url:
+        lines.append(f"You can order it here: {focus.url}")
+    else:
+        lines.append(f"You can order it in our shop under the name “{focus.name}”.")
+    shown = [focus]
+    extra = accessory(engine, focus, {focus.sku}) if offer_accessory else None
+    if extra:
+        lines.append(f"Our catalogue lists the {extra.name} ({price_text(extra)}) as going with it, in case it helps.")
+        shown.append(extra)
+    lines.append("If you'd like us to follow up by email, just leave your email address.")
+    return Answer("closing", lines, shown, [p.sku for p in shown]), extra is not None
