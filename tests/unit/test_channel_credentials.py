@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import yaml
+
+from bot.channels.credentials import write_credentials
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.supervisor import channel_env
+
+TEMPLATE = PROJECT_ROOT / "bot" / "credentials.yml"
+SLACK = "bot.channels.slack.ShopSlackInput"
+TELEGRAM = "bot.channels.telegram.ShopTelegramInput"
+WIDGET = "bot.channels.socketio.WidgetSocketIOInput"
+
+
+def written(tmp_path: Path, environ: dict[str, str]) -> tuple[list[str], dict]:
+    target = tmp_path / "credentials.yml"
+    names = write_credentials(TEMPLATE, channel_env(load_settings(environ)), target)
+    return names, yaml.safe_load(target.read_text())
+
+
+def test_without_secrets_only_rest_and_the_widget_run(tmp_path):
+    names, content = written(tmp_path, {})
+    assert names == ["rest", WIDGET]
+    assert content[WIDGET]["session_persistence"] is True
+
+
+def test_a_channel_is_on_when_all_its_values_are_set(tmp_path):
+    slack = {"SALESBOT_SLACK_TOKEN": "xoxb-1", "SALESBOT_SLACK_SIGNING_SECRET": "s"}
+    names, content = written(tmp_path, slack)
+    assert names == ["rest", WIDGET, SLACK]
+    # secrets stay in the environment: Rasa expands the references itself
+    assert content[SLACK]["slack_token"] == "${SALESBOT_SLACK_TOKEN}"
+    assert "xoxb-1" not in (tmp_path / "credentials.yml").read_text()
+
+    half_telegram = {"SALESBOT_TELEGRAM_TOKEN": "1:abc", "SALESBOT_TELEGRAM_BOT_NAME": "shop_bot"}
+    assert TELEGRAM not in written(tmp_path, half_telegram)[0]  # no webhook URL yet
+    full = {**half_telegram, "SALESBOT_TELEGRAM_WEBHOOK_URL": "https://x.example/webhooks/telegram/webhook"}
+    assert TELEGRAM in written(tmp_path, full)[0]
