@@ -1,0 +1,176 @@
+"""Hand-off to a person: the per-turn trigger check, the fallback counter and the hand-off itself.
+
+A hand-off with an agent online inside business hours creates an "open" ticket and pauses the bot
+(`ConversationPaused`) until the agent console resumes it. Otherwise the customer is told nobody is
+available, a "follow_up" ticket is created and the lead form collects contact details (with consent).
+The decisions are in bot/handoff.py; the tickets in bot/appdb.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import services
+from bot import handoff
+from bot.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
+from bot.intent_score import Conversation, IntentModel, IntentScoreError, extract_features
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NOTIFY_TIME_LIMIT = 5.0  # seconds; a slow webhook must not hold up the customer's reply
+
+
+@cache
+def _intent_model(path: Path) -> IntentModel | None:
+    try:
+        return IntentModel.load(path)
+    except IntentScoreError as exc:
+        log.warning("hot-lead hand-off disabled: %s", exc)
+        return None
+
+
+def _purchase_intent(tracker: Tracker) -> float | None:
+    """This turn's score (the purchase_intent slot is filled in the same step, so it may not be set yet)."""
+    model = _intent_model(services.settings().intent_model)
+    if model is None:
+        return None
+    return model.score(extract_features(Conversation.from_events(tracker.events, tracker.get_slot("budget"))))
+
+
+def _reasons_before(tracker: Tracker) -> tuple[str, ...]:
+    return tuple(tracker.get_slot("handoff_reasons") or ())
+
+
+class ActionCheckHandoff(Action):
+    """Runs at every customer message (custom slot mapping of handoff_due, bot/domain/handoff.yml).
+
+    Sets handoff_due and handoff_reason (a rule then runs action_handoff, which resets them). Not inside a
+    form, where the customer is answering a question, and not while a person owns the conversation."""
+
+    def name(self) -> str:
+        return "action_check_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        settings = services.settings()
+        reason = None
+        if not tracker.is_paused() and not tracker.active_loop_name:
+            turn = handoff.Turn(
+                intent=(tracker.latest_message.get("intent") or {}).get("name"),
+                text=str(tracker.latest_message.get("text") or ""),
+                purchase_intent=_purchase_intent(tracker),
+                reasons_before=_reasons_before(tracker),
+            )
+            keywords = handoff.parse_keywords(settings.handoff_keywords)
+            reason = handoff.trigger(turn, keywords, settings.hot_lead_threshold)
+        if reason is None or tracker.get_slot("handoff_due"):  # a pending hand-off stays until it is made
+            return []
+        return [SlotSet("handoff_due", True), SlotSet("handoff_reason", reason)]
+
+
+class ActionFallback(Action):
+    """The NLU did not understand: ask to rephrase; the second time in a row, hand off to a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if handoff.consecutive_fallbacks(tracker.events) >= 2:
+            return [SlotSet("handoff_reason", handoff.FALLBACK), FollowupAction("action_handoff")]
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+
+async def notify(settings: Settings, ticket: Ticket) -> None:
+    """Posts the new ticket to SALESBOT_HANDOFF_WEBHOOK_URL; a failure is logged, never shown to the customer."""
+    if not settings.handoff_webhook_url:
+        return
+    payload = handoff.notification_payload(ticket.as_json(), settings.handoff_webhook_format, settings.console_url)
+    try:
+        timeout = aiohttp.ClientTimeout(total=NOTIFY_TIME_LIMIT)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.post(settings.handoff_webhook_url, json=payload) as response,
+        ):
+            if response.status >= 300:
+                log.warning("hand-off webhook answered HTTP %s for ticket %s", response.status, ticket.id)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("hand-off webhook %s failed for ticket %s: %r", settings.handoff_webhook_url, ticket.id, exc)
+
+
+def _open_or_follow_up(database: AppDatabase, settings: Settings) -> tuple[str, str | None]:
+    """("open", None) when a person can take over now, else ("follow_up", why not)."""
+    hours = handoff.parse_business_hours(settings.business_hours, settings.timezone)
+    if not hours.is_open(datetime.now(UTC)):
+        return "follow_up", "closed"
+    if not database.agents_online(settings.agent_online_seconds):
+        return "follow_up", "nobody_online"
+    return "open", None
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        settings = services.settings()
+        latest_intent = (tracker.latest_message.get("intent") or {}).get("name")
+        reason = handoff.REQUEST_HUMAN if latest_intent == handoff.REQUEST_HUMAN else None
+        reason = reason or tracker.get_slot("handoff_reason") or handoff.REQUEST_HUMAN
+        done = [SlotSet("handoff_due", False), SlotSet("handoff_reason", None)]
+        if tracker.active_loop_name:
+            done.append(ActiveLoop(None))  # a person (or the lead form) takes over from any form
+        database = open_app_db(settings)
+        try:
+            ticket, why_not, has_lead = await asyncio.to_thread(self._ticket, database, settings, tracker, reason)
+        except (AppDatabaseError, SQLAlchemyError):
+            log.exception("could not create a hand-off ticket for conversation %s", tracker.sender_id)
+            dispatcher.utter_message(response="utter_handoff_failed")
+            return done
+        if ticket is None:  # a follow-up is already waiting for this customer
+            dispatcher.utter_message(response="utter_handoff_already_noted")
+            return done
+        await notify(settings, ticket)
+        remembered = [*done, SlotSet("handoff_reasons", [*_reasons_before(tracker), reason])]
+        if why_not is None:
+            dispatcher.utter_message(response="utter_handoff_started")
+            return [*remembered, SlotSet("sales_stage", "handoff"), ConversationPaused()]
+        dispatcher.utter_message(response="utter_handoff_closed" if why_not == "closed" else "utter_handoff_nobody")
+        if has_lead:
+            dispatcher.utter_message(response="utter_handoff_will_contact")
+            return remembered
+        return [*remembered, FollowupAction("lead_form")]
+
+    @staticmethod
+    def _ticket(
+        database: AppDatabase, settings: Settings, tracker: Tracker, reason: str
+    ) -> tuple[Ticket | None, str | None, bool]:
+        status, why_not = _open_or_follow_up(database, settings)
+        if status == "follow_up" and database.list_tickets(("follow_up",), sender_id=tracker.sender_id):
+            return None, why_not, True
+        summary = handoff.summarize(reason, tracker.events, tracker.slots)
+        leads = database.list_leads(sender_id=tracker.sender_id)
+        lead = summary.lead or ({"name": leads[-1].name, "email": leads[-1].email} if leads else {})
+        new = NewTicket(
+            sender_id=tracker.sender_id,
+            reason=reason,
+            status=status,
+            summary=summary.text,
+            channel=summary.channel,
+            needs=summary.needs,
+            products_discussed=summary.products_discussed,
+            lead=lead,
+            purchase_intent=tracker.get_slot("purchase_intent"),
+        )
+        return database.create_ticket(new), why_not, bool(leads)

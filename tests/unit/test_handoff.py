@@ -1,0 +1,212 @@
+"""The hand-off's pure logic: triggers, business hours, the ticket summary, the console transcript and
+the notification payloads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import handoff
+from bot.handoff import HandoffConfigError, Turn, parse_business_hours, trigger
+
+KEYWORDS = handoff.parse_keywords("complaint, cancel my order")
+
+
+def fires(text: str, intent: str = "inform", score: float | None = None, before: tuple[str, ...] = ()) -> str | None:
+    return trigger(Turn(intent, text, score, before), KEYWORDS, hot_lead_threshold=0.7)
+
+
+def test_asking_for_a_person_hands_off():
+    assert fires("can I talk to someone", intent="request_human") == handoff.REQUEST_HUMAN
+
+
+def test_keywords_match_whole_words_and_phrases_case_insensitively():
+    assert fires("I want to make a COMPLAINT about my delivery") == handoff.KEYWORD
+    assert fires("please cancel   my order!") == handoff.KEYWORD
+    assert fires("complaints department") is None  # a whole word, not a prefix
+    assert handoff.keyword_in("Cancel my order now", KEYWORDS) == "cancel my order"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this is useless", "I hate this shop", "bad and confusing answers", "worst service ever, ridiculous"],
+)
+def test_clearly_negative_messages_hand_off(text):
+    assert fires(text) == handoff.NEGATIVE_SENTIMENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is it bad for gaming?", "not bad at all", "great, but the case feels poor", "how much is the Lumen Air 13?"],
+)
+def test_mild_or_mixed_messages_do_not(text):
+    assert fires(text) is None
+
+
+def test_a_hot_lead_is_handed_over_once():
+    assert fires("ok", score=0.71) == handoff.HOT_LEAD
+    assert fires("ok", score=0.69) is None
+    assert fires("ok", score=0.9, before=(handoff.HOT_LEAD,)) is None
+    assert fires("ok", score=0.9, before=(handoff.REQUEST_HUMAN,)) == handoff.HOT_LEAD
+
+
+def test_button_payloads_are_not_the_customers_words():
+    assert fires('/deny{"complaint": "useless"}') is None
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}, "input_channel": "rest"}
+
+
+def test_fallbacks_are_counted_in_a_row_and_reset_by_understanding_or_resume():
+    assert handoff.consecutive_fallbacks([user("blorp", "nlu_fallback"), user("fizz", "nlu_fallback")]) == 2
+    assert (
+        handoff.consecutive_fallbacks([user("blorp", "nlu_fallback"), user("hi", "greet"), user("x", "nlu_fallback")])
+        == 1
+    )
+    resumed = [user("blorp", "nlu_fallback"), {"event": "resume"}, user("fizz", "nlu_fallback")]
+    assert handoff.consecutive_fallbacks(resumed) == 1
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, 23 + day, hour, minute, tzinfo=UTC)  # 2026-11-23 is a Monday
+
+
+def test_business_hours_with_days_ranges_and_several_spans():
+    hours = parse_business_hours("Mon-Fri 09:00-18:00; Sat 10:00-14:00")
+    assert hours.is_open(at(0, 9)) and hours.is_open(at(4, 17, 59))
+    assert not hours.is_open(at(0, 8, 59)) and not hours.is_open(at(2, 18))
+    assert hours.is_open(at(5, 10)) and not hours.is_open(at(5, 14)) and not hours.is_open(at(6, 12))
+    assert parse_business_hours("").is_open(at(6, 3))  # empty: always open
+    assert parse_business_hours("Fri-Mon 00:00-24:00").is_open(at(6, 23, 59))  # ranges may wrap the week
+
+
+def test_business_hours_are_read_in_the_configured_time_zone():
+    berlin = parse_business_hours("Mon-Fri 09:00-18:00", "Europe/Berlin")  # UTC+1 in November
+    assert berlin.is_open(at(0, 8)) and not berlin.is_open(at(0, 17))
+
+
+@pytest.mark.parametrize(
+    ("raw", "zone", "named"),
+    [
+        ("Mon-Fro 09:00-18:00", "UTC", "SALESBOT_BUSINESS_HOURS"),
+        ("Mon 18:00-09:00", "UTC", "closes before it opens"),
+        ("Mon 25:00-26:00", "UTC", "SALESBOT_BUSINESS_HOURS"),
+        ("weekdays", "UTC", "cannot read"),
+        ("Mon 09:00-18:00", "Mars/Olympus", "SALESBOT_TIMEZONE"),
+    ],
+)
+def test_bad_business_hours_name_the_setting(raw, zone, named):
+    with pytest.raises(HandoffConfigError, match=named):
+        parse_business_hours(raw, zone)
+
+
+EVENTS = [
+    {"event": "session_started"},
+    user("hi, I need a laptop for video editing under 1200", "inform"),
+    {"event": "bot", "text": "Here are two laptops…"},
+    user("/affirm", "affirm"),
+    user("how much is the Lumen Air 13?", "ask_price"),
+    user("this is useless, I want a person", "request_human"),
+]
+SLOTS = {
+    "category": "laptops",
+    "budget": 1200,
+    "use_case": "video editing",
+    "features": [],
+    "products_discussed": ["LUM-AIR-13", "ORB-15"],
+    "customer_name": "Anna Meyer",
+    "lead_email": "anna@example.com",
+}
+
+
+def test_the_summary_states_reason_needs_products_customer_and_latest_words():
+    summary = handoff.summarize(handoff.NEGATIVE_SENTIMENT, EVENTS, SLOTS)
+    assert summary.needs == {"category": "laptops", "budget": 1200, "use_case": "video editing"}
+    assert summary.products_discussed == ["LUM-AIR-13", "ORB-15"]
+    assert summary.lead == {"name": "Anna Meyer", "email": "anna@example.com"}
+    assert summary.channel == "rest"
+    assert summary.text.splitlines() == [
+        "Hand-off: the customer sounds unhappy.",
+        "Needs: category laptops; budget 1200; use case video editing.",
+        "Products discussed: LUM-AIR-13, ORB-15.",
+        "Customer: Anna Meyer, anna@example.com.",
+        '3 customer message(s); latest: "hi, I need a laptop for video editing under 1200"; '
+        '"how much is the Lumen Air 13?"; "this is useless, I want a person".',
+    ]
+
+
+def test_the_summary_of_an_empty_conversation_and_long_messages():
+    assert handoff.summarize("request_human", [], {}).text.endswith("No customer message yet.")
+    long = handoff.summarize("request_human", [user("x" * 500, "inform")], {}).text
+    assert '"' + "x" * 159 + '…"' in long
+
+
+def test_console_transcript_tells_customer_bot_and_agent_apart():
+    events = [
+        user("help", "request_human"),
+        {"event": "bot", "text": "I'm bringing in a person", "timestamp": 1},
+        {"event": "pause"},
+        {"event": "bot", "text": "Hi, Sam here", "metadata": {"agent": "Sam"}},
+        {"event": "resume"},
+    ]
+    assert [(m["sender"], m["text"]) for m in handoff.console_transcript(events)] == [
+        ("customer", "help"),
+        ("bot", "I'm bringing in a person"),
+        ("system", "bot paused"),
+        ("agent", "Hi, Sam here"),
+        ("system", "bot resumed"),
+    ]
+
+
+TICKET = {
+    "id": 7,
+    "sender_id": "abc",
+    "channel": "socketio",
+    "reason": "hot_lead",
+    "status": "open",
+    "summary": "Hand-off: hot lead.",
+    "needs": {"budget": 900},
+    "products_discussed": ["LUM-AIR-13"],
+    "lead": {"name": "Anna", "email": "anna@example.com"},
+    "purchase_intent": 0.81,
+    "created_at": "2026-11-23T10:00:00+00:00",
+}
+
+
+def test_generic_payload_carries_the_whole_ticket():
+    payload = handoff.notification_payload(TICKET, "generic", "https://shop.example/")
+    assert payload == {
+        "event": "handoff.created",
+        "ticket": TICKET,
+        "console_url": "https://shop.example/console#ticket-7",
+    }
+
+
+def test_slack_payload_is_an_incoming_webhook_message():
+    payload = handoff.notification_payload(TICKET, "slack", "https://shop.example")
+    assert payload["text"].startswith("New hand-off #7 (waiting for an agent): hot lead")
+    assert [b["type"] for b in payload["blocks"]] == ["section"] * 3
+    assert payload["blocks"][2]["text"]["text"] == "<https://shop.example/console#ticket-7|Open in the agent console>"
+    assert len(handoff.notification_payload(TICKET, "slack")["blocks"]) == 2  # no link without a console URL
+
+
+def test_chatwoot_payload_looks_like_a_conversation_created_event():
+    payload = handoff.notification_payload({**TICKET, "status": "follow_up"}, "chatwoot")
+    assert payload["event"] == "conversation_created" and payload["status"] == "pending"
+    assert payload["meta"]["sender"] == {
+        "type": "contact",
+        "identifier": "abc",
+        "name": "Anna",
+        "email": "anna@example.com",
+        "phone_number": None,
+    }
+    assert payload["messages"][0]["message_type"] == "incoming"
+    assert "Hand-off: hot lead." in payload["messages"][0]["content"]
+    assert payload["custom_attributes"]["purchase_intent"] == 0.81
+
+
+def test_an_unknown_format_names_the_setting():
+    with pytest.raises(HandoffConfigError, match="SALESBOT_HANDOFF_WEBHOOK_FORMAT"):
+        handoff.notification_payload(TICKET, "teams")

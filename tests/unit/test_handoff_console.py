@@ -1,0 +1,180 @@
+"""The agent console's HTTP API in process (aiohttp's test server), with a local recorder standing in
+for Rasa's HTTP API; tests/e2e/test_handoff.py runs the same routes against the real Rasa server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.appdb import NewTicket, open_app_db
+from bot.settings import Settings
+from bot.web.app import create_app
+
+TOKEN = "s3cret-agent-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}", "X-Agent-Name": "Sam"}
+EVENTS = [
+    {"event": "user", "text": "get me a human", "input_channel": "socketio"},
+    {"event": "bot", "text": "I'm bringing in a person from our team now."},
+    {"event": "pause"},
+]
+
+
+class RasaRecorder:
+    """Records what the console posts to Rasa's tracker API and serves a fixed tracker."""
+
+    def __init__(self) -> None:
+        self.posted: list[tuple[str, dict, list]] = []
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        return web.json_response({"events": EVENTS})
+
+    async def events(self, request: web.Request) -> web.Response:
+        self.posted.append((request.match_info["sender"], dict(request.query), await request.json()))
+        return web.json_response({"events": []})
+
+
+def with_console(settings: Settings, check, recorder: RasaRecorder | None = None) -> None:
+    async def go() -> None:
+        rasa = web.Application()
+        recording = recorder or RasaRecorder()
+        rasa.router.add_get("/conversations/{sender}/tracker", recording.tracker)
+        rasa.router.add_post("/conversations/{sender}/tracker/events", recording.events)
+        async with TestServer(rasa, host="127.0.0.1") as rasa_server:
+            configured = Settings(**{**settings.__dict__, "rasa_port": rasa_server.port})
+            async with TestClient(TestServer(create_app(configured))) as client:
+                await check(client)
+
+    asyncio.run(go())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path, agent_token=TOKEN, rasa_auth_token="rasa-token")
+
+
+def open_ticket(settings: Settings, status: str = "open") -> int:
+    ticket = NewTicket(sender_id="cust-1", reason="request_human", status=status, summary="Hand-off: …")
+    return open_app_db(settings).create_ticket(ticket).id
+
+
+def test_without_a_token_the_console_is_off_unless_in_development(tmp_path):
+    async def off(client):
+        response = await client.get("/console/api/tickets")
+        assert response.status == 503 and "SALESBOT_AGENT_TOKEN" in await response.text()
+
+    async def on(client):
+        assert (await client.get("/console/api/tickets")).status == 200
+        assert "Agent console" in await (await client.get("/console")).text()
+
+    with_console(Settings(var_dir=tmp_path), off)
+    with_console(Settings(var_dir=tmp_path, env="development"), on)
+
+
+def test_a_wrong_or_missing_token_is_refused(settings):
+    async def check(client):
+        assert (await client.get("/console/api/tickets")).status == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert (await client.get("/console/api/tickets", headers=wrong)).status == 401
+        assert (await client.post("/console/api/tickets/1/resolve", headers=wrong)).status == 401
+        assert (await client.get("/console")).status == 200  # the page itself asks for the token
+
+    with_console(settings, check)
+
+
+def test_listing_tickets_marks_the_agent_online(settings):
+    ticket_id = open_ticket(settings)
+
+    async def check(client):
+        data = await (await client.get("/console/api/tickets", headers=AUTH)).json()
+        assert [t["id"] for t in data["tickets"]] == [ticket_id] and data["agents_online"] == ["Sam"]
+
+    with_console(settings, check)
+    assert open_app_db(settings).agents_online(60) == ["Sam"]
+
+
+def test_signing_out_takes_the_agent_offline_at_once(settings):
+    open_app_db(settings).agent_seen("Sam")
+
+    async def check(client):
+        assert (await client.post("/console/api/sign-out", headers=AUTH)).status == 200
+
+    with_console(settings, check)
+    assert open_app_db(settings).agents_online(60) == []
+
+
+def test_a_ticket_shows_the_live_transcript_and_whether_the_bot_is_paused(settings):
+    ticket_id = open_ticket(settings)
+
+    async def check(client):
+        data = await (await client.get(f"/console/api/tickets/{ticket_id}", headers=AUTH)).json()
+        assert data["paused"] is True and data["ticket"]["status"] == "open"
+        assert [m["sender"] for m in data["transcript"]] == ["customer", "bot", "system"]
+        assert (await client.get("/console/api/tickets/999", headers=AUTH)).status == 404
+
+    with_console(settings, check)
+
+
+def test_a_reply_is_posted_as_a_bot_event_delivered_on_the_customers_channel(settings):
+    ticket_id = open_ticket(settings)
+    recorder = RasaRecorder()
+
+    async def check(client):
+        response = await client.post(f"/console/api/tickets/{ticket_id}/reply", headers=AUTH, json={"text": "Hi!"})
+        assert response.status == 200
+        empty = await client.post(f"/console/api/tickets/{ticket_id}/reply", headers=AUTH, json={"text": " "})
+        assert empty.status == 400
+
+    with_console(settings, check, recorder)
+    [(sender, query, events)] = recorder.posted
+    assert sender == "cust-1"
+    assert query == {"output_channel": "latest", "execute_side_effects": "true", "token": "rasa-token"}
+    assert events == [{"event": "bot", "text": "Hi!", "metadata": {"agent": "Sam"}}]
+
+
+def test_resolving_resumes_the_bot_and_closes_the_ticket(settings):
+    ticket_id = open_ticket(settings)
+    recorder = RasaRecorder()
+
+    async def check(client):
+        response = await client.post(f"/console/api/tickets/{ticket_id}/resolve", headers=AUTH)
+        assert (await response.json())["ticket"]["status"] == "resolved"
+        again = await client.post(f"/console/api/tickets/{ticket_id}/resolve", headers=AUTH)
+        assert again.status == 409
+        late = await client.post(f"/console/api/tickets/{ticket_id}/reply", headers=AUTH, json={"text": "hi"})
+        assert late.status == 409
+
+    with_console(settings, check, recorder)
+    back, resume = recorder.posted[0], recorder.posted[1]
+    assert back[1]["output_channel"] == "latest" and back[2][0]["event"] == "bot"
+    assert resume[1] == {"token": "rasa-token"}
+    assert resume[2] == [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+
+
+def test_a_follow_up_ticket_is_resolved_without_touching_the_conversation(settings):
+    ticket_id = open_ticket(settings, status="follow_up")
+    recorder = RasaRecorder()
+
+    async def check(client):
+        assert (await client.post(f"/console/api/tickets/{ticket_id}/resolve", headers=AUTH)).status == 200
+
+    with_console(settings, check, recorder)
+    assert recorder.posted == []
+
+
+def test_rasa_being_down_is_a_clear_503(settings):
+    ticket_id = open_ticket(settings)
+
+    async def check(client):
+        response = await client.post(f"/console/api/tickets/{ticket_id}/reply", headers=AUTH, json={"text": "Hi"})
+        assert response.status == 503 and "not sent" in await response.text()
+
+    async def go():
+        configured = Settings(**{**settings.__dict__, "rasa_port": 1})
+        async with TestClient(TestServer(create_app(configured))) as client:
+            await check(client)
+
+    asyncio.run(go())
