@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test unit lint train ingest prepare-model bench eval clean
+.PHONY: setup run test test-scale unit lint train ingest prepare-model bench eval clean web-assets browser
 
 $(VENV)/.installed: requirements/actions.txt requirements/dev.txt pyproject.toml
 	@test -x "$(PYTHON311)" || { echo "Python 3.11 not found (set PYTHON311=/path/to/python3.11)"; exit 1; }
@@ -27,7 +27,21 @@ $(RASA_VENV)/.installed: requirements/rasa.txt
 	$(RASA_VENV)/bin/pip install --quiet --no-deps -r requirements/rasa.txt
 	touch $@
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed prepare-model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed prepare-model web-assets
+
+# The widget's browser-side package (socket.io client), exactly as bot/web/package-lock.json pins it.
+WEB_ASSETS := bot/web/node_modules/.package-lock.json
+$(WEB_ASSETS): bot/web/package.json bot/web/package-lock.json
+	cd bot/web && npm ci --no-audit --no-fund
+	touch $@
+
+web-assets: $(WEB_ASSETS)
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser:
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
 prepare-model: $(VENV)/.installed
 	$(SALESBOT) prepare-model
@@ -41,9 +55,13 @@ ingest: setup
 run: setup train ingest
 	$(SALESBOT) up
 
-test: setup
+test: setup browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest -ra
+
+# Two Rasa instances behind nginx on PostgreSQL + Redis (+ a Chroma server); installs them with apt-get if missing.
+test-scale: $(VENV)/.installed $(RASA_VENV)/.installed
+	tests/scale/run.sh
 
 unit: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -ra tests/unit

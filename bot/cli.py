@@ -6,6 +6,7 @@ This is the only place that turns errors into messages and exit codes.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import os
@@ -19,8 +20,11 @@ import urllib.request
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 from bot import supervisor
+from bot.appdb import OUTCOMES, AppDatabaseError, Lead
+from bot.intent_score import IntentScoreError
 from bot.nlu_eval import NluEvalError
 from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
 from knowledge.catalog import CatalogError, load_catalog
@@ -88,9 +92,13 @@ def _stop_on_signals() -> None:
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     _stop_on_signals()
-    services = [supervisor.action_service(settings), supervisor.rasa_service(settings)]
+    services = [
+        supervisor.action_service(settings),
+        supervisor.rasa_service(settings),
+        supervisor.web_service(settings),
+    ]
     log_dir = settings.var_dir / "logs"
-    print("starting the action server and the Rasa server (this takes about a minute)...")
+    print("starting the action server, the Rasa server and the web app (this takes about a minute)...")
     supervisor.start_all(services, log_dir)
     print("warming up the knowledge engine and language model...")
     supervisor.warm_up_actions(settings)
@@ -99,6 +107,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
         f"  chat in this terminal:  .venv/bin/salesbot chat\n"
         f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
         f"  socket.io channel:      {settings.rasa_url}/socket.io\n"
+        f"  demo shop with widget:  http://localhost:{settings.web_port}/\n"
         f"  logs:                   {log_dir}\n"
         f"Press Ctrl-C to stop."
     )
@@ -203,6 +212,88 @@ def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+NEED_COLUMNS = ("category", "budget", "use_case", "features")
+LEAD_COLUMNS = (
+    "id", "created_at", "sender_id", "name", "email", "phone", *NEED_COLUMNS, "products_discussed", "stage",
+    "purchase_intent", "outcome",
+)  # fmt: skip
+
+
+def _lead_row(lead: Lead) -> dict[str, object]:
+    def flat(value: object) -> object:
+        return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+    row = {name: flat(getattr(lead, name)) for name in LEAD_COLUMNS if name not in NEED_COLUMNS}
+    row |= {name: flat(lead.needs.get(name)) for name in NEED_COLUMNS}
+    row["created_at"] = lead.created_at.isoformat(timespec="seconds") if lead.created_at else ""
+    return {name: "" if row[name] is None else row[name] for name in LEAD_COLUMNS}
+
+
+def _write_leads_csv(out: TextIO, found: list[Lead]) -> None:
+    writer = csv.DictWriter(out, fieldnames=LEAD_COLUMNS)
+    writer.writeheader()
+    writer.writerows(_lead_row(lead) for lead in found)
+
+
+def cmd_leads(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.appdb import default_url, open_app_db
+
+    database = open_app_db(settings)
+    if args.action == "outcome":
+        database.set_outcome(args.id, args.result)
+        print(f"lead {args.id}: outcome {args.result}")
+        return 0
+    found = database.list_leads()
+    if args.action == "export" and args.csv == "-":
+        _write_leads_csv(sys.stdout, found)
+        return 0
+    if args.action == "export" and args.csv:
+        with open(args.csv, "w", newline="") as out:
+            _write_leads_csv(out, found)
+        print(f"{len(found)} lead(s) written to {args.csv}")
+        return 0
+    if args.action == "export":
+        labelled = [lead for lead in found if lead.outcome and lead.intent_features]
+        with open(args.training, "w") as out:
+            for lead in labelled:
+                row = {"id": f"lead-{lead.id}", "features": lead.intent_features, "label": int(lead.outcome == "won")}
+                out.write(json.dumps(row) + "\n")
+        print(f"{len(labelled)} lead(s) with a recorded outcome written to {args.training}")
+        return 0
+    if not found:
+        print(f"no leads yet (app database: {default_url(settings)})")
+        return 0
+    print(f"{'id':>4}  {'created (UTC)':16}  {'name':20}  {'email':28}  {'phone':16}  {'stage':14}  intent  products")
+    for lead in found:
+        row = _lead_row(lead)
+        created = str(row["created_at"])[:16].replace("T", " ")
+        intent = f"{lead.purchase_intent:.2f}" if lead.purchase_intent is not None else "-"
+        print(
+            f"{lead.id:>4}  {created:16}  {lead.name[:20]:20}  {lead.email[:28]:28}  "
+            f"{(lead.phone or '-')[:16]:16}  {(lead.stage or '-'):14}  {intent:>6}  {row['products_discussed'] or '-'}"
+        )
+    return 0
+
+
+def cmd_score_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.intent_score import DEFAULT_DATA, load_examples, save_model, train
+
+    sources = [Path(p).resolve() for p in args.data] if args.data else [DEFAULT_DATA]
+    names = [str(s.relative_to(PROJECT_ROOT)) if s.is_relative_to(PROJECT_ROOT) else str(s) for s in sources]
+    examples = [example for source in sources for example in load_examples(source)]
+    report = train(examples, seed=args.seed)
+    out = Path(args.out) if args.out else settings.intent_model
+    save_model(report, out, names)
+    print(f"trained on {report.n_train} examples, tested on {report.n_test} held out ({', '.join(names)})")
+    print(f"held-out AUC: {report.auc:.3f}")
+    print("weights (features scale 0..1, sentiment -1..1):")
+    for name, weight in sorted(report.model.weights.items(), key=lambda item: -abs(item[1])):
+        print(f"  {name:16} {weight:+.3f}")
+    print(f"  {'intercept':16} {report.model.intercept:+.3f}")
+    print(f"model written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="salesbot", description="Run and manage the salesbot assistant.")
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
@@ -246,6 +337,27 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--turns", type=int, default=10, help="turns per simulated customer")
     bench.set_defaults(func=cmd_bench)
 
+    leads = sub.add_parser("leads", help="list leads (default), export them, record outcomes")
+    leads.set_defaults(func=cmd_leads)
+    leads_sub = leads.add_subparsers(dest="action")
+    leads_sub.add_parser("list", help="list the leads captured in conversations")
+    export = leads_sub.add_parser("export", help="write the leads to a file")
+    export_to = export.add_mutually_exclusive_group(required=True)
+    export_to.add_argument("--csv", metavar="FILE", help="all leads as CSV ('-' for standard output)")
+    export_to.add_argument("--training", metavar="FILE", help="leads with an outcome, as intent-score data (JSONL)")
+    outcome = leads_sub.add_parser("outcome", help="record whether a lead bought, for retraining the intent score")
+    outcome.add_argument("id", type=int, help="lead id (see `salesbot leads`)")
+    outcome.add_argument("result", choices=OUTCOMES)
+
+    score = sub.add_parser("score", help="the purchase-intent score")
+    score_sub = score.add_subparsers(dest="what", required=True)
+    score_train = score_sub.add_parser("train", help="train on labelled data; prints the AUC on a held-out split")
+    data_help = "labelled JSONL, repeatable (default data/intent_score/conversations.jsonl; see its README)"
+    score_train.add_argument("--data", action="append", metavar="FILE", help=data_help)
+    score_train.add_argument("--out", help="where to write the model (default: SALESBOT_INTENT_MODEL)")
+    score_train.add_argument("--seed", type=int, default=42, help="seed of the train/test split")
+    score_train.set_defaults(func=cmd_score_train)
+
     chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     chat.add_argument("--sender", help="conversation id (default: a new one)")
     chat.set_defaults(func=cmd_chat)
@@ -260,7 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.func(settings, args))
-    except (SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError) as exc:
+    except (
+        SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError, AppDatabaseError,
+        IntentScoreError,
+    ) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a model package missing, a broken store: say what, not a traceback

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,20 @@ class Settings:
     action_port: int = 5055
     rasa_auth_token: str = ""  # empty: the Rasa HTTP API is only reachable on this machine
     tracker_db: str = ""  # empty: SQLite file under var/
+    # Scale-out (see README, "Scaling out"): several Rasa instances must share these two.
+    tracker_url: str = ""  # empty: SQLite (tracker_db); else SQLAlchemy URL postgresql+psycopg2://user:pw@host:5432/db
+    lock_store_url: str = ""  # empty: in-memory locks (one Rasa instance); else redis://[:pw@]host:6379/1
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+    # web app (demo page, widget) and the channels; a channel is on when all its values are set
+    web_port: int = 5080
+    public_rasa_url: str = ""  # where browsers reach Rasa's socket.io; empty: the web app's host, rasa_port
+    slack_token: str = ""  # Bot User OAuth token, xoxb-…
+    slack_signing_secret: str = ""
+    slack_api_url: str = "https://slack.com/api/"  # changed only by tests (a local capture server)
+    telegram_token: str = ""  # from @BotFather
+    telegram_bot_name: str = ""  # the bot's username, without @
+    telegram_webhook_url: str = ""  # public https URL ending in /webhooks/telegram/webhook
+    telegram_api_url: str = "https://api.telegram.org"  # changed only by tests
     # generation
     llm_backend: str = "transformers"  # transformers | openai | none
     llm_model: str = "qwen2.5-coder-0.5b"
@@ -41,8 +55,24 @@ class Settings:
     llm_threads: int = 1  # torch threads for generation; 1 leaves a core for Rasa and was fastest on 2 cores
     llm_int8: bool = True  # int8 dynamic quantisation: ~5x faster on CPU, ~15 s more at start-up
     llm_time_limit: float = 8.0  # seconds for one generation; then the rendered facts are sent
+    llm_queue: int = 2  # generations that may wait for the one model; more get the rendered facts at once
+    lookup_workers: int = 4  # threads for retrieval and database work, never behind the model
     action_time_limit: float = 20.0  # seconds for a whole action before its fallback reply
     relevance_threshold: float = 0.35
+    # leads
+    app_db_url: str = ""  # empty: SQLite file var/app.db; else e.g. postgresql+psycopg2://user:pw@host:5432/db
+    intent_model: Path = PROJECT_ROOT / "data" / "intent_score" / "model.json"  # purchase-intent weights
+    hot_lead_threshold: float = 0.7  # purchase intent (0..1) from which a lead counts as hot
+    # hand-off to a person (bot/handoff.py, the agent console in bot/web/console.py)
+    env: str = "production"  # "development" lets the agent console run without SALESBOT_AGENT_TOKEN
+    agent_token: str = ""  # the agent console's password; without it the console is off (outside development)
+    business_hours: str = ""  # e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00"; empty: always open
+    timezone: str = "UTC"  # the time zone of business_hours, e.g. Europe/Berlin
+    agent_online_seconds: float = 60.0  # an agent counts as online this long after their console last reported
+    handoff_keywords: str = "complaint, chargeback, lawyer, cancel my order"  # comma-separated words or phrases
+    handoff_webhook_url: str = ""  # empty: no notification of new hand-offs
+    handoff_webhook_format: str = "generic"  # generic | slack | chatwoot
+    console_url: str = ""  # the web app's public URL, for links in notifications (e.g. https://shop.example/chat)
 
     @property
     def chroma_path(self) -> Path:
@@ -93,4 +123,55 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"SALESBOT_SHOP={settings.shop!r}: use lowercase letters, digits, _ or -")
     if settings.llm_backend not in ("transformers", "openai", "none"):
         raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use transformers, openai or none")
+    if not 0 <= settings.hot_lead_threshold <= 1:
+        raise SettingsError(f"SALESBOT_HOT_LEAD_THRESHOLD={settings.hot_lead_threshold}: use a number from 0 to 1")
+    check_handoff_settings(settings)
+    check_tracker_url(settings.tracker_url)
+    if settings.lock_store_url:
+        parse_redis_url(settings.lock_store_url)
     return settings
+
+
+def check_handoff_settings(settings: Settings) -> None:
+    from bot.handoff import WEBHOOK_FORMATS, HandoffConfigError, parse_business_hours  # keeps this module light
+
+    try:
+        parse_business_hours(settings.business_hours, settings.timezone)
+    except HandoffConfigError as exc:
+        raise SettingsError(str(exc)) from exc
+    if settings.handoff_webhook_format not in WEBHOOK_FORMATS:
+        raise SettingsError(
+            f"SALESBOT_HANDOFF_WEBHOOK_FORMAT={settings.handoff_webhook_format!r}: use {', '.join(WEBHOOK_FORMATS)}"
+        )
+
+
+def check_tracker_url(url: str) -> None:
+    """Rasa hands the URL to SQLAlchemy 1.4, which knows `postgresql://` but not the `postgres://` alias."""
+    if not url:
+        return
+    if url.startswith("postgres://"):
+        raise SettingsError("SALESBOT_TRACKER_URL: write postgresql://… (SQLAlchemy does not accept postgres://)")
+    if not re.match(r"^[a-z][a-z0-9+]*://\S+$", url):
+        raise SettingsError("SALESBOT_TRACKER_URL: use an SQLAlchemy URL like postgresql+psycopg2://user:pw@host:5432/db")
+
+
+@dataclass(frozen=True)
+class RedisAddress:
+    host: str
+    port: int
+    db: int
+    password: str
+
+
+def parse_redis_url(url: str) -> RedisAddress:
+    """redis://[:password@]host[:port][/db]; Rasa's lock store takes these parts one by one."""
+    usage = "SALESBOT_LOCK_STORE_URL: use redis://host:6379/1 (or redis://:password@host:6379/1)"
+    parts = urlsplit(url)
+    try:
+        port = parts.port or 6379
+    except ValueError as exc:
+        raise SettingsError(f"{usage}; the port is not a number") from exc
+    db = parts.path.strip("/") or "1"
+    if parts.scheme != "redis" or not parts.hostname or not db.isdigit():
+        raise SettingsError(usage)
+    return RedisAddress(parts.hostname, port, int(db), unquote(parts.password or ""))

@@ -14,7 +14,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.channels.credentials import write_credentials
+from bot.settings import PROJECT_ROOT, Settings, parse_redis_url
 
 RASA_PATHS = {
     "config": "bot/config.yml",
@@ -26,6 +27,14 @@ RASA_PATHS = {
 
 
 WARM_UP_ATTEMPTS = 10
+LOCK_STORE_VARIABLES = (
+    "SALESBOT_LOCK_STORE_TYPE",
+    "SALESBOT_LOCK_STORE_HOST",
+    "SALESBOT_LOCK_STORE_PORT",
+    "SALESBOT_LOCK_STORE_DB",
+    "SALESBOT_LOCK_STORE_PASSWORD",
+)
+SERIAL_REDIS_LOCK_STORE = "bot.lock_store.SerialRedisLockStore"  # Rasa's own redis type races between instances
 
 
 class StartupError(RuntimeError):
@@ -111,8 +120,41 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "MPLCONFIGDIR": str(settings.var_dir / "matplotlib"),
         "SALESBOT_TRACKER_DB": settings.tracker_db_path,
+        "SALESBOT_TRACKER_URL": settings.tracker_url,
         "SALESBOT_ACTION_URL": settings.action_url,
+        **lock_store_env(settings),
+        "PYTHONPATH": str(PROJECT_ROOT),  # credentials.yml names channel classes in bot/channels
+        **channel_env(settings),
     }
+
+
+def channel_env(settings: Settings) -> dict[str, str]:
+    """The values credentials.yml reads; a channel whose values are not all set is left out."""
+    return {
+        "SALESBOT_SLACK_TOKEN": settings.slack_token,
+        "SALESBOT_SLACK_SIGNING_SECRET": settings.slack_signing_secret,
+        "SALESBOT_SLACK_API_URL": settings.slack_api_url,
+        "SALESBOT_TELEGRAM_TOKEN": settings.telegram_token,
+        "SALESBOT_TELEGRAM_BOT_NAME": settings.telegram_bot_name,
+        "SALESBOT_TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
+        "SALESBOT_TELEGRAM_API_URL": settings.telegram_api_url,
+    }
+
+
+def credentials_file(settings: Settings) -> Path:
+    """var/credentials.yml: bot/credentials.yml with only the configured channels."""
+    target = settings.var_dir / "credentials.yml"
+    write_credentials(PROJECT_ROOT / RASA_PATHS["credentials"], channel_env(settings), target)
+    return target
+
+
+def lock_store_env(settings: Settings) -> dict[str, str]:
+    """endpoints.yml's lock store: in memory for one Rasa instance, Redis when several share conversations."""
+    if not settings.lock_store_url:
+        return dict.fromkeys(LOCK_STORE_VARIABLES, "") | {"SALESBOT_LOCK_STORE_TYPE": "in_memory"}
+    redis = parse_redis_url(settings.lock_store_url)
+    values = (SERIAL_REDIS_LOCK_STORE, redis.host, str(redis.port), str(redis.db), redis.password)
+    return dict(zip(LOCK_STORE_VARIABLES, values, strict=True))
 
 
 def models_dir(settings: Settings) -> Path:
@@ -147,7 +189,7 @@ def rasa_service(settings: Settings) -> Service:
         "--model",
         str(models_dir(settings)),
         "--credentials",
-        RASA_PATHS["credentials"],
+        str(credentials_file(settings)),
         "--endpoints",
         RASA_PATHS["endpoints"],
     ]
@@ -163,6 +205,17 @@ def action_service(settings: Settings) -> Service:
     env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     health = f"http://localhost:{settings.action_port}/health"
     return Service("actions", command, settings.action_port, health, "SALESBOT_ACTION_PORT", env)
+
+
+def web_service(settings: Settings) -> Service:
+    command = [sys.executable, "-m", "bot.web", "--port", str(settings.web_port)]
+    health = f"http://localhost:{settings.web_port}/health"
+    env = {
+        "SALESBOT_RASA_PORT": str(settings.rasa_port),
+        "SALESBOT_RASA_AUTH_TOKEN": settings.rasa_auth_token,
+        "SALESBOT_PUBLIC_RASA_URL": settings.public_rasa_url,
+    }
+    return Service("web", command, settings.web_port, health, "SALESBOT_WEB_PORT", env)
 
 
 def start_all(services: list[Service], log_dir: Path, timeout: float = 180) -> None:
