@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -22,9 +20,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
+from actions.lead_actions import conversation_of, purchase_intent
 from bot import handoff
 from bot.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
-from bot.intent_score import Conversation, IntentModel, IntentScoreError, extract_features
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,21 +30,9 @@ log = logging.getLogger(__name__)
 NOTIFY_TIME_LIMIT = 5.0  # seconds; a slow webhook must not hold up the customer's reply
 
 
-@cache
-def _intent_model(path: Path) -> IntentModel | None:
-    try:
-        return IntentModel.load(path)
-    except IntentScoreError as exc:
-        log.warning("hot-lead hand-off disabled: %s", exc)
-        return None
-
-
 def _purchase_intent(tracker: Tracker) -> float | None:
     """This turn's score (the purchase_intent slot is filled in the same step, so it may not be set yet)."""
-    model = _intent_model(services.settings().intent_model)
-    if model is None:
-        return None
-    return model.score(extract_features(Conversation.from_events(tracker.events, tracker.get_slot("budget"))))
+    return purchase_intent(conversation_of(tracker))[0]
 
 
 def _reasons_before(tracker: Tracker) -> tuple[str, ...]:

@@ -114,11 +114,12 @@ def _intent_model(path: Path) -> IntentModel | None:
         return None
 
 
-def _conversation(tracker: Tracker) -> Conversation:
+def conversation_of(tracker: Tracker) -> Conversation:
     return Conversation.from_events(tracker.events, tracker.get_slot("budget"))
 
 
-def _score(conversation: Conversation) -> tuple[float | None, dict[str, float]]:
+def purchase_intent(conversation: Conversation) -> tuple[float | None, dict[str, float]]:
+    """The score (None when the model could not be loaded) and the features it was computed from."""
     features = extract_features(conversation)
     model = _intent_model(services.settings().intent_model)
     return (round(model.score(features), 3) if model else None), features
@@ -133,8 +134,8 @@ def _json_safe(value: Any) -> Any:
 
 
 def lead_from_tracker(tracker: Tracker) -> tuple[NewLead, float | None]:
-    conversation = _conversation(tracker)
-    score, features = _score(conversation)
+    conversation = conversation_of(tracker)
+    score, features = purchase_intent(conversation)
     stage = furthest_stage([*conversation.stages, str(tracker.get_slot("sales_stage") or "")])
     needs = {key: _json_safe(tracker.get_slot(key)) for key in ("category", "budget", "use_case", "features")}
     products = tracker.get_slot("products_discussed")
@@ -181,5 +182,5 @@ class ActionScorePurchaseIntent(Action):
         return "action_score_purchase_intent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        score, _ = _score(_conversation(tracker))
+        score, _ = purchase_intent(conversation_of(tracker))
         return [] if score is None else [SlotSet("purchase_intent", score)]
