@@ -8,7 +8,6 @@ The decisions are in bot/handoff.py; the tickets in bot/appdb.py.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -119,7 +118,9 @@ class ActionHandoff(Action):
             done.append(ActiveLoop(None))  # a person (or the lead form) takes over from any form
         database = open_app_db(settings)
         try:
-            ticket, why_not, has_lead = await asyncio.to_thread(self._ticket, database, settings, tracker, reason)
+            ticket, why_not, has_lead = await services.run_blocking(
+                lambda: self._ticket(database, settings, tracker, reason)
+            )
         except (AppDatabaseError, SQLAlchemyError):
             log.exception("could not create a hand-off ticket for conversation %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_handoff_failed")

@@ -6,7 +6,6 @@ contact slots are cleared and nothing goes into the app database.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from functools import cache
@@ -166,7 +165,7 @@ class ActionSaveLead(Action):
             return cleared
         lead, score = lead_from_tracker(tracker)
         try:
-            await asyncio.to_thread(open_app_db(services.settings()).save_lead, lead)
+            await services.run_blocking(lambda: open_app_db(services.settings()).save_lead(lead))
         except (AppDatabaseError, SQLAlchemyError):
             log.exception("could not save the lead of conversation %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_lead_not_saved")

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.sales_state import features
 from knowledge.answers import Answer, CustomerContext
 from knowledge.engine import KnowledgeEngine
 from knowledge.text import parse_budget
@@ -42,13 +43,9 @@ def customer_context(tracker: Tracker) -> CustomerContext:
         use_case=tracker.get_slot("use_case"),
         brand=tracker.get_slot("brand"),
         # Every must-have the needs form collected, else the one feature named in a question.
-        feature=", ".join(_listed(tracker.get_slot("features"))) or tracker.get_slot("feature"),
+        feature=", ".join(features(tracker)) or tracker.get_slot("feature"),
     )
 
-
-def _listed(value: Any) -> list[str]:
-    values = value if isinstance(value, list) else [value] if value else []
-    return [str(v) for v in values if str(v).strip()]
 
 
 async def answer_and_send(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, load_settings
 from knowledge.engine import KnowledgeEngine
 from knowledge.workers import BoundedWorkers
 
@@ -55,10 +55,7 @@ def lookups() -> ThreadPoolExecutor:
     global _lookups
     with _pools_lock:
         if _lookups is None:
-            workers = settings().lookup_workers
-            if workers < 1:
-                raise SettingsError(f"SALESBOT_LOOKUP_WORKERS={workers}: use 1 or more")
-            _lookups = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lookup")
+            _lookups = ThreadPoolExecutor(max_workers=settings().lookup_workers, thread_name_prefix="lookup")
         return _lookups
 
 
@@ -66,10 +63,7 @@ def generation() -> BoundedWorkers:
     global _generation
     with _pools_lock:
         if _generation is None:
-            waiting = settings().llm_queue
-            if waiting < 0:
-                raise SettingsError(f"SALESBOT_LLM_QUEUE={waiting}: use 0 or more")
-            _generation = BoundedWorkers("generation", workers=1, max_waiting=waiting)
+            _generation = BoundedWorkers("generation", workers=1, max_waiting=settings().llm_queue)
         return _generation
 
 

@@ -123,6 +123,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"SALESBOT_SHOP={settings.shop!r}: use lowercase letters, digits, _ or -")
     if settings.llm_backend not in ("transformers", "openai", "none"):
         raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use transformers, openai or none")
+    if settings.lookup_workers < 1:
+        raise SettingsError(f"SALESBOT_LOOKUP_WORKERS={settings.lookup_workers}: use 1 or more")
+    if settings.llm_queue < 0:
+        raise SettingsError(f"SALESBOT_LLM_QUEUE={settings.llm_queue}: use 0 or more")
     if not 0 <= settings.hot_lead_threshold <= 1:
         raise SettingsError(f"SALESBOT_HOT_LEAD_THRESHOLD={settings.hot_lead_threshold}: use a number from 0 to 1")
     check_handoff_settings(settings)

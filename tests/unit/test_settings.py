@@ -15,6 +15,8 @@ def test_defaults_and_overrides():
         ({"SALESBOT_RASA_PORT": "abc"}, "SALESBOT_RASA_PORT"),
         ({"SALESBOT_SHOP": "My Shop"}, "SALESBOT_SHOP"),
         ({"SALESBOT_LLM_BACKEND": "magic"}, "SALESBOT_LLM_BACKEND"),
+        ({"SALESBOT_LOOKUP_WORKERS": "0"}, "SALESBOT_LOOKUP_WORKERS"),
+        ({"SALESBOT_LLM_QUEUE": "-1"}, "SALESBOT_LLM_QUEUE"),
     ],
 )
 def test_bad_values_name_the_variable(env, message):
