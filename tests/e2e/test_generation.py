@@ -7,16 +7,23 @@ import pytest
 from bot.settings import load_settings
 from knowledge.answers import CustomerContext, lookup
 from knowledge.catalog import Product
-from knowledge.generation import TransformersGenerator
+from knowledge.generation import LlamaCppGenerator, TransformersGenerator
 from knowledge.text import SpecQuery
 from knowledge.writer import ReplyWriter, addressed
 
 pytestmark = pytest.mark.e2e
 
 
-def test_packaged_model_writes_a_gated_sentence_before_the_facts():
+def local_generator(backend: str) -> TransformersGenerator | LlamaCppGenerator:
     settings = load_settings()
-    generator = TransformersGenerator(settings.llm_model, settings.model_cache, settings.llm_threads, settings.llm_int8)
+    if backend == "llamacpp":
+        return LlamaCppGenerator(settings.llm_model, settings.model_cache, settings.llm_threads)
+    return TransformersGenerator(settings.llm_model, settings.model_cache, settings.llm_threads, settings.llm_int8)
+
+
+@pytest.mark.parametrize("backend", ["transformers", "llamacpp"])
+def test_packaged_model_writes_a_gated_sentence_before_the_facts(backend):
+    generator = local_generator(backend)
     product = Product("X1", "Lumen Air 13", "laptops", "Lumen", 999.0, "EUR", 4, "A light laptop for students.")
     writer = ReplyWriter(generator, [product.name], [product.brand])
     answer = lookup([product], SpecQuery("price"))
@@ -33,3 +40,27 @@ def test_packaged_model_writes_a_gated_sentence_before_the_facts():
         assert reply.text.endswith("\n" + answer.rendered)
     else:
         assert reply.rejected and reply.text == addressed(answer.rendered, "Ann")
+
+
+def test_llamacpp_decodes_greedily_within_its_limits():
+    generator = local_generator("llamacpp")
+    messages = [
+        {"role": "system", "content": "You are a friendly shop assistant."},
+        {"role": "user", "content": "Greet Sam in one short sentence."},
+    ]
+    stamps: list[int] = []
+    fixed = generator.generate(
+        messages, max_new_tokens=8, min_new_tokens=8, time_limit=60, on_token=lambda: stamps.append(1)
+    )
+    assert len(stamps) == 8 and fixed.strip()
+
+    first = generator.generate(messages, max_new_tokens=24, time_limit=60)
+    generator.forget_prompt()  # a cold prompt must decode to the same greedy text as a cached one
+    assert generator.generate(messages, max_new_tokens=24, time_limit=60) == first
+
+    stamps.clear()
+    generator.generate(
+        messages, max_new_tokens=200, min_new_tokens=200, time_limit=0.0, on_token=lambda: stamps.append(1)
+    )
+    assert len(stamps) == 1, "the time limit stops decoding after the token that crossed it"
+    assert generator.prompt_tokens(messages) > 10

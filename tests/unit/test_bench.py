@@ -6,23 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench import (
+from bot.bench.baseline import baseline_questions
+from bot.bench.common import (
     BENCH_ACTION_PORT,
     BENCH_RASA_PORT,
-    PRODUCT_TURNS,
     RSS_WARN_MB,
-    baseline_questions,
     bench_settings,
-    classify_reply,
-    customer_script,
-    format_bench,
     latency_summary,
     percentile,
     ratio,
-    retrieval_queries,
     settings_env,
-    synthetic_catalog,
 )
+from bot.bench.report import format_bench
+from bot.bench.servers import PRODUCT_TURNS, classify_reply, customer_script
+from bot.bench.synthetic import retrieval_queries, synthetic_catalog
 from bot.settings import Settings, load_settings
 from knowledge.catalog import SKU_PATTERN, parse_product
 from knowledge.evaluation import Question
