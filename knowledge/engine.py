@@ -86,7 +86,7 @@ class KnowledgeEngine:
         self.store.embeddings.embed_query("warm up")
         if self.writer.generator is not None:
             try:
-                self.writer.generator.load()
+                self.writer.warm()
             except Exception:
                 log.exception("the language model could not be loaded; replies will be the rendered facts")
                 self.writer.generator = None

@@ -86,6 +86,18 @@ class ReplyWriter:
 
         return reply_prompt() | RunnableLambda(call_model) | StrOutputParser()
 
+    def warm(self) -> None:
+        """Load the model and run one short generation of the reply prompt.
+
+        The first generation of a process is slow (allocations, page faults); llama.cpp also keeps
+        the prompt's shared system part for the next call.
+        """
+        if self.generator is None:
+            return
+        self.generator.load()
+        prompt = reply_prompt().invoke({"facts": "-", "profile": "-", "question": "hello"})
+        self.generator.generate(to_messages(prompt), max_new_tokens=1, time_limit=60)
+
     def write(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         started = time.perf_counter()
         if self.generator is None or not answer.worth_phrasing:
