@@ -93,6 +93,10 @@ def _stop_on_signals() -> None:
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     _stop_on_signals()
+    protected = supervisor.with_api_token(settings)
+    if protected.rasa_auth_token != settings.rasa_auth_token:
+        print(f"Rasa's HTTP API token for this run: {settings.var_dir / 'rasa-api-token'} (or set one)")
+    settings = protected
     services = [
         supervisor.action_service(settings),
         supervisor.rasa_service(settings),

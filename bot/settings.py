@@ -32,7 +32,7 @@ class Settings:
     # processes
     rasa_port: int = 5005
     action_port: int = 5055
-    rasa_auth_token: str = ""  # empty: the Rasa HTTP API is only reachable on this machine
+    rasa_auth_token: str = ""  # empty: `salesbot up` generates one per run (outside development)
     tracker_db: str = ""  # empty: SQLite file under var/
     # Scale-out (see README, "Scaling out"): several Rasa instances must share these two.
     tracker_url: str = ""  # empty: SQLite (tracker_db); else SQLAlchemy URL postgresql+psycopg2://user:pw@host:5432/db

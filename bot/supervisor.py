@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -11,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.channels.credentials import write_credentials
@@ -175,6 +176,24 @@ def train_command(settings: Settings, force: bool = False) -> list[str]:
         str(models_dir(settings)),
     ]
     return [*command, "--force"] if force else command
+
+
+def with_api_token(settings: Settings) -> Settings:
+    """Settings whose Rasa HTTP API has a token: the configured one, else (outside development) a new one.
+
+    Rasa's API can rewrite conversations and swap the model, and `rasa run` listens on every
+    interface; the web channels (REST, socket.io, Slack, Telegram) don't need the token. A
+    generated token is written to `<var>/rasa-api-token` (owner-only) for operators' own calls.
+    """
+    if settings.rasa_auth_token or settings.env == "development":
+        return settings
+    token = secrets.token_urlsafe(24)
+    path = settings.var_dir / "rasa-api-token"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(token + "\n")
+    return replace(settings, rasa_auth_token=token)
 
 
 def rasa_service(settings: Settings) -> Service:

@@ -2,8 +2,8 @@ import socket
 
 import pytest
 
-from bot.settings import load_settings
-from bot.supervisor import StartupError, ensure_port_free, rasa_service, train_command
+from bot.settings import Settings, load_settings
+from bot.supervisor import StartupError, ensure_port_free, rasa_service, train_command, with_api_token
 
 
 def test_a_port_in_use_names_the_setting_to_change():
@@ -27,3 +27,17 @@ def test_auth_token_protects_the_api_and_the_health_check(tmp_path):
     service = rasa_service(load_settings({"SALESBOT_RASA_AUTH_TOKEN": "s3cret", "SALESBOT_RASA_VENV": str(tmp_path)}))
     assert service.command[service.command.index("--auth-token") + 1] == "s3cret"
     assert service.health_url.endswith("/status?token=s3cret")
+
+
+def test_up_generates_an_api_token_outside_development_only(tmp_path):
+    chosen = Settings(var_dir=tmp_path, rasa_auth_token="mine")
+    assert with_api_token(chosen) is chosen
+    development = Settings(var_dir=tmp_path, env="development")
+    assert with_api_token(development).rasa_auth_token == ""
+
+    first = with_api_token(Settings(var_dir=tmp_path))
+    token_file = tmp_path / "rasa-api-token"
+    assert len(first.rasa_auth_token) >= 24
+    assert token_file.read_text().strip() == first.rasa_auth_token
+    assert token_file.stat().st_mode & 0o077 == 0, "only the owner may read the token"
+    assert with_api_token(Settings(var_dir=tmp_path)).rasa_auth_token != first.rasa_auth_token  # one per run
