@@ -48,6 +48,20 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
+# The sentence must speak to the customer, not about the task it was given.
+_META_TALK = re.compile(r"\b(the customer|sentences?|the facts|facts:|rules?|instructions?|prompt)\b", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+")
+_FILLER = {"the", "a", "an", "is", "are", "of", "and", "or", "to", "for", "in", "on", "it", "do", "you", "your", "me"}
+ECHO_SHARE = 0.6
+
+
+def echoes(sentence: str, question: str) -> bool:
+    """True when most of the sentence's words are the customer's own: a repeated question, not a lead-in."""
+    words = [w for w in _WORD.findall(sentence.lower()) if w not in _FILLER]
+    asked = set(_WORD.findall(question.lower()))
+    return len(words) >= 2 and sum(w in asked for w in words) / len(words) >= ECHO_SHARE
+
+
 _PLAIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}$")
 _LOWER_FIRST = {"The", "Here", "Our", "This", "These", "There", "That", "Sorry", "Yes", "No"}
 
@@ -126,6 +140,10 @@ class ReplyWriter:
         named = [n for n in self.catalogue_names + self.catalogue_brands if n.lower() in intro.lower()]
         if named:
             reasons.append(f"names products or brands ({', '.join(named[:3])}); the facts below do that")
+        if echoes(intro, question):
+            reasons.append("repeats the customer's question")
+        if _META_TALK.search(intro):
+            reasons.append("talks about its task instead of to the customer")
         words = len(intro.split())
         if not MIN_INTRO_WORDS <= words <= MAX_INTRO_WORDS:
             reasons.append(f"sentence has {words} words")

@@ -128,3 +128,18 @@ def test_warming_runs_the_reply_prompt_once_and_tolerates_no_model(products):
     assert len(generator.prompts) == 1
     assert generator.prompts[0][0] == {"role": "system", "content": SYSTEM_PROMPT}  # the part llama.cpp caches
     ReplyWriter(None, [], []).warm()  # SALESBOT_LLM_BACKEND=none: nothing to warm
+
+
+def test_a_sentence_echoing_the_question_or_its_task_is_dropped(products):
+    answer = lookup([products[0]], SpecQuery("price"))
+    for said, question, reason in (
+        ("Which laptop has the longest battery life?", "Which laptop has the longest battery life?", "question"),
+        ("Is this laptop in stock?", "is this laptop in stock right now", "question"),
+        ("One sentence that leads into these facts is this.", "how much?", "its task"),
+        ("The customer has asked to see the price.", "how much?", "its task"),
+    ):
+        w, _ = writer(said, products)
+        reply = w.write(answer, question, CustomerContext(), time_limit=5)
+        assert not reply.generated and any(reason in r for r in reply.rejected), said
+    w, _ = writer("Good news, this one is ready to ship.", products)
+    assert w.write(answer, "is the laptop for campus ready?", CustomerContext(), time_limit=5).generated
