@@ -209,10 +209,15 @@ def cmd_eval_nlu(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     from bot.bench.report import format_bench
-    from bot.bench.run import run_bench
+    from bot.bench.run import SECTIONS, run_bench
 
     sizes = tuple(int(size) for size in args.sizes.split(","))
-    result = run_bench(settings, Path(args.json), sizes, args.customers, args.turns)
+    sections = [name.strip() for name in args.sections.split(",") if name.strip()] or list(SECTIONS)
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        print(f"error: unknown --sections {', '.join(unknown)}; choose from {','.join(SECTIONS)}", file=sys.stderr)
+        return EXIT_USAGE
+    result = run_bench(settings, Path(args.json), sizes, args.customers, args.turns, sections=sections)
     print(format_bench(result))
     print(f"figures written to {args.json}")
     return 0
@@ -341,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", default="1000,10000,100000", help="catalogue sizes for retrieval latency")
     bench.add_argument("--customers", type=int, default=20, help="concurrent simulated customers")
     bench.add_argument("--turns", type=int, default=10, help="turns per simulated customer")
+    bench.add_argument("--sections", default="", help="comma-separated sections to run (default: all)")
     bench.set_defaults(func=cmd_bench)
 
     leads = sub.add_parser("leads", help="list leads (default), export them, record outcomes")

@@ -65,7 +65,12 @@ def format_bench(result: dict) -> str:
             f"{label}: first token / decode",
             f"{_s(part.get('ttft_s'))} s / {_s(part.get('decode_tokens_per_s'), 1)} tok/s",
             f"prompt {generator.get('prompt_tokens')} tok, {part.get('new_tokens')} new tok, "
-            f"total {_s(part.get('total_s'), 2)} s, load {_s(part.get('load_s'), 1)} s",
+            f"total {_s(part.get('total_s'), 2)} s, load {_s(part.get('load_s'), 1)} s"
+            + (
+                f"; first token {_s(part['ttft_system_prompt_cached_s'])} s with the system prompt cached"
+                if part.get("ttft_system_prompt_cached_s") is not None
+                else ""
+            ),
         )
 
     ingest = result.get("ingest") or {}
