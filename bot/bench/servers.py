@@ -302,33 +302,32 @@ def _client() -> Any:
     return httpx.Client(timeout=REST_TIMEOUT)
 
 
-def _turn(client: Any, s: Settings, sender: str, kind: str, text: str) -> dict[str, Any]:
+@contextmanager
+def _timed_request(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Times the block into record["seconds"]; an exception marks the record failed instead of escaping."""
     started = time.perf_counter()
-    record: dict[str, Any] = {"kind": kind, "text": text, "sender": sender}
     try:
+        yield record
+        record["ok"] = True
+    except Exception as exc:
+        record["ok"] = False
+        record["error"] = error_text(exc)
+    record["seconds"] = time.perf_counter() - started
+
+
+def _turn(client: Any, s: Settings, sender: str, kind: str, text: str) -> dict[str, Any]:
+    with _timed_request({"kind": kind, "text": text, "sender": sender}) as record:
         response = client.post(f"{s.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
         response.raise_for_status()
         messages = response.json() or []
         record["reply"] = "\n".join(m["text"] for m in messages if m.get("text"))
         record["custom"] = any("custom" in m for m in messages)
-        record["ok"] = True
-    except Exception as exc:
-        record["ok"] = False
-        record["error"] = error_text(exc)
-    record["seconds"] = time.perf_counter() - started
     return record
 
 
 def _web_get(client: Any, s: Settings, path: str) -> dict[str, Any]:
-    started = time.perf_counter()
-    record: dict[str, Any] = {"kind": "web", "text": path}
-    try:
+    with _timed_request({"kind": "web", "text": path}) as record:
         client.get(f"http://localhost:{s.web_port}{path}").raise_for_status()
-        record["ok"] = True
-    except Exception as exc:
-        record["ok"] = False
-        record["error"] = error_text(exc)
-    record["seconds"] = time.perf_counter() - started
     return record
 
 

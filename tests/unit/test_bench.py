@@ -262,3 +262,16 @@ def test_format_bench_survives_an_empty_or_failed_run():
 def test_format_bench_flags_a_resync_that_embedded_something():
     result = {"ingest": {"products": 10, "resync_embedded": 4}}
     assert "WRONG: must be 0" in format_bench(result)
+
+
+def test_a_failed_request_is_recorded_not_raised():
+    import httpx
+
+    from bot.bench.servers import _turn, _web_get
+
+    with httpx.Client(timeout=2) as client:
+        turn = _turn(client, Settings(rasa_port=9), "bench-x", "template", "hi")  # port 9: nothing listens
+        page = _web_get(client, Settings(web_port=9), "/widget.js")
+    for record in (turn, page):
+        assert record["ok"] is False and "ConnectError" in record["error"] and record["seconds"] >= 0
+    assert turn["sender"] == "bench-x" and "reply" not in turn
