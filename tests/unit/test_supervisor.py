@@ -3,7 +3,7 @@ import socket
 import pytest
 
 from bot.settings import Settings, load_settings
-from bot.supervisor import StartupError, ensure_port_free, rasa_service, train_command, with_api_token
+from bot.supervisor import StartupError, ensure_port_free, rasa_env, rasa_service, train_command, with_api_token
 
 
 def test_a_port_in_use_names_the_setting_to_change():
@@ -41,3 +41,10 @@ def test_up_generates_an_api_token_outside_development_only(tmp_path):
     assert token_file.read_text().strip() == first.rasa_auth_token
     assert token_file.stat().st_mode & 0o077 == 0, "only the owner may read the token"
     assert with_api_token(Settings(var_dir=tmp_path)).rasa_auth_token != first.rasa_auth_token  # one per run
+
+
+def test_rasa_gets_one_openmp_thread_unless_the_operator_chose(tmp_path, monkeypatch):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert rasa_env(Settings(var_dir=tmp_path))["OMP_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    assert rasa_env(Settings(var_dir=tmp_path))["OMP_NUM_THREADS"] == "4"
