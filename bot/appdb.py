@@ -151,9 +151,7 @@ def _ticket(values: Any) -> Ticket:
 
 def _lead(values: Any) -> Lead:
     lead = Lead(**values)
-    if lead.created_at is not None and lead.created_at.tzinfo is None:  # SQLite keeps no time zone; we write UTC
-        return replace(lead, created_at=lead.created_at.replace(tzinfo=UTC))
-    return lead
+    return replace(lead, created_at=_utc(lead.created_at))
 
 
 def default_url(settings: Settings) -> str:
@@ -187,6 +185,8 @@ class AppDatabase:
 
     def _ready(self) -> Engine:
         """Create missing tables once; an unreachable database is reported with the setting to fix."""
+        if self._created:  # every later call: no lock
+            return self.engine
         with self._lock:
             if not self._created:
                 try:

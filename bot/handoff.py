@@ -265,13 +265,17 @@ def console_transcript(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
 # --- notifications ------------------------------------------------------------------------------
 
 
+def check_webhook_format(fmt: str) -> None:
+    if fmt not in WEBHOOK_FORMATS:
+        raise HandoffConfigError(f"SALESBOT_HANDOFF_WEBHOOK_FORMAT={fmt!r}: use one of {', '.join(WEBHOOK_FORMATS)}")
+
+
 def notification_payload(ticket: dict[str, Any], fmt: str, console_url: str = "") -> dict[str, Any]:
     """The JSON posted to SALESBOT_HANDOFF_WEBHOOK_URL for a new ticket (formats documented in the README).
 
     `ticket` holds id, sender_id, channel, reason, status, summary, needs, products_discussed, lead,
     purchase_intent and created_at (ISO 8601)."""
-    if fmt not in WEBHOOK_FORMATS:
-        raise HandoffConfigError(f"SALESBOT_HANDOFF_WEBHOOK_FORMAT={fmt!r}: use one of {', '.join(WEBHOOK_FORMATS)}")
+    check_webhook_format(fmt)
     link = f"{console_url.rstrip('/')}/console#ticket-{ticket['id']}" if console_url else ""
     waiting = "waiting for an agent" if ticket["status"] == "open" else "follow-up (no agent was available)"
     headline = f"New hand-off #{ticket['id']} ({waiting}): {REASONS.get(ticket['reason'], ticket['reason'])}"

@@ -139,16 +139,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 
 def check_handoff_settings(settings: Settings) -> None:
-    from bot.handoff import WEBHOOK_FORMATS, HandoffConfigError, parse_business_hours  # keeps this module light
+    from bot.handoff import HandoffConfigError, check_webhook_format, parse_business_hours  # keeps this module light
 
     try:
         parse_business_hours(settings.business_hours, settings.timezone)
+        check_webhook_format(settings.handoff_webhook_format)
     except HandoffConfigError as exc:
         raise SettingsError(str(exc)) from exc
-    if settings.handoff_webhook_format not in WEBHOOK_FORMATS:
-        raise SettingsError(
-            f"SALESBOT_HANDOFF_WEBHOOK_FORMAT={settings.handoff_webhook_format!r}: use {', '.join(WEBHOOK_FORMATS)}"
-        )
 
 
 def check_tracker_url(url: str) -> None:

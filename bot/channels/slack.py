@@ -54,10 +54,6 @@ class ShopSlackInput(SlackInput):
     """Registered in credentials.yml as `bot.channels.slack.ShopSlackInput`; extra key: `api_url`."""
 
     @classmethod
-    def name(cls) -> str:
-        return "slack"
-
-    @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackInput:
         channel = super().from_credentials(credentials)
         channel.api_url = (credentials or {}).get("api_url") or SLACK_API_URL  # type: ignore[attr-defined]

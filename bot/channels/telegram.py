@@ -39,10 +39,6 @@ class ShopTelegramInput(TelegramInput):
     """Registered in credentials.yml as `bot.channels.telegram.ShopTelegramInput`; extra key: `api_url`."""
 
     @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
         channel = super().from_credentials(credentials)
         channel.api_url = (credentials or {}).get("api_url") or TELEGRAM_API_URL  # type: ignore[attr-defined]

@@ -16,13 +16,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from bot.appdb import AppDatabaseError, open_app_db
 from bot.handoff import console_transcript
 from bot.settings import Settings
-from bot.web.rasa_api import HTTP, SETTINGS, RasaUnavailable, conversation_events
+from bot.web.rasa_api import SETTINGS, RasaUnavailable, append_events, conversation_events
 
 log = logging.getLogger(__name__)
 
@@ -47,21 +46,6 @@ def _agent(request: web.Request) -> str:
     if not AGENT_NAME.fullmatch(name):
         raise web.HTTPBadRequest(text="X-Agent-Name: up to 100 letters, digits, spaces, . @ _ or -")
     return name
-
-
-async def _post_events(app: web.Application, sender_id: str, events: list[dict[str, Any]], deliver: bool) -> None:
-    """Appends events to the customer's tracker; with `deliver`, bot messages are sent on their channel."""
-    settings = app[SETTINGS]
-    url = f"{settings.rasa_url}/conversations/{sender_id}/tracker/events"
-    params = {"output_channel": "latest", "execute_side_effects": "true"} if deliver else {}
-    if settings.rasa_auth_token:
-        params["token"] = settings.rasa_auth_token
-    try:
-        async with app[HTTP].post(url, params=params, json=events) as response:
-            if response.status != 200:
-                raise RasaUnavailable(f"{url} answered HTTP {response.status}: {(await response.text())[:200]}")
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        raise RasaUnavailable(f"cannot reach the Rasa server at {url}: {exc!r}") from exc
 
 
 async def _ticket(request: web.Request) -> Any:
@@ -123,7 +107,7 @@ async def reply(request: web.Request) -> web.Response:
         raise web.HTTPConflict(text=f"ticket {ticket.id} is {ticket.status}: the bot owns this conversation")
     event = {"event": "bot", "text": text, "metadata": {"agent": agent}}
     try:
-        await _post_events(request.app, ticket.sender_id, [event], deliver=True)
+        await append_events(request.app, ticket.sender_id, [event], deliver=True)
     except RasaUnavailable as exc:
         log.warning("reply to ticket %s: %s", ticket.id, exc)
         raise web.HTTPServiceUnavailable(text="the assistant is not reachable; the reply was not sent") from exc
@@ -139,8 +123,8 @@ async def resolve(request: web.Request) -> web.Response:
         back = [{"event": "bot", "text": BACK_TO_BOT}]
         resume = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
         try:
-            await _post_events(request.app, ticket.sender_id, back, deliver=True)
-            await _post_events(request.app, ticket.sender_id, resume, deliver=False)
+            await append_events(request.app, ticket.sender_id, back, deliver=True)
+            await append_events(request.app, ticket.sender_id, resume, deliver=False)
         except RasaUnavailable as exc:
             log.warning("resolve ticket %s: %s", ticket.id, exc)
             raise web.HTTPServiceUnavailable(text="the assistant is not reachable; the bot was not resumed") from exc
