@@ -20,6 +20,7 @@ from knowledge.answers import Answer, CustomerContext
 from knowledge.gate import check_reply, numbers_in, without_names
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
+from knowledge.text import STOP_WORDS, tokens
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
@@ -50,15 +51,13 @@ def first_sentence(text: str) -> str:
 
 # The sentence must speak to the customer, not about the task it was given.
 _META_TALK = re.compile(r"\b(the customer|sentences?|the facts|facts:|rules?|instructions?|prompt)\b", re.IGNORECASE)
-_WORD = re.compile(r"[a-z0-9]+")
-_FILLER = {"the", "a", "an", "is", "are", "of", "and", "or", "to", "for", "in", "on", "it", "do", "you", "your", "me"}
 ECHO_SHARE = 0.6
 
 
 def echoes(sentence: str, question: str) -> bool:
     """True when most of the sentence's words are the customer's own: a repeated question, not a lead-in."""
-    words = [w for w in _WORD.findall(sentence.lower()) if w not in _FILLER]
-    asked = set(_WORD.findall(question.lower()))
+    words = [w for w in tokens(sentence) if w not in STOP_WORDS]
+    asked = set(tokens(question))
     return len(words) >= 2 and sum(w in asked for w in words) / len(words) >= ECHO_SHARE
 
 
