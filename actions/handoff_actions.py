@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent
+from actions.sales_state import stage
 from bot import handoff
 from bot.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
 from bot.settings import Settings
@@ -132,7 +133,7 @@ class ActionHandoff(Action):
         remembered = [*done, SlotSet("handoff_reasons", [*_reasons_before(tracker), reason])]
         if why_not is None:
             dispatcher.utter_message(response="utter_handoff_started")
-            return [*remembered, SlotSet("sales_stage", "handoff"), ConversationPaused()]
+            return [*remembered, stage("handoff"), ConversationPaused()]
         dispatcher.utter_message(response="utter_handoff_closed" if why_not == "closed" else "utter_handoff_nobody")
         if has_lead:
             dispatcher.utter_message(response="utter_handoff_will_contact")

@@ -154,7 +154,7 @@ class ActionExplainNeed(Action):
         why = WHY_WE_ASK.get(asked, "so my suggestions fit what you need")
         text = f'I ask {why}. You can always say "skip" if you\'d rather not say.'
         if asked == "category":
-            categories = await services.run_blocking(services.engine().categories)
+            categories = await services.run_blocking(lambda: services.engine().categories())
             text += f" We carry {', '.join(categories)}."
         dispatcher.utter_message(text=text)
         return []

@@ -84,7 +84,7 @@ class ActionAskCategory(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        categories = await services.run_blocking(services.engine().categories)
+        categories = await services.run_blocking(lambda: services.engine().categories())
         buttons = [{"title": c.capitalize(), "payload": c} for c in categories[:8]]
         dispatcher.utter_message(text="What kind of product are you looking for?", buttons=buttons)
         return []

@@ -47,7 +47,6 @@ def customer_context(tracker: Tracker) -> CustomerContext:
     )
 
 
-
 async def answer_and_send(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -67,7 +66,7 @@ async def answer_and_send(
         log.exception("could not decide an answer for %r", question[:200])
         dispatcher.utter_message(text=TROUBLE_REPLY)
         return None
-    engine = await services.run_blocking(services.engine)
+    engine = services.engine()  # loaded by `decide` above
     if engine.writer.generator is None or not answer.worth_phrasing:
         # Nothing for the model to do (the writer would send this): don't queue behind other customers.
         text = addressed(answer.rendered, context.name)

@@ -40,7 +40,10 @@ def settings() -> Settings:
 
 
 def engine() -> KnowledgeEngine:
+    """The one engine, built on first use (in a worker thread: the first call takes seconds)."""
     global _engine
+    if _engine is not None:  # loaded: no lock, so the event loop may call this
+        return _engine
     with _lock:
         if _engine is None:
             from bot.wiring import build_engine

@@ -89,8 +89,7 @@ def focus_product(engine: KnowledgeEngine, text: str, named: str | None, skus: l
     found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
     if found:
         return found[0]
-    by_sku = {p.sku: p for p in catalog}
-    known = [by_sku[s] for s in skus if s in by_sku]
+    known = products_by_sku(engine, skus)
     return known[0] if known else None
 
 
