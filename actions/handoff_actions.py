@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent
-from actions.sales_state import stage
+from actions.sales_state import list_slot, stage
 from bot import handoff
 from bot.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
 from bot.settings import Settings
@@ -36,7 +36,7 @@ def _purchase_intent(tracker: Tracker) -> float | None:
 
 
 def _reasons_before(tracker: Tracker) -> tuple[str, ...]:
-    return tuple(tracker.get_slot("handoff_reasons") or ())
+    return tuple(list_slot(tracker, "handoff_reasons"))
 
 
 class ActionCheckHandoff(Action):

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.sales_state import stage
+from actions.sales_state import list_slot, stage
 from knowledge.text import parse_budget
 
 # Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
@@ -33,7 +33,7 @@ WHY_WE_ASK = {
 
 
 def skipped(tracker: Tracker) -> list[str]:
-    return [str(s) for s in tracker.get_slot("skipped_needs") or []]
+    return list_slot(tracker, "skipped_needs")
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:

@@ -13,10 +13,15 @@ STAGES = ("greeting", "discovery", "recommendation", "objection", "closing", "fo
 MAX_DISCUSSED = 20  # the oldest products drop out of products_discussed beyond this
 
 
+def list_slot(tracker: Tracker, name: str) -> list[str]:
+    """A list slot's non-empty values as text (a single value counts as a list of one)."""
+    value = tracker.get_slot(name) or []
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if str(v).strip()]
+
+
 def features(tracker: Tracker) -> list[str]:
     """The must-haves the customer named (the `features` list slot)."""
-    value = tracker.get_slot("features") or []
-    return [str(v) for v in (value if isinstance(value, list) else [value]) if str(v).strip()]
+    return list_slot(tracker, "features")
 
 
 def stage(name: str) -> dict[str, Any]:
@@ -26,8 +31,7 @@ def stage(name: str) -> dict[str, Any]:
 
 
 def discussed(tracker: Tracker) -> list[str]:
-    value = tracker.get_slot("products_discussed") or []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return list_slot(tracker, "products_discussed")
 
 
 def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str, Any]]:
@@ -44,5 +48,5 @@ def focus_hints(tracker: Tracker) -> tuple[str | None, list[str]]:
     """What "it" refers to: a product named now or last looked up, else the latest recommendation,
     then the products shown most recently."""
     named = list(tracker.get_latest_entity_values("product"))
-    recommended = [str(s) for s in tracker.get_slot("recommended") or []]
+    recommended = list_slot(tracker, "recommended")
     return (named[0] if named else tracker.get_slot("product")), recommended + list(reversed(discussed(tracker)))
