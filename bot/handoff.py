@@ -14,7 +14,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.intent_score import NEGATIONS, NEGATIVE, POSITIVE
+from bot.intent_score import polar_words
 
 # Why a conversation was handed off; the values are stored in tickets and sent in notifications.
 REQUEST_HUMAN = "request_human"
@@ -50,18 +50,12 @@ class HandoffConfigError(ValueError):
 def is_clearly_negative(text: str) -> bool:
     """Two negative words and no positive one, or one strong word ("useless", "hate"); "not bad" is not negative."""
     positive = negative = strong = 0
-    negated = False
-    for word in re.findall(r"[a-z']+", text.lower()):
-        if word in NEGATIONS:
-            negated = True
-            continue
-        if word in POSITIVE or word in NEGATIVE or word in STRONG_NEGATIVE:
-            if (word in POSITIVE) != negated:
-                positive += 1
-            else:
-                negative += 1
-                strong += word in STRONG_NEGATIVE
-        negated = False
+    for word, is_positive in polar_words(text, STRONG_NEGATIVE):
+        if is_positive:
+            positive += 1
+        else:
+            negative += 1
+            strong += word in STRONG_NEGATIVE
     return positive == 0 and (negative >= 2 or strong >= 1)
 
 

@@ -11,7 +11,7 @@ import json
 import math
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,21 +101,23 @@ def _count(pattern: re.Pattern[str], messages: list[str]) -> int:
     return sum(1 for m in messages if pattern.search(m))
 
 
-def _sentiment(messages: list[str]) -> float:
-    """Lexicon sentiment in -1..1: (positive - negative) / (positive + negative); a negation flips the next word."""
-    positive = negative = 0
-    for message in messages:
+def polar_words(text: str, more_negative: frozenset[str] = frozenset()) -> Iterator[tuple[str, bool]]:
+    """Each lexicon word of `text` with whether it counts as positive; a negation flips the next word."""
+    negated = False
+    for word in re.findall(r"[a-z']+", text.lower()):
+        if word in NEGATIONS:
+            negated = True
+            continue
+        if word in POSITIVE or word in NEGATIVE or word in more_negative:
+            yield word, (word in POSITIVE) != negated
         negated = False
-        for word in re.findall(r"[a-z']+", message.lower()):
-            if word in NEGATIONS:
-                negated = True
-                continue
-            if word in POSITIVE or word in NEGATIVE:
-                if (word in POSITIVE) != negated:
-                    positive += 1
-                else:
-                    negative += 1
-            negated = False
+
+
+def _sentiment(messages: list[str]) -> float:
+    """Lexicon sentiment in -1..1: (positive - negative) / (positive + negative)."""
+    polarities = [positive for message in messages for _, positive in polar_words(message)]
+    positive = sum(polarities)
+    negative = len(polarities) - positive
     total = positive + negative
     return (positive - negative) / total if total else 0.0
 
