@@ -28,6 +28,7 @@ RASA_PATHS = {
 
 
 WARM_UP_ATTEMPTS = 10
+TROUBLE_MARKER = "having trouble looking that up"  # in actions.replies.TROUBLE_REPLY: the action gave up
 LOCK_STORE_VARIABLES = (
     "SALESBOT_LOCK_STORE_TYPE",
     "SALESBOT_LOCK_STORE_HOST",
@@ -290,6 +291,6 @@ def warm_up_actions(settings: Settings, question: str = "what do you sell?") -> 
         with urllib.request.urlopen(request, timeout=600) as response:
             body = json.loads(response.read() or b"{}")
         texts = " ".join(m.get("text") or "" for m in body.get("responses", []))
-        if "having trouble" not in texts:
+        if TROUBLE_MARKER not in texts:
             return
         time.sleep(2)

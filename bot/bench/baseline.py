@@ -150,7 +150,7 @@ def bench_baseline(bs: Settings, count: int = BASELINE_QUESTIONS) -> dict[str, A
         return {
             "questions": [q.id for q in questions],
             "baseline_setup": f"top-{BASELINE_TOP_K} products (name, price, stock, specs, description) stuffed into "
-            f"a plain prompt; same TransformersGenerator; max_new_tokens={BASELINE_MAX_NEW_TOKENS}, "
+            f"a plain prompt; the same {es.llm_backend} generator; max_new_tokens={BASELINE_MAX_NEW_TOKENS}, "
             f"time limit {BASELINE_TIME_LIMIT:g} s; no code-decided facts, no gate",
             "salesbot_setup": f"knowledge.evaluation.ask (engine + writer + gate), time limit {es.llm_time_limit:g} s",
             "salesbot": salesbot,

@@ -35,9 +35,6 @@ from bot.settings import PROJECT_ROOT, Settings
 REQUESTS_PER_TURN_TYPE = 20
 
 
-TROUBLE_MARKER = "having trouble looking that up"  # actions.replies.TROUBLE_REPLY: the action gave up
-
-
 WIDGET_PAGE_LOAD = ("/widget.js", "/widget.css", "/vendor/socket.io.min.js", "/widget/config")
 
 
@@ -94,7 +91,7 @@ def classify_reply(reply: str, reference: str | None) -> str:
     rendered (the sentence was rejected or not needed); "apology": the action gave up;
     "other": anything else (e.g. NLU routed the question elsewhere); "unknown": no reference.
     """
-    if TROUBLE_MARKER in reply:
+    if supervisor.TROUBLE_MARKER in reply:
         return "apology"
     if not reference:
         return "unknown"
@@ -288,7 +285,7 @@ def _warm_up_over_rest(s: Settings, deadline_s: float = 600) -> int:
         _turn(client, s, f"bench-warm-{uuid.uuid4().hex[:6]}", "warm", "hi")  # Rasa's first turn is slow
         while time.monotonic() < deadline:
             record = _turn(client, s, f"bench-warm-{uuid.uuid4().hex[:6]}", "warm", PRODUCT_TURNS[0])
-            if record.get("ok") and TROUBLE_MARKER not in record.get("reply", ""):
+            if record.get("ok") and supervisor.TROUBLE_MARKER not in record.get("reply", ""):
                 _turn(client, s, f"bench-warm-{uuid.uuid4().hex[:6]}", "warm", POLICY_TURNS[0])
                 return apologies
             apologies += 1
@@ -336,7 +333,7 @@ def summarise_turns(records: list[dict[str, Any]], references: dict[str, str] | 
     out: dict[str, Any] = {
         "requests": len(records),
         "errors": len(records) - len(ok),
-        "apologies": sum(TROUBLE_MARKER in r.get("reply", "") for r in ok),
+        "apologies": sum(supervisor.TROUBLE_MARKER in r.get("reply", "") for r in ok),
         "with_custom": sum(bool(r.get("custom")) for r in ok),
         "latency": latency_summary([r["seconds"] for r in ok]),
         "error_examples": sorted({r["error"] for r in records if not r.get("ok")})[:5],
@@ -398,7 +395,7 @@ def load_test(s: Settings, customers: int, turns: int, references: dict[str, str
         "turns_per_s": len(records) / wall if wall else None,
         "latency": overall["latency"],
         "by_kind": by_kind,
-        "apology_examples": [r["text"] for r in records if TROUBLE_MARKER in r.get("reply", "")][:5],
+        "apology_examples": [r["text"] for r in records if supervisor.TROUBLE_MARKER in r.get("reply", "")][:5],
         "web_page_loads": summarise_turns(web_records),
     }
 

@@ -275,3 +275,10 @@ def test_a_failed_request_is_recorded_not_raised():
     for record in (turn, page):
         assert record["ok"] is False and "ConnectError" in record["error"] and record["seconds"] >= 0
     assert turn["sender"] == "bench-x" and "reply" not in turn
+
+
+def test_the_apology_marker_is_the_actions_real_apology():
+    from actions.replies import TROUBLE_REPLY
+    from bot.supervisor import TROUBLE_MARKER
+
+    assert TROUBLE_MARKER in TROUBLE_REPLY

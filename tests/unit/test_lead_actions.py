@@ -109,7 +109,7 @@ def test_a_bad_email_is_rejected_with_a_clear_reask(bad):
     slots, replies = answer("lead_email", bad, known={"lead_consent": True, "customer_name": "Anna"})
     assert slots["lead_email"] is None
     assert bad in replies[0] and "name@example.com" in replies[0]
-    assert slots.get("requested_slot", "lead_email") == "lead_email"  # the form asks for the email again
+    assert "requested_slot" not in slots  # the form stays on the email and asks for it again
 
 
 def test_a_good_email_is_taken_from_the_sentence():
@@ -167,9 +167,12 @@ def test_a_consented_lead_is_saved_with_needs_products_stage_and_score(settings)
     assert lead.needs == {"category": "laptops", "budget": 1000.0, "use_case": "video editing"}
     assert lead.products_discussed == ["L1", "L2"] and lead.stage == "closing"
     assert 0 < lead.purchase_intent < 1 and lead.intent_features["buying_phrases"] == 0.5
-    assert messages == [
-        {**messages[0], "response": "utter_lead_saved", "name": "Anna Meyer", "email": "anna@example.com"}
-    ]
+    assert len(messages) == 1
+    assert (messages[0]["response"], messages[0]["name"], messages[0]["email"]) == (
+        "utter_lead_saved",
+        "Anna Meyer",
+        "anna@example.com",
+    )
     slot_events = {e["name"]: e["value"] for e in events}
     assert slot_events == {
         "lead_consent": None,
