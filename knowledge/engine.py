@@ -14,7 +14,7 @@ import time
 from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
-from knowledge.store import CatalogStore, ProductFilter
+from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     GENERAL_WORDS,
     PRICE_WORDS,
@@ -61,24 +61,36 @@ class KnowledgeEngine:
         self.relevance_threshold = relevance_threshold
         self._products: list[Product] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
-        self._count = -1
+        self._policy_chunks: list[PolicyChunk] = []
+        self._policy_idf: dict[str, float] = {}
+        self._policy_text = ""  # all policy pages, lowercased
+        self._revision: tuple[str, int] | None = None  # the store's revision the snapshot was read at
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
     # ---- the catalogue snapshot used for exact, code-decided facts ----------------------
     def products(self) -> list[Product]:
+        """The catalogue, re-read when a sync (in any process) changed the store: new, changed or removed rows."""
         with self._lock:
             now = time.monotonic()
-            if now - self._checked_at > SNAPSHOT_CHECK_SECONDS or self._count < 0:
+            if now - self._checked_at > SNAPSHOT_CHECK_SECONDS or self._revision is None:
                 self._checked_at = now
-                count = self.store.count()
-                if count != self._count:
+                revision = self.store.revision()
+                if revision != self._revision:
                     self._products = self.store.all_products()
-                    self._count = count
+                    self._revision = revision
                     self.writer.catalogue_names = [p.name for p in self._products]
                     self.writer.catalogue_brands = sorted({p.brand for p in self._products if p.brand})
                     self._catalogue_words = {w for p in self._products for w in tokens(f"{p.name} {p.brand}")}
+                    self._policy_chunks = self.store.all_policy_chunks()
+                    self._policy_idf = policy_search.idf(self._policy_chunks)
+                    self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
             return self._products
+
+    def policy_chunks(self) -> list[PolicyChunk]:
+        """Every policy section, from the same snapshot as the products."""
+        self.products()
+        return self._policy_chunks
 
     def warm(self) -> None:
         """Load the catalogue snapshot, the embedding model and the generator now, not on a customer's turn."""
@@ -94,7 +106,7 @@ class KnowledgeEngine:
     def refresh(self) -> None:
         with self._lock:
             self._checked_at = 0.0
-            self._count = -1
+            self._revision = None
 
     def categories(self) -> list[str]:
         return sorted({p.category for p in self.products()})
@@ -187,15 +199,12 @@ class KnowledgeEngine:
     def policy(self, text: str, topic: str | None = None) -> Answer:
         if asks_for_discount(text):
             return answers.no_discounts([])
-        all_chunks = self.store.all_policy_chunks()
-        topic = topic if topic in {c.topic for c in all_chunks} else None
+        topic = topic if topic in {c.topic for c in self.policy_chunks()} else None
         chunks = self.store.search_policies(text, k=POLICY_CANDIDATES, topic=topic)
-        self.products()  # refreshes the snapshot and its word set
         names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
-        pages = " ".join(c.text.lower() for c in all_chunks)
-        unnamed = [n for n in names if n not in pages]
+        unnamed = [n for n in names if n not in self._policy_text]
         query = policy_search.Query.parse(text, ignore=[w for n in unnamed for w in tokens(n)])
-        relevant = policy_search.rank(query, chunks, all_chunks)
+        relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
         if unnamed:

@@ -96,7 +96,7 @@ class Query:
         return cls(groups, frozenset(_phrases(text)))
 
 
-def rank(query: Query, chunks: list[PolicyChunk], all_chunks: list[PolicyChunk]) -> list[PolicyChunk]:
+def rank(query: Query, chunks: list[PolicyChunk], idf_table: dict[str, float]) -> list[PolicyChunk]:
     """Sections that answer the question, best first.
 
     Score: similarity plus the IDF-weighted share of the question's words the section covers
@@ -105,8 +105,7 @@ def rank(query: Query, chunks: list[PolicyChunk], all_chunks: list[PolicyChunk])
     """
     if not query.words:
         return []
-    idf = _idf(all_chunks or chunks)
-    weights = [max(idf.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
+    weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
     scored = []
     for chunk in chunks:
         coverage = _coverage(query, weights, _stems(chunk.text))
@@ -142,7 +141,8 @@ def _phrases(text: str) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def _idf(chunks: list[PolicyChunk]) -> dict[str, float]:
+def idf(chunks: list[PolicyChunk]) -> dict[str, float]:
+    """Inverse document frequency of each word stem over all policy sections (built once per catalogue)."""
     counts: dict[str, int] = {}
     for chunk in chunks:
         for s in _stems(chunk.text):

@@ -185,7 +185,7 @@ def just_browsing(engine: KnowledgeEngine) -> Answer:
 def _policy_excerpt(engine: KnowledgeEngine, topic: str, question: str) -> str:
     """The sentence of the shop's own policy page that states the period (warranty years, return days),
     word for word; else the start of the best-matching section."""
-    chunks = [c for c in engine.store.all_policy_chunks() if c.topic == topic]
+    chunks = [c for c in engine.policy_chunks() if c.topic == topic]
     # A page's opening section (no "Heading: " prefix) usually states the terms: look there first.
     chunks.sort(key=lambda c: (bool(_SECTION_HEADING.match(c.text)), c.source))
     for chunk in chunks:

@@ -314,7 +314,7 @@ class CatalogStore:
             if index is not None and (self._rebuilding or now - self._index_checked_at < INDEX_CHECK_SECONDS):
                 return index
             self._index_checked_at = now
-            key = self._collection_key()
+            key = self.revision()
             if index is not None and key == self._index_key:
                 return index
             if index is None:
@@ -324,7 +324,8 @@ class CatalogStore:
         threading.Thread(target=self._rebuild, args=(key, version), name="product-index", daemon=True).start()
         return index
 
-    def _collection_key(self) -> tuple[str, int]:
+    def revision(self) -> tuple[str, int]:
+        """Changes whenever a sync (in any process) changed the collection: (revision id, count)."""
         fresh = self.client.get_collection(self.collection_name, embedding_function=None)
         return str((fresh.metadata or {}).get(REVISION_KEY, "")), int(fresh.count())
 

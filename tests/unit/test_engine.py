@@ -66,3 +66,22 @@ def test_recommendations_respect_budget_stock_and_closest_options(engine):
     assert closest.lines[0].startswith("Nothing fits laptops up to 900")
     assert [p.sku for p in closest.products] == ["L1"]  # 999 is within 25% of 900
     assert engine.recommend(CustomerContext(category="cameras")).kind == "nothing_fits"
+
+
+def test_a_price_change_synced_elsewhere_reaches_the_snapshot(engine, tmp_path, catalog_file, monkeypatch):
+    import json
+
+    from knowledge import engine as engine_module
+
+    assert ask(engine, "how much is the lumen air 13").rendered.startswith("The Lumen Air 13 costs 999.00 EUR")
+    rows = json.loads(catalog_file.read_text())
+    for row in rows:
+        if row["name"] == "Lumen Air 13":
+            row["price"] = 949.0
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(rows))
+    # Another process (e.g. `salesbot ingest`) syncs the same collection: same count, new price.
+    other = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
+    assert other.sync(load_catalog(changed)).changed == 1
+    monkeypatch.setattr(engine_module, "SNAPSHOT_CHECK_SECONDS", 0.0)
+    assert ask(engine, "how much is the lumen air 13").rendered.startswith("The Lumen Air 13 costs 949.00 EUR")

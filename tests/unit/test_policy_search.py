@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from knowledge.policy_search import Query, asks_cost, rank, states_amount, stem
+from knowledge.policy_search import Query, asks_cost, idf, rank, states_amount, stem
 from knowledge.store import PolicyChunk
 
 CONDITION = PolicyChunk(
@@ -33,7 +33,7 @@ ALL = [CONDITION, REFUNDS, INTRO, DELIVERY, OFFERS, NOT_OFFERED]
 def best(question: str, similarity: float | None = None) -> str | None:
     """The top section; with `similarity`, every section is equally similar, so words decide."""
     chunks = ALL if similarity is None else [replace(c, similarity=similarity) for c in ALL]
-    ranked = rank(Query.parse(question), chunks, ALL)
+    ranked = rank(Query.parse(question), chunks, idf(ALL))
     return ranked[0].text if ranked else None
 
 
