@@ -3,7 +3,7 @@
 A hand-off with an agent online inside business hours creates an "open" ticket and pauses the bot
 (`ConversationPaused`) until the agent console resumes it. Otherwise the customer is told nobody is
 available, a "follow_up" ticket is created and the lead form collects contact details (with consent).
-The decisions are in bot/handoff.py; the tickets in bot/appdb.py.
+The decisions are in bot/customers/handoff.py; the tickets in bot/customers/appdb.py.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent
 from actions.sales_state import list_slot, stage
-from bot import handoff
-from bot.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
-from bot.settings import Settings
+from bot.customers import handoff
+from bot.customers.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
+from bot.settings import Settings, parse_business_hours
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ async def notify(settings: Settings, ticket: Ticket) -> None:
 
 def _open_or_follow_up(database: AppDatabase, settings: Settings) -> tuple[str, str | None]:
     """("open", None) when a person can take over now, else ("follow_up", why not)."""
-    hours = handoff.parse_business_hours(settings.business_hours, settings.timezone)
+    hours = parse_business_hours(settings.business_hours, settings.timezone)
     if not hours.is_open(datetime.now(UTC)):
         return "follow_up", "closed"
     if not database.agents_online(settings.agent_online_seconds):

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, fields
+from datetime import datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from knowledge.generation import BACKENDS
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The generator backends (knowledge.generation.BACKENDS; a unit test keeps the two equal).
+LLM_BACKENDS = ("transformers", "llamacpp", "openai", "none")
+WEBHOOK_FORMATS = ("generic", "slack", "chatwoot")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class SettingsError(ValueError):
@@ -65,7 +69,7 @@ class Settings:
     app_db_url: str = ""  # empty: SQLite file var/app.db; else e.g. postgresql+psycopg2://user:pw@host:5432/db
     intent_model: Path = PROJECT_ROOT / "data" / "intent_score" / "model.json"  # purchase-intent weights
     hot_lead_threshold: float = 0.7  # purchase intent (0..1) from which a lead counts as hot
-    # hand-off to a person (bot/handoff.py, the agent console in bot/web/console.py)
+    # hand-off to a person (bot/customers/handoff.py, the agent console in bot/web/console.py)
     env: str = "production"  # "development" lets the agent console run without SALESBOT_AGENT_TOKEN
     agent_token: str = ""  # the agent console's password; without it the console is off (outside development)
     business_hours: str = ""  # e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00"; empty: always open
@@ -123,8 +127,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", settings.shop):
         raise SettingsError(f"SALESBOT_SHOP={settings.shop!r}: use lowercase letters, digits, _ or -")
-    if settings.llm_backend not in BACKENDS:
-        raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use one of {', '.join(BACKENDS)}")
+    if settings.llm_backend not in LLM_BACKENDS:
+        raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use one of {', '.join(LLM_BACKENDS)}")
     if settings.lookup_workers < 1:
         raise SettingsError(f"SALESBOT_LOOKUP_WORKERS={settings.lookup_workers}: use 1 or more")
     if settings.llm_queue < 0:
@@ -139,13 +143,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 
 def check_handoff_settings(settings: Settings) -> None:
-    from bot.handoff import HandoffConfigError, check_webhook_format, parse_business_hours  # keeps this module light
-
-    try:
-        parse_business_hours(settings.business_hours, settings.timezone)
-        check_webhook_format(settings.handoff_webhook_format)
-    except HandoffConfigError as exc:
-        raise SettingsError(str(exc)) from exc
+    parse_business_hours(settings.business_hours, settings.timezone)
+    check_webhook_format(settings.handoff_webhook_format)
 
 
 def check_tracker_url(url: str) -> None:
@@ -178,3 +177,67 @@ def parse_redis_url(url: str) -> RedisAddress:
     if parts.scheme != "redis" or not parts.hostname or not db.isdigit():
         raise SettingsError(usage)
     return RedisAddress(parts.hostname, port, int(db), unquote(parts.password or ""))
+
+
+# --- hand-off settings: business hours and webhook format ---------------------------------------
+
+
+@dataclass(frozen=True)
+class OpeningSpan:
+    days: frozenset[int]  # 0 = Monday
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    """Empty spans: always open."""
+
+    spans: tuple[OpeningSpan, ...]
+    zone: ZoneInfo
+
+    def is_open(self, now: datetime) -> bool:
+        if not self.spans:
+            return True
+        local = now.astimezone(self.zone)
+        return any(local.weekday() in s.days and s.start <= local.time() < s.end for s in self.spans)
+
+
+def _days(spec: str) -> frozenset[int]:
+    days: set[int] = set()
+    for part in spec.lower().split(","):
+        first, _, last = part.strip().partition("-")
+        if first[:3] not in DAYS or (last and last[:3] not in DAYS):
+            raise ValueError(f"unknown day in {spec!r}")
+        start, end = DAYS.index(first[:3]), DAYS.index((last or first)[:3])
+        days.update(range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)])
+    return frozenset(days)
+
+
+def parse_business_hours(raw: str, zone: str = "UTC") -> BusinessHours:
+    """'Mon-Fri 09:00-18:00; Sat 10:00-14:00' in the time zone `zone`; '' means always open."""
+    usage = 'SALESBOT_BUSINESS_HOURS: write e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00" (empty: always open)'
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"SALESBOT_TIMEZONE={zone!r} is not a known time zone (e.g. Europe/Berlin)") from exc
+    spans = []
+    for chunk in filter(None, (c.strip() for c in raw.split(";"))):
+        found = re.fullmatch(r"([A-Za-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", chunk)
+        if found is None:
+            raise SettingsError(f"{usage}; cannot read {chunk!r}")
+        try:
+            days = _days(found.group(1))
+            start = time(int(found.group(2)), int(found.group(3)))
+            end = time(23, 59, 59, 999999) if found.group(4, 5) == ("24", "00") else time(*map(int, found.group(4, 5)))
+        except ValueError as exc:
+            raise SettingsError(f"{usage}; {chunk!r}: {exc}") from exc
+        if end <= start:
+            raise SettingsError(f"{usage}; {chunk!r} closes before it opens")
+        spans.append(OpeningSpan(days, start, end))
+    return BusinessHours(tuple(spans), tz)
+
+
+def check_webhook_format(fmt: str) -> None:
+    if fmt not in WEBHOOK_FORMATS:
+        raise SettingsError(f"SALESBOT_HANDOFF_WEBHOOK_FORMAT={fmt!r}: use one of {', '.join(WEBHOOK_FORMATS)}")

@@ -18,8 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.appdb import AppDatabaseError, open_app_db
-from bot.handoff import console_transcript
+from bot.customers.appdb import AppDatabaseError, open_app_db
+from bot.customers.handoff import console_transcript
 from bot.settings import Settings
 from bot.web.rasa_api import SETTINGS, RasaUnavailable, append_events, conversation_events
 
@@ -119,7 +119,7 @@ async def resolve(request: web.Request) -> web.Response:
     agent = _agent(request)
     ticket = await _ticket(request)
     if ticket.status == "open":
-        # `resume` alone is not enough: without action_listen the next message falls back (../shared/rasa-notes.md).
+        # `resume` alone is not enough: without action_listen the next message falls back.
         back = [{"event": "bot", "text": BACK_TO_BOT}]
         resume = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
         try:

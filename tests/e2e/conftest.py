@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import supervisor
+from bot.cli import supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 # Several checkouts (or developers) on one machine can run the suite side by side by choosing

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from bot import supervisor
+from bot.cli import supervisor
 from bot.settings import PROJECT_ROOT, Settings
 from knowledge.catalog import load_catalog
 

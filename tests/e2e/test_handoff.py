@@ -19,8 +19,8 @@ from typing import ClassVar
 
 import pytest
 
-from bot import supervisor
-from bot.appdb import AppDatabase, Ticket, default_url
+from bot.cli import supervisor
+from bot.customers.appdb import AppDatabase, Ticket, default_url
 
 pytestmark = pytest.mark.e2e
 

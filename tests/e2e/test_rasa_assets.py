@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import supervisor
+from bot.cli import supervisor
 from tests.e2e.conftest import run
 
 pytestmark = pytest.mark.e2e

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import supervisor
+from bot.cli import supervisor
 from bot.settings import Settings
 
 pytestmark = pytest.mark.e2e

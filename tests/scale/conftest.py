@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from bot import supervisor
+from bot.cli import supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 PROXY_URL = os.environ.get("SALESBOT_SCALE_PROXY_URL", "")

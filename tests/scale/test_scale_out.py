@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from bot import supervisor
-from bot.appdb import NewLead, open_app_db
+from bot.cli import supervisor
+from bot.customers.appdb import NewLead, open_app_db
 from bot.settings import PROJECT_ROOT, parse_redis_url
 from knowledge.catalog import Product, format_price, load_catalog
 from tests.scale.conftest import PROXY_URL, RASA_PORTS, Cluster, Reply, needs_services, say, tracker, user_texts
@@ -75,7 +75,7 @@ print(json.dumps([store.issue_ticket(conversation) for _ in range(50)]))
 
 
 def test_lock_tickets_are_unique_across_processes(scale_settings):
-    """Rasa's own RedisLockStore hands out duplicate tickets here (RasaHQ/rasa#9213); bot/lock_store.py must not."""
+    """Rasa's own RedisLockStore hands out duplicate tickets here (RasaHQ/rasa#9213); our lock store must not."""
     python = str(scale_settings.rasa_venv / "bin" / "python")
     start, conversation = str(time.time() + 8), new_sender()
     env = {**os.environ, **supervisor.rasa_env(scale_settings)}

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
+from bot.cli.supervisor import RASA_PATHS, rasa_env
 from bot.settings import PROJECT_ROOT, SettingsError, load_settings, parse_redis_url
-from bot.supervisor import RASA_PATHS, rasa_env
 
 # Runs in the Rasa environment: reads endpoints.yml the way `rasa run` does and builds the stores
 # (only the lock store for Redis: its client connects lazily; the tracker store would connect at once).

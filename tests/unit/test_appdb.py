@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
-from bot import cli
-from bot.appdb import AppDatabase, AppDatabaseError, NewLead, default_url, leads, open_app_db
+from bot.cli import main as cli
+from bot.customers.appdb import AppDatabase, AppDatabaseError, NewLead, default_url, leads, open_app_db
 from bot.settings import Settings
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.baseline import baseline_questions
-from bot.bench.common import (
+from bot.cli.bench.baseline import baseline_questions
+from bot.cli.bench.common import (
     BENCH_ACTION_PORT,
     BENCH_RASA_PORT,
     RSS_WARN_MB,
@@ -17,9 +17,9 @@ from bot.bench.common import (
     ratio,
     settings_env,
 )
-from bot.bench.report import format_bench
-from bot.bench.servers import PRODUCT_TURNS, classify_reply, customer_script
-from bot.bench.synthetic import retrieval_queries, synthetic_catalog
+from bot.cli.bench.report import format_bench
+from bot.cli.bench.servers import PRODUCT_TURNS, classify_reply, customer_script
+from bot.cli.bench.synthetic import retrieval_queries, synthetic_catalog
 from bot.settings import Settings, load_settings
 from knowledge.catalog import SKU_PATTERN, parse_product
 from knowledge.evaluation import Question
@@ -267,7 +267,7 @@ def test_format_bench_flags_a_resync_that_embedded_something():
 def test_a_failed_request_is_recorded_not_raised():
     import httpx
 
-    from bot.bench.servers import _turn, _web_get
+    from bot.cli.bench.servers import _turn, _web_get
 
     with httpx.Client(timeout=2) as client:
         turn = _turn(client, Settings(rasa_port=9), "bench-x", "template", "hi")  # port 9: nothing listens
@@ -279,6 +279,6 @@ def test_a_failed_request_is_recorded_not_raised():
 
 def test_the_apology_marker_is_the_actions_real_apology():
     from actions.replies import TROUBLE_REPLY
-    from bot.supervisor import TROUBLE_MARKER
+    from bot.cli.supervisor import TROUBLE_MARKER
 
     assert TROUBLE_MARKER in TROUBLE_REPLY

@@ -1,6 +1,6 @@
-"""How product cards look on channels without the widget (bot/channels/cards.py, standard library only)."""
+"""How product cards look on channels without the widget (bot/rasa_plugins/channels/cards.py, standard library only)."""
 
-from bot.channels import cards
+from bot.rasa_plugins.channels import cards
 
 PAYLOAD = {
     "sources": ["LAP-1", "LAP-2"],

@@ -2,14 +2,14 @@ from pathlib import Path
 
 import yaml
 
-from bot.channels.credentials import write_credentials
+from bot.cli.credentials import write_credentials
+from bot.cli.supervisor import channel_env
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.supervisor import channel_env
 
 TEMPLATE = PROJECT_ROOT / "bot" / "credentials.yml"
-SLACK = "bot.channels.slack.ShopSlackInput"
-TELEGRAM = "bot.channels.telegram.ShopTelegramInput"
-WIDGET = "bot.channels.socketio.WidgetSocketIOInput"
+SLACK = "bot.rasa_plugins.channels.slack.ShopSlackInput"
+TELEGRAM = "bot.rasa_plugins.channels.telegram.ShopTelegramInput"
+WIDGET = "bot.rasa_plugins.channels.socketio.WidgetSocketIOInput"
 
 
 def written(tmp_path: Path, environ: dict[str, str]) -> tuple[list[str], dict]:

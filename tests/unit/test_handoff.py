@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import handoff
-from bot.handoff import HandoffConfigError, Turn, parse_business_hours, trigger
+from bot.customers import handoff
+from bot.customers.handoff import Turn, trigger
+from bot.settings import SettingsError, parse_business_hours
 
 KEYWORDS = handoff.parse_keywords("complaint, cancel my order")
 
@@ -98,7 +99,7 @@ def test_business_hours_are_read_in_the_configured_time_zone():
     ],
 )
 def test_bad_business_hours_name_the_setting(raw, zone, named):
-    with pytest.raises(HandoffConfigError, match=named):
+    with pytest.raises(SettingsError, match=named):
         parse_business_hours(raw, zone)
 
 
@@ -208,5 +209,5 @@ def test_chatwoot_payload_looks_like_a_conversation_created_event():
 
 
 def test_an_unknown_format_names_the_setting():
-    with pytest.raises(HandoffConfigError, match="SALESBOT_HANDOFF_WEBHOOK_FORMAT"):
+    with pytest.raises(SettingsError, match="SALESBOT_HANDOFF_WEBHOOK_FORMAT"):
         handoff.notification_payload(TICKET, "teams")

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.handoff_actions import ActionCheckHandoff, ActionFallback, ActionHandoff
-from bot.appdb import AppDatabaseError, NewLead, open_app_db
+from bot.customers.appdb import AppDatabaseError, NewLead, open_app_db
 from bot.settings import Settings
 
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.appdb import NewTicket, open_app_db
+from bot.customers.appdb import NewTicket, open_app_db
 from bot.settings import Settings
 from bot.web.app import create_app
 

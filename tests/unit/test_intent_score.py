@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
-from bot.intent_score import (
+from bot.cli import main as cli
+from bot.customers.intent_score import (
     DEFAULT_DATA,
     FEATURES,
     Conversation,

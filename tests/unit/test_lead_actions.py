@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.lead_actions import ActionSaveLead, ActionScorePurchaseIntent, ValidateLeadForm, tidy_name
-from bot.appdb import open_app_db
+from bot.customers.appdb import open_app_db
 from bot.settings import PROJECT_ROOT, Settings
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "leads.yml").read_text())

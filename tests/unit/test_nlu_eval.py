@@ -1,4 +1,4 @@
-"""Report parsing, CLINC sampling and error handling of bot.nlu_eval; no Rasa run.
+"""Report parsing, CLINC sampling and error handling of bot.cli.nlu_eval; no Rasa run.
 
 The fake reports below have the shape Rasa 3.6.21's `rasa test nlu --successes` writes
 (checked against a real run on the held-out file).
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import nlu_eval
-from bot.nlu_eval import (
+from bot.cli import nlu_eval
+from bot.cli.nlu_eval import (
     CLINC_UNRELATED_INTENTS,
     DEFAULT_CLINC_PATH,
     OOS_SENTINEL,

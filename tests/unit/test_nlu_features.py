@@ -1,4 +1,4 @@
-"""The E5 sentence featurizer (bot/nlu_features.py), run for real in the Rasa environment.
+"""The E5 sentence featurizer (bot/rasa_plugins/nlu_features.py), run for real in the Rasa environment.
 
 The component imports Rasa, which lives in `.venv-rasa` (Python 3.10), so the test drives it
 through a small script in that interpreter: train it on a few messages, load it back from the
@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from bot.nlu_features import E5SentenceFeaturizer
+    from bot.rasa_plugins.nlu_features import E5SentenceFeaturizer
 
     training = [
         "can I talk to a person", "what does the laptop cost", "is it in stock",
@@ -130,4 +130,4 @@ def test_pipeline_embeds_before_diet():
     yaml = pytest.importorskip("yaml")
     config = yaml.safe_load((PROJECT_ROOT / "bot" / "config.yml").read_text())
     names = [step["name"] for step in config["pipeline"]]
-    assert names.index("bot.nlu_features.E5SentenceFeaturizer") < names.index("DIETClassifier")
+    assert names.index("bot.rasa_plugins.nlu_features.E5SentenceFeaturizer") < names.index("DIETClassifier")

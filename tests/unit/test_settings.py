@@ -22,3 +22,10 @@ def test_defaults_and_overrides():
 def test_bad_values_name_the_variable(env, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(env)
+
+
+def test_the_settings_accept_exactly_the_generator_backends_that_exist():
+    from bot.settings import LLM_BACKENDS
+    from knowledge.generation import BACKENDS
+
+    assert LLM_BACKENDS == BACKENDS

@@ -5,7 +5,7 @@ import threading
 import numpy as np
 import pytest
 
-from bot.bench.synthetic import retrieval_queries, synthetic_catalog
+from bot.cli.bench.synthetic import retrieval_queries, synthetic_catalog
 from knowledge import store as store_module
 from knowledge.catalog import CatalogError, LoadResult, load_catalog, parse_product
 from knowledge.store import CatalogStore, ProductFilter, make_client

@@ -2,8 +2,20 @@ import socket
 
 import pytest
 
-from bot.settings import Settings, load_settings
-from bot.supervisor import StartupError, ensure_port_free, rasa_env, rasa_service, train_command, with_api_token
+from bot.cli.supervisor import (
+    StartupError,
+    ensure_port_free,
+    model_is_current,
+    models_dir,
+    rasa_env,
+    rasa_service,
+    record_training,
+    train_command,
+    training_digest,
+    training_inputs,
+    with_api_token,
+)
+from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 
 def test_a_port_in_use_names_the_setting_to_change():
@@ -48,3 +60,23 @@ def test_rasa_gets_one_openmp_thread_unless_the_operator_chose(tmp_path, monkeyp
     assert rasa_env(Settings(var_dir=tmp_path))["OMP_NUM_THREADS"] == "1"
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
     assert rasa_env(Settings(var_dir=tmp_path))["OMP_NUM_THREADS"] == "4"
+
+
+def test_training_is_skipped_only_for_a_model_of_the_current_inputs(tmp_path):
+    settings = Settings(var_dir=tmp_path)
+    assert not model_is_current(settings)  # no model yet
+    models = models_dir(settings)
+    models.mkdir(parents=True)
+    (models / "20261202-000000-salesbot.tar.gz").write_bytes(b"model")
+    assert not model_is_current(settings)  # a model, but nobody recorded what it was trained from
+    record_training(settings, training_digest())
+    assert model_is_current(settings)
+    record_training(settings, "0" * 64)  # trained from other inputs
+    assert not model_is_current(settings)
+
+
+def test_the_training_inputs_cover_config_domain_data_and_the_featurizer():
+    names = {str(path.relative_to(PROJECT_ROOT)) for path in training_inputs()}
+    expected = {"bot/config.yml", "bot/domain/core.yml", "data/nlu/general.yml", "bot/rasa_plugins/nlu_features.py"}
+    assert expected <= names
+    assert any(name.startswith("data/stories/") for name in names)

@@ -1,6 +1,6 @@
 """Convert the public DummyJSON products (MIT licence) into salesbot's catalogue schema.
 
-Reads  /work/shared/eval-data/dummyjson-products/products.json (or the path given as the first argument) and writes,
+Reads DummyJSON's database/products.json (the path given as the only argument) and writes,
 next to this script:
 
 - products.jsonl: one product per line in the schema of knowledge/catalog.py (sku, name, category, brand, price,
@@ -26,7 +26,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-SOURCE = Path("/work/shared/eval-data/dummyjson-products/products.json")
 HERE = Path(__file__).resolve().parent
 CURRENCY = "USD"
 
@@ -168,7 +167,7 @@ The warranty is set per product, not shop-wide. Each product page states its own
 """
 
 
-def main(source: Path = SOURCE, out_dir: Path = HERE) -> None:
+def main(source: Path, out_dir: Path = HERE) -> None:
     items = load_source(source)
     names = unique_names(items)
     products = [convert_product(item, names[item["id"]]) for item in items]
@@ -189,4 +188,6 @@ def main(source: Path = SOURCE, out_dir: Path = HERE) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCE)
+    if len(sys.argv) != 2:
+        sys.exit("usage: python data/eval/dummyjson/convert.py PATH/TO/DummyJSON/database/products.json")
+    main(Path(sys.argv[1]))

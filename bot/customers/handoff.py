@@ -1,0 +1,241 @@
+"""Hand-off to a person, the parts that need no Rasa: when to hand off, the ticket's
+summary (built from tracker events by code, not by the language model), the agent console's transcript
+and the notification payloads sent to a webhook.
+
+Standard library only (plus bot.customers.intent_score's word lists), so the action server and the web app share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.customers.intent_score import polar_words
+from bot.settings import check_webhook_format
+
+# Why a conversation was handed off; the values are stored in tickets and sent in notifications.
+REQUEST_HUMAN = "request_human"
+FALLBACK = "fallback"
+NEGATIVE_SENTIMENT = "negative_sentiment"
+HOT_LEAD = "hot_lead"
+KEYWORD = "keyword"
+REASONS = {
+    REQUEST_HUMAN: "the customer asked for a person",
+    FALLBACK: "the assistant did not understand the customer twice in a row",
+    NEGATIVE_SENTIMENT: "the customer sounds unhappy",
+    HOT_LEAD: "hot lead: the customer looks ready to buy",
+    KEYWORD: "the customer used a hand-off keyword",
+}
+# Words that alone make a message clearly negative; milder ones (bad, poor, wrong…) need a second one.
+STRONG_NEGATIVE = frozenset(
+    "hate terrible awful useless worst horrible rubbish ridiculous angry furious scam unacceptable "
+    "disgusting pathetic".split()
+)
+SUMMARY_MESSAGES = 3  # the customer's latest messages quoted in a ticket's summary
+QUOTE_LENGTH = 160
+
+
+# --- triggers -----------------------------------------------------------------------------------
+
+
+def is_clearly_negative(text: str) -> bool:
+    """Two negative words and no positive one, or one strong word ("useless", "hate"); "not bad" is not negative."""
+    positive = negative = strong = 0
+    for word, is_positive in polar_words(text, STRONG_NEGATIVE):
+        if is_positive:
+            positive += 1
+        else:
+            negative += 1
+            strong += word in STRONG_NEGATIVE
+    return positive == 0 and (negative >= 2 or strong >= 1)
+
+
+def parse_keywords(raw: str) -> tuple[str, ...]:
+    """'complaint, cancel my order' -> ('complaint', 'cancel my order')."""
+    return tuple(k.strip().lower() for k in raw.split(",") if k.strip())
+
+
+def keyword_in(text: str, keywords: Sequence[str]) -> str | None:
+    """The first keyword (a word or phrase, case-insensitive, whole words) found in the text."""
+    lowered = " ".join(re.findall(r"[\w'@.-]+", text.lower()))
+    for keyword in keywords:
+        if re.search(rf"(?<![\w]){re.escape(keyword)}(?![\w])", lowered):
+            return keyword
+    return None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the per-turn check looks at: the customer's latest message and the conversation so far."""
+
+    intent: str | None
+    text: str
+    purchase_intent: float | None = None
+    reasons_before: tuple[str, ...] = ()  # hand-offs already made in this conversation
+
+
+def trigger(turn: Turn, keywords: Sequence[str], hot_lead_threshold: float) -> str | None:
+    """The reason to hand off now, or None. Two fallbacks in a row are counted by `consecutive_fallbacks`."""
+    if turn.intent == REQUEST_HUMAN:
+        return REQUEST_HUMAN
+    if turn.text.startswith("/"):  # a button payload, not the customer's words
+        return None
+    if keyword_in(turn.text, keywords):
+        return KEYWORD
+    if is_clearly_negative(turn.text):
+        return NEGATIVE_SENTIMENT
+    hot = turn.purchase_intent is not None and turn.purchase_intent >= hot_lead_threshold
+    if hot and HOT_LEAD not in turn.reasons_before:  # a hot lead is handed over once, not at every message
+        return HOT_LEAD
+    return None
+
+
+def consecutive_fallbacks(events: Iterable[dict[str, Any]]) -> int:
+    """How many of the customer's latest messages in a row the NLU did not understand (since the last resume)."""
+    count = 0
+    for event in events:
+        kind = event.get("event")
+        if kind in ("resume", "session_started"):
+            count = 0
+        elif kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            count = count + 1 if intent == "nlu_fallback" else 0
+    return count
+
+
+# --- the ticket's summary -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    text: str
+    needs: dict[str, Any] = field(default_factory=dict)
+    products_discussed: list[str] = field(default_factory=list)
+    lead: dict[str, str] = field(default_factory=dict)
+    channel: str | None = None
+
+
+def _customer_messages(events: Iterable[dict[str, Any]]) -> tuple[list[str], str | None]:
+    messages: list[str] = []
+    channel = None
+    for event in events:
+        if event.get("event") == "session_started":
+            messages = []
+        elif event.get("event") == "user" and event.get("text"):
+            channel = event.get("input_channel") or channel
+            if not str(event["text"]).startswith("/"):
+                messages.append(" ".join(str(event["text"]).split()))
+    return messages, channel
+
+
+def _quote(message: str) -> str:
+    return f'"{message[: QUOTE_LENGTH - 1]}…"' if len(message) > QUOTE_LENGTH else f'"{message}"'
+
+
+def summarize(reason: str, events: Sequence[dict[str, Any]], slots: dict[str, Any]) -> Summary:
+    """A few lines an agent reads in ten seconds: why, what the customer needs and looked at, who they are."""
+    messages, channel = _customer_messages(events)
+    needs = {
+        key: slots[key]
+        for key in ("category", "budget", "use_case", "features")
+        if slots.get(key) not in (None, "", [])
+    }
+    products = [str(p) for p in slots.get("products_discussed") or []]
+    lead = {
+        key: str(slots[slot])
+        for key, slot in (("name", "customer_name"), ("email", "lead_email"), ("phone", "lead_phone"))
+        if slots.get(slot)
+    }
+    lines = [f"Hand-off: {REASONS.get(reason, reason)}."]
+    if needs:
+        lines.append("Needs: " + "; ".join(f"{k.replace('_', ' ')} {_plain(v)}" for k, v in needs.items()) + ".")
+    if products:
+        lines.append("Products discussed: " + ", ".join(products) + ".")
+    if lead:
+        lines.append("Customer: " + ", ".join(lead.values()) + ".")
+    if messages:
+        latest = "; ".join(_quote(m) for m in messages[-SUMMARY_MESSAGES:])
+        lines.append(f"{len(messages)} customer message(s); latest: {latest}.")
+    else:
+        lines.append("No customer message yet.")
+    return Summary("\n".join(lines), needs, products, lead, channel)
+
+
+def _plain(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+# --- the agent console's transcript -------------------------------------------------------------
+
+
+def console_transcript(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Messages for the agent console: customer, bot and agent (a bot event the console sent), plus
+    pause/resume markers; `ts` is the event's timestamp so the console can show what is new."""
+    transcript: list[dict[str, Any]] = []
+    for event in events:
+        kind = event.get("event")
+        ts = event.get("timestamp")
+        if kind == "user" and event.get("text"):
+            transcript.append({"sender": "customer", "text": event["text"], "ts": ts})
+        elif kind == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
+            agent = (event.get("metadata") or {}).get("agent")
+            sender = "agent" if agent else "bot"
+            transcript.append({"sender": sender, "text": event.get("text") or "", "ts": ts, "agent": agent})
+        elif kind in ("pause", "resume"):
+            transcript.append(
+                {"sender": "system", "text": "bot paused" if kind == "pause" else "bot resumed", "ts": ts}
+            )
+    return transcript
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def notification_payload(ticket: dict[str, Any], fmt: str, console_url: str = "") -> dict[str, Any]:
+    """The JSON posted to SALESBOT_HANDOFF_WEBHOOK_URL for a new ticket (formats documented in the README).
+
+    `ticket` holds id, sender_id, channel, reason, status, summary, needs, products_discussed, lead,
+    purchase_intent and created_at (ISO 8601)."""
+    check_webhook_format(fmt)
+    link = f"{console_url.rstrip('/')}/console#ticket-{ticket['id']}" if console_url else ""
+    waiting = "waiting for an agent" if ticket["status"] == "open" else "follow-up (no agent was available)"
+    headline = f"New hand-off #{ticket['id']} ({waiting}): {REASONS.get(ticket['reason'], ticket['reason'])}"
+    if fmt == "generic":
+        return {"event": "handoff.created", "ticket": ticket, "console_url": link or None}
+    if fmt == "slack":  # Slack incoming webhook: text is the notification, blocks the message
+        blocks: list[dict[str, Any]] = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{headline}*"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": ticket["summary"]}},
+        ]
+        if link:
+            blocks.append(
+                {"type": "section", "text": {"type": "mrkdwn", "text": f"<{link}|Open in the agent console>"}}
+            )
+        return {"text": headline, "blocks": blocks}
+    lead = ticket.get("lead") or {}  # chatwoot: shaped like Chatwoot's conversation_created webhook event
+    return {
+        "event": "conversation_created",
+        "id": ticket["id"],
+        "status": "open" if ticket["status"] == "open" else "pending",
+        "channel": ticket.get("channel") or "salesbot",
+        "created_at": ticket["created_at"],
+        "meta": {
+            "sender": {
+                "type": "contact",
+                "identifier": ticket["sender_id"],
+                "name": lead.get("name"),
+                "email": lead.get("email"),
+                "phone_number": lead.get("phone"),
+            }
+        },
+        "messages": [{"content": f"{headline}\n{ticket['summary']}", "message_type": "incoming"}],
+        "additional_attributes": {"source": "salesbot", "console_url": link or None},
+        "custom_attributes": {
+            "handoff_reason": ticket["reason"],
+            "needs": ticket.get("needs") or {},
+            "products_discussed": ticket.get("products_discussed") or [],
+            "purchase_intent": ticket.get("purchase_intent"),
+        },
+    }

@@ -1,0 +1,1 @@
+"""Rasa input channels for salesbot, loaded by the Rasa server by module path from credentials.yml."""
