@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.replies import answer_and_send, customer_context
-from actions.sales_state import features, remember_products, stage
+from actions.sales_state import features, focus_skus, remember_products, stage
 from knowledge import sales
+from knowledge.answers import Answer
+from knowledge.text import parse_budget
+
+log = logging.getLogger(__name__)
 
 
 def _product_entity(tracker: Tracker) -> str | None:
@@ -21,8 +27,6 @@ def _product_entity(tracker: Tracker) -> str | None:
 
 def _remember_product(tracker: Tracker, answer: Any) -> list[dict[str, Any]]:
     events = remember_products(tracker, answer)
-    if answer is not None and len(answer.products) == 1 and answer.kind in ("lookup", "compare"):
-        events.append(SlotSet("product", answer.products[0].name))
     if tracker.get_slot("sales_stage") in (None, "greeting"):
         events.append(stage("discovery"))  # asking about products is where discovery starts
     return events
@@ -38,9 +42,13 @@ class ActionAnswerProductQuestion(Action):
         text = tracker.latest_message.get("text") or ""
         named = _product_entity(tracker)
         context = customer_context(tracker)
-        answer = await answer_and_send(
-            dispatcher, tracker, lambda: services.engine().product_question(text, context, named)
-        )
+        shown, current = focus_skus(tracker)
+
+        def decide() -> Answer:
+            engine = services.engine()
+            return engine.product_question(text, context, named, focus=engine.focus(shown, current))
+
+        answer = await answer_and_send(dispatcher, tracker, decide)
         return _remember_product(tracker, answer)
 
 
@@ -53,7 +61,13 @@ class ActionCompareProducts(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         context = customer_context(tracker)
-        answer = await answer_and_send(dispatcher, tracker, lambda: services.engine().compare(text, context))
+        shown, current = focus_skus(tracker)
+
+        def decide() -> Answer:
+            engine = services.engine()
+            return engine.compare(text, context, focus=engine.focus(shown, current))
+
+        answer = await answer_and_send(dispatcher, tracker, decide)
         return _remember_product(tracker, answer)
 
 
@@ -69,7 +83,7 @@ class ActionRecommendProducts(Action):
         answer = await answer_and_send(
             dispatcher, tracker, lambda: sales.with_reasons(services.engine().recommend(context), context, wanted)
         )
-        events = [stage("recommendation"), SlotSet("cross_sell_offered", False), SlotSet("product", None)]
+        events = [stage("recommendation"), SlotSet("cross_sell_offered", False)]
         if answer is not None and answer.kind == "recommend":
             events.append(SlotSet("recommended", answer.sources))
         return events + remember_products(tracker, answer)
@@ -88,3 +102,52 @@ class ActionAskCategory(Action):
         buttons = [{"title": c.capitalize(), "payload": c} for c in categories[:8]]
         dispatcher.utter_message(text="What kind of product are you looking for?", buttons=buttons)
         return []
+
+
+class ActionAnswerFromCatalogue(Action):
+    """A message the NLU could not place (out of scope, or too unsure) gets the catalogue's answer when it
+    names something the shop knows: one of its products, categories or policy topics, or the products in
+    focus ("which of those is lighter?"). Only what the catalogue cannot place gets the polite decline, or
+    for an unsure NLU the fallback (which hands off after two in a row)."""
+
+    def name(self) -> str:
+        return "action_answer_from_catalogue"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        context = customer_context(tracker)
+        shown, current = focus_skus(tracker)
+
+        def decide() -> Answer:
+            engine = services.engine()
+            answer = engine.understand(text, context, engine.focus(shown, current))
+            if answer is None:
+                raise LookupError("the catalogue names nothing in this message")
+            return answer
+
+        try:
+            understood = await asyncio.wait_for(services.run_blocking(decide), services.settings().action_time_limit)
+        except LookupError:
+            understood = None
+        except Exception:
+            log.exception("could not place %r in the catalogue", text[:200])
+            understood = None
+        if understood is None:
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            if intent == "nlu_fallback":
+                return [FollowupAction("action_fallback")]
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        answer = await answer_and_send(dispatcher, tracker, lambda: understood)
+        return [*_remember_product(tracker, answer), *await _needs_named(text)]
+
+
+async def _needs_named(text: str) -> list[dict[str, Any]]:
+    """The category and budget a message states, so later questions carry them over."""
+    engine = services.engine()
+    category = await services.run_blocking(lambda: engine.match_category(text))
+    budget = parse_budget(text)
+    events = [SlotSet("category", category)] if category else []
+    return events + ([SlotSet("budget", budget)] if budget else [])

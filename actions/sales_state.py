@@ -35,18 +35,35 @@ def discussed(tracker: Tracker) -> list[str]:
 
 
 def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str, Any]]:
-    """Appends the SKUs an answer showed to `products_discussed` (no duplicates, newest last)."""
+    """Appends the SKUs an answer showed to `products_discussed` (no duplicates, newest last) and moves
+    the focus to them: a new set of products becomes `products_in_focus`; one product picked out of
+    the set in focus ("which of those is lightest?") keeps the set and becomes `current_product`."""
     if answer is None or not answer.products:
         return []
     before = discussed(tracker)
     shown = list(dict.fromkeys(p.sku for p in answer.products))
     merged = ([s for s in before if s not in shown] + shown)[-MAX_DISCUSSED:]
-    return [] if merged == before else [SlotSet("products_discussed", merged)]
+    events = [] if merged == before else [SlotSet("products_discussed", merged)]
+    if len(shown) > 1 or shown[0] not in in_focus(tracker):
+        events.append(SlotSet("products_in_focus", shown))
+    events.append(SlotSet("current_product", shown[0] if len(shown) == 1 else None))
+    return events
+
+
+def focus_skus(tracker: Tracker) -> tuple[list[str], str | None]:
+    """What the conversation is about: the SKUs of the latest list, and of the one product discussed since."""
+    return in_focus(tracker), tracker.get_slot("current_product")
+
+
+def in_focus(tracker: Tracker) -> list[str]:
+    """SKUs of the products the latest list showed (what "those" and "the second one" refer to)."""
+    return list_slot(tracker, "products_in_focus")
 
 
 def focus_hints(tracker: Tracker) -> tuple[str | None, list[str]]:
-    """What "it" refers to: a product named now or last looked up, else the latest recommendation,
-    then the products shown most recently."""
+    """What "it" refers to: a product named now (or in the `product` slot), else the one discussed last,
+    then the latest recommendation, then the products shown most recently."""
     named = list(tracker.get_latest_entity_values("product"))
-    recommended = list_slot(tracker, "recommended")
-    return (named[0] if named else tracker.get_slot("product")), recommended + list(reversed(discussed(tracker)))
+    current = [str(tracker.get_slot("current_product"))] if tracker.get_slot("current_product") else []
+    recent = current + list_slot(tracker, "recommended") + list(reversed(discussed(tracker)))
+    return (named[0] if named else tracker.get_slot("product")), list(dict.fromkeys(recent))

@@ -119,7 +119,8 @@ def compare(products: list[Product], query: SpecQuery | None) -> Answer:
     return Answer("compare", lines, list(products), [p.sku for p in products])
 
 
-def _value(product: Product, key: str) -> float | None:
+def spec_value(product: Product, key: str) -> float | None:
+    """A price or spec as a number, for ranking; None when the product has no such number."""
     raw = product.price if key == "price" else product.specs.get(key)
     if isinstance(raw, bool) or raw is None:
         return None
@@ -130,7 +131,7 @@ def _value(product: Product, key: str) -> float | None:
 
 
 def _extreme_sentence(products: list[Product], query: SpecQuery, among: str) -> str | None:
-    valued = [(p, v) for p in products if (v := _value(p, query.key)) is not None]
+    valued = [(p, v) for p in products if (v := spec_value(p, query.key)) is not None]
     if not valued or (among == "of these" and len(valued) < 2):
         return None
     pick = min if query.direction == "min" else max

@@ -10,10 +10,12 @@ import logging
 import re
 import threading
 import time
+from dataclasses import replace
 
 from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
+from knowledge.focus import COMPARING, Focus, referred
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     GENERAL_WORDS,
@@ -117,13 +119,61 @@ class KnowledgeEngine:
     def match_category(self, text: str) -> str | None:
         return find_category(text, self.categories())
 
-    # ---- questions --------------------------------------------------------------------
-    def product_question(self, text: str, context: CustomerContext, named: str | None = None) -> Answer:
+    def resolve_category(self, name: str | None) -> str | None:
+        """The shop's category for what the customer or the NLU called it ("couch" -> "sofas"); unknown names
+        stay as they are, so the answer can say the shop doesn't sell them."""
+        if not name:
+            return None
+        categories = self.categories()
+        if name.lower() in categories:
+            return name.lower()
+        return find_category(name, categories) or name
+
+    def focus(self, shown_skus: list[str], current_sku: str | None) -> Focus:
+        """The conversation's focus from the SKUs the dialogue remembers (unknown SKUs are left out)."""
+        by_sku = {p.sku: p for p in self.products()}
+        return Focus([by_sku[s] for s in shown_skus if s in by_sku], by_sku.get(current_sku or ""))
+
+    def policy_topic(self, text: str) -> str | None:
+        """The policy page (topic) a message is about, by its name or a usual word for it, if exactly one."""
+        return policy_search.find_topic(text, sorted({c.topic for c in self.policy_chunks()}))
+
+    def understand(self, text: str, context: CustomerContext, focus: Focus) -> Answer | None:
+        """The catalogue's answer to a message the NLU could not place, or None when it names nothing the shop
+        knows: a product, a category, a policy topic, or the products in focus."""
         catalog = self.products()
+        if asks_for_discount(text) or find_products(text, catalog):
+            return self.product_question(text, context, focus=focus)
+        reference = referred(text, focus)
+        if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
+            return self.product_question(text, context, focus=focus)
+        topic = self.policy_topic(text)
+        if topic:
+            return self.policy(text, topic)
+        category = self.match_category(text)
+        if category is None:
+            return None
+        context = replace(context, category=category, budget=parse_budget(text) or context.budget)
+        if self._asks_superlative(text, category) or (context.budget is None and not _asks_for_products(text)):
+            return self.product_question(text, context, focus=focus)
+        return self.recommend(context, text)
+
+    # ---- questions --------------------------------------------------------------------
+    def product_question(
+        self, text: str, context: CustomerContext, named: str | None = None, focus: Focus | None = None
+    ) -> Answer:
+        """A question about products: named ones, the ones in focus ("is it in stock?"), or a category's."""
+        catalog = self.products()
+        focus = focus or Focus()
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         if asks_for_discount(text):
-            return answers.no_discounts(found[:3])
+            return answers.no_discounts(found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
         category = self.match_category(text) or (self.match_category(named) if named else None)
+        in_focus = [*focus.shown, *([focus.current] if focus.current else [])]
+        if not found and focus and (category is None or category in {p.category for p in in_focus}):
+            about_focus = self._about_focus(text, focus)
+            if about_focus is not None:
+                return about_focus
         if found and _only_names_the_category(found, category) and self._asks_superlative(text, category):
             found = []  # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses"
         if found:
@@ -139,12 +189,39 @@ class KnowledgeEngine:
             if unknown and not explicit:
                 return answers.not_recorded(found[:3], sorted(unknown))
             return answers.lookup(found[:3], query and SpecQuery(query.key))
-        if self._asks_superlative(text, category or context.category):
-            return self._superlative(text, context, category or context.category)
+        carried = self.resolve_category(context.category)
+        if self._asks_superlative(text, category or carried):
+            return self._superlative(text, context, category or carried)
         asked_for = named or _named_in(text)
         if category and not self._names_something_else(asked_for, category):
             return answers.category_overview(category, [p for p in catalog if p.category == category])
         return answers.not_found(asked_for, self._similar(text, category))
+
+    def _about_focus(self, text: str, focus: Focus) -> Answer | None:
+        """Answers about the products in focus, or None when the message is not about them."""
+        reference = referred(text, focus)
+        if reference is None:
+            return None
+        products = reference.products
+        query = find_spec_query(text, _spec_keys(products))
+        if query is None:
+            topic = self.policy_topic(text)
+            if topic:
+                return self.policy(text, topic)
+            if not reference.explicit:
+                return None
+        if query is not None and query.direction and len(products) > 1:
+            return answers.superlative(products, query, "of those")
+        if len(products) > 1 and COMPARING.search(text):
+            return answers.compare(products[:3], query)
+        unknown = unexplained_words(text, products, query) - REFERENCE_WORDS
+        if unknown and query is None:
+            return answers.not_recorded(products[:3], sorted(unknown))
+        return answers.lookup(products[:3], query and SpecQuery(query.key))
+
+    def _about_products(self, text: str, products: list[Product]) -> bool:
+        """A short follow-up ("and the weight?") asks about an attribute these products have, or a policy."""
+        return find_spec_query(text, _spec_keys(products)) is not None or self.policy_topic(text) is not None
 
     def _names_something_else(self, phrase: str | None, category: str) -> bool:
         """ "Bose headphones" names a brand we don't carry; "headphones" or "Lumen headphones" does not."""
@@ -155,18 +232,37 @@ class KnowledgeEngine:
         brand_words = {w for b in self.brands() for w in tokens(b)}
         return bool(extra - brand_words)
 
-    def compare(self, text: str, context: CustomerContext) -> Answer:
+    def compare(self, text: str, context: CustomerContext, focus: Focus | None = None) -> Answer:
         found = find_products(text, self.products())
+        focus = focus or Focus()
+        current = focus.current
+        if len(found) == 1 and current is not None and current.sku != found[0].sku:
+            found = [current, found[0]] if referred(text, Focus(current=current)) else found  # "it vs the X?"
         if len(found) >= 2:
             return answers.compare(found[:3], find_spec_query(text, _spec_keys(found)))
         if len(found) == 1:
             return answers.lookup(found, None)
-        category = self.match_category(text) or context.category
+        if focus and (about_focus := self._about_focus(text, focus)) is not None:
+            return about_focus
+        category = self.match_category(text) or self.resolve_category(context.category)
+        count = _how_many(text)
+        if count and self._asks_superlative(text, category):  # "compare the two cheapest phones"
+            pool = [p for p in self._pool(category) if p.in_stock]
+            query = find_spec_query(text, _spec_keys(pool))
+            assert query is not None and query.direction is not None
+            ranked = sorted(
+                (p for p in pool if answers.spec_value(p, query.key) is not None),
+                key=lambda p: answers.spec_value(p, query.key) or 0.0,
+                reverse=query.direction == "max",
+            )
+            if len(ranked) >= 2:
+                return answers.compare(ranked[:count], SpecQuery(query.key))
         if self._asks_superlative(text, category):
             return self._superlative(text, context, category)
         return answers.clarify_comparison()
 
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:
+        context = replace(context, category=self.resolve_category(context.category))
         if context.category and context.category not in self.categories():
             return answers.nothing_fits(context.category)
         query = " ".join(x for x in (context.use_case, context.feature, context.category, text) if x) or "popular"
@@ -207,6 +303,8 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
+        if not relevant and topic and not unnamed and policy_search.asks_only_about(text, topic):
+            relevant = [c for c in self.policy_chunks() if c.topic == topic][:1]
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
@@ -286,6 +384,28 @@ def _diverse(products: list[Product], limit: int) -> list[Product]:
         if len(picked) < limit and product not in picked:
             picked.append(product)
     return picked
+
+
+_HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
+_ASKS_FOR_PRODUCTS = re.compile(
+    r"\b(what|which|any|show|see|recommend|suggest|looking for|look for|need|want|after|options?|got|have|sell|"
+    r"carry|find|buy|get)\b",
+    re.I,
+)
+REFERENCE_WORDS = frozenset(
+    "it its this that those these them they both either each one ones first second third fourth fifth last "
+    "number option choice item difference between about and also plus so ok compare vs versus".split()
+)
+
+
+def _how_many(text: str) -> int | None:
+    """ "the two cheapest" -> 2."""
+    match = _HOW_MANY.search(text)
+    return None if match is None else {"two": 2, "three": 3}.get(match.group(1).lower()) or int(match.group(1))
+
+
+def _asks_for_products(text: str) -> bool:
+    return bool(_ASKS_FOR_PRODUCTS.search(text))
 
 
 def _named_in(text: str) -> str | None:

@@ -149,3 +149,36 @@ def idf(chunks: list[PolicyChunk]) -> dict[str, float]:
             counts[s] = counts.get(s, 0) + 1
     n = len(chunks)
     return {s: math.log(1 + n / c) for s, c in counts.items()}
+
+
+# Usual words for the usual policy pages: a page whose name (topic) matches one of a group's stems is
+# what a message with any stem of that group is about ("can I send it back?" -> "returns").
+TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
+    ("return", "refund", "exchange", "send back", "send it back", "money back", "cooling off"),
+    ("shipping", "ship", "delivery", "deliver", "dispatch", "postage", "courier", "tracking"),
+    ("warranty", "guarantee", "repair", "broken", "defect", "faulty"),
+    ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice"),
+    ("privacy", "personal data", "gdpr"),
+    ("contact", "opening hours", "phone number", "email address", "store address"),
+)
+
+
+def _topic_cues(topic: str) -> set[str]:
+    stem = singular(topic.lower().replace("_", " ").replace("-", " "))[:5]
+    group = next((g for g in TOPIC_WORDS if any(w.startswith(stem) or stem.startswith(w[:5]) for w in g)), ())
+    return {stem, *group}
+
+
+def find_topic(text: str, topics: list[str]) -> str | None:
+    """The one policy topic (page name) the text is about, by the topic's own word or a usual word for it."""
+    lowered = " " + " ".join(tokens(text)) + " "
+    found = {t for t in topics for cue in _topic_cues(t) if re.search(rf"\s{re.escape(cue)}", lowered)}
+    return found.pop() if len(found) == 1 else None
+
+
+def asks_only_about(text: str, topic: str) -> bool:
+    """True when the question names the topic and nothing more specific ("what about returns?",
+    "can I send it back?"): the page's opening section answers it."""
+    cue_words = {w for cue in _topic_cues(topic) for w in cue.split()}
+    rest = content_words(text) - GENERAL_WORDS - {"about", "if", "like", "don't", "dont", "not", "i", "back"}
+    return not {w for w in rest if not any(w.startswith(c[:5]) for c in cue_words)}

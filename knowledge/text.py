@@ -34,31 +34,25 @@ UNIT_WORDS = frozenset(
         "cm",
     ]
 )
-# Words customers use for a spec, mapped to a word that appears in spec keys.
+# Words customers use for a spec, mapped to the words that may appear in a shop's spec keys (space-separated,
+# most likely first): "biggest" is the screen on a phone and the capacity of a tent, whichever key the shop has.
 SPEC_SYNONYMS = {
-    "big": "screen",
-    "bigger": "screen",
-    "biggest": "screen",
-    "large": "screen",
-    "larger": "screen",
-    "largest": "screen",
-    "small": "screen",
-    "smaller": "screen",
-    "smallest": "screen",
-    "heavy": "weight",
-    "light": "weight",
-    "lighter": "weight",
-    "lightest": "weight",
-    "heavier": "weight",
-    "heaviest": "weight",
-    "weigh": "weight",
-    "weighs": "weight",
+    **dict.fromkeys(
+        ["big", "bigger", "biggest", "large", "larger", "largest", "small", "smaller", "smallest", "size"],
+        "screen size capacity volume width length",
+    ),
+    **dict.fromkeys(["heavy", "light", "lighter", "lightest", "heavier", "heaviest", "weigh", "weighs"], "weight"),
+    **dict.fromkeys(["bright", "brighter", "brightest"], "brightness lumen"),
+    **dict.fromkeys(["quiet", "quieter", "quietest", "loud", "louder", "loudest"], "noise"),
+    **dict.fromkeys(["powerful", "strongest", "stronger"], "power wattage"),
+    **dict.fromkeys(["wide", "wider", "widest"], "width"),
+    **dict.fromkeys(["tall", "taller", "tallest", "high"], "height"),
+    **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
     "battery": "battery",
     "charge": "battery",
     "display": "screen",
-    "size": "screen",
     "memory": "ram",
-    "space": "storage",
+    "space": "storage capacity",
     "camera": "camera",
     "megapixel": "camera",
     "refresh": "refresh",
@@ -79,7 +73,7 @@ SPEC_SYNONYMS = {
     "panel": "panel",
 }
 LESS_WORDS = frozenset(
-    ["cheaper", "cheapest", "lighter", "lightest", "smaller", "smallest", "less", "least", "lower", "lowest", "fewer"]
+    "cheaper cheapest lighter lightest smaller smallest less least lower lowest fewer quieter quietest".split()
 )
 MORE_WORDS = frozenset(
     [
@@ -262,11 +256,87 @@ def _first_position(lowered: str, product: Product) -> int:
     return min(positions, default=len(lowered))
 
 
+# Words customers use for a kind of product, grouped by meaning (general English, no shop's data).
+# A shop's category matches when any phrase of its group is in the message, so a shop whose category
+# is "sofas" understands "couch", and one whose category is "smartphones" understands "phone".
+CATEGORY_SYNONYMS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split(", "))
+    for group in (
+        "phone, smartphone, mobile, mobile phone, cellphone, cell phone",
+        "laptop, notebook",
+        "tv, television, telly",
+        "headphone, headset, earphone, earbud, in ear",
+        "sofa, couch, settee",
+        "armchair, lounge chair",
+        "trainer, sneaker, running shoe, runner",
+        "trail shoe, trail runner",
+        "jacket, coat, shell",
+        "fridge, refrigerator",
+        "coffee machine, espresso machine, coffee maker",
+        "grinder, coffee grinder, burr grinder",
+        "blender, smoothie maker",
+        "bike, bicycle, cycle",
+        "e bike, ebike, electric bike, pedelec",
+        "watch, smartwatch, smart watch",
+        "stove, camping stove, cooker, burner",
+        "sleeping bag, sleeping bags",
+        "moisturiser, moisturizer, face cream",
+        "sunscreen, sunblock, sun cream",
+        "perfume, fragrance, scent",
+        "wardrobe, closet",
+        "rug, carpet",
+        "speaker, loudspeaker",
+        "monitor, computer screen",
+        "dining table, kitchen table",
+        "office chair, desk chair",
+        "bed, bed frame",
+    )
+)
+
+
+def _phrase(text: str) -> str:
+    """Singular tokens joined by single spaces, padded, so phrases can be searched at word boundaries."""
+    return " " + " ".join(singular(w) for w in tokens(text)) + " "
+
+
+def category_phrases(category: str) -> set[str]:
+    """The phrases that name a category: its own words (singular) and every synonym of them or its head noun."""
+    own = _phrase(category).strip()
+    head = own.split()[-1] if own else ""
+    phrases = {own}
+    for group in CATEGORY_SYNONYMS:
+        forms = {_phrase(g).strip() for g in group}
+        if own in forms or (head in forms and head != own):
+            phrases |= forms
+    return {p for p in phrases if p}
+
+
 def find_category(text: str, categories: list[str]) -> str | None:
-    """The shop category the text names (singular or plural), if exactly one."""
-    words = {singular(w) for w in tokens(text)}
-    found = [c for c in categories if {singular(w) for w in tokens(c)} <= words]
-    return found[0] if len(found) == 1 else None
+    """The shop category the text names, if exactly one: its name (singular or plural), a synonym
+    ("couch" for sofas), its head noun alone ("shoes" for running shoes) or a compound of it
+    ("phone" inside "smartphones"), typos of longer words forgiven. The most specific kind of match wins."""
+    said = _phrase(text)
+    said_words = set(said.split())
+    found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
+    for category in categories:
+        own = _phrase(category).strip()
+        if not own:
+            continue
+        words = own.split()
+        synonyms = [p for p in category_phrases(category) if f" {p} " in said]
+        if f" {own} " in said or all(_matches(w, said_words) for w in words):
+            found.append((0, len(own), category))
+        elif synonyms:
+            found.append((1, max(map(len, synonyms)), category))
+        elif _matches(words[-1], said_words) and len(words) > 1:
+            found.append((2, len(words[-1]), category))
+        elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in said_words):
+            found.append((3, 0, category))
+    if not found:
+        return None
+    best = min((strength, -length) for strength, length, _ in found)
+    winners = [c for strength, length, c in found if (strength, -length) == best]
+    return winners[0] if len(winners) == 1 else None
 
 
 _MONEY = re.compile(r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
@@ -330,7 +400,7 @@ GENERAL_WORDS = frozenset(
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     words = tokens(text)
-    wanted = set(words) | {SPEC_SYNONYMS[w] for w in words if w in SPEC_SYNONYMS}
+    wanted = set(words) | {target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()}
     direction = None
     if any(w in LESS_WORDS for w in words):
         direction = "min"
@@ -370,7 +440,7 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
         known |= {singular(w) for w in tokens(product.category)}
         if query is not None:
             known |= set(tokens(query.key))
-    known |= {w for w, target in SPEC_SYNONYMS.items() if query and target in query.key}
+    known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "eur", "euro", "euros", "usd", "dollars", "money"}
     name_words = {w for product in products for w in tokens(product.name)}

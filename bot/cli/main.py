@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli import supervisor
+from bot.cli.conversation_eval import ConversationEvalError
 from bot.cli.nlu_eval import NluEvalError
 from bot.customers.appdb import OUTCOMES, AppDatabaseError, Lead
 from bot.customers.intent_score import IntentScoreError
@@ -206,6 +207,30 @@ def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_conversations(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import conversation_eval as ce
+
+    shops = args.shops.split(",") if args.shops else ce.shop_names()
+    unknown = sorted(set(shops) - set(ce.shop_names()))
+    if unknown:
+        print(f"error: no test shop {', '.join(unknown)} in {ce.SHOPS_DIR} (have: {', '.join(ce.shop_names())})")
+        return EXIT_USAGE
+    if args.llm_backend:
+        settings = replace(settings, llm_backend=args.llm_backend)
+    results = []
+    for shop in shops:
+        print(f"shop {shop}: ingesting, starting its action server and Rasa, talking over REST...", flush=True)
+        results += ce.run_shop(settings, shop)
+    summary = ce.summarize(results)
+    out = settings.var_dir / "eval" / "conversations.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"summary": summary, "failures": ce.failures(results)}, indent=2))
+    print("\n".join(ce.failures(results)))
+    print(ce.format_summary(summary))
+    print(f"details: {out}")
+    return 0
+
+
 def cmd_eval_nlu(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli.nlu_eval import format_nlu_report, run_nlu_eval
 
@@ -342,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge.add_argument("--json", help="also write the figures and failures to this file")
     knowledge.add_argument("--show-failures", type=int, default=20, metavar="N")
     knowledge.set_defaults(func=cmd_eval_knowledge)
+    conversations = eval_sub.add_parser(
+        "conversations", help="talk to the running assistant over REST on the test shops (data/eval/shops)"
+    )
+    conversations.add_argument("--shops", help="comma-separated test shops (default: all)")
+    conversations.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND (e.g. none: rendered facts)")
+    conversations.set_defaults(func=cmd_eval_conversations)
 
     nlu = eval_sub.add_parser("nlu", help="intent/entity F1 on a held-out file and out-of-scope handling")
     nlu.add_argument("--test-file", default=str(PROJECT_ROOT / "tests" / "nlu" / "held_out.yml"))
@@ -393,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(settings, args))
     except (
         SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError, AppDatabaseError,
-        IntentScoreError,
+        IntentScoreError, ConversationEvalError,
     ) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

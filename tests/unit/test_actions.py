@@ -53,7 +53,7 @@ def test_price_question_sends_the_catalogue_price_and_remembers_the_product(engi
     assert messages[0]["text"] == "The Lumen Air 13 costs 999.00 EUR and is in stock."
     assert messages[0]["custom"]["sources"] == ["L1"]
     assert messages[0]["custom"]["products"][0]["price"] == 999.0
-    assert {"event": "slot", "timestamp": None, "name": "product", "value": "Lumen Air 13"} in events
+    assert {"event": "slot", "timestamp": None, "name": "current_product", "value": "L1"} in events
     assert {"event": "slot", "timestamp": None, "name": "products_discussed", "value": ["L1"]} in events
 
 

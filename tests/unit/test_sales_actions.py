@@ -179,6 +179,8 @@ def test_closing_gives_the_catalogue_link_and_one_accessory_once():
     assert slots == {
         "sales_stage": "closing",
         "products_discussed": [product.sku, accessory.sku],
+        "products_in_focus": [product.sku, accessory.sku],
+        "current_product": None,
         "cross_sell_offered": True,
     }
 
@@ -244,7 +246,12 @@ def test_product_answers_are_remembered_and_start_discovery():
     slots, _ = run_action(
         ActionAnswerProductQuestion(), tracker("how much is the Sonora Echo?", "ask_price", {"sales_stage": "greeting"})
     )
-    assert slots == {"products_discussed": ["HPH-SON-ECHO"], "product": "Sonora Echo", "sales_stage": "discovery"}
+    assert slots == {
+        "products_discussed": ["HPH-SON-ECHO"],
+        "products_in_focus": ["HPH-SON-ECHO"],
+        "current_product": "HPH-SON-ECHO",
+        "sales_stage": "discovery",
+    }
 
 
 # ---- the needs form ---------------------------------------------------------------------

@@ -1,0 +1,547 @@
+"""Check the held-out test shops against their own data files.
+
+Run from anywhere:  .venv/bin/python data/eval/shops/check_shops.py
+
+For every shop it loads the catalogue with the project's loader (knowledge.catalog.load_catalog) and checks:
+
+- the catalogue: no rejected rows, 15-30 products in 3-5 categories, one currency, unique SKUs and names, names
+  that start with the brand, descriptions without figures, the same spec keys for every product of a category;
+- every question and conversation turn: known keys, unique ids, every expected SKU exists, every expected fact is
+  true of the data (prices and specs formatted by an independent re-implementation of format_price/format_spec,
+  stock phrases against the stock count, policy phrases verbatim in a policy page), budgets and forbidden names are
+  consistent with the data;
+- every expected_winner: it has a declaration below (which pool, which spec, bigger or smaller wins), the winner is
+  unique in each pool, category-wide superlatives give the same winner with or without out-of-stock products, and a
+  follow-up ("which of those ...") gives the same winner over the products the previous turn expects as over the
+  whole filtered category, so the answer does not depend on which matching products the assistant chose to show;
+- the declared exact sets ("what X do you have", "compare the two cheapest") and "nothing fits" recommendations.
+
+Nothing here runs the assistant. Exit status 0 when everything passes, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+sys.path.insert(0, str(REPO))
+
+from knowledge.catalog import format_price, format_spec, load_catalog  # noqa: E402
+
+SHOPS = ("furniture", "running", "coffee", "outdoor")
+QUESTION_KEYS = {
+    "id",
+    "type",
+    "route",
+    "question",
+    "context",
+    "topic",
+    "expected_skus",
+    "expected_facts",
+    "expected_winner",
+    "max_price",
+    "must_refuse",
+    "forbidden",
+}  # the fields of knowledge.evaluation.Question
+TURN_KEYS = {
+    "text",
+    "type",
+    "expected_skus",
+    "expected_facts",
+    "expected_winner",
+    "max_price",
+    "must_refuse",
+    "forbidden",
+}
+TYPES = ("lookup", "comparison", "recommendation", "policy", "unanswerable", "injection")
+ROUTES = ("product_question", "compare", "recommend", "policy")
+LOW_STOCK = 3  # knowledge.answers.stock_text: "only N left" up to this many
+OVER_BUDGET_MARGIN = 1.25  # knowledge.engine: "closest options" may cost up to 25 % more than the budget
+
+# Independent copy of the documented unit suffixes (key "weight_kg" -> "kg"); keys with any other last word
+# ("capacity_l", "pressure_bar", "comfort_temp_c") are written without a unit.
+UNITS = {
+    "kg": "kg",
+    "g": "g",
+    "hours": "hours",
+    "h": "hours",
+    "inches": "inches",
+    "in": "inches",
+    "gb": "GB",
+    "tb": "TB",
+    "mah": "mAh",
+    "mp": "MP",
+    "hz": "Hz",
+    "w": "W",
+    "mm": "mm",
+    "cm": "cm",
+}
+
+
+def my_price(value: float, currency: str) -> str:
+    whole, cents = f"{value:.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{','.join(groups)}.{cents} {currency}"
+
+
+def my_spec(value, key: str) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    text = str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
+    last = key.rsplit("_", 1)
+    unit = UNITS.get(last[1].lower()) if len(last) == 2 else None
+    return f"{text} {unit}" if unit else text
+
+
+# --- declarations -------------------------------------------------------------------------------------------
+# Pools: {"skus": [...]} or {"category": c, "in_stock": True|None, "max_price": x, "where": [(key, op, value)]}.
+# "prev": True adds the previous turn's expected_skus as a pool. in_stock None = check with and without
+# out-of-stock products. Item ids are "question-id" or "conv-id#turn-index" (0-based).
+W: list[tuple] = []  # (shop, item, key, "max"|"min", [pools]); an item may have several
+
+
+def win(shop, item, key, best, *pools):
+    W.append((shop, item, key, best, list(pools)))
+
+
+def cat(c, in_stock=None, max_price=None, where=()):
+    return {"category": c, "in_stock": in_stock, "max_price": max_price, "where": list(where)}
+
+
+def skus(*s):
+    return {"skus": list(s)}
+
+
+PREV = {"prev": True}
+
+win("furniture", "comparison-001", "price", "min", skus("HO-SOF-ELM3", "HO-SOF-DRIFT"))
+win("furniture", "comparison-002", "width_cm", "max", skus("HO-ARM-WREN", "HO-ARM-NEST"))
+win("furniture", "comparison-003", "width_cm", "max", cat("sofas"))
+win("furniture", "comparison-004", "price", "min", cat("office chairs"))
+win("furniture", "comparison-005", "max_load_kg", "max", cat("office chairs"))
+win("furniture", "comparison-006", "width_cm", "max", cat("beds"))
+win("furniture", "comparison-006", "length_cm", "max", cat("beds"))  # "biggest" either way
+win("furniture", "comparison-007", "price", "min", cat("dining tables"))
+win("furniture", "conv-001#1", "price", "min", PREV, cat("sofas", True, 800))
+win("furniture", "conv-005#2", "width_cm", "max", skus("HO-BED-SNUG", "HO-BED-HAVN"))
+win("furniture", "conv-007#0", "length_cm", "min", skus("HO-TAB-ASH4", "HO-TAB-DROP"))
+
+win("running", "comparison-001", "weight_g", "min", skus("SL-RUN-VEL-CLOUD3", "SL-RUN-VEL-TEMPO"))
+win("running", "comparison-002", "battery_hours", "max", skus("SL-WCH-PAC-PACE2", "SL-WCH-PAC-PACE2PRO"))
+win("running", "comparison-003", "weight_g", "min", cat("running shoes"))
+win("running", "comparison-004", "battery_hours", "max", cat("watches"))
+win("running", "comparison-005", "waterproof_rating_mm", "max", cat("jackets"))
+win("running", "comparison-006", "price", "min", cat("trail shoes"))
+win("running", "comparison-007", "weight_g", "min", cat("trail shoes"))
+win("running", "conv-001#1", "weight_g", "min", PREV, cat("jackets", True, 200))
+win("running", "conv-002#1", "battery_hours", "max", PREV, cat("watches", True, 350, [("gps", "==", True)]))
+win("running", "conv-005#2", "price", "min", PREV, cat("jackets", True, 200))
+win("running", "conv-006#1", "price", "min", cat("watches", where=[("gps", "==", True)]))
+win("running", "conv-011#1", "weight_g", "min", PREV, cat("watches", where=[("gps", "==", True)]))
+
+win("coffee", "comparison-001", "price", "min", skus("BC-ESP-KAF-BARISTA58", "BC-ESP-SOL-DUO2"))
+win("coffee", "comparison-002", "hopper_g", "max", skus("BC-GRD-OST-FLAT64", "BC-GRD-OST-CONE54"))
+win("coffee", "comparison-003", "price", "min", cat("espresso machines"))
+win("coffee", "comparison-004", "capacity_l", "max", cat("kettles"))
+win("coffee", "comparison-005", "water_tank_l", "max", cat("espresso machines"))
+win("coffee", "comparison-006", "power_w", "max", cat("kettles"))
+win("coffee", "comparison-007", "burr_size_mm", "max", cat("grinders"))
+win("coffee", "comparison-008", "price", "min", cat("grinders"))
+win("coffee", "conv-001#1", "price", "min", PREV, cat("espresso machines", True, 700, [("milk_frother", "==", True)]))
+win("coffee", "conv-004#2", "capacity_l", "max", PREV, cat("kettles", True, 200))
+win("coffee", "conv-007#1", "price", "min", cat("espresso machines", where=[("built_in_grinder", "==", True)]))
+win("coffee", "conv-010#0", "power_w", "max", cat("blenders", True))  # "in stock" is in the question
+win("coffee", "conv-011#2", "capacity_l", "max", PREV, cat("kettles", True, 150, [("temperature_control", "==", True)]))
+
+win("outdoor", "comparison-001", "packed_weight_kg", "min", skus("FS-TNT-NOR-LATT2", "FS-TNT-BJO-DOME2"))
+win("outdoor", "comparison-002", "comfort_temp_c", "min", skus("FS-SLP-NOR-DUN0", "FS-SLP-ALV-ARK"))
+win("outdoor", "comparison-003", "packed_weight_kg", "min", cat("tents"))
+win("outdoor", "comparison-004", "persons", "max", cat("tents"))
+win("outdoor", "comparison-005", "price", "min", cat("tents"))
+win("outdoor", "comparison-006", "power_w", "max", cat("stoves"))
+win("outdoor", "comparison-007", "comfort_temp_c", "min", cat("sleeping bags"))
+win("outdoor", "comparison-008", "weight_g", "min", cat("backpacks"))
+win("outdoor", "conv-001#1", "packed_weight_kg", "min", PREV, cat("tents", True, 5000, [("persons", ">=", 2)]))
+win("outdoor", "conv-004#2", "volume_l", "max", PREV, cat("backpacks", True, 2000))
+win("outdoor", "conv-005#1", "weight_g", "min", PREV, cat("stoves", True, 1500))
+win("outdoor", "conv-006#2", "packed_weight_kg", "min", skus("FS-TNT-BJO-DOME2", "FS-TNT-BJO-STUGA4"))
+win("outdoor", "conv-010#1", "comfort_temp_c", "min", cat("sleeping bags", True))  # "in-stock" is in the question
+win("outdoor", "conv-012#0", "power_w", "max", cat("stoves"))
+win("outdoor", "conv-012#2", "weight_g", "min", cat("stoves"))
+
+# Exact sets: expected_skus must be exactly the in-stock products of the filtered category.
+EXACT = {
+    ("furniture", "recommendation-001"): cat("office chairs", True, where=[("lumbar_support", "==", True)]),
+    ("furniture", "recommendation-002"): cat("armchairs", True),
+    ("furniture", "recommendation-003"): cat("sofas", True, 800),
+    ("furniture", "recommendation-005"): cat("beds", True, 1000, [("storage", "==", True)]),
+    ("furniture", "recommendation-006"): cat("office chairs", True, 150),
+    ("furniture", "recommendation-004"): cat("dining tables", True, 300),
+    ("furniture", "conv-001#0"): cat("sofas", True, 800),
+    ("furniture", "conv-004#0"): cat("armchairs", True, 400),
+    ("furniture", "conv-004#1"): cat("office chairs", True, 400),
+    ("furniture", "conv-005#0"): cat("beds", True, 900),
+    ("furniture", "conv-008#1"): cat("sofas", True, where=[("__name__", "contains", "Sofa Bed")]),
+    ("furniture", "conv-009#0"): cat("office chairs", True, where=[("max_load_kg", ">=", 150)]),
+    ("furniture", "conv-012#0"): cat("dining tables", True, 1000, [("seats", ">=", 6)]),
+    ("running", "recommendation-001"): cat("trail shoes", True),
+    ("running", "recommendation-003"): cat("jackets", True, 150, [("waterproof", "==", True)]),
+    ("running", "recommendation-004"): cat("watches", True, 250, [("gps", "==", True)]),
+    ("running", "recommendation-007"): cat("trail shoes", True, where=[("waterproof", "==", True)]),
+    ("running", "conv-001#0"): cat("jackets", True, 200),
+    ("running", "conv-002#0"): cat("watches", True, 350, [("gps", "==", True)]),
+    ("running", "conv-005#1"): cat("jackets", True, 200),
+    ("running", "conv-011#0"): cat("watches", True, where=[("gps", "==", True)]),
+    ("coffee", "recommendation-001"): cat("kettles", True),
+    ("coffee", "recommendation-005"): cat("blenders", True, where=[("portable", "==", True)]),
+    ("coffee", "recommendation-007"): cat("kettles", True, 100, [("temperature_control", "==", True)]),
+    ("coffee", "conv-001#0"): cat("espresso machines", True, 700, [("milk_frother", "==", True)]),
+    ("coffee", "conv-004#0"): cat("blenders", True, 200, [("jar_material", "==", "glass")]),
+    ("coffee", "conv-004#1"): cat("kettles", True, 200),
+    ("coffee", "conv-005#0"): cat("grinders", True, 300),
+    ("coffee", "conv-011#1"): cat("kettles", True, 150, [("temperature_control", "==", True)]),
+    ("coffee", "conv-012#0"): cat("blenders", True, where=[("portable", "==", True)]),
+    ("outdoor", "recommendation-001"): cat("sleeping bags", True),
+    ("outdoor", "recommendation-003"): cat("tents", True, where=[("season_rating", "==", "4-season")]),
+    ("outdoor", "recommendation-004"): cat("backpacks", True, 1000, [("volume_l", ">=", 20)]),
+    ("outdoor", "conv-004#0"): cat("sleeping bags", True, 2000),
+    ("outdoor", "conv-004#1"): cat("backpacks", True, 2000),
+    ("outdoor", "conv-005#0"): cat("stoves", True, 1500),
+    ("outdoor", "conv-006#0"): cat("tents", True, 4000),
+}
+# "compare the two cheapest": expected_skus are the n cheapest of the previous turn's set and of the pool.
+CHEAPEST = {
+    ("furniture", "conv-005#1"): (2, cat("beds", True, 900)),
+    ("coffee", "conv-005#1"): (2, cat("grinders", True, 300)),
+    ("outdoor", "conv-006#1"): (2, cat("tents", True, 4000)),
+}
+# "nothing fits": no in-stock product of the filtered category costs up to 125 % of the budget.
+NOTHING_FITS = {
+    ("furniture", "recommendation-007"): (150, cat("dining tables", True)),
+    ("running", "recommendation-006"): (50, cat("watches", True, where=[("gps", "==", True)])),
+    ("coffee", "recommendation-006"): (300, cat("espresso machines", True, where=[("built_in_grinder", "==", True)])),
+    ("outdoor", "recommendation-006"): (3000, cat("tents", True, where=[("season_rating", "==", "4-season")])),
+}
+
+
+class Checker:
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.warnings: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.failures.append(f"{where}: {message}")
+
+
+def value_of(product, key):
+    return product.price if key == "price" else product.specs.get(key)
+
+
+def matches(product, where) -> bool:
+    for key, op, value in where:
+        actual = product.name if key == "__name__" else product.specs.get(key)
+        if actual is None:
+            return False
+        if op == "==" and actual != value:
+            return False
+        if op == ">=" and not actual >= value:
+            return False
+        if op == "contains" and value not in actual:
+            return False
+    return True
+
+
+def select(products, pool, prev_skus, in_stock_override=None):
+    """The products of one pool declaration."""
+    by_sku = {p.sku: p for p in products}
+    if "skus" in pool:
+        return [by_sku[s] for s in pool["skus"]]
+    if pool.get("prev"):
+        return [by_sku[s] for s in prev_skus]
+    in_stock = pool["in_stock"] if in_stock_override is None else in_stock_override
+    return [
+        p
+        for p in products
+        if p.category == pool["category"]
+        and (not in_stock or p.in_stock)
+        and (pool["max_price"] is None or p.price <= pool["max_price"])
+        and matches(p, pool["where"])
+    ]
+
+
+def check_catalog(ck: Checker, shop: str, result, raw_path: Path) -> None:
+    where = f"{shop}/catalog"
+    products = result.products
+    if result.errors:
+        ck.fail(where, f"rejected rows: {[str(e) for e in result.errors]}")
+    if not 15 <= len(products) <= 30:
+        ck.fail(where, f"{len(products)} products, expected 15-30")
+    categories = sorted({p.category for p in products})
+    if not 3 <= len(categories) <= 5:
+        ck.fail(where, f"{len(categories)} categories, expected 3-5")
+    if len({p.currency for p in products}) != 1:
+        ck.fail(where, "more than one currency")
+    for attr in ("sku", "name"):
+        values = [getattr(p, attr) for p in products]
+        if len(values) != len(set(values)):
+            ck.fail(where, f"duplicate {attr}")
+    for p in products:
+        if not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", p.sku):
+            ck.fail(where, f"{p.sku}: SKU is not uppercase letters, digits and dashes")
+        if not p.brand or not p.name.startswith(p.brand + " "):
+            ck.fail(where, f"{p.sku}: name {p.name!r} does not start with brand {p.brand!r}")
+        if re.search(r"\d", p.description):
+            ck.fail(where, f"{p.sku}: description contains a figure")
+        if not p.description or not p.url.startswith("https://"):
+            ck.fail(where, f"{p.sku}: description or url missing")
+        for s in p.related:
+            if s not in {q.sku for q in products}:
+                ck.fail(where, f"{p.sku}: related SKU {s} does not exist")
+    if not any(p.stock == 0 for p in products) or not any(0 < p.stock <= LOW_STOCK for p in products):
+        ck.fail(where, "needs out-of-stock and low-stock products")
+    # Same spec keys within a category: read the raw file, since null/blank specs are dropped by the loader.
+    raw_keys: dict[str, set] = {}
+    if raw_path.suffix == ".csv":
+        for p in products:  # a CSV row has one cell per column; blank cells are "not applicable"
+            raw_keys.setdefault(p.category, set()).update(p.specs)
+        for p in products:
+            missing = raw_keys[p.category] - set(p.specs)
+            if missing:
+                ck.fail(where, f"{p.sku}: no value for {sorted(missing)} (other {p.category} have them)")
+    else:
+        text = raw_path.read_text(encoding="utf-8")
+        rows = json.loads(text) if raw_path.suffix == ".json" else [json.loads(x) for x in text.splitlines() if x]
+        for row in rows:
+            keys = set(row.get("specs", {}))
+            first = raw_keys.setdefault(row["category"], keys)
+            if keys != first:
+                ck.fail(where, f"{row['sku']}: spec keys {sorted(keys)} differ from the category's {sorted(first)}")
+    # The independent formatter must agree with the project's; a difference is worth knowing, not fatal.
+    for p in products:
+        if my_price(p.price, p.currency) != format_price(p.price, p.currency):
+            ck.warnings.append(f"{p.sku}: format_price gives {format_price(p.price, p.currency)!r}")
+        for k, v in p.specs.items():
+            if my_spec(v, k) != format_spec(v, k):
+                ck.warnings.append(
+                    f"{p.sku}.{k}: format_spec gives {format_spec(v, k)!r}, documented {my_spec(v, k)!r}"
+                )
+
+
+def check_item(ck, shop, item_id, item, products, policy_texts, prev_skus, all_names):
+    where = f"{shop}/{item_id}"
+    by_sku = {p.sku: p for p in products}
+    by_name = {p.name: p for p in products}
+    kind = item.get("type")
+    expected = item.get("expected_skus", [])
+    for s in expected:
+        if s not in by_sku:
+            ck.fail(where, f"expected SKU {s} does not exist")
+            return
+    exp_products = [by_sku[s] for s in expected]
+    pool_for_facts = exp_products or products
+
+    for fact in item.get("expected_facts", []):
+        if kind == "policy":
+            if not any(fact in t for t in policy_texts):
+                ck.fail(where, f"policy fact {fact!r} is not verbatim in any policy page")
+            continue
+        if re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d [A-Z]{3}", fact):
+            if not any(my_price(p.price, p.currency) == fact for p in pool_for_facts):
+                ck.fail(where, f"price {fact!r} is not the price of {expected or 'any product'}")
+        elif fact == "out of stock":
+            if not any(p.stock == 0 for p in exp_products):
+                ck.fail(where, "'out of stock' but no expected product is out of stock")
+        elif fact == "in stock":
+            if not exp_products or not all(p.stock > 0 for p in exp_products):
+                ck.fail(where, "'in stock' but an expected product is out of stock")
+        elif m := re.fullmatch(r"only (\d+) left", fact):
+            n = int(m.group(1))
+            if not (n <= LOW_STOCK and any(p.stock == n for p in exp_products)):
+                ck.fail(where, f"{fact!r} does not match the stock of {expected}")
+        else:
+            if not any(my_spec(v, k) == fact for p in pool_for_facts for k, v in p.specs.items()):
+                ck.fail(where, f"spec fact {fact!r} is not a formatted spec of {expected or 'any product'}")
+
+    max_price = item.get("max_price")
+    if max_price is not None:
+        for p in exp_products:
+            if p.price > max_price:
+                ck.fail(where, f"{p.sku} costs {p.price}, over max_price {max_price}")
+        cats = {p.category for p in exp_products}
+        if cats and not any(p.in_stock and p.price <= max_price for p in products if p.category in cats):
+            ck.fail(where, "nothing in stock fits the budget but the item has a max_price")
+    if kind == "recommendation":
+        for p in exp_products:
+            if not p.in_stock:
+                ck.fail(where, f"recommends {p.sku}, which is out of stock")
+
+    for f in item.get("forbidden", []):
+        hits = [p for p in products if f.lower() in p.name.lower()]
+        for p in hits:
+            if p.sku in expected:
+                ck.fail(where, f"forbidden {f!r} names an expected product")
+            elif (
+                kind == "recommendation"
+                and p.in_stock
+                and (max_price is None or p.price <= max_price)
+                and (shop, item_id) not in EXACT
+            ):
+                ck.fail(where, f"forbidden {f!r} is in stock and in budget; say why in EXACT or drop it")
+
+    if item.get("must_refuse"):
+        text = (item.get("question") or item.get("text") or "").lower()
+        named = [n for n in all_names if n.lower() in text]
+        if named:
+            ck.fail(where, f"must_refuse but the question names catalogue product(s) {named}")
+
+    winner = item.get("expected_winner")
+    if winner is not None:
+        if winner not in by_name:
+            ck.fail(where, f"winner {winner!r} is not a product name")
+        elif expected and by_name[winner].sku not in expected:
+            ck.fail(where, "winner is not among expected_skus")
+        decls = [(k, b, pools) for s, i, k, b, pools in W if (s, i) == (shop, item_id)]
+        if not decls:
+            ck.fail(where, "expected_winner has no declaration in check_shops.py")
+        for key, best, pools in decls:
+            for pool in pools:
+                variants = [None] if pool.get("in_stock") or "category" not in pool else [True, False]
+                for in_stock in variants:
+                    chosen = [p for p in select(products, pool, prev_skus, in_stock) if value_of(p, key) is not None]
+                    if not chosen:
+                        ck.fail(where, f"empty pool {pool}")
+                        continue
+                    pick = max if best == "max" else min
+                    top = pick(value_of(p, key) for p in chosen)
+                    winners = [p.name for p in chosen if value_of(p, key) == top]
+                    label = (
+                        f"{best} {key} over {pool}"
+                        + {None: "", True: " (in stock only)", False: " (incl. out of stock)"}[in_stock]
+                    )
+                    if len(winners) != 1:
+                        ck.fail(where, f"tie for {label}: {winners}")
+                    elif winners[0] != winner:
+                        ck.fail(where, f"{label} is {winners[0]!r}, not {winner!r}")
+                    if pool.get("prev") and by_name.get(winner) and by_name[winner].sku not in prev_skus:
+                        ck.fail(where, "follow-up winner is not among the previous turn's expected_skus")
+    elif any((s, i) == (shop, item_id) for s, i, *_ in W):
+        ck.fail(where, "declared in W but has no expected_winner")
+
+    if (shop, item_id) in EXACT:
+        want = sorted(p.sku for p in select(products, EXACT[(shop, item_id)], prev_skus))
+        if sorted(expected) != want:
+            ck.fail(where, f"expected_skus {sorted(expected)} are not the full filtered set {want}")
+    if (shop, item_id) in CHEAPEST:
+        n, pool = CHEAPEST[(shop, item_id)]
+        for label, group in (
+            ("previous turn", [by_sku[s] for s in prev_skus]),
+            ("pool", select(products, pool, prev_skus)),
+        ):
+            prices = sorted(p.price for p in group)
+            if len(prices) > n and prices[n - 1] == prices[n]:
+                ck.fail(where, f"tie for the {n} cheapest of the {label}")
+            cheapest = sorted(p.sku for p in sorted(group, key=lambda p: p.price)[:n])
+            if cheapest != sorted(expected):
+                ck.fail(where, f"the {n} cheapest of the {label} are {cheapest}, not {sorted(expected)}")
+    if (shop, item_id) in NOTHING_FITS:
+        budget, pool = NOTHING_FITS[(shop, item_id)]
+        near = [p.sku for p in select(products, pool, prev_skus) if p.price <= budget * OVER_BUDGET_MARGIN]
+        if near or not item.get("must_refuse"):
+            ck.fail(where, f"'nothing fits' but in stock within 125 % of the budget: {near}")
+
+
+def check_shop(ck: Checker, shop: str) -> dict[str, int]:
+    folder = HERE / shop
+    result = load_catalog(folder / "catalog")
+    raw_path = next(p for p in sorted((folder / "catalog").iterdir()) if p.suffix in (".csv", ".json", ".jsonl"))
+    check_catalog(ck, shop, result, raw_path)
+    products = result.products
+    all_names = [p.name for p in products]
+    policy_texts = [(folder / "catalog" / "policies" / pg.source).read_text(encoding="utf-8") for pg in result.policies]
+    counts = {
+        "products": len(products),
+        "categories": len({p.category for p in products}),
+        "policies": len(result.policies),
+        "questions": 0,
+        "conversations": 0,
+        "turns": 0,
+    }
+
+    seen_ids = set()
+    for number, line in enumerate((folder / "questions.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        where = f"{shop}/questions.jsonl:{number}"
+        unknown = set(q) - QUESTION_KEYS
+        if unknown:
+            ck.fail(where, f"unknown keys {sorted(unknown)}")
+        if q.get("id") in seen_ids:
+            ck.fail(where, f"duplicate id {q.get('id')}")
+        seen_ids.add(q.get("id"))
+        if q.get("type") not in TYPES or not str(q.get("id", "")).startswith(q.get("type", "?") + "-"):
+            ck.fail(where, f"type {q.get('type')!r} / id {q.get('id')!r}")
+        if "route" in q and q["route"] not in ROUTES:
+            ck.fail(where, f"route {q['route']!r}")
+        if not q.get("question"):
+            ck.fail(where, "no question text")
+        if q.get("route") == "recommend" and not q.get("context", {}).get("category"):
+            ck.fail(where, "route recommend needs context.category")
+        check_item(ck, shop, q["id"], q, products, policy_texts, [], all_names)
+        counts["questions"] += 1
+
+    conv_ids = set()
+    for number, line in enumerate((folder / "conversations.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        c = json.loads(line)
+        where = f"{shop}/conversations.jsonl:{number}"
+        if set(c) != {"id", "turns"} or c["id"] in conv_ids or not 2 <= len(c["turns"]) <= 4:
+            ck.fail(where, "needs a unique id and 2-4 turns")
+        conv_ids.add(c["id"])
+        prev_skus: list[str] = []
+        for index, turn in enumerate(c["turns"]):
+            unknown = set(turn) - TURN_KEYS
+            if unknown or not turn.get("text"):
+                ck.fail(f"{where} turn {index}", f"unknown keys {sorted(unknown)} or no text")
+            if len(turn) > 1 and turn.get("type") not in TYPES:
+                ck.fail(f"{where} turn {index}", f"type {turn.get('type')!r}")
+            check_item(ck, shop, f"{c['id']}#{index}", turn, products, policy_texts, prev_skus, all_names)
+            if turn.get("expected_skus"):
+                prev_skus = turn["expected_skus"]
+            counts["turns"] += 1
+        counts["conversations"] += 1
+
+    for s, item_id in [w[:2] for w in W] + list(EXACT) + list(CHEAPEST) + list(NOTHING_FITS):
+        if s == shop:
+            qid = item_id.split("#")[0]
+            if qid not in seen_ids and qid not in conv_ids:
+                ck.fail(f"{shop}/{item_id}", "declared in check_shops.py but not in the question files")
+    return counts
+
+
+def main() -> int:
+    ck = Checker()
+    for shop in SHOPS:
+        counts = check_shop(ck, shop)
+        print(f"{shop:10} " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for w in ck.warnings:
+        print("WARNING", w)
+    for f in ck.failures:
+        print("FAIL", f)
+    print("OK" if not ck.failures else f"{len(ck.failures)} failure(s)")
+    return 1 if ck.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

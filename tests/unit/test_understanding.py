@@ -1,0 +1,140 @@
+"""Understanding any shop's customers: its categories in their words, follow-ups on the products in
+focus, policy topics, and the catalogue's answer before any "out of scope" (knowledge/focus.py,
+knowledge/text.py, knowledge/engine.py). The catalogue here is a small furniture shop made up for
+these tests; the held-out test shops in data/eval/shops are never used in tests or training."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge.answers import CustomerContext
+from knowledge.catalog import Product, load_catalog
+from knowledge.engine import KnowledgeEngine
+from knowledge.focus import Focus, referred
+from knowledge.policy_search import find_topic
+from knowledge.store import CatalogStore, make_client
+from knowledge.text import find_category
+from knowledge.writer import ReplyWriter
+from tests.unit.conftest import HashEmbeddings
+
+
+def furniture(sku: str, name: str, price: float, category: str, stock: int = 4, **specs) -> Product:
+    return Product(sku, name, category, name.split()[0], price, "GBP", stock, f"The {name}.", specs=specs)
+
+
+SOFAS = [
+    furniture("S1", "Alder Two Seater", 649.0, "sofas", width_cm=160.0, weight_kg=38.0),
+    furniture("S2", "Birch Corner Sofa", 1399.0, "sofas", width_cm=270.0, weight_kg=71.0),
+    furniture("S3", "Cedar Sofa Bed", 779.0, "sofas", width_cm=196.0, weight_kg=55.0),
+]
+CHAIRS = [
+    furniture("C1", "Dune Desk Chair", 189.0, "office chairs", weight_kg=14.0),
+    furniture("C2", "Elm Task Chair", 259.0, "office chairs", stock=0, weight_kg=17.0),
+]
+
+
+@pytest.fixture
+def engine(tmp_path) -> KnowledgeEngine:
+    folder = tmp_path / "shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in SOFAS + CHAIRS]))
+    policies = folder / "policies"
+    (policies / "returns.md").write_text("# Returns\n\nYou can return any item within 45 days for a refund.\n")
+    (policies / "delivery.md").write_text("# Delivery\n\nWe deliver within 10 working days, free over 500 GBP.\n")
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_furniture", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    return KnowledgeEngine(store, ReplyWriter(None, [], []))
+
+
+@pytest.mark.parametrize(
+    ("said", "category"),
+    [
+        ("I need a couch for a small flat", "sofas"),
+        ("couches under 800?", "sofas"),
+        ("a desk chair please", "office chairs"),
+        ("any sofa beds", "sofas"),
+        ("sofsa", "sofas"),  # a typo of the plural
+        ("something nice for the garden", None),
+    ],
+)
+def test_a_category_is_recognised_in_the_customers_words(said, category):
+    assert find_category(said, ["sofas", "office chairs", "dining tables"]) == category
+
+
+def test_common_synonyms_and_compounds_reach_the_shops_own_category():
+    assert find_category("do you have phones with a good camera", ["laptops", "smartphones"]) == "smartphones"
+    assert find_category("trainers for a marathon", ["running shoes", "jackets"]) == "running shoes"
+    assert find_category("sneakers", ["running shoes", "trail shoes"]) == "running shoes"
+    assert find_category("trail runners", ["running shoes", "trail shoes"]) == "trail shoes"
+
+
+@pytest.mark.parametrize(
+    ("said", "topic"),
+    [
+        ("can I send it back if I don't like it?", "returns"),
+        ("how long does shipping take", "delivery"),
+        ("do you deliver to Ireland", "delivery"),
+        ("is it comfortable", None),
+        ("returns and delivery?", None),  # two topics: let the NLU's intent decide
+    ],
+)
+def test_the_policy_topic_is_found_by_the_pages_name_or_a_usual_word(said, topic):
+    assert find_topic(said, ["delivery", "returns"]) == topic
+
+
+def test_references_resolve_against_the_products_in_focus():
+    shown = Focus(SOFAS)
+    assert referred("tell me more about the second one", shown).products == [SOFAS[1]]
+    assert referred("and the last?", shown).products == [SOFAS[2]]
+    assert referred("which of those is the cheapest?", shown).products == SOFAS
+    assert referred("compare the first and the third", shown).products == [SOFAS[0], SOFAS[2]]
+    picked = Focus(SOFAS, current=SOFAS[2])
+    assert referred("is it in stock?", picked).products == [SOFAS[2]]  # "it" is the one discussed since
+    assert referred("which is lighter?", picked).products == SOFAS
+    assert referred("tell me more about the fourth one", shown) is None  # only three were shown
+    assert referred("I'd like to talk about something completely different today", shown) is None
+    assert referred("is it in stock?", Focus()) is None
+
+
+def test_follow_ups_are_answered_about_the_products_in_focus(engine):
+    context, focus = CustomerContext(), Focus(SOFAS)
+    lightest = engine.product_question("which of those is the lightest?", context, focus=focus)
+    assert lightest.lines[0] == "The Alder Two Seater is the lightest of those (weight: 38 kg)."
+    second = engine.product_question("tell me more about the second one", context, focus=focus)
+    assert second.products == [SOFAS[1]] and second.lines[0].startswith("The Birch Corner Sofa costs 1,399.00 GBP")
+    price = engine.product_question("and the price?", context, focus=Focus(SOFAS, current=SOFAS[2]))
+    assert price.rendered == "The Cedar Sofa Bed costs 779.00 GBP and is in stock."
+    compared = engine.compare("compare the first and the last", context, focus=focus)
+    assert compared.kind == "compare" and compared.products == [SOFAS[0], SOFAS[2]]
+
+
+def test_a_follow_up_about_a_policy_gets_that_shops_policy(engine):
+    answer = engine.product_question("what about returns?", CustomerContext(), focus=Focus(SOFAS, current=SOFAS[0]))
+    assert answer.kind == "policy" and "within 45 days" in answer.rendered
+
+
+def test_the_catalogue_answers_before_any_decline(engine):
+    nothing = Focus()
+    recommended = engine.understand("got any couches under 800?", CustomerContext(), nothing)
+    assert recommended is not None and recommended.kind == "recommend"
+    assert {p.sku for p in recommended.products} <= {"S1", "S3"}  # the corner sofa is over the budget
+    assert engine.understand("what's the weather like in Leeds", CustomerContext(), nothing) is None
+    assert engine.understand("tell me a joke", CustomerContext(), nothing) is None
+    looked_up = engine.understand("how much is the cedar sofa bed", CustomerContext(), nothing)
+    assert looked_up is not None and looked_up.rendered.startswith("The Cedar Sofa Bed costs 779.00 GBP")
+    policy = engine.understand("can I send it back?", CustomerContext(), nothing)
+    assert policy is not None and "within 45 days" in policy.rendered
+    follow_up = engine.understand("which one is cheapest?", CustomerContext(), Focus(SOFAS))
+    assert follow_up is not None and follow_up.products == [SOFAS[0]]
+
+
+def test_a_category_the_nlu_wrote_in_the_customers_words_is_the_shops_own(engine):
+    answer = engine.recommend(CustomerContext(category="couch", budget=700))
+    assert answer.kind == "recommend" and [p.sku for p in answer.products] == ["S1"]
+
+
+def test_the_two_cheapest_are_compared(engine):
+    answer = engine.compare("compare the two cheapest sofas", CustomerContext())
+    assert answer.kind == "compare" and [p.sku for p in answer.products] == ["S1", "S3"]
