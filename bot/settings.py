@@ -38,7 +38,7 @@ class Settings:
     action_port: int = 5055
     rasa_auth_token: str = ""  # empty: `salesbot up` generates one per run (outside development)
     tracker_db: str = ""  # empty: SQLite file under var/
-    # Scale-out (see README, "Scaling out"): several Rasa instances must share these two.
+    # Scale-out (docs/scaling.md): several Rasa instances must share these two.
     tracker_url: str = ""  # empty: SQLite (tracker_db); else SQLAlchemy URL postgresql+psycopg2://user:pw@host:5432/db
     lock_store_url: str = ""  # empty: in-memory locks (one Rasa instance); else redis://[:pw@]host:6379/1
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"

@@ -194,7 +194,7 @@ def console_transcript(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def notification_payload(ticket: dict[str, Any], fmt: str, console_url: str = "") -> dict[str, Any]:
-    """The JSON posted to SALESBOT_HANDOFF_WEBHOOK_URL for a new ticket (formats documented in the README).
+    """The JSON posted to SALESBOT_HANDOFF_WEBHOOK_URL for a new ticket (formats documented in docs/handoff.md).
 
     `ticket` holds id, sender_id, channel, reason, status, summary, needs, products_discussed, lead,
     purchase_intent and created_at (ISO 8601)."""

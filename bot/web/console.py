@@ -144,7 +144,7 @@ async def page(request: web.Request) -> web.StreamResponse:
 
 
 async def disabled(request: web.Request) -> web.Response:
-    return web.Response(status=503, text="The agent console is off: set SALESBOT_AGENT_TOKEN (see README).")
+    return web.Response(status=503, text="The agent console is off: set SALESBOT_AGENT_TOKEN (see docs/handoff.md).")
 
 
 def add_routes(app: web.Application, settings: Settings) -> None:

@@ -79,7 +79,7 @@ stop_redis() {
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
-write_nginx_conf() {  # round-robin over the Rasa instances; the same shape as in the README
+write_nginx_conf() {  # round-robin over the Rasa instances; the same shape as in docs/scaling.md
     local servers="" port
     for port in "${RASA_PORTS[@]}"; do
         servers+="        server 127.0.0.1:$port max_fails=1 fail_timeout=30s;"$'\n'
