@@ -28,7 +28,7 @@ from bot.cli.nlu_eval import NluEvalError
 from bot.customers.appdb import OUTCOMES, AppDatabaseError, Lead
 from bot.customers.intent_score import IntentScoreError
 from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
-from knowledge.catalog import CatalogError, load_catalog
+from knowledge.catalog import CatalogError, load_catalog, load_policies
 from knowledge.evaluation import QuestionSetError
 
 EXIT_USAGE = 2
@@ -39,6 +39,16 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     path = Path(args.path) if args.path else settings.catalog_path
     loaded = load_catalog(path)
+    if args.policies and args.no_policies:
+        print("error: give --policies DIR or --no-policies, not both", file=sys.stderr)
+        return EXIT_USAGE
+    if args.policies:
+        if not Path(args.policies).is_dir():
+            print(f"error: --policies {args.policies}: no such folder", file=sys.stderr)
+            return EXIT_USAGE
+        loaded.policies, loaded.policies_loaded = load_policies(Path(args.policies)), True
+    elif args.no_policies:
+        loaded.policies, loaded.policies_loaded = [], True
     for error in loaded.errors:
         print(f"rejected: {error}", file=sys.stderr)
     if loaded.errors and args.strict:
@@ -58,6 +68,18 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         f"shop {settings.shop!r}: {len(loaded.products)} products and {len(loaded.policies)} policy pages read "
         f"from {path}; {report} in {time.perf_counter() - started:.1f}s"
     )
+    if not loaded.policies_loaded:
+        kept = sorted({chunk.source for chunk in store.all_policy_chunks()})
+        if kept:
+            print(
+                f"note: {path} has no policies/ folder, so the {len(kept)} policy page(s) stored earlier for shop "
+                f"{settings.shop!r} were kept ({', '.join(kept)}). If they belong to another shop, run again with "
+                "--policies DIR (this shop's pages) or --no-policies, or use another SALESBOT_SHOP.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"note: shop {settings.shop!r} has no policy pages: questions about returns, shipping or "
+                  "warranty will be answered with \"I don't have that information\".", file=sys.stderr)
     if loaded.errors:
         print(f"{len(loaded.errors)} row(s) rejected (listed above); the good rows were ingested.", file=sys.stderr)
     return 0
@@ -345,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="load a catalogue into the vector store (incremental)")
     ingest.add_argument("path", nargs="?", help="products file (.csv/.json/.jsonl) or catalogue folder")
     ingest.add_argument("--strict", action="store_true", help="fail without changing anything if a row is bad")
+    ingest.add_argument("--policies", metavar="DIR", help="this shop's policy pages (Markdown), replacing stored ones")
+    ingest.add_argument("--no-policies", action="store_true", help="remove the shop's stored policy pages")
     ingest.set_defaults(func=cmd_ingest)
 
     train = sub.add_parser("train", help="train the Rasa model (skipped when nothing changed)")
