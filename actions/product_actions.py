@@ -39,7 +39,7 @@ class ActionAnswerProductQuestion(Action):
         named = _product_entity(tracker)
         context = customer_context(tracker)
         answer = await answer_and_send(
-            dispatcher, tracker, lambda: services.engine().product_question(text, context, named)
+            dispatcher, tracker, lambda: services.engine().product_question(text, context, named), context
         )
         return _remember_product(tracker, answer)
 
@@ -53,7 +53,7 @@ class ActionCompareProducts(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         context = customer_context(tracker)
-        answer = await answer_and_send(dispatcher, tracker, lambda: services.engine().compare(text, context))
+        answer = await answer_and_send(dispatcher, tracker, lambda: services.engine().compare(text, context), context)
         return _remember_product(tracker, answer)
 
 
@@ -67,7 +67,10 @@ class ActionRecommendProducts(Action):
         context = customer_context(tracker)
         wanted = features(tracker)
         answer = await answer_and_send(
-            dispatcher, tracker, lambda: sales.with_reasons(services.engine().recommend(context), context, wanted)
+            dispatcher,
+            tracker,
+            lambda: sales.with_reasons(services.engine().recommend(context), context, wanted),
+            context,
         )
         events = [stage("recommendation"), SlotSet("cross_sell_offered", False), SlotSet("product", None)]
         if answer is not None and answer.kind == "recommend":

@@ -1,5 +1,5 @@
-"""The work of one action: the needs form's category check builds the engine and reads the catalogue off the
-event loop."""
+"""The work of one answering action: the customer context is built once and handed down to the reply,
+and the needs form's category check builds the engine and reads the catalogue off the event loop."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
+from actions import product_actions, replies, sales_actions, services
 from actions.needs_form import ValidateNeedsForm
+from actions.product_actions import ActionAnswerProductQuestion, ActionCompareProducts, ActionRecommendProducts
+from actions.sales_actions import ActionHandleObjection
 from knowledge.catalog import load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client
@@ -47,6 +49,33 @@ def on_event_loop() -> bool:
     except RuntimeError:
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    ("action", "text", "intent"),
+    [
+        (ActionAnswerProductQuestion(), "how much is the Lumen Air 13?", "ask_price"),
+        (ActionCompareProducts(), "compare the Lumen Air 13 and the Corvid Blade 16", "compare_products"),
+        (ActionRecommendProducts(), "", "request_recommendation"),
+        (ActionHandleObjection(), "the Lumen Air 13 is too expensive", "objection_price"),
+    ],
+)
+def test_the_customer_context_is_built_once_per_answer(engine, monkeypatch, action, text, intent):
+    monkeypatch.setattr(services, "engine", lambda: engine)
+    built: list[Any] = []
+    real = replies.customer_context
+
+    def counting(t: Tracker):
+        built.append(real(t))
+        return built[-1]
+
+    for module in (replies, product_actions, sales_actions):
+        monkeypatch.setattr(module, "customer_context", counting)
+    dispatcher = CollectingDispatcher()
+    slots = {"customer_name": "Anna", "category": "laptops", "budget": 1500}
+    asyncio.run(action.run(dispatcher, tracker(text, intent, slots), {}))
+    assert len(built) == 1
+    assert dispatcher.messages and dispatcher.messages[0]["text"]
 
 
 def test_the_category_check_uses_the_engine_off_the_event_loop(engine, monkeypatch):
