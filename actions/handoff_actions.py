@@ -1,4 +1,5 @@
-"""Hand-off to a person: the per-turn trigger check, the fallback counter and the hand-off itself.
+"""Hand-off to a person: the fallback counter and the hand-off itself (the per-turn trigger check is
+in actions/turn_actions.py).
 
 A hand-off with an agent online inside business hours creates an "open" ticket and pauses the bot
 (`ConversationPaused`) until the agent console resumes it. Otherwise the customer is told nobody is
@@ -19,7 +20,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
-from actions.lead_actions import conversation_of, purchase_intent
 from actions.sales_state import list_slot, stage
 from bot.customers import handoff
 from bot.customers.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
@@ -30,39 +30,8 @@ log = logging.getLogger(__name__)
 NOTIFY_TIME_LIMIT = 5.0  # seconds; a slow webhook must not hold up the customer's reply
 
 
-def _purchase_intent(tracker: Tracker) -> float | None:
-    """This turn's score (the purchase_intent slot is filled in the same step, so it may not be set yet)."""
-    return purchase_intent(conversation_of(tracker))[0]
-
-
 def _reasons_before(tracker: Tracker) -> tuple[str, ...]:
     return tuple(list_slot(tracker, "handoff_reasons"))
-
-
-class ActionCheckHandoff(Action):
-    """Runs at every customer message (custom slot mapping of handoff_due, bot/domain/handoff.yml).
-
-    Sets handoff_due and handoff_reason (a rule then runs action_handoff, which resets them). Not inside a
-    form, where the customer is answering a question, and not while a person owns the conversation."""
-
-    def name(self) -> str:
-        return "action_check_handoff"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        settings = services.settings()
-        reason = None
-        if not tracker.is_paused() and not tracker.active_loop_name:
-            turn = handoff.Turn(
-                intent=(tracker.latest_message.get("intent") or {}).get("name"),
-                text=str(tracker.latest_message.get("text") or ""),
-                purchase_intent=_purchase_intent(tracker),
-                reasons_before=_reasons_before(tracker),
-            )
-            keywords = handoff.parse_keywords(settings.handoff_keywords)
-            reason = handoff.trigger(turn, keywords, settings.hot_lead_threshold)
-        if reason is None or tracker.get_slot("handoff_due"):  # a pending hand-off stays until it is made
-            return []
-        return [SlotSet("handoff_due", True), SlotSet("handoff_reason", reason)]
 
 
 class ActionFallback(Action):

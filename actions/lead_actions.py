@@ -172,14 +172,3 @@ class ActionSaveLead(Action):
             return cleared
         dispatcher.utter_message(response="utter_lead_saved", name=lead.name, email=lead.email)
         return [*cleared, SlotSet("purchase_intent", score)]
-
-
-class ActionScorePurchaseIntent(Action):
-    """Fills purchase_intent at every customer message (a custom slot mapping in bot/domain/leads.yml)."""
-
-    def name(self) -> str:
-        return "action_score_purchase_intent"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        score, _ = purchase_intent(conversation_of(tracker))
-        return [] if score is None else [SlotSet("purchase_intent", score)]

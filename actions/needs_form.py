@@ -70,12 +70,18 @@ class ValidateNeedsForm(FormValidationAction):
     async def validate_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        engine = services.engine()
-        categories = await services.run_blocking(engine.categories)
         text = str(value or "")
-        if text.lower() in categories:
-            return {"category": text.lower()}
-        match = engine.match_category(text) or engine.match_category(tracker.latest_message.get("text") or "")
+        said = tracker.latest_message.get("text") or ""
+
+        def decide() -> tuple[list[str], str | None]:
+            # Building the engine (first use) and reading the catalogue (Chroma) block: not on the event loop.
+            engine = services.engine()
+            categories = engine.categories()
+            if text.lower() in categories:
+                return categories, text.lower()
+            return categories, engine.match_category(text) or engine.match_category(said)
+
+        categories, match = await services.run_blocking(decide)
         if match:
             return {"category": match}
         dispatcher.utter_message(

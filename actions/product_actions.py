@@ -48,7 +48,7 @@ class ActionAnswerProductQuestion(Action):
             engine = services.engine()
             return engine.product_question(text, context, named, focus=engine.focus(shown, current))
 
-        answer = await answer_and_send(dispatcher, tracker, decide)
+        answer = await answer_and_send(dispatcher, tracker, decide, context)
         return _remember_product(tracker, answer)
 
 
@@ -67,7 +67,7 @@ class ActionCompareProducts(Action):
             engine = services.engine()
             return engine.compare(text, context, focus=engine.focus(shown, current))
 
-        answer = await answer_and_send(dispatcher, tracker, decide)
+        answer = await answer_and_send(dispatcher, tracker, decide, context)
         return _remember_product(tracker, answer)
 
 
@@ -81,7 +81,10 @@ class ActionRecommendProducts(Action):
         context = customer_context(tracker)
         wanted = features(tracker)
         answer = await answer_and_send(
-            dispatcher, tracker, lambda: sales.with_reasons(services.engine().recommend(context), context, wanted)
+            dispatcher,
+            tracker,
+            lambda: sales.with_reasons(services.engine().recommend(context), context, wanted),
+            context,
         )
         events = [stage("recommendation"), SlotSet("cross_sell_offered", False)]
         if answer is not None and answer.kind == "recommend":
@@ -140,7 +143,7 @@ class ActionAnswerFromCatalogue(Action):
                 return [FollowupAction("action_fallback")]
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        answer = await answer_and_send(dispatcher, tracker, lambda: understood)
+        answer = await answer_and_send(dispatcher, tracker, lambda: understood, context)
         return [*_remember_product(tracker, answer), *await _needs_named(text)]
 
 

@@ -51,15 +51,17 @@ async def answer_and_send(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     decide: Callable[[], Answer],
+    context: CustomerContext | None = None,
 ) -> Answer | None:
     """Decide the facts, let the model phrase them, and send the result within the time limit.
 
+    `context` is the one the action decided with (built from the slots here when it used none).
     If deciding fails or is too slow the customer gets an apology; if only the phrasing is
     slow the rendered facts go out as they are.
     """
     settings = services.settings()
     question = tracker.latest_message.get("text") or ""
-    context = customer_context(tracker)
+    context = customer_context(tracker) if context is None else context
     try:
         answer = await asyncio.wait_for(services.run_blocking(decide), timeout=settings.action_time_limit)
     except Exception:

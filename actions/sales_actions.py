@@ -112,7 +112,7 @@ class ActionHandleObjection(Action):
             focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
             return sales.objection(engine, kind, focus, context)
 
-        answer = await answer_and_send(dispatcher, tracker, decide)
+        answer = await answer_and_send(dispatcher, tracker, decide, context)
         # Putting the decision off is where a follow-up starts; the others are objections to handle.
         return [stage("follow_up" if kind == "timing" else "objection"), *remember_products(tracker, answer)]
 

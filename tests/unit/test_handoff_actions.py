@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.handoff_actions import ActionCheckHandoff, ActionFallback, ActionHandoff
+from actions.handoff_actions import ActionFallback, ActionHandoff
 from bot.customers.appdb import AppDatabaseError, NewLead, open_app_db
 from bot.settings import Settings
 
@@ -60,29 +60,6 @@ def run(action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
 
 def slots_of(events: list[dict]) -> dict:
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-
-
-def test_the_check_sets_handoff_due_with_the_reason(settings):
-    events, _ = run(ActionCheckHandoff(), make_tracker("this is useless", "out_of_scope"))
-    assert slots_of(events) == {"handoff_due": True, "handoff_reason": "negative_sentiment"}
-    events, _ = run(ActionCheckHandoff(), make_tracker("I have a complaint", "inform"))
-    assert slots_of(events)["handoff_reason"] == "keyword"
-    pending = {"handoff_due": True, "handoff_reason": "keyword"}  # another rule won this turn: hand off next turn
-    assert run(ActionCheckHandoff(), make_tracker("this is useless", "inform", slots=pending))[0] == []
-    assert run(ActionCheckHandoff(), make_tracker("how much is it?", "ask_price"))[0] == []
-
-
-def test_the_check_is_quiet_inside_a_form(settings):
-    assert run(ActionCheckHandoff(), make_tracker("useless!", "inform", active_loop="lead_form"))[0] == []
-
-
-def test_the_hot_lead_check_uses_the_purchase_intent_score(settings, monkeypatch):
-    buying = [user("I want to buy the Lumen Air 13", "ready_to_buy"), user("is it in stock? how much?", "ask_price")]
-    tracker = make_tracker("I'll take it, can I pay by credit card?", "ready_to_buy", buying, {"budget": 1200})
-    use(monkeypatch, settings, hot_lead_threshold=0.0)
-    assert slots_of(run(ActionCheckHandoff(), tracker)[0])["handoff_reason"] == "hot_lead"
-    use(monkeypatch, settings, hot_lead_threshold=1.0)
-    assert run(ActionCheckHandoff(), tracker)[0] == []
 
 
 def test_the_second_fallback_in_a_row_hands_off(settings):

@@ -1,4 +1,5 @@
-"""The lead form's validation and the lead/score actions, run the way rasa-sdk runs them."""
+"""The lead form's validation and the lead action, run the way rasa-sdk runs them (the per-turn score is
+tested in test_turn_actions.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.lead_actions import ActionSaveLead, ActionScorePurchaseIntent, ValidateLeadForm, tidy_name
+from actions.lead_actions import ActionSaveLead, ValidateLeadForm, tidy_name
 from bot.customers.appdb import open_app_db
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -193,13 +194,3 @@ def test_an_unreachable_database_is_told_to_the_customer(tmp_path, monkeypatch):
     monkeypatch.setattr(services, "_settings", Settings(app_db_url="postgresql+psycopg2://u:p@127.0.0.1:9/x"))
     _, messages = run_save({"lead_consent": True, "customer_name": "Anna", "lead_email": "anna@example.com"})
     assert messages[0]["response"] == "utter_lead_not_saved"
-
-
-def test_the_score_action_sets_purchase_intent(settings):
-    dispatcher = CollectingDispatcher()
-    buyer = asyncio.run(ActionScorePurchaseIntent().run(dispatcher, make_tracker("", events=CONVERSATION), {}))
-    browser_events = [{"event": "user", "text": "just browsing"}, {"event": "user", "text": "maybe later"}]
-    browser = asyncio.run(ActionScorePurchaseIntent().run(dispatcher, make_tracker("", events=browser_events), {}))
-    assert buyer[0]["name"] == "purchase_intent" and browser[0]["name"] == "purchase_intent"
-    assert buyer[0]["value"] > browser[0]["value"]
-    assert not dispatcher.messages

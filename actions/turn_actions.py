@@ -1,0 +1,66 @@
+"""The per-turn bookkeeping: one action server call per customer message scores the purchase intent
+and checks the hand-off triggers.
+
+`action_track_turn` is the custom slot mapping of `purchase_intent` (bot/domain/leads.yml) and of
+`handoff_due` and `handoff_reason` (bot/domain/handoff.yml). How Rasa 3.6 runs it (read in
+rasa/core/actions/action.py, `ActionExtractSlots.run` and `_execute_custom_action`, Rasa 3.6.21):
+
+- `action_extract_slots` runs after every customer message. It walks every slot's mappings and, for a
+  `custom` mapping, calls the named action over HTTP unless that name is already in the set of custom
+  actions executed in this run: an action shared by several slots' mappings is called ONCE per run.
+  Two different actions were two round trips, each carrying the whole tracker.
+- Every custom action of one run sees the same tracker, from before any of this run's slot events, so
+  a second action never saw the first one's `purchase_intent`: the old hand-off check had to score the
+  conversation again. One action scores once and uses that score for the hot-lead check.
+- Only `SlotSet` (and `BotUttered`) events of a custom mapping action are kept, for any slot; the
+  others are dropped with a log line. No `action_validate_slot_mappings` is in the domain, so no
+  further call follows.
+- `action_extract_slots` runs again when a form is activated (`FormAction.activate`), with the form
+  already active: that turn has a second call, which re-scores and (inside a form) checks no trigger.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.lead_actions import conversation_of, purchase_intent
+from actions.sales_state import list_slot
+from bot.customers import handoff
+
+
+def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
+    """Why to hand off after this message, or None. Not inside a form, where the customer is answering
+    a question, and not while a person owns the conversation."""
+    if tracker.is_paused() or tracker.active_loop_name:
+        return None
+    settings = services.settings()
+    turn = handoff.Turn(
+        intent=(tracker.latest_message.get("intent") or {}).get("name"),
+        text=str(tracker.latest_message.get("text") or ""),
+        purchase_intent=score,
+        reasons_before=tuple(list_slot(tracker, "handoff_reasons")),
+    )
+    return handoff.trigger(turn, handoff.parse_keywords(settings.handoff_keywords), settings.hot_lead_threshold)
+
+
+class ActionTrackTurn(Action):
+    """Runs at every customer message: sets purchase_intent, and handoff_due with handoff_reason when a
+    trigger fires (a rule in data/rules/handoff.yml then runs action_handoff, which resets them)."""
+
+    def name(self) -> str:
+        return "action_track_turn"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        score, _ = purchase_intent(conversation_of(tracker))
+        events = [] if score is None else [SlotSet("purchase_intent", score)]
+        if tracker.get_slot("handoff_due"):  # a pending hand-off stays until it is made
+            return events
+        reason = handoff_reason(tracker, score)
+        if reason is not None:
+            events += [SlotSet("handoff_due", True), SlotSet("handoff_reason", reason)]
+        return events
