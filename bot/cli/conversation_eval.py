@@ -40,6 +40,8 @@ REFUSAL_MARKERS = (
     "can only help",
     "not something i can help",
 )
+# Kept aside while the understanding code is tuned on the other shops; run them with --final only.
+FINAL_CHECK_SHOPS = ("coffee", "outdoor")
 EVAL_PORTS = {"rasa_port": 5205, "action_port": 5255}  # beside a running `make run` (5005/5055)
 
 

@@ -232,7 +232,8 @@ def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_eval_conversations(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import conversation_eval as ce
 
-    shops = args.shops.split(",") if args.shops else ce.shop_names()
+    tuning = [s for s in ce.shop_names() if s not in ce.FINAL_CHECK_SHOPS]
+    shops = args.shops.split(",") if args.shops else (list(ce.FINAL_CHECK_SHOPS) if args.final else tuning)
     unknown = sorted(set(shops) - set(ce.shop_names()))
     if unknown:
         print(f"error: no test shop {', '.join(unknown)} in {ce.SHOPS_DIR} (have: {', '.join(ce.shop_names())})")
@@ -394,7 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     conversations = eval_sub.add_parser(
         "conversations", help="talk to the running assistant over REST on the test shops (data/eval/shops)"
     )
-    conversations.add_argument("--shops", help="comma-separated test shops (default: all)")
+    conversations.add_argument("--shops", help="comma-separated test shops (default: those used while tuning)")
+    conversations.add_argument("--final", action="store_true", help="the shops kept aside for the final check")
     conversations.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND (e.g. none: rendered facts)")
     conversations.set_defaults(func=cmd_eval_conversations)
 
