@@ -67,6 +67,22 @@ class ValidateNeedsForm(FormValidationAction):
             events.append(stage("discovery"))
         return events
 
+    async def extract_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The shop's category named anywhere in a message ("a couch for my flat"), whether or not the NLU
+        tagged it; a different category replaces the one known ("actually, show me tablets instead")."""
+        said = tracker.latest_message.get("text") or ""
+        found = await services.run_blocking(lambda: services.engine().match_category(said))
+        return {"category": found} if found and found != tracker.get_slot("category") else {}
+
+    async def extract_budget(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A budget stated with a cue anywhere in a message ("under 150", "no more than a hundred bucks")."""
+        amount = parse_budget(tracker.latest_message.get("text") or "", cued_only=True)
+        return {"budget": amount} if amount and amount != tracker.get_slot("budget") else {}
+
     async def validate_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

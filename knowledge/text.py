@@ -346,11 +346,27 @@ _BUDGET_CUE = re.compile(
 )
 
 
-def parse_budget(text: str) -> float | None:
-    """A money amount in free text: "under a grand", "1.5k", "around 800 bucks", "€1,200"."""
-    lowered = text.lower()
-    if re.search(r"\b(a|one) grand\b", lowered):
-        return 1000.0
+_NUMBER_WORDS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}  # fmt: skip
+_WORDED_AMOUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(hundred|thousand|grand)\b")
+
+
+def _digits_for_words(lowered: str) -> str:
+    """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000"."""
+    scale = {"hundred": 100, "thousand": 1000, "grand": 1000}
+    return _WORDED_AMOUNT.sub(lambda m: str(_NUMBER_WORDS[m.group(1)] * scale[m.group(2)]), lowered)
+
+
+def parse_budget(text: str, cued_only: bool = False) -> float | None:
+    """A money amount in free text: "under a grand", "1.5k", "around 800 bucks", "€1,200", "a hundred bucks".
+
+    A bare number counts only when it is the only one and `cued_only` is False (the answer to "what's
+    your budget?"); in any other message a number needs a cue ("under", "budget", a currency), so
+    "for 2 people" is not a budget of 2."""
+    lowered = _digits_for_words(text.lower())
     candidates: list[tuple[int, float]] = []
     for match in _MONEY.finditer(lowered):
         raw = match.group("num")
@@ -366,7 +382,7 @@ def parse_budget(text: str) -> float | None:
             match.group("cur")
             or match.group("k")
             or _BUDGET_CUE.search(before)
-            or re.match(r"\s*(eur|euros?|usd|dollars?|bucks|pounds?|gbp|chf)\b", after)
+            or re.match(r"\s*(eur|euros?|usd|dollars?|bucks|quid|pounds?|gbp|chf|sek|kr|kronor)\b", after)
         )
         candidates.append((1 if cue else 0, number))
     if not candidates:
@@ -374,7 +390,7 @@ def parse_budget(text: str) -> float | None:
     cued = [n for c, n in candidates if c]
     if cued:
         return cued[0]
-    return candidates[0][1] if len(candidates) == 1 else None
+    return candidates[0][1] if len(candidates) == 1 and not cued_only else None
 
 
 @dataclass(frozen=True)

@@ -93,15 +93,24 @@ def trigger(turn: Turn, keywords: Sequence[str], hot_lead_threshold: float) -> s
 
 
 def consecutive_fallbacks(events: Iterable[dict[str, Any]]) -> int:
-    """How many of the customer's latest messages in a row the NLU did not understand (since the last resume)."""
-    count = 0
+    """How many of the customer's latest messages in a row (since the last resume) nobody understood:
+    the NLU was unsure (nlu_fallback) and the catalogue could not place them either, so action_fallback
+    answered. Called from action_fallback, so the latest message counts when the NLU was unsure of it."""
+    turns: list[list[bool]] = []  # per customer message: [NLU unsure, action_fallback answered it]
     for event in events:
         kind = event.get("event")
         if kind in ("resume", "session_started"):
-            count = 0
+            turns = []
         elif kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            count = count + 1 if intent == "nlu_fallback" else 0
+            turns.append([intent == "nlu_fallback", False])
+        elif kind == "action" and event.get("name") == "action_fallback" and turns:
+            turns[-1][1] = True
+    count = 0
+    for position, (unsure, fell_back) in enumerate(reversed(turns)):
+        if not unsure or (position > 0 and not fell_back):
+            break
+        count += 1
     return count
 
 

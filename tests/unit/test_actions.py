@@ -93,3 +93,15 @@ def test_category_validation_maps_free_text_onto_shop_categories(engine):
     dispatcher = CollectingDispatcher()
     assert asyncio.run(validate("cameras", dispatcher, tracker("cameras"), {})) == {"category": None}
     assert "laptops" in dispatcher.messages[0]["text"]
+
+
+def test_the_form_takes_category_and_budget_from_any_message_that_states_them(engine):
+    form = ValidateNeedsForm()
+    said = tracker("got any notebooks? no more than a thousand bucks")  # no entities from the NLU
+    assert asyncio.run(form.extract_category(CollectingDispatcher(), said, {})) == {"category": "laptops"}
+    assert asyncio.run(form.extract_budget(CollectingDispatcher(), said, {})) == {"budget": 1000.0}
+    changed = tracker("actually, show me headphones instead", slots={"category": "laptops"})
+    assert asyncio.run(form.extract_category(CollectingDispatcher(), changed, {})) == {"category": "headphones"}
+    unchanged = tracker("for my 2 kids", slots={"category": "laptops", "budget": 800})
+    assert asyncio.run(form.extract_category(CollectingDispatcher(), unchanged, {})) == {}
+    assert asyncio.run(form.extract_budget(CollectingDispatcher(), unchanged, {})) == {}  # "2" is not a budget

@@ -60,14 +60,22 @@ def user(text: str, intent: str) -> dict:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}, "input_channel": "rest"}
 
 
+FELL_BACK = {"event": "action", "name": "action_fallback"}
+ANSWERED = {"event": "action", "name": "action_answer_from_catalogue"}
+
+
 def test_fallbacks_are_counted_in_a_row_and_reset_by_understanding_or_resume():
-    assert handoff.consecutive_fallbacks([user("blorp", "nlu_fallback"), user("fizz", "nlu_fallback")]) == 2
-    assert (
-        handoff.consecutive_fallbacks([user("blorp", "nlu_fallback"), user("hi", "greet"), user("x", "nlu_fallback")])
-        == 1
-    )
-    resumed = [user("blorp", "nlu_fallback"), {"event": "resume"}, user("fizz", "nlu_fallback")]
+    unsure = user("blorp", "nlu_fallback")
+    assert handoff.consecutive_fallbacks([unsure, FELL_BACK, user("fizz", "nlu_fallback")]) == 2
+    assert handoff.consecutive_fallbacks([unsure, FELL_BACK, user("hi", "greet"), user("x", "nlu_fallback")]) == 1
+    resumed = [unsure, FELL_BACK, {"event": "resume"}, user("fizz", "nlu_fallback")]
     assert handoff.consecutive_fallbacks(resumed) == 1
+
+
+def test_a_message_the_catalogue_answered_is_not_a_misunderstanding():
+    """The NLU was unsure of "got any couches?", but the catalogue placed it: no hand-off for that."""
+    answered = [user("got any couches?", "nlu_fallback"), ANSWERED, user("hm", "nlu_fallback")]
+    assert handoff.consecutive_fallbacks(answered) == 1
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
