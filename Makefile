@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-scale unit lint train ingest prepare-model bench eval clean web-assets browser
+.PHONY: setup run test test-scale unit lint train ingest prepare-model bench eval eval-conversations clean web-assets browser
 
 # Step banners say what runs and how long it takes the first time on a 2-core machine (later runs skip it).
 step = @echo "==> [$$(date +%H:%M:%S)] $(1)"
@@ -90,6 +90,10 @@ bench: setup train
 eval: setup train
 	$(SALESBOT) eval knowledge
 	$(SALESBOT) eval nlu
+
+# Customers' questions and follow-ups over REST on the test shops in data/eval/shops (about 10 minutes).
+eval-conversations: setup train
+	$(SALESBOT) eval conversations
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

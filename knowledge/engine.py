@@ -31,6 +31,7 @@ from knowledge.text import (
     singular,
     tokens,
     unexplained_words,
+    without_names,
 )
 from knowledge.writer import Reply, ReplyWriter
 
@@ -152,8 +153,9 @@ class KnowledgeEngine:
             return self.policy(text, topic)
         category = self.match_category(text)
         if category is None:
-            return None
-        context = replace(context, category=category, budget=parse_budget(text) or context.budget)
+            answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
+            return answer if answer.kind == "policy" else None
+        context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
         if self._asks_superlative(text, category) or (context.budget is None and not _asks_for_products(text)):
             return self.product_question(text, context, focus=focus)
         return self.recommend(context, text)
@@ -177,7 +179,7 @@ class KnowledgeEngine:
         if found and _only_names_the_category(found, category) and self._asks_superlative(text, category):
             found = []  # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses"
         if found:
-            query = find_spec_query(text, _spec_keys(found))
+            query = find_spec_query(without_names(text, found), _spec_keys(found))
             if len(found) > 1 and query and query.direction:
                 return answers.compare(found[:3], query)
             unknown = unexplained_words(text, found, query)
@@ -194,6 +196,9 @@ class KnowledgeEngine:
             return self._superlative(text, context, category or carried)
         asked_for = named or _named_in(text)
         if category and not self._names_something_else(asked_for, category):
+            if _LISTING.search(text):  # "what gps watches do you have?", "any sofas under 800?"
+                budget = parse_budget(text, cued_only=True) or context.budget
+                return self.recommend(replace(context, category=category, budget=budget), text)
             return answers.category_overview(category, [p for p in catalog if p.category == category])
         return answers.not_found(asked_for, self._similar(text, category))
 
@@ -203,7 +208,10 @@ class KnowledgeEngine:
         if reference is None:
             return None
         products = reference.products
-        query = find_spec_query(text, _spec_keys(products))
+        query = _ranking_query(text, products)
+        count = _how_many(text)
+        if count and query is not None and query.direction and len(products) > count:
+            return answers.compare(_ranked(products, query)[:count], SpecQuery(query.key))
         if query is None:
             topic = self.policy_topic(text)
             if topic:
@@ -248,13 +256,9 @@ class KnowledgeEngine:
         count = _how_many(text)
         if count and self._asks_superlative(text, category):  # "compare the two cheapest phones"
             pool = [p for p in self._pool(category) if p.in_stock]
-            query = find_spec_query(text, _spec_keys(pool))
+            query = _ranking_query(text, pool)
             assert query is not None and query.direction is not None
-            ranked = sorted(
-                (p for p in pool if answers.spec_value(p, query.key) is not None),
-                key=lambda p: answers.spec_value(p, query.key) or 0.0,
-                reverse=query.direction == "max",
-            )
+            ranked = _ranked(pool, query)
             if len(ranked) >= 2:
                 return answers.compare(ranked[:count], SpecQuery(query.key))
         if self._asks_superlative(text, category):
@@ -262,12 +266,16 @@ class KnowledgeEngine:
         return answers.clarify_comparison()
 
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:
+        """Up to three in-stock products for the customer's needs; `text` is their message, whose
+        must-haves ("waterproof", "with gps") filter and whose "cheapest"/"lightest" ranks."""
         context = replace(context, category=self.resolve_category(context.category))
         if context.category and context.category not in self.categories():
             return answers.nothing_fits(context.category)
+        if text and self._asks_superlative(text, context.category):
+            return self._superlative(text, context, context.category)
         query = " ".join(x for x in (context.use_case, context.feature, context.category, text) if x) or "popular"
         flt = ProductFilter(context.category, context.budget, context.brand, in_stock_only=True)
-        must_have = self._yes_no_feature(context)
+        must_have = self._yes_no_feature(context, text)
         hits = [h for h in self.store.search_products(query, flt, k=20) if _has(h.product, must_have)]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
@@ -282,15 +290,16 @@ class KnowledgeEngine:
             over_budget = nearest[:2]
         return answers.recommend(picks, context, over_budget)
 
-    def _yes_no_feature(self, context: CustomerContext) -> str | None:
-        """The spec key of a must-have that is a yes/no spec ("stylus support", "noise cancelling"), if any."""
-        if not context.feature:
-            return None
+    def _yes_no_feature(self, context: CustomerContext, text: str = "") -> str | None:
+        """The spec key of a must-have that is a yes/no spec ("waterproof", "gps", "stylus support"), named
+        as a feature or in the message, if any."""
         pool = self._pool(context.category)
-        query = find_spec_query(context.feature, _spec_keys(pool))
-        if query is None or not any(isinstance(p.specs.get(query.key), bool) for p in pool):
-            return None
-        return query.key
+        yes_no = [k for k in _spec_keys(pool) if any(isinstance(p.specs.get(k), bool) for p in pool)]
+        for said in (context.feature, text):
+            query = find_spec_query(said, yes_no) if said and yes_no else None
+            if query is not None and query.key in yes_no:
+                return query.key
+        return None
 
     def policy(self, text: str, topic: str | None = None) -> Answer:
         if asks_for_discount(text):
@@ -303,8 +312,9 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
-        if not relevant and topic and not unnamed and policy_search.asks_only_about(text, topic):
-            relevant = [c for c in self.policy_chunks() if c.topic == topic][:1]
+        if not relevant and topic and not unnamed and policy_search.find_topic(text, [topic]) == topic:
+            # "can I return it if it doesn't fit?": the question names the page; its opening sections answer.
+            relevant = [c for c in self.policy_chunks() if c.topic == topic][:2]
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
@@ -321,12 +331,12 @@ class KnowledgeEngine:
         return [p for p in self.products() if category is None or p.category == category]
 
     def _asks_superlative(self, text: str, category: str | None) -> bool:
-        query = find_spec_query(text, _spec_keys(self._pool(category)))
+        query = _ranking_query(text, self._pool(category))
         return bool(query and query.direction)
 
     def _superlative(self, text: str, context: CustomerContext, category: str | None) -> Answer:
         pool = self._pool(category)
-        query = find_spec_query(text, _spec_keys(pool))
+        query = _ranking_query(text, pool)
         assert query is not None
         budget = parse_budget(text) or context.budget
         candidates = [p for p in pool if p.in_stock and (budget is None or p.price <= budget)]
@@ -365,6 +375,16 @@ def _overlap(wanted: set[str], product: Product) -> float:
     return len(wanted & content_words(product.document_text())) / len(wanted)
 
 
+def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
+    """The attribute of a "which is the lightest/widest/…" question, among the specs these products have
+    as numbers: "biggest bed" ranks a width, not the bed size's name."""
+    query = find_spec_query(text, _spec_keys(products))
+    if query is None or not query.direction or query.key == "price":
+        return query
+    numeric = [k for k in _spec_keys(products) if any(answers.spec_value(p, k) is not None for p in products)]
+    return find_spec_query(text, numeric) or query
+
+
 def _spec_keys(products: list[Product]) -> list[str]:
     """Spec keys of these products, most common first, so "weight" resolves to the key they share."""
     counts: dict[str, int] = {}
@@ -386,6 +406,7 @@ def _diverse(products: list[Product], limit: int) -> list[Product]:
     return picked
 
 
+_LISTING = re.compile(r"\b(what|which|show|list|any|options|recommend|suggest)\b", re.I)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 _ASKS_FOR_PRODUCTS = re.compile(
     r"\b(what|which|any|show|see|recommend|suggest|looking for|look for|need|want|after|options?|got|have|sell|"
@@ -396,6 +417,12 @@ REFERENCE_WORDS = frozenset(
     "it its this that those these them they both either each one ones first second third fourth fifth last "
     "number option choice item difference between about and also plus so ok compare vs versus".split()
 )
+
+
+def _ranked(products: list[Product], query: SpecQuery) -> list[Product]:
+    """Best first by the query's attribute; products without a number for it are left out."""
+    valued = [p for p in products if answers.spec_value(p, query.key) is not None]
+    return sorted(valued, key=lambda p: answers.spec_value(p, query.key) or 0.0, reverse=query.direction == "max")
 
 
 def _how_many(text: str) -> int | None:

@@ -174,11 +174,3 @@ def find_topic(text: str, topics: list[str]) -> str | None:
     lowered = " " + " ".join(tokens(text)) + " "
     found = {t for t in topics for cue in _topic_cues(t) if re.search(rf"\s{re.escape(cue)}", lowered)}
     return found.pop() if len(found) == 1 else None
-
-
-def asks_only_about(text: str, topic: str) -> bool:
-    """True when the question names the topic and nothing more specific ("what about returns?",
-    "can I send it back?"): the page's opening section answers it."""
-    cue_words = {w for cue in _topic_cues(topic) for w in cue.split()}
-    rest = content_words(text) - GENERAL_WORDS - {"about", "if", "like", "don't", "dont", "not", "i", "back"}
-    return not {w for w in rest if not any(w.startswith(c[:5]) for c in cue_words)}

@@ -47,6 +47,10 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["powerful", "strongest", "stronger"], "power wattage"),
     **dict.fromkeys(["wide", "wider", "widest"], "width"),
     **dict.fromkeys(["tall", "taller", "tallest", "high"], "height"),
+    **dict.fromkeys(["narrow", "narrower", "narrowest"], "width"),
+    **dict.fromkeys(["deep", "deeper", "deepest"], "depth"),
+    **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
+    **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
     "battery": "battery",
     "charge": "battery",
@@ -73,7 +77,8 @@ SPEC_SYNONYMS = {
     "panel": "panel",
 }
 LESS_WORDS = frozenset(
-    "cheaper cheapest lighter lightest smaller smallest less least lower lowest fewer quieter quietest".split()
+    "cheaper cheapest lighter lightest smaller smallest less least lower lowest fewer quieter quietest narrower "
+    "narrowest shorter shortest thinner thinnest slimmer slimmest".split()
 )
 MORE_WORDS = frozenset(
     [
@@ -95,6 +100,22 @@ MORE_WORDS = frozenset(
         "best",
         "faster",
         "fastest",
+        "wider",
+        "widest",
+        "taller",
+        "tallest",
+        "deeper",
+        "deepest",
+        "roomier",
+        "roomiest",
+        "stronger",
+        "strongest",
+        "brighter",
+        "brightest",
+        "louder",
+        "loudest",
+        "warmer",
+        "warmest",
     ]
 )
 
@@ -210,6 +231,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     lowered = text.lower()
     words = _text_words(text)
     text_models = {w for w in words if _has_digit(w)}
+    distinctive = _distinctive_words(catalog)
     mentions = []
     for product in catalog:
         if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered):
@@ -226,6 +248,8 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if name_models and text_models and not name_models & text_models:
             continue
         score = len(matched) / len(name_words)
+        if score < min_score and matched & distinctive:  # "the Chesterton sofa": a word only this name has
+            score = min_score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
     mentions.sort(key=lambda m: (-m.score, -len(m.matched), m.product.name))
@@ -240,6 +264,24 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     # Keep the order in which the customer named them (matters for "X or Y").
     chosen.sort(key=lambda m: _first_position(lowered, m.product))
     return [m.product for m in chosen]
+
+
+def _distinctive_words(catalog: list[Product]) -> set[str]:
+    """Name words that single out one product: in no other name, not a brand, category or number."""
+    counts: dict[str, int] = {}
+    for product in catalog:
+        for word in set(tokens(product.name)):
+            counts[word] = counts.get(word, 0) + 1
+    common = {w for p in catalog for w in tokens(f"{p.brand} {p.category}")}
+    common |= {singular(w) for w in common}
+    return {w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common}
+
+
+def without_names(text: str, products: list[Product]) -> str:
+    """The text less the words that name these products, so "the Restwell Recliner" is not read as a
+    question about the spec "recliner"."""
+    named = {w for p in products for w in tokens(f"{p.name} {p.brand}")}
+    return " ".join(w for w in text.split() if not set(tokens(w)) or not set(tokens(w)) <= named)
 
 
 def _named_apart(lowered: str, product: Product, others: list[Product]) -> bool:

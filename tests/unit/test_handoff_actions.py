@@ -65,7 +65,8 @@ def slots_of(events: list[dict]) -> dict:
 def test_the_second_fallback_in_a_row_hands_off(settings):
     events, messages = run(ActionFallback(), make_tracker("blorp", "nlu_fallback"))
     assert events == [] and messages[0]["response"] == "utter_default"
-    events, messages = run(ActionFallback(), make_tracker("fizz", "nlu_fallback", [user("blorp", "nlu_fallback")]))
+    before = [user("blorp", "nlu_fallback"), {"event": "action", "name": "action_fallback"}]
+    events, messages = run(ActionFallback(), make_tracker("fizz", "nlu_fallback", before))
     assert messages == []
     assert events[0] == {"event": "slot", "name": "handoff_reason", "value": "fallback", "timestamp": None}
     assert events[1]["event"] == "followup" and events[1]["name"] == "action_handoff"
