@@ -11,30 +11,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK
+
 log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
-_CURRENCY = re.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF|JPY|SEK|NOK|DKK|PLN|CZK|euros?|dollars?|pounds?|bucks)\b", re.I)
-_DISCOUNT = re.compile(
-    r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|on sale|sale price|% off|percent off|deal\w*|"
-    r"free gift|price match\w*|cashback)\b|\d+\s*%",
-    re.I,
-)
 # Talk about the assistant itself: a sales reply never needs it, an injected request often asks for it.
 _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
-CURRENCY_WORDS = {
-    "euro": "EUR",
-    "euros": "EUR",
-    "€": "EUR",
-    "$": "USD",
-    "dollar": "USD",
-    "dollars": "USD",
-    "bucks": "USD",
-    "£": "GBP",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "¥": "JPY",
-}
 
 
 def normalise_number(raw: str) -> str:
@@ -62,10 +45,7 @@ def quantities_in(text: str) -> set[tuple[str, str]]:
 
 
 def currencies_in(text: str) -> set[str]:
-    found = set()
-    for match in _CURRENCY.findall(text):
-        found.add(CURRENCY_WORDS.get(match.lower(), match.upper()))
-    return found
+    return {CURRENCY_WORDS.get(match.lower(), match.upper()) for match in CURRENCY.findall(text)}
 
 
 @dataclass
@@ -107,7 +87,7 @@ def check_reply(
     if foreign:
         result.reasons.append(f"currency not in the facts: {', '.join(sorted(foreign))}")
 
-    if (offer := _DISCOUNT.search(reply)) and not _DISCOUNT.search(facts):
+    if (offer := DISCOUNT_TALK.search(reply)) and not DISCOUNT_TALK.search(facts):
         result.reasons.append(f"discount or offer claim: {offer.group(0)!r}")
 
     lowered_reply, lowered_facts = reply.lower(), facts.lower()

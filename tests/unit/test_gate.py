@@ -1,4 +1,8 @@
-from knowledge.gate import check_reply
+import pytest
+
+from knowledge.gate import check_reply, currencies_in
+from knowledge.text import CURRENCY_WORDS, SpecQuery, asks_for_discount, parse_budget, unexplained_words
+from tests.unit.conftest import make_product
 
 FACTS = "Lumen Air 13 costs 999.00 EUR and is in stock (weight 1.18 kg, battery 16 hours)."
 NAMES = ["Lumen Air 13", "Corvid Blade 16"]
@@ -47,3 +51,17 @@ def test_numbers_borrowed_from_a_product_name_are_caught():
     assert not check("The Lumen Air 13 runs for 13 hours.").passed
     assert not check("The Lumen Air 13 runs for 16 kg.").passed
     assert check("The Lumen Air 13 runs for 16 hours.").passed
+
+
+@pytest.mark.parametrize("offer", ["a discount", "a coupon", "something on sale", "10% off", "a free gift"])
+def test_customers_and_the_gate_read_discounts_with_one_lexicon(offer):
+    assert asks_for_discount(f"can I get {offer}?")
+    assert not check(f"The Lumen Air 13 comes with {offer}.").passed
+
+
+@pytest.mark.parametrize(("word", "code"), [(w, c) for w, c in CURRENCY_WORDS.items() if w.isalpha()])
+def test_budgets_price_questions_and_the_gate_read_money_with_one_lexicon(word, code):
+    assert currencies_in(f"it costs 500 {word}") == {code}
+    assert parse_budget(f"2 laptops, 500 {word}") == 500  # the currency word marks the amount
+    laptop = make_product("L1", "Lumen Air 13", 999.0)
+    assert unexplained_words(f"how much is the Lumen Air 13 in {word}?", [laptop], SpecQuery("price")) == set()
