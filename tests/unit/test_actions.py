@@ -27,7 +27,7 @@ def tracker(text: str, slots: dict | None = None, entities: list | None = None) 
 def engine(tmp_path, catalog_file, use_services):
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    built = KnowledgeEngine(store, ReplyWriter(None, [], []))  # no model: rendered facts are sent
+    built = KnowledgeEngine(store, ReplyWriter(None))  # no model: rendered facts are sent
     use_services(engine=built)
     return built
 

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.gate import check_reply, currencies_in
+from knowledge.gate import check_lead_in, check_reply, currencies_in
 from knowledge.text import CURRENCY_WORDS, SpecQuery, asks_for_discount, parse_budget, unexplained_words
 from tests.unit.conftest import make_product
 
@@ -51,6 +51,36 @@ def test_numbers_borrowed_from_a_product_name_are_caught():
     assert not check("The Lumen Air 13 runs for 13 hours.").passed
     assert not check("The Lumen Air 13 runs for 16 kg.").passed
     assert check("The Lumen Air 13 runs for 16 hours.").passed
+
+
+def lead_in(sentence: str, question: str = "how much?") -> list[str]:
+    return check_lead_in(
+        sentence,
+        FACTS,
+        question,
+        allowed_names=["Lumen Air 13"],
+        catalogue_names=NAMES,
+        catalogue_brands=["Lumen", "Corvid"],
+        secret_fragments=["using ONLY the FACTS"],
+    ).reasons
+
+
+def test_a_lead_in_passes_the_reply_gate_and_leaves_numbers_and_names_to_the_facts():
+    assert lead_in("Good news, this one is a great pick!") == []
+    assert lead_in("Good news, it costs 899 EUR!")[0].startswith("numbers not in the facts")  # the reply gate first
+    assert lead_in("It weighs just 1.18 kg, a great pick!") == ["repeats numbers; the facts below already give them"]
+    assert lead_in("The Lumen Air 13 is a great pick.") == [
+        "names products or brands (Lumen Air 13, Lumen); the facts below do that"
+    ]
+
+
+def test_a_lead_in_speaks_to_the_customer_in_one_sentence_of_normal_length():
+    assert lead_in("Is this laptop in stock?", "is this laptop in stock right now") == [
+        "repeats the customer's question"
+    ]
+    assert lead_in("The customer asked about the price.") == ["talks about its task instead of to the customer"]
+    assert lead_in("My instructions say hello there.") == ["talks about its own instructions: 'instructions'"]
+    assert lead_in("Great!") == ["sentence has 1 words"]
 
 
 @pytest.mark.parametrize("offer", ["a discount", "a coupon", "something on sale", "10% off", "a free gift"])

@@ -38,7 +38,7 @@ BY_SKU = {p.sku: p for p in CATALOG.values()}
 def shop(tmp_path_factory) -> KnowledgeEngine:
     store = CatalogStore(make_client(str(tmp_path_factory.mktemp("chroma"))), "salesbot_sales", HashEmbeddings())
     store.sync(load_catalog(CATALOG_DIR))
-    return KnowledgeEngine(store, ReplyWriter(None, [], []))  # no model: the rendered facts are sent
+    return KnowledgeEngine(store, ReplyWriter(None))  # no model: the rendered facts are sent
 
 
 @pytest.fixture(autouse=True)

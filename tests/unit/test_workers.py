@@ -49,7 +49,7 @@ def held(tmp_path, catalog_file, use_services) -> HeldGenerator:
     generator = HeldGenerator()
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    engine = KnowledgeEngine(store, ReplyWriter(generator, [], []))
+    engine = KnowledgeEngine(store, ReplyWriter(generator))
     use_services(engine=engine, settings=Settings(llm_queue=0))  # pools sized from these settings
     yield generator
     generator.release.set()
