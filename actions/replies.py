@@ -105,7 +105,11 @@ async def _phrased(
 
 
 def attachments(answer: Answer) -> dict[str, Any] | None:
-    """Sources and product cards that channels (like the web widget) can show beside the text."""
+    """Sources and product cards that channels (like the web widget) can show beside the text.
+
+    The shape is a contract with the widget and the channels: docs/card-payload.md (schema:
+    docs/card-payload.schema.json, checked by tests/unit/test_card_payload.py).
+    """
     if not answer.sources:
         return None
     return {

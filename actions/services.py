@@ -6,6 +6,8 @@ free and keep quick turns from waiting behind the model:
 - lookups (retrieval, catalogue and database work): `run_blocking`, several threads;
 - generation: `run_generation`, one worker for the one model, with a short bounded queue.
   When the queue is full the caller gets `WorkersBusy` at once and sends the rendered facts.
+
+`use` installs a ready engine or settings instead (tests), `reset` forgets everything built.
 """
 
 from __future__ import annotations
@@ -68,6 +70,40 @@ def generation() -> BoundedWorkers:
         if _generation is None:
             _generation = BoundedWorkers("generation", workers=1, max_waiting=settings().llm_queue)
         return _generation
+
+
+def use(*, engine: KnowledgeEngine | None = None, settings: Settings | None = None) -> None:
+    """Run with this engine and/or these settings instead of building them from the environment (tests).
+
+    New settings also mean new worker pools, sized from them on next use.
+    """
+    global _engine, _settings
+    if engine is not None:
+        with _lock:
+            _engine = engine
+    if settings is not None:
+        _settings = settings
+        _drop_pools()
+
+
+def reset() -> None:
+    """Forget the engine, the settings and the pools: the next use builds them from the environment again."""
+    global _engine, _settings
+    with _lock:
+        _engine = None
+    _settings = None
+    _drop_pools()
+
+
+def _drop_pools() -> None:
+    global _lookups, _generation
+    with _pools_lock:
+        lookups, generation = _lookups, _generation
+        _lookups = _generation = None
+    if lookups is not None:
+        lookups.shutdown(wait=False)  # work already running finishes; the idle threads end
+    if generation is not None:
+        generation.shutdown()
 
 
 async def run_blocking(func: Callable[[], T]) -> T:

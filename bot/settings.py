@@ -47,11 +47,11 @@ class Settings:
     public_rasa_url: str = ""  # where browsers reach Rasa's socket.io; empty: the web app's host, rasa_port
     slack_token: str = ""  # Bot User OAuth token, xoxb-…
     slack_signing_secret: str = ""
-    slack_api_url: str = "https://slack.com/api/"  # changed only by tests (a local capture server)
+    slack_api_url: str = ""  # empty: Slack's own (the channel's default); tests set a local capture server
     telegram_token: str = ""  # from @BotFather
     telegram_bot_name: str = ""  # the bot's username, without @
     telegram_webhook_url: str = ""  # public https URL ending in /webhooks/telegram/webhook
-    telegram_api_url: str = "https://api.telegram.org"  # changed only by tests
+    telegram_api_url: str = ""  # empty: Telegram's own (the channel's default); set only by tests
     # generation
     llm_backend: str = "transformers"  # transformers | llamacpp | openai | none
     llm_model: str = "qwen2.5-coder-0.5b"

@@ -25,5 +25,5 @@ def build_engine(settings: Settings) -> KnowledgeEngine:
         base_url=settings.llm_url or None,
         api_key=settings.llm_api_key or None,
     )
-    writer = ReplyWriter(generator, [], [], max_new_tokens=settings.llm_max_new_tokens)
+    writer = ReplyWriter(generator, max_new_tokens=settings.llm_max_new_tokens)
     return KnowledgeEngine(open_store(settings), writer, relevance_threshold=settings.relevance_threshold)

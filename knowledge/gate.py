@@ -1,40 +1,32 @@
 """The fact gate: a generated reply may only state what the decided facts state.
 
-Checks numbers (prices, specs, percentages), currencies, product and brand names,
-stock claims, discounts and system-prompt leakage. Any failure means the caller
-sends the rendered factual answer without the model's words.
+`check_reply` checks any reply: numbers (prices, specs, percentages), currencies, product and
+brand names, stock claims, discounts and talk about the assistant itself or its instructions.
+`check_lead_in` checks the model's one sentence in front of the rendered facts: all of that, and
+that it leaves numbers and names to the facts, does not echo the question, speaks to the customer
+and has a sentence's length. Any failure means the caller sends the rendered facts without the
+model's words.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, STOP_WORDS, tokens
 
 log = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
-_CURRENCY = re.compile(r"[$€£¥]|\b(?:EUR|USD|GBP|CHF|JPY|SEK|NOK|DKK|PLN|CZK|euros?|dollars?|pounds?|bucks)\b", re.I)
-_DISCOUNT = re.compile(
-    r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|on sale|sale price|% off|percent off|deal\w*|"
-    r"free gift|price match\w*|cashback)\b|\d+\s*%",
-    re.I,
-)
 # Talk about the assistant itself: a sales reply never needs it, an injected request often asks for it.
 _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
-CURRENCY_WORDS = {
-    "euro": "EUR",
-    "euros": "EUR",
-    "€": "EUR",
-    "$": "USD",
-    "dollar": "USD",
-    "dollars": "USD",
-    "bucks": "USD",
-    "£": "GBP",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "¥": "JPY",
-}
+# A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
+_TASK_TALK = re.compile(r"\b(the customer|sentences?|the facts|facts:|rules?)\b", re.I)
+ECHO_SHARE = 0.6  # this share of a lead-in's words being the customer's own: a repeated question
+MIN_LEAD_IN_WORDS = 3
+MAX_LEAD_IN_WORDS = 25
 
 
 def normalise_number(raw: str) -> str:
@@ -62,10 +54,14 @@ def quantities_in(text: str) -> set[tuple[str, str]]:
 
 
 def currencies_in(text: str) -> set[str]:
-    found = set()
-    for match in _CURRENCY.findall(text):
-        found.add(CURRENCY_WORDS.get(match.lower(), match.upper()))
-    return found
+    return {CURRENCY_WORDS.get(match.lower(), match.upper()) for match in CURRENCY.findall(text)}
+
+
+def echoes(sentence: str, question: str) -> bool:
+    """True when most of the sentence's words are the customer's own: a repeated question, not a lead-in."""
+    words = [w for w in tokens(sentence) if w not in STOP_WORDS]
+    asked = set(tokens(question))
+    return len(words) >= 2 and sum(w in asked for w in words) / len(words) >= ECHO_SHARE
 
 
 @dataclass
@@ -107,7 +103,7 @@ def check_reply(
     if foreign:
         result.reasons.append(f"currency not in the facts: {', '.join(sorted(foreign))}")
 
-    if (offer := _DISCOUNT.search(reply)) and not _DISCOUNT.search(facts):
+    if (offer := DISCOUNT_TALK.search(reply)) and not DISCOUNT_TALK.search(facts):
         result.reasons.append(f"discount or offer claim: {offer.group(0)!r}")
 
     lowered_reply, lowered_facts = reply.lower(), facts.lower()
@@ -131,4 +127,40 @@ def check_reply(
             break
     if result.reasons:
         log.info("fact gate rejected a reply: %s | reply=%r", "; ".join(result.reasons), reply[:300])
+    return result
+
+
+def check_lead_in(
+    sentence: str,
+    facts: str,
+    question: str,
+    *,
+    allowed_names: list[str],
+    catalogue_names: Sequence[str],
+    catalogue_brands: Sequence[str],
+    secret_fragments: list[str],
+) -> GateResult:
+    """Check the model's sentence that leads into the rendered facts (which follow it unchanged)."""
+    result = check_reply(
+        sentence,
+        facts,
+        allowed_names=allowed_names,
+        catalogue_names=list(catalogue_names),
+        catalogue_brands=list(catalogue_brands),
+        secret_fragments=secret_fragments,
+    )
+    reasons = result.reasons
+    if numbers_in(without_names(sentence, list(catalogue_names))):
+        reasons.append("repeats numbers; the facts below already give them")
+    # Claims about a product need its name; the facts below name the products, the sentence need not.
+    named = [n for n in [*catalogue_names, *catalogue_brands] if n.lower() in sentence.lower()]
+    if named:
+        reasons.append(f"names products or brands ({', '.join(named[:3])}); the facts below do that")
+    if echoes(sentence, question):
+        reasons.append("repeats the customer's question")
+    if _TASK_TALK.search(sentence):
+        reasons.append("talks about its task instead of to the customer")
+    words = len(sentence.split())
+    if not MIN_LEAD_IN_WORDS <= words <= MAX_LEAD_IN_WORDS:
+        reasons.append(f"sentence has {words} words")
     return result

@@ -381,6 +381,19 @@ def find_category(text: str, categories: list[str]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
+# Money words: the currency each word or symbol means. For the customer's words (budgets, price
+# questions) and for the fact gate (a reply may not switch currency).
+CURRENCY_WORDS = {
+    **dict.fromkeys(["€", "euro", "euros", "eur"], "EUR"),
+    **dict.fromkeys(["$", "dollar", "dollars", "bucks", "usd"], "USD"),
+    **dict.fromkeys(["£", "pound", "pounds", "gbp", "quid"], "GBP"),
+    **dict.fromkeys(["¥", "jpy"], "JPY"),
+    **{code.lower(): code for code in ("CHF", "SEK", "NOK", "DKK", "PLN", "CZK")},
+    "kronor": "SEK",
+}
+_CURRENCY_SYMBOLS = re.escape("".join(w for w in CURRENCY_WORDS if not w.isalpha()))
+_CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
+CURRENCY = re.compile(rf"[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)  # "€", "EUR", "euros", "bucks"
 _MONEY = re.compile(r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|around|about|budget|within|"
@@ -421,10 +434,7 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
         before = lowered[max(0, match.start() - 25) : match.start()]
         after = lowered[match.end() : match.end() + 12]
         cue = bool(
-            match.group("cur")
-            or match.group("k")
-            or _BUDGET_CUE.search(before)
-            or re.match(r"\s*(eur|euros?|usd|dollars?|bucks|quid|pounds?|gbp|chf|sek|kr|kronor)\b", after)
+            match.group("cur") or match.group("k") or _BUDGET_CUE.search(before) or CURRENCY.match(after.lstrip())
         )
         candidates.append((1 if cue else 0, number))
     if not candidates:
@@ -500,7 +510,7 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
             known |= set(tokens(query.key))
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
-        known |= {"much", "pay", "eur", "euro", "euros", "usd", "dollars", "money"}
+        known |= {"much", "pay", "money", *CURRENCY_WORDS}
     name_words = {w for product in products for w in tokens(product.name)}
     key_stems = {k[:4] for k in tokens(query.key) if len(k) >= 4} if query else set()  # "ship" for "shipping"
     return {
@@ -514,12 +524,14 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     }
 
 
-_DISCOUNT_ASK = re.compile(
-    r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|price match\w*|cashback|deal\w*|sale)\b|%\s*off|\d+\s*%",
+# Talk of discounts and offers, in a customer's question or in a model's sentence (the fact gate).
+DISCOUNT_TALK = re.compile(
+    r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|price match\w*|cashback|deal\w*|on sale|"
+    r"sale price|sale|percent off|free gift)\b|%\s*off|\d+\s*%",
     re.I,
 )
 
 
 def asks_for_discount(text: str) -> bool:
     """Discounts are never invented: any question about one gets the same honest answer."""
-    return bool(_DISCOUNT_ASK.search(text))
+    return bool(DISCOUNT_TALK.search(text))

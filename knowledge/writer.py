@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.messages import BaseMessage
@@ -17,15 +18,12 @@ from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from knowledge.answers import Answer, CustomerContext
-from knowledge.gate import check_reply, numbers_in, without_names
+from knowledge.gate import check_lead_in
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
-from knowledge.text import STOP_WORDS, tokens
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
-MIN_INTRO_WORDS = 3
-MAX_INTRO_WORDS = 25
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 
@@ -49,18 +47,6 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-# The sentence must speak to the customer, not about the task it was given.
-_META_TALK = re.compile(r"\b(the customer|sentences?|the facts|facts:|rules?|instructions?|prompt)\b", re.IGNORECASE)
-ECHO_SHARE = 0.6
-
-
-def echoes(sentence: str, question: str) -> bool:
-    """True when most of the sentence's words are the customer's own: a repeated question, not a lead-in."""
-    words = [w for w in tokens(sentence) if w not in STOP_WORDS]
-    asked = set(tokens(question))
-    return len(words) >= 2 and sum(w in asked for w in words) / len(words) >= ECHO_SHARE
-
-
 _PLAIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}$")
 _LOWER_FIRST = {"The", "Here", "Our", "This", "These", "There", "That", "Sorry", "Yes", "No"}
 
@@ -78,16 +64,8 @@ def addressed(text: str, name: str | None) -> str:
 class ReplyWriter:
     """prompt | model | text, then the fact gate; the rendered facts always follow."""
 
-    def __init__(
-        self,
-        generator: Generator | None,
-        catalogue_names: list[str],
-        catalogue_brands: list[str],
-        max_new_tokens: int = 48,
-    ) -> None:
+    def __init__(self, generator: Generator | None, max_new_tokens: int = 48) -> None:
         self.generator = generator
-        self.catalogue_names = catalogue_names
-        self.catalogue_brands = catalogue_brands
         self.max_new_tokens = max_new_tokens
 
     def chain(self, time_limit: float) -> Runnable:
@@ -111,7 +89,21 @@ class ReplyWriter:
         prompt = reply_prompt().invoke({"facts": "-", "profile": "-", "question": "hello"})
         self.generator.generate(to_messages(prompt), max_new_tokens=1, time_limit=60)
 
-    def write(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
+    def write(
+        self,
+        answer: Answer,
+        question: str,
+        context: CustomerContext,
+        time_limit: float,
+        *,
+        catalogue_names: Sequence[str],
+        catalogue_brands: Sequence[str],
+    ) -> Reply:
+        """The model's sentence and the facts, or the facts alone when the gate rejects the sentence.
+
+        `catalogue_names` and `catalogue_brands` are every product name and brand of the catalogue:
+        the gate lets the sentence name none of them.
+        """
         started = time.perf_counter()
         if self.generator is None or not answer.worth_phrasing:
             return Reply(addressed(answer.rendered, context.name), answer.sources)
@@ -125,27 +117,15 @@ class ReplyWriter:
             elapsed = time.perf_counter() - started
             return Reply(addressed(facts, context.name), answer.sources, rejected=[str(exc)], seconds=elapsed)
         intro = first_sentence(raw)
-        reasons = check_reply(
+        reasons = check_lead_in(
             intro,
             facts + "\n" + context.describe(),
+            question,
             allowed_names=[p.name for p in answer.products],
-            catalogue_names=self.catalogue_names,
-            catalogue_brands=self.catalogue_brands,
+            catalogue_names=catalogue_names,
+            catalogue_brands=catalogue_brands,
             secret_fragments=SECRET_FRAGMENTS,
         ).reasons
-        if numbers_in(without_names(intro, self.catalogue_names)):
-            reasons.append("repeats numbers; the facts below already give them")
-        # Claims about a product need its name; the facts below name the products, the sentence need not.
-        named = [n for n in self.catalogue_names + self.catalogue_brands if n.lower() in intro.lower()]
-        if named:
-            reasons.append(f"names products or brands ({', '.join(named[:3])}); the facts below do that")
-        if echoes(intro, question):
-            reasons.append("repeats the customer's question")
-        if _META_TALK.search(intro):
-            reasons.append("talks about its task instead of to the customer")
-        words = len(intro.split())
-        if not MIN_INTRO_WORDS <= words <= MAX_INTRO_WORDS:
-            reasons.append(f"sentence has {words} words")
         elapsed = time.perf_counter() - started
         if reasons:
             log.info("model sentence rejected (%s): %r", "; ".join(reasons), intro[:200])

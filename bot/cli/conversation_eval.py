@@ -13,14 +13,13 @@ import json
 import re
 import statistics
 import time
-import urllib.request
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.cli import supervisor
+from bot.cli import rest, supervisor
 from bot.settings import PROJECT_ROOT, Settings
 from knowledge.catalog import LoadResult, Product, load_catalog
 from knowledge.gate import check_reply
@@ -206,26 +205,16 @@ def run_shop(settings: Settings, shop: str, shops_dir: Path = SHOPS_DIR) -> list
             result = ConversationResult(shop, conversation)
             for index, turn in enumerate(conversation.turns):
                 started = time.perf_counter()
-                messages = _say(shop_settings.rasa_url, sender, turn.text)
+                answer = rest.say(shop_settings.rasa_url, sender, turn.text)
                 seconds = time.perf_counter() - started
-                reply = "\n".join(m.get("text") or "" for m in messages)
-                cards = [c for m in messages for c in ((m.get("custom") or {}).get("products") or [])]
+                reply = answer.text
+                cards = [c for m in answer.messages for c in ((m.get("custom") or {}).get("products") or [])]
                 problems = check_turn(turn, reply, cards, loaded, foreign)
                 result.turns.append(TurnResult(turn, index, reply, problems, seconds))
             results.append(result)
         return results
     finally:
         supervisor.stop_all(services)
-
-
-def _say(rasa_url: str, sender: str, text: str) -> list[dict[str, Any]]:
-    request = urllib.request.Request(
-        f"{rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=180) as response:
-        return json.loads(response.read())
 
 
 def summarize(results: list[ConversationResult]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Rasa refuses to start when credentials.yml names an unset `${VARIABLE}`, and a channel with an empty
 token fails at start-up. So the template lists every channel, and a channel goes into the file Rasa
-reads only when all the variables it names have a value. Secrets stay in the environment: the file
+reads only when all the variables it names have a value (an optional key, such as `api_url`, is left
+out instead when its variables have none). Secrets stay in the environment: the file
 keeps the `${...}` references and Rasa expands them.
 """
 
@@ -16,6 +17,9 @@ from typing import Any
 import yaml
 
 VARIABLE = re.compile(r"\$\{([^}]+)\}")
+# Keys a channel runs without: left out when their variables are empty, the channel then uses its own
+# default (the Slack and Telegram API URLs are constants in bot/rasa_plugins/channels).
+OPTIONAL_KEYS = frozenset({"api_url"})
 
 
 def variables(section: Any) -> set[str]:
@@ -29,7 +33,17 @@ def variables(section: Any) -> set[str]:
 
 def configured_channels(template: Path, environ: Mapping[str, str]) -> dict[str, Any]:
     channels = yaml.safe_load(template.read_text()) or {}
-    return {name: section for name, section in channels.items() if all(environ.get(v) for v in variables(section))}
+    configured = {}
+    for name, section in channels.items():
+        if isinstance(section, Mapping):  # an optional key without its values is left out
+            section = {
+                key: value
+                for key, value in section.items()
+                if key not in OPTIONAL_KEYS or all(environ.get(v) for v in variables(value))
+            }
+        if all(environ.get(v) for v in variables(section)):
+            configured[name] = section
+    return configured
 
 
 def write_credentials(template: Path, environ: Mapping[str, str], target: Path) -> list[str]:

@@ -15,14 +15,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli import supervisor
+from bot.cli import rest, supervisor
 from bot.cli.conversation_eval import ConversationEvalError
 from bot.cli.nlu_eval import NluEvalError
 from bot.customers.appdb import OUTCOMES, AppDatabaseError, Lead
@@ -159,17 +157,9 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
         supervisor.stop_all(services)
 
 
-def send_message(settings: Settings, sender: str, text: str) -> list[dict]:
-    request = urllib.request.Request(
-        f"{settings.rasa_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read() or b"[]")
-
-
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    import httpx
+
     sender = args.sender or f"terminal-{uuid.uuid4().hex[:8]}"
     print(f"Chatting as {sender!r} with {settings.rasa_url}. Type /quit to leave.")
     while True:
@@ -181,8 +171,8 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         if text in ("/quit", "/exit"):
             return 0
         try:
-            messages = send_message(settings, sender, text)
-        except (urllib.error.URLError, OSError) as exc:
+            messages = rest.say(settings.rasa_url, sender, text).messages
+        except (httpx.HTTPError, OSError) as exc:
             print(f"Cannot reach the assistant at {settings.rasa_url} ({exc}). Is `make run` running?", file=sys.stderr)
             return 1
         for message in messages:

@@ -1,6 +1,6 @@
 """Hand-off to a person, the parts that need no Rasa: when to hand off, the ticket's
-summary (built from tracker events by code, not by the language model), the agent console's transcript
-and the notification payloads sent to a webhook.
+summary (built from tracker events by code, not by the language model) and the notification payloads
+sent to a webhook. The agent console's transcript is bot/web/transcript.py's.
 
 Standard library only (plus bot.customers.intent_score's word lists), so the action server and the web app share it.
 """
@@ -174,29 +174,6 @@ def summarize(reason: str, events: Sequence[dict[str, Any]], slots: dict[str, An
 
 def _plain(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-
-
-# --- the agent console's transcript -------------------------------------------------------------
-
-
-def console_transcript(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Messages for the agent console: customer, bot and agent (a bot event the console sent), plus
-    pause/resume markers; `ts` is the event's timestamp so the console can show what is new."""
-    transcript: list[dict[str, Any]] = []
-    for event in events:
-        kind = event.get("event")
-        ts = event.get("timestamp")
-        if kind == "user" and event.get("text"):
-            transcript.append({"sender": "customer", "text": event["text"], "ts": ts})
-        elif kind == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
-            agent = (event.get("metadata") or {}).get("agent")
-            sender = "agent" if agent else "bot"
-            transcript.append({"sender": sender, "text": event.get("text") or "", "ts": ts, "agent": agent})
-        elif kind in ("pause", "resume"):
-            transcript.append(
-                {"sender": "system", "text": "bot paused" if kind == "pause" else "bot resumed", "ts": ts}
-            )
-    return transcript
 
 
 # --- notifications ------------------------------------------------------------------------------

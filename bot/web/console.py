@@ -19,9 +19,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.customers.appdb import AppDatabaseError, open_app_db
-from bot.customers.handoff import console_transcript
 from bot.settings import Settings
 from bot.web.rasa_api import SETTINGS, RasaUnavailable, append_events, conversation_events
+from bot.web.transcript import console_transcript
 
 log = logging.getLogger(__name__)
 

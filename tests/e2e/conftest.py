@@ -3,18 +3,16 @@ a Chroma store holding the sample catalogue, and the packaged language model."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.cli import supervisor
+from bot.cli import rest, supervisor
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 # Several checkouts (or developers) on one machine can run the suite side by side by choosing
@@ -42,20 +40,13 @@ class Assistant:
         supervisor.stop_all(self.services)
 
     def say(self, sender: str, text: str) -> list[dict]:
-        request = urllib.request.Request(
-            f"{self.settings.rasa_url}/webhooks/rest/webhook",
-            data=json.dumps({"sender": sender, "message": text}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=180) as response:
-            return json.loads(response.read())
+        return rest.say(self.settings.rasa_url, sender, text, timeout=180).messages
 
     def text(self, sender: str, message: str) -> str:
-        return "\n".join(m.get("text", "") for m in self.say(sender, message))
+        return rest.say(self.settings.rasa_url, sender, message, timeout=180).text
 
     def tracker(self, sender: str) -> dict:
-        with urllib.request.urlopen(f"{self.settings.rasa_url}/conversations/{sender}/tracker", timeout=30) as r:
-            return json.loads(r.read())
+        return rest.tracker(self.settings.rasa_url, sender)
 
 
 def run(command: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:

@@ -25,7 +25,7 @@ def local_generator(backend: str) -> TransformersGenerator | LlamaCppGenerator:
 def test_packaged_model_writes_a_gated_sentence_before_the_facts(backend):
     generator = local_generator(backend)
     product = Product("X1", "Lumen Air 13", "laptops", "Lumen", 999.0, "EUR", 4, "A light laptop for students.")
-    writer = ReplyWriter(generator, [product.name], [product.brand])
+    writer = ReplyWriter(generator)
     answer = lookup([product], SpecQuery("price"))
 
     raw = writer.chain(time_limit=30).invoke(
@@ -33,7 +33,8 @@ def test_packaged_model_writes_a_gated_sentence_before_the_facts(backend):
     )
     assert isinstance(raw, str) and raw.strip(), "the model produced no text"
 
-    reply = writer.write(answer, "how much is the air 13?", CustomerContext(name="Ann"), time_limit=30)
+    catalogue = {"catalogue_names": [product.name], "catalogue_brands": [product.brand]}
+    reply = writer.write(answer, "how much is the air 13?", CustomerContext(name="Ann"), time_limit=30, **catalogue)
     # Whatever the model said, the decided facts close the reply unchanged; without the model's
     # sentence the reply speaks to the customer by name.
     if reply.generated:

@@ -25,7 +25,7 @@ def engine(tmp_path_factory):
     loaded = load_catalog(CATALOG)
     assert loaded.errors == []
     store.sync(loaded)
-    return KnowledgeEngine(store, ReplyWriter(None, [], []))
+    return KnowledgeEngine(store, ReplyWriter(None))
 
 
 def ask(engine, text, **context):

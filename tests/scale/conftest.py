@@ -4,19 +4,18 @@ server reading a Chroma server. PostgreSQL, Redis, nginx and Chroma are started 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 
 from bot.cli import supervisor
+from bot.cli.rest import Reply
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 PROXY_URL = os.environ.get("SALESBOT_SCALE_PROXY_URL", "")
@@ -27,29 +26,9 @@ needs_services = pytest.mark.skipif(
 )
 
 
-@dataclass
-class Reply:
-    messages: list[dict]
-    upstream: str  # which Rasa instance nginx used ("" when a Rasa instance was called directly)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(m.get("text") or "" for m in self.messages)
-
-
-def say(base_url: str, sender: str, message: str) -> Reply:
-    request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return Reply(json.loads(response.read()), response.headers.get("X-Upstream", ""))
-
-
-def tracker(base_url: str, sender: str) -> dict:
-    with urllib.request.urlopen(f"{base_url}/conversations/{sender}/tracker", timeout=30) as response:
-        return json.loads(response.read())
+def upstream(reply: Reply) -> str:
+    """Which Rasa instance nginx used ("" when a Rasa instance was called directly)."""
+    return reply.headers.get("X-Upstream", "")
 
 
 def user_texts(events: list[dict]) -> list[str]:

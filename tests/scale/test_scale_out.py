@@ -15,10 +15,11 @@ import pytest
 import sqlalchemy as sa
 
 from bot.cli import supervisor
+from bot.cli.rest import Reply, say, tracker
 from bot.customers.appdb import NewLead, open_app_db
 from bot.settings import PROJECT_ROOT, parse_redis_url
 from knowledge.catalog import Product, format_price, load_catalog
-from tests.scale.conftest import PROXY_URL, RASA_PORTS, Cluster, Reply, needs_services, say, tracker, user_texts
+from tests.scale.conftest import PROXY_URL, RASA_PORTS, Cluster, needs_services, upstream, user_texts
 
 pytestmark = [pytest.mark.e2e, needs_services]
 
@@ -115,7 +116,7 @@ def test_one_conversation_alternates_between_instances_and_keeps_its_state(clust
     def turn(base_url: str, message: str) -> Reply:
         reply = say(base_url, sender, message)
         sent.append(message)
-        upstreams.update(reply.upstream.split(", ") if reply.upstream else [])
+        upstreams.update(upstream(reply).split(", ") if upstream(reply) else [])
         assert reply.text.strip(), f"no reply to {message!r} from {base_url}"
         return reply
 
@@ -174,7 +175,7 @@ def test_a_killed_instance_loses_no_turns(cluster: Cluster):
     for message in later:
         reply = say(PROXY_URL, sender, message)
         assert reply.text.strip(), f"no reply to {message!r} after the kill"
-        assert reply.upstream.endswith(f"127.0.0.1:{survivor}"), reply.upstream
+        assert upstream(reply).endswith(f"127.0.0.1:{survivor}"), upstream(reply)
         sent.append(message)
 
     seen = tracker(cluster.url(survivor), sender)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,15 @@ def catalog_file(tmp_path: Path, products: list[Product]) -> Path:
     path = tmp_path / "products.json"
     path.write_text(json.dumps([p.to_dict() for p in products]))
     return path
+
+
+@pytest.fixture
+def use_services() -> Iterator[Callable[..., None]]:
+    """`actions.services.use`: the actions run with the engine and/or settings a test gives them.
+
+    Everything installed or built is forgotten after the test (`services.reset`), so none of it leaks.
+    """
+    from actions import services
+
+    yield services.use
+    services.reset()

@@ -8,7 +8,6 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
 from actions.needs_form import ValidateNeedsForm
 from actions.product_actions import ActionAnswerProductQuestion, ActionRecommendProducts
 from knowledge.catalog import load_catalog
@@ -16,29 +15,20 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings
+from tests.unit.trackers import make_tracker
 
 
 def tracker(text: str, slots: dict | None = None, entities: list | None = None) -> Tracker:
-    return Tracker.from_dict(
-        {
-            "sender_id": "test",
-            "slots": slots or {},
-            "latest_message": {"text": text, "intent": {"name": "ask_price"}, "entities": entities or []},
-            "events": [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        }
-    )
+    """A product question (intent ask_price)."""
+    return make_tracker(text, "ask_price", slots, entities=entities)
 
 
 @pytest.fixture
-def engine(tmp_path, catalog_file, monkeypatch):
+def engine(tmp_path, catalog_file, use_services):
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    built = KnowledgeEngine(store, ReplyWriter(None, [], []))  # no model: rendered facts are sent
-    monkeypatch.setattr(services, "_engine", built)
+    built = KnowledgeEngine(store, ReplyWriter(None))  # no model: rendered facts are sent
+    use_services(engine=built)
     return built
 
 

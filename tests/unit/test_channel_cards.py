@@ -8,7 +8,7 @@ PAYLOAD = {
         {"sku": "LAP-1", "name": "Lumen Air 13", "price": 999.0, "currency": "EUR", "in_stock": True,
          "url": "https://shop.example/lumen", "image_url": "https://shop.example/lumen.jpg"},
         {"sku": "LAP-2", "name": "Nimbus <Pro> & Co", "price": 1249.5, "currency": "EUR", "in_stock": False,
-         "url": None, "image_url": None},
+         "url": "", "image_url": ""},
     ],
 }
 

@@ -36,3 +36,13 @@ def test_a_channel_is_on_when_all_its_values_are_set(tmp_path):
     assert TELEGRAM not in written(tmp_path, half_telegram)[0]  # no webhook URL yet
     full = {**half_telegram, "SALESBOT_TELEGRAM_WEBHOOK_URL": "https://x.example/webhooks/telegram/webhook"}
     assert TELEGRAM in written(tmp_path, full)[0]
+
+
+def test_the_api_url_is_optional_and_left_out_unless_set(tmp_path):
+    """The Slack and Telegram API URLs are the channels' own constants; tests point them at a capture server."""
+    slack = {"SALESBOT_SLACK_TOKEN": "xoxb-1", "SALESBOT_SLACK_SIGNING_SECRET": "s"}
+    names, content = written(tmp_path, slack)
+    assert SLACK in names and "api_url" not in content[SLACK]
+    names, content = written(tmp_path, {**slack, "SALESBOT_SLACK_API_URL": "http://127.0.0.1:9/slack/api/"})
+    assert content[SLACK]["api_url"] == "${SALESBOT_SLACK_API_URL}"
+    assert load_settings({}).slack_api_url == load_settings({}).telegram_api_url == ""  # no second default here

@@ -14,7 +14,7 @@ from tests.unit.conftest import HashEmbeddings
 def engine(tmp_path, catalog_file):
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    return KnowledgeEngine(store, ReplyWriter(None, [], []))
+    return KnowledgeEngine(store, ReplyWriter(None))
 
 
 def ask(engine, text, **context):

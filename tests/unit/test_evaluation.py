@@ -28,7 +28,7 @@ def test_bad_question_lines_are_reported_with_their_line(tmp_path):
 def test_metrics_count_hits_and_misses(tmp_path, catalog_file):
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    engine = KnowledgeEngine(store, ReplyWriter(None, [], []))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
     questions = load_questions(
         write_questions(
             tmp_path,

@@ -1,5 +1,4 @@
-"""The hand-off's pure logic: triggers, business hours, the ticket summary, the console transcript and
-the notification payloads."""
+"""The hand-off's pure logic: triggers, business hours, the ticket summary and the notification payloads."""
 
 from __future__ import annotations
 
@@ -150,23 +149,6 @@ def test_the_summary_of_an_empty_conversation_and_long_messages():
     assert handoff.summarize("request_human", [], {}).text.endswith("No customer message yet.")
     long = handoff.summarize("request_human", [user("x" * 500, "inform")], {}).text
     assert '"' + "x" * 159 + '…"' in long
-
-
-def test_console_transcript_tells_customer_bot_and_agent_apart():
-    events = [
-        user("help", "request_human"),
-        {"event": "bot", "text": "I'm bringing in a person", "timestamp": 1},
-        {"event": "pause"},
-        {"event": "bot", "text": "Hi, Sam here", "metadata": {"agent": "Sam"}},
-        {"event": "resume"},
-    ]
-    assert [(m["sender"], m["text"]) for m in handoff.console_transcript(events)] == [
-        ("customer", "help"),
-        ("bot", "I'm bringing in a person"),
-        ("system", "bot paused"),
-        ("agent", "Hi, Sam here"),
-        ("system", "bot resumed"),
-    ]
 
 
 TICKET = {

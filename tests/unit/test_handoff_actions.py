@@ -4,6 +4,7 @@ notification posted to a local receiver."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,43 +13,27 @@ from aiohttp import web
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
 from actions.handoff_actions import ActionFallback, ActionHandoff
 from bot.customers.appdb import AppDatabaseError, NewLead, open_app_db
 from bot.settings import Settings
+from tests.unit.trackers import make_tracker
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch) -> Settings:
+def settings(tmp_path: Path, use_services) -> Settings:
     configured = Settings(var_dir=tmp_path)
-    monkeypatch.setattr(services, "_settings", configured)
+    use_services(settings=configured)
     return configured
-
-
-def use(monkeypatch, settings: Settings, **changes) -> Settings:
-    changed = Settings(**{**settings.__dict__, **changes})
-    monkeypatch.setattr(services, "_settings", changed)
-    return changed
 
 
 def user(text: str, intent: str) -> dict:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}, "input_channel": "socketio"}
 
 
-def make_tracker(
-    text: str, intent: str, events: list | None = None, slots: dict | None = None, active_loop: str | None = None
-) -> Tracker:
-    return Tracker.from_dict(
-        {
-            "sender_id": "handoff-test",
-            "slots": slots or {},
-            "latest_message": {"text": text, "intent": {"name": intent}, "entities": []},
-            "events": [*(events or []), user(text, intent)],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {"name": active_loop} if active_loop else {},
-            "latest_action_name": "action_listen",
-        }
+def said(text: str, intent: str, events: list | None = None, slots: dict | None = None, **given) -> Tracker:
+    """The customer's message `text` arrives after `events`: it is the tracker's last event, as Rasa sends it."""
+    return make_tracker(
+        text, intent, slots, events=[*(events or []), user(text, intent)], sender_id="handoff-test", **given
     )
 
 
@@ -63,10 +48,10 @@ def slots_of(events: list[dict]) -> dict:
 
 
 def test_the_second_fallback_in_a_row_hands_off(settings):
-    events, messages = run(ActionFallback(), make_tracker("blorp", "nlu_fallback"))
+    events, messages = run(ActionFallback(), said("blorp", "nlu_fallback"))
     assert events == [] and messages[0]["response"] == "utter_default"
     before = [user("blorp", "nlu_fallback"), {"event": "action", "name": "action_fallback"}]
-    events, messages = run(ActionFallback(), make_tracker("fizz", "nlu_fallback", before))
+    events, messages = run(ActionFallback(), said("fizz", "nlu_fallback", before))
     assert messages == []
     assert events[0] == {"event": "slot", "name": "handoff_reason", "value": "fallback", "timestamp": None}
     assert events[1]["event"] == "followup" and events[1]["name"] == "action_handoff"
@@ -79,9 +64,7 @@ SLOTS = {"category": "laptops", "products_discussed": ["LUM-AIR-13"], "purchase_
 def test_with_an_agent_online_the_bot_pauses_and_an_open_ticket_is_made(settings):
     database = open_app_db(settings)
     database.agent_seen("Sam")
-    events, messages = run(
-        ActionHandoff(), make_tracker("can I talk to a person", "request_human", CONVERSATION, SLOTS)
-    )
+    events, messages = run(ActionHandoff(), said("can I talk to a person", "request_human", CONVERSATION, SLOTS))
     assert [m["response"] for m in messages] == ["utter_handoff_started"]
     assert events[-1]["event"] == "pause"
     assert slots_of(events) == {
@@ -103,13 +86,13 @@ def test_with_an_agent_online_the_bot_pauses_and_an_open_ticket_is_made(settings
 
 def test_a_form_in_progress_is_ended_by_the_hand_off(settings):
     open_app_db(settings).agent_seen("Sam")
-    tracker = make_tracker("get me a human", "request_human", active_loop="needs_form")
+    tracker = said("get me a human", "request_human", active_loop="needs_form")
     events, _ = run(ActionHandoff(), tracker)
     assert {"event": "active_loop", "name": None, "timestamp": None} in events and events[-1]["event"] == "pause"
 
 
 def test_with_nobody_online_a_follow_up_ticket_is_made_and_the_lead_form_offered(settings):
-    tracker = make_tracker("this is useless", "out_of_scope", CONVERSATION, {"handoff_reason": "negative_sentiment"})
+    tracker = said("this is useless", "out_of_scope", CONVERSATION, {"handoff_reason": "negative_sentiment"})
     events, messages = run(ActionHandoff(), tracker)
     assert [m["response"] for m in messages] == ["utter_handoff_nobody"]
     assert events[-1] == {"event": "followup", "name": "lead_form", "timestamp": None}
@@ -122,32 +105,32 @@ def test_with_nobody_online_a_follow_up_ticket_is_made_and_the_lead_form_offered
     assert len(open_app_db(settings).list_tickets()) == 1
 
 
-def test_outside_business_hours_the_customer_is_told_so(settings, monkeypatch):
+def test_outside_business_hours_the_customer_is_told_so(settings, use_services):
     tomorrow = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(datetime.now(UTC).weekday() + 1) % 7]
-    use(monkeypatch, settings, business_hours=f"{tomorrow} 00:00-24:00")
+    use_services(settings=replace(settings, business_hours=f"{tomorrow} 00:00-24:00"))
     open_app_db(settings).agent_seen("Sam")  # online, but the shop is closed today
-    _, messages = run(ActionHandoff(), make_tracker("a person please", "request_human"))
+    _, messages = run(ActionHandoff(), said("a person please", "request_human"))
     assert [m["response"] for m in messages] == ["utter_handoff_closed"]
     assert open_app_db(settings).list_tickets()[0].status == "follow_up"
 
 
 def test_a_known_lead_is_not_asked_again(settings):
     open_app_db(settings).save_lead(NewLead(sender_id="handoff-test", name="Anna", email="anna@example.com"))
-    events, messages = run(ActionHandoff(), make_tracker("a person please", "request_human"))
+    events, messages = run(ActionHandoff(), said("a person please", "request_human"))
     assert [m["response"] for m in messages] == ["utter_handoff_nobody", "utter_handoff_will_contact"]
     assert not any(e["event"] == "followup" for e in events)
     assert open_app_db(settings).list_tickets()[0].lead == {"name": "Anna", "email": "anna@example.com"}
 
 
-def test_a_broken_database_is_reported_without_pausing(settings, monkeypatch):
-    use(monkeypatch, settings, app_db_url="postgresql+psycopg2://nobody:pw@127.0.0.1:1/none")
-    events, messages = run(ActionHandoff(), make_tracker("a person please", "request_human"))
+def test_a_broken_database_is_reported_without_pausing(settings, use_services):
+    use_services(settings=replace(settings, app_db_url="postgresql+psycopg2://nobody:pw@127.0.0.1:1/none"))
+    events, messages = run(ActionHandoff(), said("a person please", "request_human"))
     assert [m["response"] for m in messages] == ["utter_handoff_failed"]
     assert not any(e["event"] == "pause" for e in events)
 
 
 @pytest.mark.parametrize("fmt", ["generic", "slack", "chatwoot"])
-def test_a_new_hand_off_is_posted_to_the_webhook(settings, monkeypatch, fmt):
+def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
     received: list[dict] = []
 
     async def go() -> None:
@@ -162,10 +145,12 @@ def test_a_new_hand_off_is_posted_to_the_webhook(settings, monkeypatch, fmt):
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
-        use(monkeypatch, settings, handoff_webhook_url=f"http://127.0.0.1:{port}/hook", handoff_webhook_format=fmt)
+        use_services(
+            settings=replace(settings, handoff_webhook_url=f"http://127.0.0.1:{port}/hook", handoff_webhook_format=fmt)
+        )
         open_app_db(settings).agent_seen("Sam")
         try:
-            await ActionHandoff().run(CollectingDispatcher(), make_tracker("human!", "request_human"), {})
+            await ActionHandoff().run(CollectingDispatcher(), said("human!", "request_human"), {})
         finally:
             await runner.cleanup()
 
@@ -180,10 +165,10 @@ def test_a_new_hand_off_is_posted_to_the_webhook(settings, monkeypatch, fmt):
         assert payload["event"] == "conversation_created" and payload["id"] == ticket_id
 
 
-def test_an_unreachable_webhook_does_not_stop_the_hand_off(settings, monkeypatch):
-    use(monkeypatch, settings, handoff_webhook_url="http://127.0.0.1:1/hook")
+def test_an_unreachable_webhook_does_not_stop_the_hand_off(settings, use_services):
+    use_services(settings=replace(settings, handoff_webhook_url="http://127.0.0.1:1/hook"))
     open_app_db(settings).agent_seen("Sam")
-    events, messages = run(ActionHandoff(), make_tracker("human!", "request_human"))
+    events, messages = run(ActionHandoff(), said("human!", "request_human"))
     assert events[-1]["event"] == "pause" and messages[0]["response"] == "utter_handoff_started"
 
 
@@ -192,7 +177,7 @@ def test_tickets_resolve_once_and_agents_go_offline(settings):
     database.agent_seen("Sam")
     database.agent_seen("Sam")  # a heartbeat updates, it does not add
     assert database.agents_online(60) == ["Sam"] and database.agents_online(0) == []
-    run(ActionHandoff(), make_tracker("a person please", "request_human"))
+    run(ActionHandoff(), said("a person please", "request_human"))
     [ticket] = database.list_tickets()
     resolved = database.resolve_ticket(ticket.id, "Sam")
     assert (resolved.status, resolved.resolved_by) == ("resolved", "Sam") and resolved.resolved_at is not None

@@ -11,10 +11,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services
 from actions.lead_actions import ActionSaveLead, ValidateLeadForm, tidy_name
 from bot.customers.appdb import open_app_db
 from bot.settings import PROJECT_ROOT, Settings
+from tests.unit.trackers import make_tracker
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "leads.yml").read_text())
 CONVERSATION = [
@@ -27,25 +27,14 @@ CONVERSATION = [
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch) -> Settings:
+def settings(tmp_path: Path, use_services) -> Settings:
     configured = Settings(var_dir=tmp_path)
-    monkeypatch.setattr(services, "_settings", configured)
+    use_services(settings=configured)
     return configured
 
 
-def make_tracker(text: str, intent: str = "inform", slots: dict | None = None, events: list | None = None) -> Tracker:
-    return Tracker.from_dict(
-        {
-            "sender_id": "lead-test",
-            "slots": slots or {},
-            "latest_message": {"text": text, "intent": {"name": intent}, "entities": []},
-            "events": events or [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {"name": "lead_form"},
-            "latest_action_name": "action_listen",
-        }
-    )
+def in_lead_form(text: str, intent: str = "inform", slots: dict | None = None, events: list | None = None) -> Tracker:
+    return make_tracker(text, intent, slots, events=events, active_loop="lead_form", sender_id="lead-test")
 
 
 def answer(requested: str, text: str, intent: str = "inform", known: dict | None = None) -> tuple[dict, list[str]]:
@@ -56,7 +45,7 @@ def answer(requested: str, text: str, intent: str = "inform", known: dict | None
         {"event": "slot", "name": requested, "value": text},
     ]
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateLeadForm().run(dispatcher, make_tracker(text, intent, slots, events), DOMAIN))
+    result = asyncio.run(ValidateLeadForm().run(dispatcher, in_lead_form(text, intent, slots, events), DOMAIN))
     return {e["name"]: e["value"] for e in result if e["event"] == "slot"}, [m["text"] for m in dispatcher.messages]
 
 
@@ -145,7 +134,7 @@ def test_a_bad_phone_number_is_asked_again():
 def run_save(slots: dict) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(
-        ActionSaveLead().run(dispatcher, make_tracker("+49 171 2345678", slots=slots, events=CONVERSATION), {})
+        ActionSaveLead().run(dispatcher, in_lead_form("+49 171 2345678", slots=slots, events=CONVERSATION), {})
     )
     return events, dispatcher.messages
 
@@ -190,7 +179,7 @@ def test_without_consent_nothing_is_stored(settings):
     assert {e["name"]: e["value"] for e in events} == {"lead_consent": None, "lead_email": None, "lead_phone": None}
 
 
-def test_an_unreachable_database_is_told_to_the_customer(tmp_path, monkeypatch):
-    monkeypatch.setattr(services, "_settings", Settings(app_db_url="postgresql+psycopg2://u:p@127.0.0.1:9/x"))
+def test_an_unreachable_database_is_told_to_the_customer(use_services):
+    use_services(settings=Settings(app_db_url="postgresql+psycopg2://u:p@127.0.0.1:9/x"))
     _, messages = run_save({"lead_consent": True, "customer_name": "Anna", "lead_email": "anna@example.com"})
     assert messages[0]["response"] == "utter_lead_not_saved"

@@ -5,6 +5,7 @@ server once per customer message for it (see the module's docstring for how Rasa
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import services, turn_actions
+from actions import turn_actions
 from actions.turn_actions import ActionTrackTurn
 from bot.settings import PROJECT_ROOT, Settings
+from tests.unit import trackers
 
 DOMAIN_FILES = sorted((PROJECT_ROOT / "bot" / "domain").glob("*.yml"))
 BUYING = [
@@ -24,15 +26,15 @@ BUYING = [
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch) -> Settings:
+def settings(tmp_path: Path, use_services) -> Settings:
     configured = Settings(var_dir=tmp_path)
-    monkeypatch.setattr(services, "_settings", configured)
+    use_services(settings=configured)
     return configured
 
 
-def use(monkeypatch, settings: Settings, **changes) -> Settings:
-    changed = Settings(**{**settings.__dict__, **changes})
-    monkeypatch.setattr(services, "_settings", changed)
+def use(use_services, settings: Settings, **changes) -> Settings:
+    changed = replace(settings, **changes)
+    use_services(settings=changed)
     return changed
 
 
@@ -48,17 +50,10 @@ def make_tracker(
     active_loop: str | None = None,
     paused: bool = False,
 ) -> Tracker:
-    return Tracker.from_dict(
-        {
-            "sender_id": "turn-test",
-            "slots": slots or {},
-            "latest_message": {"text": text, "intent": {"name": intent}, "entities": []},
-            "events": [*(events or []), user(text, intent)],
-            "paused": paused,
-            "followup_action": None,
-            "active_loop": {"name": active_loop} if active_loop else {},
-            "latest_action_name": "action_listen",
-        }
+    """The latest message is also the last event, as in the tracker Rasa sends."""
+    return trackers.make_tracker(
+        text, intent, slots, events=[*(events or []), user(text, intent)], active_loop=active_loop, paused=paused,
+        sender_id="turn-test",
     )
 
 
@@ -93,7 +88,7 @@ def test_every_per_turn_slot_is_filled_by_the_one_action():
     assert "action_validate_slot_mappings" not in declared  # it would be a second call after the extraction
 
 
-def test_one_call_scores_once_and_sets_the_score_and_the_hand_off(settings, monkeypatch):
+def test_one_call_scores_once_and_sets_the_score_and_the_hand_off(settings, monkeypatch, use_services):
     scored: list[object] = []
     real = turn_actions.purchase_intent
 
@@ -102,7 +97,7 @@ def test_one_call_scores_once_and_sets_the_score_and_the_hand_off(settings, monk
         return real(conversation)
 
     monkeypatch.setattr(turn_actions, "purchase_intent", counting)
-    use(monkeypatch, settings, hot_lead_threshold=0.0)
+    use(use_services, settings, hot_lead_threshold=0.0)
     tracker = make_tracker("I'll take it, can I pay by credit card?", "ready_to_buy", BUYING, {"budget": 1200})
     events, messages = run(tracker)
     slots = slots_of(events)
@@ -112,15 +107,15 @@ def test_one_call_scores_once_and_sets_the_score_and_the_hand_off(settings, monk
     assert (slots["handoff_due"], slots["handoff_reason"]) == (True, "hot_lead")
 
 
-def test_the_hot_lead_check_uses_this_turns_score(settings, monkeypatch):
+def test_the_hot_lead_check_uses_this_turns_score(settings, use_services):
     tracker = make_tracker("I'll take it, can I pay by credit card?", "ready_to_buy", BUYING, {"budget": 1200})
     score = slots_of(run(tracker)[0])["purchase_intent"]
-    use(monkeypatch, settings, hot_lead_threshold=score)
+    use(use_services, settings, hot_lead_threshold=score)
     assert slots_of(run(tracker)[0])["handoff_reason"] == "hot_lead"
-    use(monkeypatch, settings, hot_lead_threshold=min(1.0, score + 0.001))
+    use(use_services, settings, hot_lead_threshold=min(1.0, score + 0.001))
     assert slots_of(run(tracker)[0]) == {"purchase_intent": score}
     once = make_tracker("I'll take it", "ready_to_buy", BUYING, {"budget": 1200, "handoff_reasons": ["hot_lead"]})
-    use(monkeypatch, settings, hot_lead_threshold=0.0)
+    use(use_services, settings, hot_lead_threshold=0.0)
     assert set(slots_of(run(once)[0])) == {"purchase_intent"}  # a hot lead is handed over once
 
 
@@ -154,7 +149,7 @@ def test_the_score_follows_the_conversation(settings):
     assert not messages
 
 
-def test_without_a_score_model_the_checks_still_run(settings, monkeypatch):
-    use(monkeypatch, settings, intent_model=settings.var_dir / "missing-model.json")  # a new path: not cached
+def test_without_a_score_model_the_checks_still_run(settings, use_services):
+    use(use_services, settings, intent_model=settings.var_dir / "missing-model.json")  # a new path: not cached
     events, _ = run(make_tracker("this is useless", "out_of_scope"))
     assert slots_of(events) == {"handoff_due": True, "handoff_reason": "negative_sentiment"}

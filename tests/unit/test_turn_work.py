@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import product_actions, replies, sales_actions, services
+from actions import product_actions, replies, sales_actions
 from actions.needs_form import ValidateNeedsForm
 from actions.product_actions import ActionAnswerProductQuestion, ActionCompareProducts, ActionRecommendProducts
 from actions.sales_actions import ActionHandleObjection
@@ -40,7 +40,7 @@ def tracker(text: str, intent: str = "ask_price", slots: dict | None = None) -> 
 def engine(tmp_path, catalog_file) -> KnowledgeEngine:
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_turn", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    return KnowledgeEngine(store, ReplyWriter(None, [], []))  # no model: the rendered facts are sent
+    return KnowledgeEngine(store, ReplyWriter(None))  # no model: the rendered facts are sent
 
 
 def on_event_loop() -> bool:
@@ -60,8 +60,8 @@ def on_event_loop() -> bool:
         (ActionHandleObjection(), "the Lumen Air 13 is too expensive", "objection_price"),
     ],
 )
-def test_the_customer_context_is_built_once_per_answer(engine, monkeypatch, action, text, intent):
-    monkeypatch.setattr(services, "engine", lambda: engine)
+def test_the_customer_context_is_built_once_per_answer(engine, monkeypatch, use_services, action, text, intent):
+    use_services(engine=engine)
     built: list[Any] = []
     real = replies.customer_context
 
@@ -78,7 +78,7 @@ def test_the_customer_context_is_built_once_per_answer(engine, monkeypatch, acti
     assert dispatcher.messages and dispatcher.messages[0]["text"]
 
 
-def test_the_category_check_uses_the_engine_off_the_event_loop(engine, monkeypatch):
+def test_the_category_check_uses_the_engine_off_the_event_loop(engine, use_services):
     calls: list[tuple[str, bool]] = []
 
     class Watched:
@@ -88,11 +88,10 @@ def test_the_category_check_uses_the_engine_off_the_event_loop(engine, monkeypat
             calls.append((name, on_event_loop()))
             return getattr(engine, name)
 
-    def watched_engine() -> Watched:
-        calls.append(("engine", on_event_loop()))
-        return Watched()
-
-    monkeypatch.setattr(services, "engine", watched_engine)
+    use_services(engine=Watched())
+    said = tracker("any notebooks?", "ask_recommendation")
+    extracted = asyncio.run(ValidateNeedsForm().extract_category(CollectingDispatcher(), said, {}))
+    assert extracted == {"category": "laptops"}
     validate = ValidateNeedsForm().validate_category
     dispatcher = CollectingDispatcher()
     assert asyncio.run(validate("Laptops", dispatcher, tracker("Laptops", "inform"), {})) == {"category": "laptops"}

@@ -45,7 +45,7 @@ def engine(tmp_path) -> KnowledgeEngine:
     (policies / "delivery.md").write_text("# Delivery\n\nWe deliver within 10 working days, free over 500 GBP.\n")
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_furniture", HashEmbeddings())
     store.sync(load_catalog(folder))
-    return KnowledgeEngine(store, ReplyWriter(None, [], []))
+    return KnowledgeEngine(store, ReplyWriter(None))
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.web.transcript import NotAWidgetConversation, widget_history
+from bot.web.transcript import NotAWidgetConversation, console_transcript, widget_history
 
 BUTTONS = [{"title": "Laptops", "payload": "laptops"}, {"title": "Phones", "payload": "phones"}]
 CARD = {"sources": ["LAP-1"], "products": [{"sku": "LAP-1", "name": "Lumen Air 13", "price": 999.0}]}
@@ -10,8 +10,8 @@ def user(text, channel="socketio"):
     return {"event": "user", "text": text, "input_channel": channel}
 
 
-def bot(text, **data):
-    return {"event": "bot", "text": text, "data": data}
+def bot(text, agent=None, **data):
+    return {"event": "bot", "text": text, "data": data, "metadata": {"agent": agent} if agent else {}}
 
 
 def test_history_matches_what_socket_io_sent_live():
@@ -52,3 +52,28 @@ def test_conversations_of_other_channels_are_not_shown(channel):
 
 def test_a_new_conversation_has_no_history():
     assert widget_history([]) == []
+
+
+def test_console_transcript_tells_customer_bot_and_agent_apart():
+    events = [
+        {**user("help"), "timestamp": 1},
+        {**bot("I'm bringing in a person"), "timestamp": 2},
+        {"event": "pause", "timestamp": 3},
+        bot("Hi, Sam here", agent="Sam"),
+        bot("", custom=CARD),  # a card alone: nothing for the agent to read
+        user(""),
+        {"event": "resume"},
+    ]
+    assert console_transcript(events) == [
+        {"sender": "customer", "text": "help", "ts": 1},
+        {"sender": "bot", "text": "I'm bringing in a person", "ts": 2, "agent": None},
+        {"sender": "system", "text": "bot paused", "ts": 3},
+        {"sender": "agent", "text": "Hi, Sam here", "ts": None, "agent": "Sam"},
+        {"sender": "system", "text": "bot resumed", "ts": None},
+    ]
+
+
+def test_the_widget_and_the_console_read_the_same_conversation():
+    events = [user("recommend something"), bot("Which?", buttons=BUTTONS), bot("Sam here, hello!", agent="Sam")]
+    assert [m["text"] for m in widget_history(events)] == ["recommend something", "Which?", "Sam here, hello!"]
+    assert [m["text"] for m in console_transcript(events)] == ["recommend something", "Which?", "Sam here, hello!"]

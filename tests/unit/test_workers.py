@@ -19,7 +19,7 @@ from knowledge.store import CatalogStore, make_client
 from knowledge.workers import BoundedWorkers, WorkersBusy
 from knowledge.writer import ReplyWriter, addressed
 from tests.unit.conftest import HashEmbeddings
-from tests.unit.test_actions import tracker
+from tests.unit.trackers import make_tracker
 
 HOLD_LIMIT = 20.0  # a safety net only: every test releases the held job itself
 
@@ -45,14 +45,12 @@ class HeldGenerator:
 
 
 @pytest.fixture
-def held(tmp_path, catalog_file, monkeypatch) -> HeldGenerator:
+def held(tmp_path, catalog_file, use_services) -> HeldGenerator:
     generator = HeldGenerator()
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_test", HashEmbeddings())
     store.sync(load_catalog(catalog_file))
-    engine = KnowledgeEngine(store, ReplyWriter(generator, [], []))
-    for name, value in (("_engine", engine), ("_settings", Settings(llm_queue=0)), ("_lookups", None)):
-        monkeypatch.setattr(services, name, value)
-    monkeypatch.setattr(services, "_generation", None)
+    engine = KnowledgeEngine(store, ReplyWriter(generator))
+    use_services(engine=engine, settings=Settings(llm_queue=0))  # pools sized from these settings
     yield generator
     generator.release.set()
 
@@ -71,11 +69,11 @@ def test_a_lookup_turn_finishes_while_a_generation_is_still_running(held):
 
     async def scenario() -> None:
         slow = asyncio.create_task(
-            ActionAnswerProductQuestion().run(first, tracker("how much is the Lumen Air 13?"), {})
+            ActionAnswerProductQuestion().run(first, make_tracker("how much is the Lumen Air 13?"), {})
         )
         await _wait_until(held.started)
         dispatcher = CollectingDispatcher()
-        result = await ValidateNeedsForm().validate_category("a laptop please", dispatcher, tracker("laptop"), {})
+        result = await ValidateNeedsForm().validate_category("a laptop please", dispatcher, make_tracker("laptop"), {})
         assert result == {"category": "laptops"}
         assert not slow.done()  # the model is still busy
         held.release.set()
@@ -89,9 +87,9 @@ def test_a_generative_turn_beyond_the_queue_gets_the_rendered_facts_at_once(held
     async def scenario() -> tuple[list[dict], list[dict]]:
         first, second = CollectingDispatcher(), CollectingDispatcher()
         action = ActionAnswerProductQuestion()
-        slow = asyncio.create_task(action.run(first, tracker("how much is the Lumen Air 13?"), {}))
+        slow = asyncio.create_task(action.run(first, make_tracker("how much is the Lumen Air 13?"), {}))
         await _wait_until(held.started)
-        busy = tracker("how much is the Nimbus Stratus 15?", slots={"customer_name": "Sam"})
+        busy = make_tracker("how much is the Nimbus Stratus 15?", slots={"customer_name": "Sam"})
         await action.run(second, busy, {})  # queue length 0: the model is busy
         assert not slow.done()
         held.release.set()
@@ -127,3 +125,14 @@ def test_bounded_workers_refuse_beyond_the_queue_and_cancel_what_waited_too_long
     asyncio.run(scenario())
     assert ran == ["queued"]  # the cancelled job never ran; the refused one never queued
     workers.shutdown()
+
+
+def test_services_use_new_settings_with_new_pools_and_reset_forgets_them(use_services):
+    mine = Settings(lookup_workers=1, llm_queue=0)
+    use_services(settings=mine)
+    pool = services.lookups()
+    assert services.settings() is mine and services.generation().max_waiting == 0
+    use_services(settings=Settings(lookup_workers=2, llm_queue=3))
+    assert services.lookups() is not pool and services.generation().max_waiting == 3
+    services.reset()
+    assert services.settings() is not mine  # read from the environment again

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.cli import supervisor
+from bot.cli import rest, supervisor
 from bot.cli.bench.common import (
     REST_TIMEOUT,
     RSS_WARN_MB,
@@ -314,11 +314,9 @@ def _timed_request(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _turn(client: Any, s: Settings, sender: str, kind: str, text: str) -> dict[str, Any]:
     with _timed_request({"kind": kind, "text": text, "sender": sender}) as record:
-        response = client.post(f"{s.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})
-        response.raise_for_status()
-        messages = response.json() or []
-        record["reply"] = "\n".join(m["text"] for m in messages if m.get("text"))
-        record["custom"] = any("custom" in m for m in messages)
+        reply = rest.say(s.rasa_url, sender, text, timeout=REST_TIMEOUT, client=client)
+        record["reply"] = reply.text
+        record["custom"] = reply.has_custom
     return record
 
 

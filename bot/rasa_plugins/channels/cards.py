@@ -1,5 +1,7 @@
 """How the product cards and sources that actions attach (`custom` payload) look where a channel
-has no widget: plain text for Telegram, Block Kit for Slack. Standard library only."""
+has no widget: plain text for Telegram, Block Kit for Slack. Standard library only.
+
+The payload's fields are documented in docs/card-payload.md (schema: docs/card-payload.schema.json)."""
 
 from __future__ import annotations
 

@@ -259,6 +259,7 @@
     return box;
   }
 
+  // The `custom` payload's fields: docs/card-payload.md (schema: docs/card-payload.schema.json).
   function catalogueCards(custom) {
     var box = el("div", "sb-attachment");
     (custom.products || []).forEach(function (product) {
