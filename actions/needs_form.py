@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.sales_state import list_slot, stage
+from actions.sales_state import focus_skus, list_slot, stage
 from knowledge.text import parse_budget
 
 # Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
@@ -22,13 +22,18 @@ _USE_CASE_FILLER = re.compile(
     re.I,
 )
 ESSENTIAL_NEEDS = ("category", "budget")
+_WHAT_THERE_IS = re.compile(r"\b(what|which|show|list|any|options|got|have you|do you have|cheapest|best)\b", re.I)
+
+
+def asks_what_there_is(text: str) -> bool:
+    """ "what sofas do you have?", "show me trail shoes", "cheapest gps watch?": a question the products answer."""
+    return bool(_WHAT_THERE_IS.search(text))
 WHY_WE_ASK = {
     "category": "so I only show you products from the right part of our range",
     "use_case": "so I can pick models whose strengths match what you'll do with it, and tell you why each one fits",
     "budget": "so I only suggest products within what you want to spend; if nothing fits, I'll say so and show "
     "the closest options",
-    "features": "so I can leave out products that lack something you can't do without (noise cancelling, "
-    "a long battery life, a light weight...)",
+    "features": "so I can leave out products that lack something you can't do without",
 }
 
 
@@ -49,12 +54,15 @@ class ValidateNeedsForm(FormValidationAction):
     ) -> list[str]:
         """The form's questions, less those the customer chose to skip.
 
-        A customer who names category and budget when the form starts gets recommendations at
-        once (use case and must-haves are asked only of customers who start vaguer): consultative,
-        not an interrogation. They can still add either afterwards.
+        A customer who asks what there is in a category ("what trail shoes do you have?") sees products
+        at once; one who names category and budget gets recommendations at once (use case and
+        must-haves are asked only of customers who start vaguer): consultative, not an interrogation.
+        They can still add either afterwards.
         """
         wanted = [slot for slot in domain_slots if slot not in skipped(tracker)]
         starting = not tracker.get_slot("requested_slot")
+        if starting and tracker.get_slot("category") and asks_what_there_is(tracker.latest_message.get("text") or ""):
+            return [slot for slot in wanted if tracker.get_slot(slot) is not None]  # "what sofas do you have?"
         if starting and tracker.get_slot("category") and tracker.get_slot("budget") is not None:
             wanted = [slot for slot in wanted if slot in ESSENTIAL_NEEDS or tracker.get_slot(slot) is not None]
         return wanted
@@ -73,7 +81,19 @@ class ValidateNeedsForm(FormValidationAction):
         """The shop's category named anywhere in a message ("a couch for my flat"), whether or not the NLU
         tagged it; a different category replaces the one known ("actually, show me tablets instead")."""
         said = tracker.latest_message.get("text") or ""
-        found = await services.run_blocking(lambda: services.engine().match_category(said))
+        shown, current = focus_skus(tracker)
+
+        def decide() -> str | None:
+            engine = services.engine()
+            found = engine.match_category(said)
+            if found or tracker.get_slot("category"):
+                return found
+            # "what else would you suggest?" right after a product: the category of the products in focus
+            focus = engine.focus(shown, current)
+            kinds = {p.category for p in ([focus.current] if focus.current else focus.shown)}
+            return kinds.pop() if len(kinds) == 1 else None
+
+        found = await services.run_blocking(decide)
         return {"category": found} if found and found != tracker.get_slot("category") else {}
 
     async def extract_budget(

@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.needs_form import asks_what_there_is
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import features, focus_skus, remember_products, stage
 from knowledge import sales
@@ -80,10 +81,12 @@ class ActionRecommendProducts(Action):
     ) -> list[dict[str, Any]]:
         context = customer_context(tracker)
         wanted = features(tracker)
+        latest = tracker.latest_message.get("text") or ""
+        said = latest if asks_what_there_is(latest) else ""  # its must-haves and "cheapest"; not a form answer
         answer = await answer_and_send(
             dispatcher,
             tracker,
-            lambda: sales.with_reasons(services.engine().recommend(context), context, wanted),
+            lambda: sales.with_reasons(services.engine().recommend(context, said), context, wanted),
             context,
         )
         events = [stage("recommendation"), SlotSet("cross_sell_offered", False)]

@@ -41,8 +41,7 @@ def reason(product: Product, context: CustomerContext, features: list[str]) -> s
     if context.budget is not None:
         if product.price <= context.budget:
             return f"{price_text(product)} is within your budget of {context.budget:g}"
-        over = format_price(product.price - context.budget, product.currency)
-        return f"{over} over your budget of {context.budget:g}, the closest we have"
+        return f"{price_text(product)}, a little over your budget of {context.budget:g}: the closest we have"
     if product.specs:
         key = next(iter(product.specs))
         return f"{spec_label(key)}: {format_spec(product.specs[key], key)}"

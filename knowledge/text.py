@@ -248,7 +248,8 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if name_models and text_models and not name_models & text_models:
             continue
         score = len(matched) / len(name_words)
-        if score < min_score and matched & distinctive:  # "the Chesterton sofa": a word only this name has
+        # "the Chesterton sofa": a word only this name has, typed as it is (or a long word with a typo)
+        if score < min_score and any(w in distinctive and (w in words or len(w) >= 7) for w in matched):
             score = min_score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
@@ -267,12 +268,12 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
 
 
 def _distinctive_words(catalog: list[Product]) -> set[str]:
-    """Name words that single out one product: in no other name, not a brand, category or number."""
+    """Name words that single out one product: in no other name, not a brand, category, spec name or number."""
     counts: dict[str, int] = {}
     for product in catalog:
         for word in set(tokens(product.name)):
             counts[word] = counts.get(word, 0) + 1
-    common = {w for p in catalog for w in tokens(f"{p.brand} {p.category}")}
+    common = {w for p in catalog for w in tokens(f"{p.brand} {p.category} {' '.join(p.specs)}")}
     common |= {singular(w) for w in common}
     return {w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common}
 
@@ -468,18 +469,22 @@ GENERAL_WORDS = frozenset(
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     words = tokens(text)
-    wanted = set(words) | {target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()}
+    targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
+    wanted = set(words) | set(targets)
     direction = None
     if any(w in LESS_WORDS for w in words):
         direction = "min"
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
-    best_key, best_overlap = None, 0
+    best_key, best_overlap = None, 0.0
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         overlap = len(key_words & wanted)
-        if overlap > best_overlap:
-            best_key, best_overlap = key, overlap
+        # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins.
+        ranks = [targets.index(w) for w in key_words if w in targets]
+        score = overlap - (min(ranks) / 100 if ranks else 0.0)
+        if overlap and score > best_overlap:
+            best_key, best_overlap = key, score
     if best_key is not None:
         if wanted & {"light", "lighter", "lightest"}:
             direction = "min"

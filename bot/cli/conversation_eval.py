@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.cli import rest, supervisor
 from bot.settings import PROJECT_ROOT, Settings
+from knowledge import answers
 from knowledge.catalog import LoadResult, Product, load_catalog
 from knowledge.gate import check_reply
 
@@ -38,6 +39,7 @@ REFUSAL_MARKERS = (
     "don't carry",
     "can only help",
     "not something i can help",
+    "nothing fits",
 )
 # Kept aside while the understanding code is tuned on the other shops; run them with --final only.
 FINAL_CHECK_SHOPS = ("coffee", "outdoor")
@@ -115,9 +117,15 @@ def shop_names(shops_dir: Path = SHOPS_DIR) -> list[str]:
 
 
 def check_turn(
-    turn: Turn, reply: str, cards: list[dict[str, Any]], shop: LoadResult, foreign: list[str]
+    turn: Turn,
+    reply: str,
+    cards: list[dict[str, Any]],
+    shop: LoadResult,
+    foreign: list[str],
+    said_before: list[str] | None = None,
 ) -> list[str]:
-    """What is wrong with one reply, judged only by the shop's data and the turn's expectations."""
+    """What is wrong with one reply, judged only by the shop's data, what the customer said in the
+    conversation so far and the turn's expectations."""
     lowered = reply.lower()
     by_sku = {p.sku: p for p in shop.products}
     shown = {str(c.get("sku")) for c in cards}
@@ -143,8 +151,9 @@ def check_turn(
         problems.append("did not refuse")
     problems += [f"forbidden {f!r}" for f in expect.get("forbidden", []) if f.lower() in lowered]
     problems += [f"another shop's words: {f!r}" for f in foreign if f.lower() in lowered]
+    overviews = [_overview_of(shop, category) for category in {p.category for p in named}]
     reference = "\n".join(
-        [turn.text, *(_facts_of(p) for p in named), *(page.text for page in shop.policies)]
+        [*(said_before or []), turn.text, *(_facts_of(p) for p in named), *overviews, *(p.text for p in shop.policies)]
     )
     invented = check_reply(
         reply,
@@ -158,9 +167,12 @@ def check_turn(
 
 
 def _facts_of(product: Product) -> str:
-    from knowledge import answers
-
     return "\n".join([*answers.lookup([product], None).lines, answers.list_item(product), product.category])
+
+
+def _overview_of(shop: LoadResult, category: str) -> str:
+    """What the catalogue says about a whole category (how many models, how many in stock)."""
+    return answers.category_overview(category, [p for p in shop.products if p.category == category]).rendered
 
 
 def foreign_words(shop: str, shops_dir: Path = SHOPS_DIR) -> list[str]:
@@ -209,7 +221,7 @@ def run_shop(settings: Settings, shop: str, shops_dir: Path = SHOPS_DIR) -> list
                 seconds = time.perf_counter() - started
                 reply = answer.text
                 cards = [c for m in answer.messages for c in ((m.get("custom") or {}).get("products") or [])]
-                problems = check_turn(turn, reply, cards, loaded, foreign)
+                problems = check_turn(turn, reply, cards, loaded, foreign, [t.text for t in conversation.turns[:index]])
                 result.turns.append(TurnResult(turn, index, reply, problems, seconds))
             results.append(result)
         return results

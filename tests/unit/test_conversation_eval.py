@@ -1,0 +1,63 @@
+"""The conversation evaluation judges each reply by the shop's own data: these pin what it catches."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.cli.conversation_eval import ConversationEvalError, Turn, check_turn, load_shop_conversations
+from knowledge.catalog import LoadResult, PolicyPage
+from tests.unit.conftest import make_product
+
+SHOP = LoadResult(
+    products=[
+        make_product("S1", "Alder Two Seater", 649.0, category="sofas", width_cm=160.0),
+        make_product("S2", "Birch Corner Sofa", 1399.0, category="sofas", stock=0, width_cm=270.0),
+    ],
+    policies=[PolicyPage("returns", "Returns", "Return any sofa within 45 days.", "returns.md")],
+)
+
+
+def turn(**expect) -> Turn:
+    return Turn("how much is the alder two seater?", "lookup", expect)
+
+
+def test_a_right_reply_passes():
+    reply = "The Alder Two Seater costs 649.00 EUR and is in stock."
+    assert check_turn(turn(expected_skus=["S1"], expected_facts=["649.00 EUR"]), reply, [], SHOP, []) == []
+
+
+def test_a_wrong_price_a_missing_product_and_another_shops_words_are_caught():
+    reply = "The Birch Corner Sofa costs 599.00 EUR, like the Lumen Air 13."
+    problems = check_turn(turn(expected_skus=["S1"], expected_facts=["649.00 EUR"]), reply, [], SHOP, ["Lumen Air 13"])
+    assert "does not name Alder Two Seater" in problems
+    assert "missing '649.00 EUR'" in problems
+    assert "another shop's words: 'Lumen Air 13'" in problems
+    assert any(p.startswith("invented: ") and "599" in p for p in problems)
+
+
+def test_refusals_budgets_and_forbidden_words_are_checked():
+    assert check_turn(turn(must_refuse=True), "The Alder Two Seater costs 649.00 EUR.", [], SHOP, []) == [
+        "did not refuse"
+    ]
+    cards = [{"sku": "S2", "name": "Birch Corner Sofa", "price": 1399.0}]
+    over = check_turn(turn(max_price=800), "Here you go.", cards, SHOP, [])
+    assert over == ["over the budget of 800: Birch Corner Sofa"]
+    assert check_turn(turn(forbidden=["velvet"]), "It comes in velvet.", [], SHOP, []) == ["forbidden 'velvet'"]
+
+
+def test_what_the_customer_said_earlier_is_not_an_invented_fact():
+    reply = "Here is what fits sofas up to 700: the Alder Two Seater, 649.00 EUR, in stock."
+    assert any(p.startswith("invented") for p in check_turn(turn(), reply, [], SHOP, []))
+    assert check_turn(turn(), reply, [], SHOP, [], said_before=["a sofa under 700 please"]) == []
+
+
+def test_question_files_are_read_and_bad_lines_named(tmp_path):
+    (tmp_path / "questions.jsonl").write_text(json.dumps({"id": "q1", "question": "hi", "type": "lookup"}) + "\n")
+    (tmp_path / "conversations.jsonl").write_text(json.dumps({"id": "c1", "turns": [{"text": "a"}, {"text": "b"}]}))
+    loaded = load_shop_conversations(tmp_path)
+    assert [(c.id, len(c.turns)) for c in loaded] == [("q1", 1), ("c1", 2)]
+    (tmp_path / "questions.jsonl").write_text('{"id": "q2", "turns": [{"type": "lookup"}]}\n')
+    with pytest.raises(ConversationEvalError, match=r"questions.jsonl, line 1: a turn needs its customer text"):
+        load_shop_conversations(tmp_path)
