@@ -12,7 +12,7 @@ import re
 from knowledge.answers import Answer, CustomerContext, list_item, price_text, stock_text
 from knowledge.catalog import Product, format_price, format_spec, spec_label
 from knowledge.engine import KnowledgeEngine
-from knowledge.text import content_words, find_products, find_spec_query
+from knowledge.text import content_words, find_products, find_spec_query, singular
 
 MAX_ALTERNATIVES = 2
 POLICY_SENTENCES = 2
@@ -63,14 +63,23 @@ def _feature_reason(product: Product, feature: str) -> str | None:
 
 
 def _use_case_reason(product: Product, use_case: str) -> str | None:
-    wanted = content_words(use_case)
+    """A reason only when the product's own text supports the whole use ("video editing" needs both words:
+    a laptop "for office work and video calls" is not one for video editing)."""
+    wanted = {singular(w) for w in content_words(use_case)}
+    if not wanted:
+        return None
     for clause in _MADE_FOR.findall(product.description):
-        if wanted & content_words(clause):
+        if _covers(wanted, clause):
             return f"you said {use_case}: it is made “for {clause.strip()}”"
-    matched = sorted(wanted & content_words(product.document_text()))
-    if matched:
-        return f"its description mentions {', '.join(matched)}, and you said {use_case}"
+    if _covers(wanted, product.document_text()):
+        return f"its description mentions {use_case}, which is what you said you need it for"
     return None
+
+
+def _covers(wanted: set[str], text: str) -> bool:
+    """All of the customer's words (two of three for longer phrases) are in the text."""
+    have = {singular(w) for w in content_words(text)}
+    return len(wanted & have) >= (len(wanted) if len(wanted) <= 2 else len(wanted) - 1)
 
 
 def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) -> Answer:
@@ -78,6 +87,12 @@ def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) 
     if answer.kind != "recommend":
         return answer
     lines = answer.lines[:1] + [f"{list_item(p)}. Why: {reason(p, context, features)}." for p in answer.products]
+    if context.use_case and not any(_use_case_reason(p, context.use_case) for p in answer.products):
+        # Honest when the data says nothing about the need: no reason is made up for it.
+        lines.append(
+            f"None of these says it is made for {context.use_case}, so I can't promise that; "
+            "tell me what matters most for it and I'll compare the specs."
+        )
     return Answer(answer.kind, lines, answer.products, answer.sources)
 
 

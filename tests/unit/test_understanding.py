@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from knowledge.answers import CustomerContext
+from knowledge import sales
+from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
@@ -138,3 +139,13 @@ def test_a_category_the_nlu_wrote_in_the_customers_words_is_the_shops_own(engine
 def test_the_two_cheapest_are_compared(engine):
     answer = engine.compare("compare the two cheapest sofas", CustomerContext())
     assert answer.kind == "compare" and [p.sku for p in answer.products] == ["S1", "S3"]
+
+
+def test_a_reason_needs_the_whole_use_in_the_products_own_text():
+    office = Product("L9", "Tern Book 14", "laptops", "Tern", 899.0, "EUR", 3, "For office work and video calls.")
+    editing = Product("L8", "Tern Studio 16", "laptops", "Tern", 1499.0, "EUR", 3, "A laptop for video editing.")
+    context = CustomerContext(category="laptops", use_case="video editing")
+    assert sales.reason(editing, context, []) == "you said video editing: it is made “for video editing”"
+    assert "video calls" not in sales.reason(office, context, [])
+    honest = sales.with_reasons(Answer("recommend", ["Here is what fits laptops:"], [office], ["L9"]), context, [])
+    assert honest.lines[-1].startswith("None of these says it is made for video editing")
