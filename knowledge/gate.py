@@ -49,7 +49,7 @@ def quantities_in(text: str) -> set[tuple[str, str]]:
     """(number, unit word) pairs such as ("18", "hours") or ("999", "eur")."""
     return {
         (normalise_number(number), unit.lower())
-        for number, unit in re.findall(r"(\d[\d,]*(?:\.\d+)?)\s*([A-Za-z]+|%)", text)
+        for number, unit in re.findall(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([A-Za-z]+|%)", text)  # "24, weight": no pair
     }
 
 

@@ -345,12 +345,15 @@ def _phrase(text: str) -> str:
 def category_phrases(category: str) -> set[str]:
     """The phrases that name a category: its own words (singular) and every synonym of them or its head noun."""
     own = _phrase(category).strip()
-    head = own.split()[-1] if own else ""
+    words = own.split()
+    head, modifiers = (words[-1], " ".join(words[:-1])) if words else ("", "")
     phrases = {own}
     for group in CATEGORY_SYNONYMS:
         forms = {_phrase(g).strip() for g in group}
-        if own in forms or (head in forms and head != own):
+        if own in forms:
             phrases |= forms
+        elif head in forms:  # "city bikes": "city bicycle", and "bicycle" alone (ambiguous with "road bikes")
+            phrases |= forms | {f"{modifiers} {form}" for form in forms}
     return {p for p in phrases if p}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 from bot.settings import load_settings
@@ -12,6 +14,13 @@ from knowledge.text import SpecQuery
 from knowledge.writer import ReplyWriter, addressed
 
 pytestmark = pytest.mark.e2e
+# llama.cpp is an optional backend (requirements/llamacpp.txt, compiled only for SALESBOT_LLM_BACKEND=llamacpp).
+LLAMACPP = pytest.param(
+    "llamacpp",
+    marks=pytest.mark.skipif(
+        importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed (optional backend)"
+    ),
+)
 
 
 def local_generator(backend: str) -> TransformersGenerator | LlamaCppGenerator:
@@ -21,7 +30,7 @@ def local_generator(backend: str) -> TransformersGenerator | LlamaCppGenerator:
     return TransformersGenerator(settings.llm_model, settings.model_cache, settings.llm_threads, settings.llm_int8)
 
 
-@pytest.mark.parametrize("backend", ["transformers", "llamacpp"])
+@pytest.mark.parametrize("backend", ["transformers", LLAMACPP])
 def test_packaged_model_writes_a_gated_sentence_before_the_facts(backend):
     generator = local_generator(backend)
     product = Product("X1", "Lumen Air 13", "laptops", "Lumen", 999.0, "EUR", 4, "A light laptop for students.")
@@ -43,6 +52,7 @@ def test_packaged_model_writes_a_gated_sentence_before_the_facts(backend):
         assert reply.rejected and reply.text == addressed(answer.rendered, "Ann")
 
 
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed")
 def test_llamacpp_decodes_greedily_within_its_limits():
     generator = local_generator("llamacpp")
     messages = [
