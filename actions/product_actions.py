@@ -7,10 +7,11 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.handoff_actions import ActionFallback
 from actions.needs_form import asks_what_there_is
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import features, focus_skus, remember_products, stage
@@ -142,8 +143,8 @@ class ActionAnswerFromCatalogue(Action):
             understood = None
         if understood is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
-            if intent == "nlu_fallback":
-                return [FollowupAction("action_fallback")]
+            if intent == "nlu_fallback":  # asks to rephrase; the second time in a row, hands off
+                return await ActionFallback().run(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         answer = await answer_and_send(dispatcher, tracker, lambda: understood, context)

@@ -15,6 +15,8 @@ from typing import Any
 from bot.customers.intent_score import polar_words
 from bot.settings import check_webhook_format
 
+REPHRASE = "utter_default"  # the response that asks the customer to rephrase
+
 # Why a conversation was handed off; the values are stored in tickets and sent in notifications.
 REQUEST_HUMAN = "request_human"
 FALLBACK = "fallback"
@@ -94,9 +96,10 @@ def trigger(turn: Turn, keywords: Sequence[str], hot_lead_threshold: float) -> s
 
 def consecutive_fallbacks(events: Iterable[dict[str, Any]]) -> int:
     """How many of the customer's latest messages in a row (since the last resume) nobody understood:
-    the NLU was unsure (nlu_fallback) and the catalogue could not place them either, so action_fallback
-    answered. Called from action_fallback, so the latest message counts when the NLU was unsure of it."""
-    turns: list[list[bool]] = []  # per customer message: [NLU unsure, action_fallback answered it]
+    the NLU was unsure (nlu_fallback) and the catalogue could not place them either, so the customer was
+    asked to rephrase (utter_default). Called while answering the latest message, so it counts when the
+    NLU was unsure of it."""
+    turns: list[list[bool]] = []  # per customer message: [NLU unsure, asked to rephrase]
     for event in events:
         kind = event.get("event")
         if kind in ("resume", "session_started"):
@@ -104,7 +107,7 @@ def consecutive_fallbacks(events: Iterable[dict[str, Any]]) -> int:
         elif kind == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             turns.append([intent == "nlu_fallback", False])
-        elif kind == "action" and event.get("name") == "action_fallback" and turns:
+        elif kind == "bot" and (event.get("metadata") or {}).get("utter_action") == REPHRASE and turns:
             turns[-1][1] = True
     count = 0
     for position, (unsure, fell_back) in enumerate(reversed(turns)):

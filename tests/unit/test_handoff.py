@@ -59,8 +59,8 @@ def user(text: str, intent: str) -> dict:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}, "input_channel": "rest"}
 
 
-FELL_BACK = {"event": "action", "name": "action_fallback"}
-ANSWERED = {"event": "action", "name": "action_answer_from_catalogue"}
+FELL_BACK = {"event": "bot", "text": "Could you rephrase?", "metadata": {"utter_action": "utter_default"}}
+ANSWERED = {"event": "bot", "text": "We sell sofas: …", "metadata": {}}
 
 
 def test_fallbacks_are_counted_in_a_row_and_reset_by_understanding_or_resume():

@@ -50,7 +50,8 @@ def slots_of(events: list[dict]) -> dict:
 def test_the_second_fallback_in_a_row_hands_off(settings):
     events, messages = run(ActionFallback(), said("blorp", "nlu_fallback"))
     assert events == [] and messages[0]["response"] == "utter_default"
-    before = [user("blorp", "nlu_fallback"), {"event": "action", "name": "action_fallback"}]
+    asked_to_rephrase = {"event": "bot", "text": "Could you rephrase?", "metadata": {"utter_action": "utter_default"}}
+    before = [user("blorp", "nlu_fallback"), asked_to_rephrase]
     events, messages = run(ActionFallback(), said("fizz", "nlu_fallback", before))
     assert messages == []
     assert events[0] == {"event": "slot", "name": "handoff_reason", "value": "fallback", "timestamp": None}
