@@ -14,9 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.replies import answer_and_send, customer_context
-from actions.sales_state import discussed, focus_hints, remember_products, stage
+from actions.sales_state import discussed, focus_hints, focus_skus, remember_products, stage
 from knowledge import sales
 from knowledge.answers import Answer
+from knowledge.catalog import Product
+from knowledge.engine import KnowledgeEngine
 
 # Slots that describe one session only; everything else carries over to the customer's next visit.
 SESSION_ONLY_SLOTS = {
@@ -107,10 +109,14 @@ class ActionHandleObjection(Action):
         named, skus = focus_hints(tracker)
         context = customer_context(tracker)
 
+        shown, current = focus_skus(tracker)
+
         def decide() -> Answer:
             engine = services.engine()
             focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
-            return sales.objection(engine, kind, focus, context)
+            other = _another_category(engine, text, focus)
+            placed = engine.understand(text, context, engine.focus(shown, current)) if other else None
+            return placed or sales.objection(engine, kind, focus, context)
 
         answer = await answer_and_send(dispatcher, tracker, decide, context)
         # Putting the decision off is where a follow-up starts; the others are objections to handle.
@@ -156,12 +162,26 @@ class ActionOfferAccessories(Action):
         text = tracker.latest_message.get("text") or ""
         named, skus = focus_hints(tracker)
 
+        shown, current = focus_skus(tracker)
+        context = customer_context(tracker)
+
         def decide() -> Answer:
             engine = services.engine()
-            return sales.accessories(engine, sales.focus_product(engine, text, named, skus))
+            focus = sales.focus_product(engine, text, named, skus)
+            other = _another_category(engine, text, focus)
+            placed = engine.understand(text, context, engine.focus(shown, current)) if other else None
+            return placed or sales.accessories(engine, focus)
 
         answer = await answer_and_send(dispatcher, tracker, decide)
         events = remember_products(tracker, answer)
         if answer is not None and answer.kind == "cross_sell":
             events.append(SlotSet("cross_sell_offered", True))
         return events
+
+
+def _another_category(engine: KnowledgeEngine, text: str, focus: Product | None) -> bool:
+    """The message names a category other than the product in focus ("what's your cheapest gps watch then?"
+    read as a price objection, "what office chairs have lumbar support?" as an accessories question): the
+    catalogue's answer to the message beats the objection or cross-sell script."""
+    category = engine.match_category(text)
+    return category is not None and (focus is None or focus.category != category)

@@ -265,6 +265,8 @@ class KnowledgeEngine:
                 return answers.compare(ranked[:count], SpecQuery(query.key))
         if self._asks_superlative(text, category):
             return self._superlative(text, context, category)
+        if self.match_category(text):  # "actually, show me jackets instead": nothing to compare, a category to show
+            return self.recommend(replace(context, category=self.match_category(text)), text)
         return answers.clarify_comparison()
 
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:
@@ -415,7 +417,9 @@ def _diverse(products: list[Product], limit: int) -> list[Product]:
     return picked
 
 
-_LISTING = re.compile(r"\b(what|which|show|list|any|options|recommend|suggest)\b", re.I)
+_LISTING = re.compile(
+    r"\b(what|which|show|list|any|options|recommend|suggest|looking for|look for|need|want|after)\b", re.I
+)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 _ASKS_FOR_PRODUCTS = re.compile(
     r"\b(what|which|any|show|see|recommend|suggest|looking for|look for|need|want|after|options?|got|have|sell|"

@@ -465,7 +465,7 @@ GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
-    "today currently us we life come comes has have with when time long".split()
+    "today currently us we life come comes has have with when time long got then else also ok okay so".split()
 )
 
 
