@@ -12,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.handoff_actions import ActionFallback
-from actions.needs_form import asks_what_there_is
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import features, focus_skus, remember_products, stage
 from knowledge import sales
@@ -82,8 +81,7 @@ class ActionRecommendProducts(Action):
     ) -> list[dict[str, Any]]:
         context = customer_context(tracker)
         wanted = features(tracker)
-        latest = tracker.latest_message.get("text") or ""
-        said = latest if asks_what_there_is(latest) else ""  # its must-haves and "cheapest"; not a form answer
+        said = tracker.latest_message.get("text") or ""  # its must-haves ("with gps") and "cheapest" count
         answer = await answer_and_send(
             dispatcher,
             tracker,

@@ -229,6 +229,18 @@ class KnowledgeEngine:
             return answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
 
+    def product_instead_of_policy(self, text: str, focus: Focus) -> Answer | None:
+        """For a message the NLU sent to a policy page: the product in focus answers it instead when the message
+        names no policy topic, refers to the product and asks for something its data records ("can I order
+        it today?", "what's it made of?")."""
+        reference = referred(text, focus)
+        if reference is None or not reference.explicit or self.policy_topic(text) is not None:
+            return None
+        query = find_spec_query(text, _spec_keys(reference.products))
+        if query is None or (query.key == "stock" and not set(tokens(text)) & (STRONG_STOCK_WORDS | {"order"})):
+            return None
+        return self._about_focus(text, focus)
+
     def _about_products(self, text: str, products: list[Product]) -> bool:
         """A short follow-up ("and the weight?") asks about an attribute these products have, or a policy."""
         return find_spec_query(text, _spec_keys(products)) is not None or self.policy_topic(text) is not None
@@ -299,6 +311,8 @@ class KnowledgeEngine:
         as a feature or in the message, if any."""
         pool = self._pool(context.category)
         yes_no = [k for k in _spec_keys(pool) if any(isinstance(p.specs.get(k), bool) for p in pool)]
+        category_words = {singular(w) for w in tokens(context.category or "")}
+        text = " ".join(w for w in tokens(text) if singular(w) not in category_words)  # "sofa" is no "sofa bed"
         for said in (context.feature, text):
             query = find_spec_query(said, yes_no) if said and yes_no else None
             if query is not None and query.key in yes_no:

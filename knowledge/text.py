@@ -52,6 +52,7 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
+    **dict.fromkeys(["made", "fabric", "materials"], "material fabric"),
     "battery": "battery",
     "charge": "battery",
     "display": "screen",
@@ -437,6 +438,9 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
             number *= 1000
         before = lowered[max(0, match.start() - 25) : match.start()]
         after = lowered[match.end() : match.end() + 12]
+        unit = re.match(r"\s*([a-z]+)", after)
+        if not match.group("k") and unit and unit.group(1) in UNIT_WORDS | {"people", "persons", "seats", "kids"}:
+            continue  # "about 150kg", "for 4 people": a quantity, not an amount of money
         cue = bool(
             match.group("cur") or match.group("k") or _BUDGET_CUE.search(before) or CURRENCY.match(after.lstrip())
         )
