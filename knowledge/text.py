@@ -7,11 +7,12 @@ catalogue and can be unit-tested without models.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from knowledge.catalog import Product
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.][0-9]+)?")
+_WORD = re.compile(r"[^\W_]+(?:[.][0-9]+)?")  # letters of any script and digits
 UNIT_WORDS = frozenset(
     [
         "kg",
@@ -160,7 +161,9 @@ def content_words(text: str) -> set[str]:
 
 
 def tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower().replace("-", " ").replace("_", " "))
+    """Lower-case words without accents, so "latt" finds "Lätt" and "bruhwerk" finds "Brühwerk"."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    return _WORD.findall(folded.replace("-", " ").replace("_", " "))
 
 
 def singular(word: str) -> str:

@@ -16,7 +16,7 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
 from knowledge.policy_search import find_topic
 from knowledge.store import CatalogStore, make_client
-from knowledge.text import find_category
+from knowledge.text import find_category, find_products
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings
 
@@ -149,3 +149,9 @@ def test_a_reason_needs_the_whole_use_in_the_products_own_text():
     assert "video calls" not in sales.reason(office, context, [])
     honest = sales.with_reasons(Answer("recommend", ["Here is what fits laptops:"], [office], ["L9"]), context, [])
     assert honest.lines[-1].startswith("None of these says it is made for video editing")
+
+
+def test_names_with_accents_are_found_when_typed_without_them():
+    dream = furniture("D2", "Söderhamn Dröm 2", 899.0, "sofas")
+    assert find_products("is the soderhamn drom 2 in stock?", [dream, *SOFAS]) == [dream]
+    assert find_products("Söderhamn Dröm 2", [dream, *SOFAS]) == [dream]
