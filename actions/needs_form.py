@@ -22,11 +22,16 @@ _USE_CASE_FILLER = re.compile(
     re.I,
 )
 ESSENTIAL_NEEDS = ("category", "budget")
-_WHAT_THERE_IS = re.compile(r"\b(what|which|show|list|any|options|got|have you|do you have|cheapest|best)\b", re.I)
+_WHAT_THERE_IS = re.compile(
+    r"\b(what|which|show|list|any|options|got|have you|do you have|cheapest|best|i need|we need|i want|we want|"
+    r"looking for|look for|searching for|after)\b",
+    re.I,
+)
 
 
 def asks_what_there_is(text: str) -> bool:
-    """ "what sofas do you have?", "show me trail shoes", "cheapest gps watch?": a question the products answer."""
+    """ "what sofas do you have?", "show me trail shoes", "I need a kettle for pour-over": the products answer it
+    at once (the reasons tie them to the use the message states); only a vaguer start gets questions."""
     return bool(_WHAT_THERE_IS.search(text))
 WHY_WE_ASK = {
     "category": "so I only show you products from the right part of our range",

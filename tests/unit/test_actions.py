@@ -95,3 +95,23 @@ def test_the_form_takes_category_and_budget_from_any_message_that_states_them(en
     unchanged = tracker("for my 2 kids", slots={"category": "laptops", "budget": 800})
     assert asyncio.run(form.extract_category(CollectingDispatcher(), unchanged, {})) == {}
     assert asyncio.run(form.extract_budget(CollectingDispatcher(), unchanged, {})) == {}  # "2" is not a budget
+
+
+@pytest.mark.parametrize(
+    ("said", "at_once"),
+    [
+        ("what office chairs do you have?", True),
+        ("I need a kettle for pour-over coffee", True),
+        ("looking for a tent for two", True),
+        ("can you recommend a laptop?", False),  # asks for advice: the form asks what it is for
+        ("laptop", False),
+    ],
+)
+def test_a_customer_who_asks_what_there_is_sees_products_without_questions(engine, said, at_once):
+    slots = {"category": "laptops"}
+    wanted = asyncio.run(
+        ValidateNeedsForm().required_slots(
+            ["category", "use_case", "budget", "features"], CollectingDispatcher(), tracker(said, slots=slots), {}
+        )
+    )
+    assert wanted == (["category"] if at_once else ["category", "use_case", "budget", "features"])
