@@ -278,6 +278,19 @@ def failures(results: list[ConversationResult]) -> list[str]:
     return lines
 
 
+def transcripts(results: list[ConversationResult]) -> list[dict[str, Any]]:
+    """Every conversation as it went, for people to read: what the customer said, what the shop replied."""
+    return [
+        {
+            "shop": r.shop,
+            "id": r.conversation.id,
+            "passed": r.passed,
+            "turns": [{"customer": t.turn.text, "reply": t.reply, "problems": t.problems} for t in r.turns],
+        }
+        for r in results
+    ]
+
+
 def format_summary(summary: dict[str, Any]) -> str:
     rows = [f"conversations: {summary['conversations']}, passed {summary['passed']}"]
     for shop, figures in summary["by_shop"].items():

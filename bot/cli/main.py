@@ -237,7 +237,8 @@ def cmd_eval_conversations(settings: Settings, args: argparse.Namespace) -> int:
     summary = ce.summarize(results)
     out = settings.var_dir / "eval" / "conversations.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"summary": summary, "failures": ce.failures(results)}, indent=2))
+    report = {"summary": summary, "failures": ce.failures(results), "transcripts": ce.transcripts(results)}
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print("\n".join(ce.failures(results)))
     print(ce.format_summary(summary))
     print(f"details: {out}")
