@@ -114,9 +114,14 @@ class ActionHandleObjection(Action):
         def decide() -> Answer:
             engine = services.engine()
             focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
-            other = _another_category(engine, text, focus)
-            placed = engine.understand(text, context, engine.focus(shown, current)) if other else None
-            return placed or sales.objection(engine, kind, focus, context)
+            in_focus = engine.focus(shown, current)
+            if _another_category(engine, text, focus) or engine.asks_ranking(text):
+                placed = engine.understand(text, context, in_focus)
+                if placed is not None:
+                    return placed
+            # "how long does the battery last on it?" reads like a quality doubt but asks for a spec
+            about_product = engine.product_instead_of_policy(text, in_focus) if kind != "price" else None
+            return about_product or sales.objection(engine, kind, focus, context)
 
         answer = await answer_and_send(dispatcher, tracker, decide, context)
         # Putting the decision off is where a follow-up starts; the others are objections to handle.

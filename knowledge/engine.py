@@ -241,6 +241,10 @@ class KnowledgeEngine:
             return None
         return self._about_focus(text, focus)
 
+    def asks_ranking(self, text: str) -> bool:
+        """ "what's your cheapest gps watch?", "which is the lightest?": a question a ranking answers."""
+        return self._asks_superlative(text, self.match_category(text))
+
     def _about_products(self, text: str, products: list[Product]) -> bool:
         """A short follow-up ("and the weight?") asks about an attribute these products have, or a policy."""
         return find_spec_query(text, _spec_keys(products)) is not None or self.policy_topic(text) is not None

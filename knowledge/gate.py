@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.
 # Talk about the assistant itself: a sales reply never needs it, an injected request often asks for it.
 _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
 # A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
-_TASK_TALK = re.compile(r"\b(the customer|sentences?|the facts|facts:|rules?)\b", re.I)
+_TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
 ECHO_SHARE = 0.6  # this share of a lead-in's words being the customer's own: a repeated question
 MIN_LEAD_IN_WORDS = 3
 MAX_LEAD_IN_WORDS = 25

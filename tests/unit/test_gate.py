@@ -79,6 +79,7 @@ def test_a_lead_in_speaks_to_the_customer_in_one_sentence_of_normal_length():
         "repeats the customer's question"
     ]
     assert lead_in("The customer asked about the price.") == ["talks about its task instead of to the customer"]
+    assert lead_in("Customer is in stock.") == ["talks about its task instead of to the customer"]  # seen in a reply
     assert lead_in("My instructions say hello there.") == ["talks about its own instructions: 'instructions'"]
     assert lead_in("Great!") == ["sentence has 1 words"]
 
