@@ -211,11 +211,13 @@ def category_overview(category: str, items: list[Product]) -> Answer:
     return Answer("lookup", [line], [cheapest, dearest], [cheapest.sku, dearest.sku])
 
 
-def policy(chunks: list[PolicyChunk]) -> Answer:
+def policy(chunks: list[PolicyChunk], answer_first: list[str] | None = None) -> Answer:
+    """The policy sections' sentences that answer the question, best first (`answer_first`), else the
+    sections whole; the pages are the sources."""
     if not chunks:
         text = "I don't have that information in our shop policies. A member of our team can help with that."
         return Answer("not_found", [text])
-    return Answer("policy", [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
+    return Answer("policy", answer_first or [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
 
 
 def policy_unnamed(names: list[str], chunks: list[PolicyChunk]) -> Answer:

@@ -342,7 +342,7 @@ class KnowledgeEngine:
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
-        return answers.policy(relevant[:2])
+        return answers.policy(relevant[:2], policy_search.answer_first(text, relevant[:2], self._policy_idf))
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         self.products()  # the current snapshot's names, for the gate

@@ -174,3 +174,59 @@ def find_topic(text: str, topics: list[str]) -> str | None:
     lowered = " " + " ".join(tokens(text)) + " "
     found = {t for t in topics for cue in _topic_cues(t) if re.search(rf"\s{re.escape(cue)}", lowered)}
     return found.pop() if len(found) == 1 else None
+
+
+MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first
+MAX_POLICY_SENTENCES = 10  # in all, the rest of the sections after them
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*])")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_WANTS_FIGURE = re.compile(r"\b(how (long|much|many|soon|fast)|when)\b", re.I)
+_FIGURE_BONUS = {False: 0.1, True: 0.3}
+_FIGURE = re.compile(r"\d|\b(free|one|two|three|four|five|six|seven|ten|twelve|thirty)\b", re.I)
+
+
+def readable_sentences(text: str) -> list[str]:
+    """A policy section as plain sentences: Markdown emphasis and headings gone, table rows as
+    "Heading, Option: cost, time", bullets and lines split into sentences."""
+    sentences: list[str] = []
+    heading = ""
+    for raw in text.splitlines():
+        line = re.sub(r"[*_`#]+", "", raw).strip(" -•\t")
+        if not line or _TABLE_RULE.match(line):
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|") if c.strip()]
+            if cells and cells[0].lower() in {"option", "method", "item", "product", "country", "service"}:
+                continue  # the table's own header row
+            line = f"{heading} {cells[0]}: {', '.join(cells[1:])}".strip() if cells else ""
+        elif line.endswith(":") and len(line) < 60:
+            heading = line[:-1]
+            continue
+        sentences.extend(s.strip() for s in _SENTENCE_END.split(line) if len(s.strip()) > 2)
+    return sentences
+
+
+def answer_first(question: str, chunks: list[PolicyChunk], idf_table: dict[str, float]) -> list[str]:
+    """The sentences of these sections that answer the question, best first (a customer asking "can I
+    return it if I don't like it?" reads the return period first, not the conditions), then the rest of the
+    sections."""
+    query = Query.parse(question)
+    sentences = [(rank, s) for rank, chunk in enumerate(chunks) for s in readable_sentences(chunk.text)]
+    if not query.words or not sentences:
+        return [s for _, s in sentences[:MAX_ANSWER_SENTENCES]]
+    weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
+    # A sentence with a figure (a period, an amount) settles a question more often; "how much/long …?" needs one.
+    wants_figure = asks_cost(question) or bool(_WANTS_FIGURE.search(question))
+    scored = [
+        (
+            _coverage(query, weights, _stems(s)) + (_FIGURE_BONUS[wants_figure] if _FIGURE.search(s) else 0.0),
+            -chunk_rank,
+            -i,
+            s,
+        )
+        for i, (chunk_rank, s) in enumerate(sentences)
+    ]
+    best = [s for score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
+    # Then the rest of the sections, in their own order: the answer first, nothing of it lost.
+    rest = [s for _, s in sentences if s not in best]
+    return (best + rest)[:MAX_POLICY_SENTENCES]

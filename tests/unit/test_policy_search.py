@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from knowledge.policy_search import Query, asks_cost, idf, rank, states_amount, stem
+from knowledge.policy_search import Query, answer_first, asks_cost, idf, rank, readable_sentences, states_amount, stem
 from knowledge.store import PolicyChunk
 
 CONDITION = PolicyChunk(
@@ -66,3 +66,30 @@ def test_cost_questions_need_a_stated_amount():
     assert states_amount("Orders under 50.00 EUR: 4.90 EUR within Germany.")
     assert states_amount("Standard shipping is free.")
     assert not states_amount("Shipping times are set per product, from overnight to 1 month.")
+
+
+def test_policy_text_is_read_as_plain_sentences():
+    text = (
+        "Shipping costs:\n| Option | Cost | Time |\n|---|---|---|\n| **Standard** | £4.95 | 3 days |\n"
+        "- Orders over **£50** ship free. We pack the same day."
+    )
+    assert readable_sentences(text) == [
+        "Shipping costs Standard: £4.95, 3 days",
+        "Orders over £50 ship free.",
+        "We pack the same day.",
+    ]
+
+
+def test_the_sentence_that_answers_comes_first_and_nothing_is_dropped():
+    chunk = PolicyChunk(
+        "returns",
+        "Returns",
+        "Conditions:\n- Items must be unused and in their box.\n- You can return anything within 45 days of delivery.",
+        "returns.md",
+        0.8,
+    )
+    ordered = answer_first("can I return it if I don't like it?", [chunk], {})
+    assert ordered == [
+        "You can return anything within 45 days of delivery.",
+        "Items must be unused and in their box.",
+    ]
