@@ -24,6 +24,8 @@ _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.
 _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
 # A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
+# "Please confirm the price for …": a lead-in that hands the work back to the customer (seen in a real reply).
+_ASKS_TO_ACT = re.compile(r"^\W*(please\s+)?(confirm|provide|verify|specify|double[- ]check)\b", re.I)
 ECHO_SHARE = 0.6  # this share of a lead-in's words being the customer's own: a repeated question
 MIN_LEAD_IN_WORDS = 3
 MAX_LEAD_IN_WORDS = 25
@@ -160,6 +162,8 @@ def check_lead_in(
         reasons.append("repeats the customer's question")
     if _TASK_TALK.search(sentence):
         reasons.append("talks about its task instead of to the customer")
+    if _ASKS_TO_ACT.search(sentence):
+        reasons.append("asks the customer to do something instead of leading into the answer")
     words = len(sentence.split())
     if not MIN_LEAD_IN_WORDS <= words <= MAX_LEAD_IN_WORDS:
         reasons.append(f"sentence has {words} words")

@@ -80,6 +80,10 @@ def test_a_lead_in_speaks_to_the_customer_in_one_sentence_of_normal_length():
     ]
     assert lead_in("The customer asked about the price.") == ["talks about its task instead of to the customer"]
     assert lead_in("Customer is in stock.") == ["talks about its task instead of to the customer"]  # seen in a reply
+    assert lead_in("Please confirm the price for smartphones with a good camera.") == [
+        "asks the customer to do something instead of leading into the answer"
+    ]
+    assert lead_in("Check out this one, a great pick for you!") == []
     assert lead_in("My instructions say hello there.") == ["talks about its own instructions: 'instructions'"]
     assert lead_in("Great!") == ["sentence has 1 words"]
 
