@@ -270,7 +270,8 @@ class KnowledgeEngine:
             return answers.lookup(found, None)
         if focus and (about_focus := self._about_focus(text, focus)) is not None:
             return about_focus
-        category = self.match_category(text) or self.resolve_category(context.category)
+        named_category = self.match_category(text)
+        category = named_category or self.resolve_category(context.category)
         count = _how_many(text)
         if count and self._asks_superlative(text, category):  # "compare the two cheapest phones"
             pool = [p for p in self._pool(category) if p.in_stock]
@@ -281,8 +282,8 @@ class KnowledgeEngine:
                 return answers.compare(ranked[:count], SpecQuery(query.key))
         if self._asks_superlative(text, category):
             return self._superlative(text, context, category)
-        if self.match_category(text):  # "actually, show me jackets instead": nothing to compare, a category to show
-            return self.recommend(replace(context, category=self.match_category(text)), text)
+        if named_category:  # "actually, show me jackets instead": nothing to compare, a category to show
+            return self.recommend(replace(context, category=named_category), text)
         return answers.clarify_comparison()
 
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:
