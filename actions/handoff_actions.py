@@ -4,7 +4,7 @@ in actions/turn_actions.py).
 A hand-off with an agent online inside business hours creates an "open" ticket and pauses the bot
 (`ConversationPaused`) until the agent console resumes it. Otherwise the customer is told nobody is
 available, a "follow_up" ticket is created and the lead form collects contact details (with consent).
-The decisions are in bot/customers/handoff.py; the tickets in bot/customers/appdb.py.
+The decisions are in customers/handoff.py; the tickets in customers/appdb.py.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.sales_state import list_slot, stage
-from bot.customers import handoff
-from bot.customers.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
-from bot.settings import Settings, parse_business_hours
+from config.settings import Settings, parse_business_hours
+from customers import handoff
+from customers.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
-from bot.customers.appdb import AppDatabaseError, NewLead, open_app_db
-from bot.customers.intent_score import Conversation, IntentModel, IntentScoreError, extract_features, furthest_stage
+from customers.appdb import AppDatabaseError, NewLead, open_app_db
+from customers.intent_score import Conversation, IntentModel, IntentScoreError, extract_features, furthest_stage
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.sales_state import focus_skus, list_slot, stage
+from actions.sales_state import focus_of, list_slot, stage
 from knowledge.text import parse_budget
 
 # Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
@@ -86,7 +86,6 @@ class ValidateNeedsForm(FormValidationAction):
         """The shop's category named anywhere in a message ("a couch for my flat"), whether or not the NLU
         tagged it; a different category replaces the one known ("actually, show me tablets instead")."""
         said = tracker.latest_message.get("text") or ""
-        shown, current = focus_skus(tracker)
 
         def decide() -> str | None:
             engine = services.engine()
@@ -94,7 +93,7 @@ class ValidateNeedsForm(FormValidationAction):
             if found or tracker.get_slot("category"):
                 return found
             # "what else would you suggest?" right after a product: the category of the products in focus
-            focus = engine.focus(shown, current)
+            focus = focus_of(engine, tracker)
             kinds = {p.category for p in ([focus.current] if focus.current else focus.shown)}
             return kinds.pop() if len(kinds) == 1 else None
 

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.replies import answer_and_send
-from actions.sales_state import focus_skus, remember_products
+from actions.sales_state import focus_of, remember_products
 from knowledge.answers import Answer
 
 TOPIC_BY_INTENT = {
@@ -29,11 +29,10 @@ class ActionAnswerPolicy(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         topic = TOPIC_BY_INTENT.get((tracker.latest_message.get("intent") or {}).get("name", ""))
-        shown, current = focus_skus(tracker)
 
         def decide() -> Answer:
             engine = services.engine()
-            about_product = engine.product_instead_of_policy(text, engine.focus(shown, current))
+            about_product = engine.product_instead_of_policy(text, focus_of(engine, tracker))
             return about_product or engine.policy(text, topic)
 
         answer = await answer_and_send(dispatcher, tracker, decide)

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.handoff_actions import ActionFallback
 from actions.replies import answer_and_send, customer_context
-from actions.sales_state import features, focus_skus, remember_products, stage
+from actions.sales_state import features, focus_of, remember_products, stage
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.text import parse_budget
@@ -43,11 +43,10 @@ class ActionAnswerProductQuestion(Action):
         text = tracker.latest_message.get("text") or ""
         named = _product_entity(tracker)
         context = customer_context(tracker)
-        shown, current = focus_skus(tracker)
 
         def decide() -> Answer:
             engine = services.engine()
-            return engine.product_question(text, context, named, focus=engine.focus(shown, current))
+            return engine.product_question(text, context, named, focus=focus_of(engine, tracker))
 
         answer = await answer_and_send(dispatcher, tracker, decide, context)
         return _remember_product(tracker, answer)
@@ -62,11 +61,10 @@ class ActionCompareProducts(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         context = customer_context(tracker)
-        shown, current = focus_skus(tracker)
 
         def decide() -> Answer:
             engine = services.engine()
-            return engine.compare(text, context, focus=engine.focus(shown, current))
+            return engine.compare(text, context, focus=focus_of(engine, tracker))
 
         answer = await answer_and_send(dispatcher, tracker, decide, context)
         return _remember_product(tracker, answer)
@@ -123,11 +121,10 @@ class ActionAnswerFromCatalogue(Action):
     ) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text") or ""
         context = customer_context(tracker)
-        shown, current = focus_skus(tracker)
 
         def decide() -> Answer:
             engine = services.engine()
-            answer = engine.understand(text, context, engine.focus(shown, current))
+            answer = engine.understand(text, context, focus_of(engine, tracker))
             if answer is None:
                 raise LookupError("the catalogue names nothing in this message")
             return answer

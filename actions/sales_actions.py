@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.replies import answer_and_send, customer_context
-from actions.sales_state import discussed, focus_hints, focus_skus, remember_products, stage
+from actions.sales_state import discussed, focus_hints, focus_of, remember_products, stage
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.catalog import Product
@@ -109,12 +109,11 @@ class ActionHandleObjection(Action):
         named, skus = focus_hints(tracker)
         context = customer_context(tracker)
 
-        shown, current = focus_skus(tracker)
 
         def decide() -> Answer:
             engine = services.engine()
             focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
-            in_focus = engine.focus(shown, current)
+            in_focus = focus_of(engine, tracker)
             if _another_category(engine, text, focus) or engine.asks_ranking(text):
                 placed = engine.understand(text, context, in_focus)
                 if placed is not None:
@@ -167,14 +166,13 @@ class ActionOfferAccessories(Action):
         text = tracker.latest_message.get("text") or ""
         named, skus = focus_hints(tracker)
 
-        shown, current = focus_skus(tracker)
         context = customer_context(tracker)
 
         def decide() -> Answer:
             engine = services.engine()
             focus = sales.focus_product(engine, text, named, skus)
             other = _another_category(engine, text, focus)
-            placed = engine.understand(text, context, engine.focus(shown, current)) if other else None
+            placed = engine.understand(text, context, focus_of(engine, tracker)) if other else None
             return placed or sales.accessories(engine, focus)
 
         answer = await answer_and_send(dispatcher, tracker, decide)

@@ -8,6 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from knowledge.answers import Answer
+from knowledge.engine import KnowledgeEngine
+from knowledge.focus import Focus
 
 STAGES = ("greeting", "discovery", "recommendation", "objection", "closing", "follow_up", "handoff")
 MAX_DISCUSSED = 20  # the oldest products drop out of products_discussed beyond this
@@ -50,9 +52,10 @@ def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str,
     return events
 
 
-def focus_skus(tracker: Tracker) -> tuple[list[str], str | None]:
-    """What the conversation is about: the SKUs of the latest list, and of the one product discussed since."""
-    return in_focus(tracker), tracker.get_slot("current_product")
+def focus_of(engine: KnowledgeEngine, tracker: Tracker) -> Focus:
+    """What the conversation is about: the products of the latest list, and the one product discussed since
+    (from the `products_in_focus` and `current_product` slots)."""
+    return engine.focus(in_focus(tracker), tracker.get_slot("current_product"))
 
 
 def in_focus(tracker: Tracker) -> list[str]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from bot.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from knowledge.engine import KnowledgeEngine
 from knowledge.workers import BoundedWorkers
 
@@ -48,7 +48,7 @@ def engine() -> KnowledgeEngine:
         return _engine
     with _lock:
         if _engine is None:
-            from bot.wiring import build_engine
+            from config.wiring import build_engine
 
             _engine = build_engine(settings())
             _engine.warm()

@@ -30,7 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent
 from actions.sales_state import list_slot
-from bot.customers import handoff
+from customers import handoff
 
 
 def handoff_reason(tracker: Tracker, score: float | None) -> str | None:

@@ -69,7 +69,7 @@ class Settings:
     app_db_url: str = ""  # empty: SQLite file var/app.db; else e.g. postgresql+psycopg2://user:pw@host:5432/db
     intent_model: Path = PROJECT_ROOT / "data" / "intent_score" / "model.json"  # purchase-intent weights
     hot_lead_threshold: float = 0.7  # purchase intent (0..1) from which a lead counts as hot
-    # hand-off to a person (bot/customers/handoff.py, the agent console in bot/web/console.py)
+    # hand-off to a person (customers/handoff.py, the agent console in bot/web/console.py)
     env: str = "production"  # "development" lets the agent console run without SALESBOT_AGENT_TOKEN
     agent_token: str = ""  # the agent console's password; without it the console is off (outside development)
     business_hours: str = ""  # e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00"; empty: always open

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from config.settings import Settings
 from knowledge.embeddings import PackagedMiniLMEmbeddings
 from knowledge.engine import KnowledgeEngine
 from knowledge.generation import make_generator

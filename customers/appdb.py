@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from bot.settings import Settings
+from config.settings import Settings
 
 SETTING = "SALESBOT_APP_DB_URL"
 OUTCOMES = ("won", "lost")
@@ -58,7 +58,7 @@ leads = Table(
     Column("outcome", String(10)),  # won | lost, recorded later by the shop; empty while unknown
 )
 
-# Hand-off tickets (see bot/customers/handoff.py): "open" while a person owns the (paused) conversation,
+# Hand-off tickets (see customers/handoff.py): "open" while a person owns the (paused) conversation,
 # "follow_up" when nobody was available and the team gets back to the customer later, then "resolved".
 TICKET_STATUSES = ("open", "follow_up", "resolved")
 tickets = Table(

@@ -2,7 +2,7 @@
 summary (built from tracker events by code, not by the language model) and the notification payloads
 sent to a webhook. The agent console's transcript is bot/web/transcript.py's.
 
-Standard library only (plus bot.customers.intent_score's word lists), so the action server and the web app share it.
+Standard library only (plus customers.intent_score's word lists), so the action server and the web app share it.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.customers.intent_score import polar_words
-from bot.settings import check_webhook_format
+from config.settings import check_webhook_format
+from customers.intent_score import polar_words
 
 REPHRASE = "utter_default"  # the response that asks the customer to rephrase
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 
 DEFAULT_DATA = PROJECT_ROOT / "data" / "intent_score" / "conversations.jsonl"
 

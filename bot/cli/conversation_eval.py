@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import rest, supervisor
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
 from knowledge import answers
 from knowledge.catalog import LoadResult, Product, load_catalog
 from knowledge.gate import check_reply
@@ -188,7 +188,7 @@ def foreign_words(shop: str, shops_dir: Path = SHOPS_DIR) -> list[str]:
 
 def run_shop(settings: Settings, shop: str, shops_dir: Path = SHOPS_DIR) -> list[ConversationResult]:
     """Ingest the shop, start its action server and a Rasa server, and talk to them over REST."""
-    from bot.wiring import open_store
+    from config.wiring import open_store
 
     shop_dir = shops_dir / shop
     conversations = load_shop_conversations(shop_dir)

@@ -23,9 +23,9 @@ from typing import TextIO
 from bot.cli import rest, supervisor
 from bot.cli.conversation_eval import ConversationEvalError
 from bot.cli.nlu_eval import NluEvalError
-from bot.customers.appdb import OUTCOMES, AppDatabaseError, Lead
-from bot.customers.intent_score import IntentScoreError
-from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from config.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from customers.appdb import OUTCOMES, AppDatabaseError, Lead
+from customers.intent_score import IntentScoreError
 from knowledge.catalog import CatalogError, load_catalog, load_policies
 from knowledge.evaluation import QuestionSetError
 
@@ -33,7 +33,7 @@ EXIT_USAGE = 2
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.wiring import open_store
+    from config.wiring import open_store
 
     path = Path(args.path) if args.path else settings.catalog_path
     loaded = load_catalog(path)
@@ -189,7 +189,7 @@ EVAL_SETS = {
 
 
 def cmd_eval_knowledge(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.wiring import build_engine
+    from config.wiring import build_engine
     from knowledge.evaluation import evaluate, format_metrics, load_questions
 
     runs = [(name, *EVAL_SETS[name]) for name in (EVAL_SETS if args.set == "all" else [args.set])]
@@ -293,7 +293,7 @@ def _write_leads_csv(out: TextIO, found: list[Lead]) -> None:
 
 
 def cmd_leads(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.customers.appdb import default_url, open_app_db
+    from customers.appdb import default_url, open_app_db
 
     database = open_app_db(settings)
     if args.action == "outcome":
@@ -333,7 +333,7 @@ def cmd_leads(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_score_train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.customers.intent_score import DEFAULT_DATA, load_examples, save_model, train
+    from customers.intent_score import DEFAULT_DATA, load_examples, save_model, train
 
     sources = [Path(p).resolve() for p in args.data] if args.data else [DEFAULT_DATA]
     names = [str(s.relative_to(PROJECT_ROOT)) if s.is_relative_to(PROJECT_ROOT) else str(s) for s in sources]

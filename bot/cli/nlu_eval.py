@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import supervisor
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
 
 DEFAULT_CLINC_PATH = PROJECT_ROOT / "data" / "eval" / "clinc150" / "test_splits.json"
 TARGETS = {"intent_macro_f1": 0.90, "entity_macro_f1": 0.85, "oos_polite_share": 0.90}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.cli.credentials import write_credentials
-from bot.settings import PROJECT_ROOT, Settings, parse_redis_url
+from config.settings import PROJECT_ROOT, Settings, parse_redis_url
 
 RASA_PATHS = {
     "config": "bot/config.yml",

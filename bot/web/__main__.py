@@ -8,9 +8,9 @@ import sys
 
 from aiohttp import web
 
-from bot.settings import SettingsError, load_settings
 from bot.web.app import create_app
 from bot.web.widget import WidgetAssetsMissing
+from config.settings import SettingsError, load_settings
 
 
 def main() -> int:

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.settings import Settings
 from bot.web import console, widget
 from bot.web.rasa_api import HTTP, SETTINGS
+from config.settings import Settings
 
 
 async def health(request: web.Request) -> web.Response:

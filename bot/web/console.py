@@ -18,10 +18,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.customers.appdb import AppDatabaseError, open_app_db
-from bot.settings import Settings
 from bot.web.rasa_api import SETTINGS, RasaUnavailable, append_events, conversation_events
 from bot.web.transcript import console_transcript
+from config.settings import Settings
+from customers.appdb import AppDatabaseError, open_app_db
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import rest, supervisor
-from bot.settings import PROJECT_ROOT, Settings, load_settings
+from config.settings import PROJECT_ROOT, Settings, load_settings
 
 # Several checkouts (or developers) on one machine can run the suite side by side by choosing
 # their own ports and folder with SALESBOT_E2E_RASA_PORT / SALESBOT_E2E_ACTION_PORT / SALESBOT_E2E_VAR_DIR.

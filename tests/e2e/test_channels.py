@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from bot.cli import supervisor
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
 from knowledge.catalog import load_catalog
 
 pytestmark = pytest.mark.e2e

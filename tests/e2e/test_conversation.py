@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 from knowledge import answers
 from knowledge.catalog import format_price, load_catalog
 

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from bot.settings import load_settings
+from config.settings import load_settings
 from knowledge.answers import CustomerContext, lookup
 from knowledge.catalog import Product
 from knowledge.generation import LlamaCppGenerator, TransformersGenerator

@@ -20,7 +20,7 @@ from typing import ClassVar
 import pytest
 
 from bot.cli import supervisor
-from bot.customers.appdb import AppDatabase, Ticket, default_url
+from customers.appdb import AppDatabase, Ticket, default_url
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from bot.customers.appdb import AppDatabase, default_url
+from customers.appdb import AppDatabase, default_url
 from tests.e2e.conftest import run
 
 pytestmark = pytest.mark.e2e

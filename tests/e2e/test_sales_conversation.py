@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 from knowledge.catalog import format_price, load_catalog
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.cli import conversation_eval
-from bot.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 BIKES = Path(__file__).parent / "fixtures" / "bike_shop.csv"

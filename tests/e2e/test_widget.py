@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import supervisor
-from bot.settings import Settings
+from config.settings import Settings
 
 pytestmark = pytest.mark.e2e
 

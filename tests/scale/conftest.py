@@ -16,7 +16,7 @@ import pytest
 
 from bot.cli import supervisor
 from bot.cli.rest import Reply
-from bot.settings import PROJECT_ROOT, Settings, load_settings
+from config.settings import PROJECT_ROOT, Settings, load_settings
 
 PROXY_URL = os.environ.get("SALESBOT_SCALE_PROXY_URL", "")
 RASA_PORTS = [int(port) for port in os.environ.get("SALESBOT_SCALE_RASA_PORTS", "").split()]

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from bot.cli import supervisor
 from bot.cli.rest import Reply, say, tracker
-from bot.customers.appdb import NewLead, open_app_db
-from bot.settings import PROJECT_ROOT, parse_redis_url
+from config.settings import PROJECT_ROOT, parse_redis_url
+from customers.appdb import NewLead, open_app_db
 from knowledge.catalog import Product, format_price, load_catalog
 from tests.scale.conftest import PROXY_URL, RASA_PORTS, Cluster, needs_services, upstream, user_texts
 

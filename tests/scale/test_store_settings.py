@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from bot.cli.supervisor import RASA_PATHS, rasa_env
-from bot.settings import PROJECT_ROOT, SettingsError, load_settings, parse_redis_url
+from config.settings import PROJECT_ROOT, SettingsError, load_settings, parse_redis_url
 
 # Runs in the Rasa environment: reads endpoints.yml the way `rasa run` does and builds the stores
 # (only the lock store for Redis: its client connects lazily; the tracker store would connect at once).

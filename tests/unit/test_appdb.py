@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
 from bot.cli import main as cli
-from bot.customers.appdb import AppDatabase, AppDatabaseError, NewLead, default_url, leads, open_app_db
-from bot.settings import Settings
+from config.settings import Settings
+from customers.appdb import AppDatabase, AppDatabaseError, NewLead, default_url, leads, open_app_db
 
 
 def anna(sender: str = "web-1", **changes) -> NewLead:

@@ -20,7 +20,7 @@ from bot.cli.bench.common import (
 from bot.cli.bench.report import format_bench
 from bot.cli.bench.servers import PRODUCT_TURNS, classify_reply, customer_script
 from bot.cli.bench.synthetic import retrieval_queries, synthetic_catalog
-from bot.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from knowledge.catalog import SKU_PATTERN, parse_product
 from knowledge.evaluation import Question
 

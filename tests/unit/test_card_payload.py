@@ -20,8 +20,8 @@ from actions.policy_actions import ActionAnswerPolicy
 from actions.product_actions import ActionAnswerProductQuestion, ActionRecommendProducts
 from actions.replies import attachments
 from bot.rasa_plugins.channels import cards
-from bot.settings import PROJECT_ROOT
 from bot.web.transcript import widget_history
+from config.settings import PROJECT_ROOT
 from knowledge import answers
 from knowledge.catalog import load_catalog
 from knowledge.engine import KnowledgeEngine

@@ -4,7 +4,7 @@ import yaml
 
 from bot.cli.credentials import write_credentials
 from bot.cli.supervisor import channel_env
-from bot.settings import PROJECT_ROOT, load_settings
+from config.settings import PROJECT_ROOT, load_settings
 
 TEMPLATE = PROJECT_ROOT / "bot" / "credentials.yml"
 SLACK = "bot.rasa_plugins.channels.slack.ShopSlackInput"

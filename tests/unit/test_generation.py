@@ -64,7 +64,7 @@ def test_backend_choice_is_validated(tmp_path):
 
 
 def test_transformers_generator_reports_every_new_token(tmp_path):
-    from bot.settings import Settings
+    from config.settings import Settings
     from knowledge.generation import TransformersGenerator
     from knowledge.packaged_models import ModelPackageMissing, prepare_model
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.customers import handoff
-from bot.customers.handoff import Turn, trigger
-from bot.settings import SettingsError, parse_business_hours
+from config.settings import SettingsError, parse_business_hours
+from customers import handoff
+from customers.handoff import Turn, trigger
 
 KEYWORDS = handoff.parse_keywords("complaint, cancel my order")
 

@@ -14,8 +14,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff_actions import ActionFallback, ActionHandoff
-from bot.customers.appdb import AppDatabaseError, NewLead, open_app_db
-from bot.settings import Settings
+from config.settings import Settings
+from customers.appdb import AppDatabaseError, NewLead, open_app_db
 from tests.unit.trackers import make_tracker
 
 

@@ -10,9 +10,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.customers.appdb import NewTicket, open_app_db
-from bot.settings import Settings
 from bot.web.app import create_app
+from config.settings import Settings
+from customers.appdb import NewTicket, open_app_db
 
 TOKEN = "s3cret-agent-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "X-Agent-Name": "Sam"}

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main as cli
-from bot.customers.intent_score import (
+from config.settings import Settings, SettingsError, load_settings
+from customers.intent_score import (
     DEFAULT_DATA,
     FEATURES,
     Conversation,
@@ -22,7 +23,6 @@ from bot.customers.intent_score import (
     save_model,
     train,
 )
-from bot.settings import Settings, SettingsError, load_settings
 
 
 def features(*messages: str, stages: tuple[str, ...] = (), budget: bool = False) -> dict[str, float]:

@@ -12,8 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.lead_actions import ActionSaveLead, ValidateLeadForm, tidy_name
-from bot.customers.appdb import open_app_db
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
+from customers.appdb import open_app_db
 from tests.unit.trackers import make_tracker
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "leads.yml").read_text())

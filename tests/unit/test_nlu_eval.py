@@ -32,7 +32,7 @@ from bot.cli.nlu_eval import (
     sample_clinc,
     unrelated_intents,
 )
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
 
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu" / "held_out.yml"
 
@@ -437,4 +437,4 @@ def test_module_uses_the_standard_library_only():
     source = Path(nlu_eval.__file__).read_text()
     imports = set(re.findall(r"^(?:from|import) (\w+)", source, re.MULTILINE))
     assert imports <= {"__future__", "json", "os", "re", "subprocess", "tarfile", "tempfile", "collections",
-                       "pathlib", "typing", "bot"}  # fmt: skip
+                       "pathlib", "typing", "bot", "config"}  # fmt: skip

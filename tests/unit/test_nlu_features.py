@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, load_settings
+from config.settings import PROJECT_ROOT, load_settings
 
 SCRIPT = textwrap.dedent(
     """

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from config.settings import Settings
 from knowledge import quantized
 from knowledge.packaged_models import ModelPackageMissing, prepare_model
 

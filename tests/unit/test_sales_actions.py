@@ -21,7 +21,7 @@ from actions.sales_actions import (
     ActionOfferAccessories,
     ActionSessionStart,
 )
-from bot.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT
 from knowledge.catalog import format_price, load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client

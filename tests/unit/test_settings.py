@@ -1,6 +1,6 @@
 import pytest
 
-from bot.settings import SettingsError, load_settings
+from config.settings import SettingsError, load_settings
 
 
 def test_defaults_and_overrides():
@@ -25,7 +25,7 @@ def test_bad_values_name_the_variable(env, message):
 
 
 def test_the_settings_accept_exactly_the_generator_backends_that_exist():
-    from bot.settings import LLM_BACKENDS
+    from config.settings import LLM_BACKENDS
     from knowledge.generation import BACKENDS
 
     assert LLM_BACKENDS == BACKENDS

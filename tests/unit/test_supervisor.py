@@ -15,7 +15,7 @@ from bot.cli.supervisor import (
     training_inputs,
     with_api_token,
 )
-from bot.settings import PROJECT_ROOT, Settings, load_settings
+from config.settings import PROJECT_ROOT, Settings, load_settings
 
 
 def test_a_port_in_use_names_the_setting_to_change():

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import turn_actions
 from actions.turn_actions import ActionTrackTurn
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
 from tests.unit import trackers
 
 DOMAIN_FILES = sorted((PROJECT_ROOT / "bot" / "domain").glob("*.yml"))

@@ -7,9 +7,9 @@ import socket
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.settings import load_settings
 from bot.web import widget
 from bot.web.app import create_app
+from config.settings import load_settings
 
 
 def run_with_client(settings, check):

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.needs_form import ValidateNeedsForm
 from actions.product_actions import ActionAnswerProductQuestion
-from bot.settings import Settings
+from config.settings import Settings
 from knowledge.answers import CustomerContext
 from knowledge.catalog import load_catalog
 from knowledge.engine import KnowledgeEngine

@@ -16,7 +16,7 @@ from bot.cli.bench.common import (
     local_model_backend,
     ratio,
 )
-from bot.settings import Settings
+from config.settings import Settings
 
 BASELINE_QUESTIONS = 30
 
@@ -87,7 +87,7 @@ def baseline_questions(questions: Sequence[Any], count: int = BASELINE_QUESTIONS
 
 
 def bench_baseline(bs: Settings, count: int = BASELINE_QUESTIONS) -> dict[str, Any]:
-    from bot.wiring import build_engine
+    from config.wiring import build_engine
     from knowledge.catalog import load_catalog
     from knowledge.evaluation import ask, invented_claims, load_questions
 

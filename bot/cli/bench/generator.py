@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.cli.bench.common import REST_TIMEOUT, SAMPLE_CATALOG, error_text, percentile
-from bot.settings import Settings
+from config.settings import Settings
 
 GENERATOR_RUNS = 3
 

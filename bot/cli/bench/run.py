@@ -15,7 +15,7 @@ from bot.cli.bench.common import EMBEDDING_DIM, bench_settings, local_model_back
 from bot.cli.bench.generator import bench_generator
 from bot.cli.bench.servers import bench_servers
 from bot.cli.bench.store import bench_ingest, bench_retrieval
-from bot.settings import Settings
+from config.settings import Settings
 
 SECTIONS = ("generator", "ingest", "retrieval", "baseline", "servers")
 

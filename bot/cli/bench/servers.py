@@ -30,7 +30,7 @@ from bot.cli.bench.common import (
     settings_env,
     write_result,
 )
-from bot.settings import PROJECT_ROOT, Settings
+from config.settings import PROJECT_ROOT, Settings
 
 REQUESTS_PER_TURN_TYPE = 20
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.cli.bench.common import EMBEDDING_DIM, SYNTHETIC_SEED, error_text, free_memory, latency_summary
 from bot.cli.bench.synthetic import retrieval_queries, synthetic_catalog
-from bot.settings import Settings
+from config.settings import Settings
 
 RETRIEVAL_QUERIES = 50
 
