@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.sales_state import focus_of, list_slot, stage
-from knowledge.text import parse_budget
+from knowledge.text import asks_about_products, parse_budget
 
 # Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
 _USE_CASE_FILLER = re.compile(
@@ -21,18 +21,7 @@ _USE_CASE_FILLER = re.compile(
     r"primarily|only|basically|probably|for|use it for|using it for)\s+)+",
     re.I,
 )
-ESSENTIAL_NEEDS = ("category", "budget")
-_WHAT_THERE_IS = re.compile(
-    r"\b(what|which|show|list|any|options|got|have you|do you have|cheapest|best|i need|we need|i want|we want|"
-    r"looking for|look for|searching for|after)\b",
-    re.I,
-)
-
-
-def asks_what_there_is(text: str) -> bool:
-    """ "what sofas do you have?", "show me trail shoes", "I need a kettle for pour-over": the products answer it
-    at once (the reasons tie them to the use the message states); only a vaguer start gets questions."""
-    return bool(_WHAT_THERE_IS.search(text))
+_ASKS_ADVICE = re.compile(r"\b(recommend|suggest|advi[cs]e|should i)\b", re.I)
 WHY_WE_ASK = {
     "category": "so I only show you products from the right part of our range",
     "use_case": "so I can pick models whose strengths match what you'll do with it, and tell you why each one fits",
@@ -57,20 +46,26 @@ class ValidateNeedsForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        """The form's questions, less those the customer chose to skip.
+        """The form's questions: what the customer has said, the category if missing, and at most one more.
 
-        A customer who asks what there is in a category ("what trail shoes do you have?") sees products
-        at once; one who names category and budget gets recommendations at once (use case and
-        must-haves are asked only of customers who start vaguer): consultative, not an interrogation.
-        They can still add either afterwards.
+        Consultative, not an interrogation: a customer who names a category and asks what there is ("what trail
+        shoes do you have?") or states a budget, use or must-have sees products at once; one who only asks for
+        advice ("can you recommend a laptop?") is asked one question, what it is for (the need that most
+        changes which products fit and why), and then sees products. Budget and must-haves can be added any
+        time after; questions the customer skipped are not asked.
         """
         wanted = [slot for slot in domain_slots if slot not in skipped(tracker)]
-        starting = not tracker.get_slot("requested_slot")
-        if starting and tracker.get_slot("category") and asks_what_there_is(tracker.latest_message.get("text") or ""):
-            return [slot for slot in wanted if tracker.get_slot(slot) is not None]  # "what sofas do you have?"
-        if starting and tracker.get_slot("category") and tracker.get_slot("budget") is not None:
-            wanted = [slot for slot in wanted if slot in ESSENTIAL_NEEDS or tracker.get_slot(slot) is not None]
-        return wanted
+        known = {slot for slot in wanted if tracker.get_slot(slot) is not None}
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        asked_one = requested is not None and requested != "category"
+        states_a_need = bool(known - {"category"})
+        wants_products_now = requested is None and asks_about_products(text) and not _ASKS_ADVICE.search(text)
+        if asked_one or states_a_need or ("category" in known and wants_products_now):
+            extra = None
+        else:
+            extra = next((slot for slot in wanted if slot != "category" and slot not in known), None)
+        return [slot for slot in wanted if slot in known or slot in {"category", extra}]
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

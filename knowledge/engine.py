@@ -22,7 +22,9 @@ from knowledge.text import (
     PRICE_WORDS,
     STRONG_STOCK_WORDS,
     SpecQuery,
+    asks_about_products,
     asks_for_discount,
+    asks_to_see_products,
     content_words,
     find_category,
     find_products,
@@ -158,7 +160,7 @@ class KnowledgeEngine:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             return answer if answer.kind == "policy" else None
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
-        if self._asks_superlative(text, category) or (context.budget is None and not _asks_for_products(text)):
+        if self._asks_superlative(text, category) or (context.budget is None and not asks_about_products(text)):
             return self.product_question(text, context, focus=focus)
         return self.recommend(context, text)
 
@@ -198,7 +200,7 @@ class KnowledgeEngine:
             return self._superlative(text, context, category or carried)
         asked_for = named or _named_in(text)
         if category and not self._names_something_else(asked_for, category):
-            if _LISTING.search(text):  # "what gps watches do you have?", "any sofas under 800?"
+            if asks_to_see_products(text):  # "what gps watches do you have?", "any sofas under 800?"
                 budget = parse_budget(text, cued_only=True) or context.budget
                 return self.recommend(replace(context, category=category, budget=budget), text)
             return answers.category_overview(category, [p for p in catalog if p.category == category])
@@ -436,15 +438,7 @@ def _diverse(products: list[Product], limit: int) -> list[Product]:
     return picked
 
 
-_LISTING = re.compile(
-    r"\b(what|which|show|list|any|options|recommend|suggest|looking for|look for|need|want|after)\b", re.I
-)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
-_ASKS_FOR_PRODUCTS = re.compile(
-    r"\b(what|which|any|show|see|recommend|suggest|looking for|look for|need|want|after|options?|got|have|sell|"
-    r"carry|find|buy|get)\b",
-    re.I,
-)
 REFERENCE_WORDS = frozenset(
     "it its this that those these them they both either each one ones first second third fourth fifth last "
     "number option choice item difference between about and also plus so ok compare vs versus".split()
@@ -461,10 +455,6 @@ def _how_many(text: str) -> int | None:
     """ "the two cheapest" -> 2."""
     match = _HOW_MANY.search(text)
     return None if match is None else {"two": 2, "three": 3}.get(match.group(1).lower()) or int(match.group(1))
-
-
-def _asks_for_products(text: str) -> bool:
-    return bool(_ASKS_FOR_PRODUCTS.search(text))
 
 
 def _named_in(text: str) -> str | None:

@@ -271,8 +271,20 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     return [m.product for m in chosen]
 
 
+_distinctive_cache: tuple[list[Product], set[str]] | None = None  # the last catalogue list asked about
+
+
 def _distinctive_words(catalog: list[Product]) -> set[str]:
-    """Name words that single out one product: in no other name, not a brand, category, spec name or number."""
+    """Name words that single out one product: in no other name, not a brand, category, spec name or number.
+
+    Computed once per catalogue snapshot: the engine hands the same list on every message until a sync."""
+    global _distinctive_cache
+    if _distinctive_cache is None or _distinctive_cache[0] is not catalog:
+        _distinctive_cache = (catalog, _compute_distinctive_words(catalog))
+    return _distinctive_cache[1]
+
+
+def _compute_distinctive_words(catalog: list[Product]) -> set[str]:
     counts: dict[str, int] = {}
     for product in catalog:
         for word in set(tokens(product.name)):
@@ -537,6 +549,24 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
         and w[:4] not in key_stems
         and not any(_matches(name_word, {w}) for name_word in name_words)  # a typo of the name ("arai")
     }
+
+
+# Asking to see a selection ("what sofas do you have?", "show me trail shoes", "I need a kettle") and, wider,
+# asking whether the shop has something at all ("do you sell tents?").
+_SEE_PRODUCTS = re.compile(
+    r"\b(what|which|show|see|list|any|options?|recommend|suggest|looking for|look for|searching for|need|want|"
+    r"after|cheapest|best)\b",
+    re.I,
+)
+_HAVE_PRODUCTS = re.compile(r"\b(got|have|sell|carry|stock|find|buy|get)\b", re.I)
+
+
+def asks_to_see_products(text: str) -> bool:
+    return bool(_SEE_PRODUCTS.search(text))
+
+
+def asks_about_products(text: str) -> bool:
+    return asks_to_see_products(text) or bool(_HAVE_PRODUCTS.search(text))
 
 
 # Talk of discounts and offers, in a customer's question or in a model's sentence (the fact gate).

@@ -262,7 +262,16 @@ def test_skipping_a_question_removes_it_from_the_form():
             {},
         )
     )
-    assert required == ["category", "use_case", "features"]
+    assert required == ["category", "use_case"]
+    required = asyncio.run(
+        form.required_slots(
+            ["category", "use_case", "budget", "features"],
+            CollectingDispatcher(),
+            make_tracker(slots={"skipped_needs": ["use_case"]}),
+            {},
+        )
+    )
+    assert required == ["category", "budget"]  # the next question instead of the skipped one
 
 
 def test_a_specific_first_request_is_not_interrogated():
@@ -278,9 +287,16 @@ def test_a_specific_first_request_is_not_interrogated():
         "use_case",
         "budget",
     ]
-    # once the form has started asking, it asks every question that wasn't skipped
-    assert required({"category": "laptops", "budget": 900.0, "requested_slot": "budget"}) == domain_slots
-    assert required({"category": "laptops"}) == domain_slots
+    # only a category: one question (what it is for), then products, whatever the answer
+    assert required({"category": "laptops"}) == ["category", "use_case"]
+    assert required({"category": "laptops", "requested_slot": "use_case"}) == ["category"]
+    assert required({"category": "laptops", "use_case": "travel", "requested_slot": "use_case"}) == [
+        "category",
+        "use_case",
+    ]
+    # nothing known: the category first, then the one question
+    assert required({}) == ["category", "use_case"]
+    assert required({"category": "laptops", "requested_slot": "category"}) == ["category", "use_case"]
 
 
 def test_why_do_you_ask_explains_the_current_question():
