@@ -29,6 +29,7 @@ from knowledge.text import (
     find_category,
     find_products,
     find_spec_query,
+    matches_word,
     parse_budget,
     singular,
     tokens,
@@ -133,6 +134,18 @@ class KnowledgeEngine:
         if name.lower() in categories:
             return name.lower()
         return find_category(name, categories) or name
+
+    def resolve_brand(self, name: str | None) -> str | None:
+        """The shop's spelling of a brand the customer or the NLU wrote ("acme", "Akme" -> "Acme"); unknown
+        brands stay as they are, so nothing of another brand is shown as theirs."""
+        if not name:
+            return None
+        said = set(tokens(name))
+        for brand in self.brands():
+            words = tokens(brand)
+            if words and all(matches_word(w, said) for w in words):
+                return brand
+        return name
 
     def focus(self, shown_skus: list[str], current_sku: str | None) -> Focus:
         """The conversation's focus from the SKUs the dialogue remembers (unknown SKUs are left out)."""
@@ -291,7 +304,9 @@ class KnowledgeEngine:
     def recommend(self, context: CustomerContext, text: str = "") -> Answer:
         """Up to three in-stock products for the customer's needs; `text` is their message, whose
         must-haves ("waterproof", "with gps") filter and whose "cheapest"/"lightest" ranks."""
-        context = replace(context, category=self.resolve_category(context.category))
+        context = replace(
+            context, category=self.resolve_category(context.category), brand=self.resolve_brand(context.brand)
+        )
         if context.category and context.category not in self.categories():
             return answers.nothing_fits(context.category)
         if text and self._asks_superlative(text, context.category):

@@ -211,7 +211,7 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def _matches(name_word: str, words: set[str]) -> bool:
+def matches_word(name_word: str, words: set[str]) -> bool:
     """Exact, or a typo of a longer alphabetic word: one edit (two for words of 8+ letters)."""
     if name_word in words:
         return True
@@ -243,7 +243,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             continue
         name_words = set(tokens(product.name))
         brand_words = set(tokens(product.brand))
-        matched = {w for w in name_words if _matches(w, words)}
+        matched = {w for w in name_words if matches_word(w, words)}
         # A brand plus a bare number ("Nimbus ... 13") is not a mention: a model word must match.
         if not name_words or not any(not w.replace(".", "").isdigit() for w in matched - brand_words):
             continue
@@ -386,11 +386,11 @@ def find_category(text: str, categories: list[str]) -> str | None:
             continue
         words = own.split()
         synonyms = [p for p in category_phrases(category) if f" {p} " in said]
-        if f" {own} " in said or all(_matches(w, said_words) for w in words):
+        if f" {own} " in said or all(matches_word(w, said_words) for w in words):
             found.append((0, len(own), category))
         elif synonyms:
             found.append((1, max(map(len, synonyms)), category))
-        elif _matches(words[-1], said_words) and len(words) > 1:
+        elif matches_word(words[-1], said_words) and len(words) > 1:
             found.append((2, len(words[-1]), category))
         elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in said_words):
             found.append((3, 0, category))
@@ -547,7 +547,7 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
         and not w.replace(".", "").isdigit()
         and len(w) > 2
         and w[:4] not in key_stems
-        and not any(_matches(name_word, {w}) for name_word in name_words)  # a typo of the name ("arai")
+        and not any(matches_word(name_word, {w}) for name_word in name_words)  # a typo of the name ("arai")
     }
 
 

@@ -85,3 +85,12 @@ def test_a_price_change_synced_elsewhere_reaches_the_snapshot(engine, tmp_path, 
     assert other.sync(load_catalog(changed)).changed == 1
     monkeypatch.setattr(engine_module, "SNAPSHOT_CHECK_SECONDS", 0.0)
     assert ask(engine, "how much is the lumen air 13").rendered.startswith("The Lumen Air 13 costs 949.00 EUR")
+
+
+def test_a_brand_written_any_way_filters_by_the_shop_spelling(engine):
+    assert engine.resolve_brand("corvid") == "Corvid"
+    assert engine.resolve_brand("Corvd") == "Corvid"  # a typo
+    assert engine.resolve_brand("Bose") == "Bose"  # not ours: kept, so nothing is shown as Bose
+    picks = engine.recommend(CustomerContext(category="laptops", brand="corvid"))
+    assert picks.products and {p.brand for p in picks.products} == {"Corvid"}
+    assert engine.recommend(CustomerContext(category="laptops", brand="bose")).kind == "nothing_fits"
