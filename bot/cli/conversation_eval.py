@@ -42,8 +42,9 @@ REFUSAL_MARKERS = (
     "not something i can help",
     "nothing fits",
 )
-# Kept aside while the understanding code is tuned on the other shops; run them with --final only.
-FINAL_CHECK_SHOPS = ("coffee", "outdoor")
+# Kept aside while the understanding code is tuned on the other shops; run them with --final only. beauty and pets
+# were written after the tuning, without seeing the assistant's results (data/eval/shops/README.md).
+FINAL_CHECK_SHOPS = ("coffee", "outdoor", "beauty", "pets")
 EVAL_PORTS = {"rasa_port": 5205, "action_port": 5255}  # beside a running `make run` (5005/5055)
 
 

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from bot.cli.conversation_eval import ConversationEvalError, Turn, check_turn, load_shop_conversations
+from bot.cli.conversation_eval import (
+    FINAL_CHECK_SHOPS,
+    ConversationEvalError,
+    Turn,
+    check_turn,
+    load_shop_conversations,
+    shop_names,
+)
 from knowledge.catalog import LoadResult, PolicyPage
 from tests.unit.conftest import make_product
 
@@ -61,3 +68,10 @@ def test_question_files_are_read_and_bad_lines_named(tmp_path):
     (tmp_path / "questions.jsonl").write_text('{"id": "q2", "turns": [{"type": "lookup"}]}\n')
     with pytest.raises(ConversationEvalError, match=r"questions.jsonl, line 1: a turn needs its customer text"):
         load_shop_conversations(tmp_path)
+
+
+def test_only_furniture_and_running_are_tuning_shops():
+    """A new test shop is held out unless someone decides otherwise: it must not silently join the tuning set."""
+    assert set(FINAL_CHECK_SHOPS) <= set(shop_names())
+    assert [s for s in shop_names() if s not in FINAL_CHECK_SHOPS] == ["furniture", "running"]
+    assert {"beauty", "pets"} <= set(FINAL_CHECK_SHOPS)

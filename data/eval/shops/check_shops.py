@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from knowledge.catalog import format_price, format_spec, load_catalog  # noqa: E402
 
-SHOPS = ("furniture", "running", "coffee", "outdoor")
+SHOPS = ("furniture", "running", "coffee", "outdoor", "beauty", "pets")
 QUESTION_KEYS = {
     "id",
     "type",
@@ -179,6 +179,41 @@ win("outdoor", "conv-010#1", "comfort_temp_c", "min", cat("sleeping bags", True)
 win("outdoor", "conv-012#0", "power_w", "max", cat("stoves"))
 win("outdoor", "conv-012#2", "weight_g", "min", cat("stoves"))
 
+# beauty and pets: the second final-check set, written after the tuning.
+win("beauty", "comparison-001", "price", "min", skus("SB-SER-SALT-DEWDROP", "SB-SER-SALT-BRIGHTC"))
+win("beauty", "comparison-002", "power_w", "max", skus("SB-HD-AER-AERO2", "SB-HD-AER-AERO2PRO"))
+win("beauty", "comparison-003", "weight_g", "min", cat("hair dryers"))
+win("beauty", "comparison-004", "price", "min", cat("sunscreens"))
+win("beauty", "comparison-005", "volume_ml", "max", cat("sunscreens"))
+win("beauty", "comparison-006", "price", "max", cat("face serums"))
+win("beauty", "comparison-007", "price", "min", cat("cleansers"))
+win("beauty", "conv-001#1", "price", "min", PREV, cat("moisturisers", True, 50))
+win("beauty", "conv-004#2", "volume_ml", "max", PREV, cat("sunscreens", True, 40))
+win("beauty", "conv-005#2", "power_w", "max", skus("SB-HD-AER-TRAVEL", "SB-HD-AER-AERO2"))
+win("beauty", "conv-011#1", "price", "min", PREV, cat("face serums", True, where=[("fragrance_free", "==", True)]))
+win("beauty", "conv-012#0", "price", "min", cat("sunscreens"))
+
+win("pets", "comparison-001", "price", "min", skus("MM-AQU-TDW-REEF60", "MM-AQU-TDW-COMM120"))
+win("pets", "comparison-002", "max_dog_weight_kg", "max", skus("MM-BED-MM-CLOUDM", "MM-BED-MM-CLOUDL"))
+win("pets", "comparison-003", "price", "min", cat("dog beds"))
+win("pets", "comparison-004", "volume_l", "max", cat("aquariums"))
+win("pets", "comparison-004", "length_cm", "max", cat("aquariums"))  # "biggest" either way
+win("pets", "comparison-005", "base_width_cm", "max", cat("cat trees"))
+win("pets", "comparison-006", "height_cm", "max", cat("cat trees", True))  # "in stock" is in the question
+win("pets", "comparison-007", "protein_percent", "max", cat("dog food"))
+win("pets", "comparison-008", "price", "min", cat("aquariums"))
+win("pets", "conv-001#1", "length_cm", "max", PREV, cat("dog beds", True, 80))
+win("pets", "conv-001#1", "width_cm", "max", PREV, cat("dog beds", True, 80))
+win("pets", "conv-004#2", "price", "min", PREV, cat("dog beds", True, 60))
+win("pets", "conv-005#2", "volume_l", "max", skus("MM-AQU-AQL-BETTA", "MM-AQU-TDW-NANO20"))
+win("pets", "conv-005#2", "length_cm", "max", skus("MM-AQU-AQL-BETTA", "MM-AQU-TDW-NANO20"))
+win("pets", "conv-010#3", "height_cm", "max", PREV, cat("cat trees", True, 100))
+win("pets", "conv-011#1", "protein_percent", "max", PREV, cat("dog food", True, 130, [("grain_free", "==", True)]))
+win("pets", "conv-012#0", "volume_l", "max", cat("aquariums"))
+win("pets", "conv-012#0", "length_cm", "max", cat("aquariums"))
+win("pets", "conv-013#2", "price", "min", cat("aquariums", where=[("heater_included", "==", True)]))
+win("pets", "conv-014#0", "price", "min", cat("cat trees"))
+
 # Exact sets: expected_skus must be exactly the in-stock products of the filtered category.
 EXACT = {
     ("furniture", "recommendation-001"): cat("office chairs", True, where=[("lumbar_support", "==", True)]),
@@ -218,12 +253,36 @@ EXACT = {
     ("outdoor", "conv-004#1"): cat("backpacks", True, 2000),
     ("outdoor", "conv-005#0"): cat("stoves", True, 1500),
     ("outdoor", "conv-006#0"): cat("tents", True, 4000),
+    ("beauty", "recommendation-001"): cat("sunscreens", True, where=[("tinted", "==", True)]),
+    ("beauty", "recommendation-002"): cat("moisturisers", True, 100, [("skin_type", "==", "dry")]),
+    ("beauty", "recommendation-003"): cat("hair dryers", True, 200, [("diffuser_included", "==", True)]),
+    ("beauty", "recommendation-007"): cat("face serums", True, 50),
+    ("beauty", "conv-001#0"): cat("moisturisers", True, 50),
+    ("beauty", "conv-004#0"): cat("face serums", True, 40),
+    ("beauty", "conv-004#1"): cat("sunscreens", True, 40),
+    ("beauty", "conv-005#0"): cat("hair dryers", True, 200),
+    ("beauty", "conv-007#1"): cat("hair dryers", True, where=[("diffuser_included", "==", True)]),
+    ("beauty", "conv-010#0"): cat("cleansers", True, where=[("skin_type", "==", "oily")]),
+    ("beauty", "conv-010#1"): cat("cleansers", True, where=[("skin_type", "==", "dry")]),
+    ("beauty", "conv-011#0"): cat("face serums", True, where=[("fragrance_free", "==", True)]),
+    ("pets", "recommendation-001"): cat("cat trees", True, 150, [("hammock", "==", True)]),
+    ("pets", "recommendation-002"): cat("dog beds", True, where=[("orthopedic", "==", True)]),
+    ("pets", "recommendation-003"): cat("dog food", True, 100, [("grain_free", "==", True)]),
+    ("pets", "recommendation-007"): cat("dog food", True, where=[("life_stage", "==", "puppy")]),
+    ("pets", "conv-001#0"): cat("dog beds", True, 80),
+    ("pets", "conv-004#0"): cat("cat trees", True, 60),
+    ("pets", "conv-004#1"): cat("dog beds", True, 60),
+    ("pets", "conv-005#0"): cat("aquariums", True, 300),
+    ("pets", "conv-010#2"): cat("cat trees", True, 100),
+    ("pets", "conv-011#0"): cat("dog food", True, 130, [("grain_free", "==", True)]),
 }
 # "compare the two cheapest": expected_skus are the n cheapest of the previous turn's set and of the pool.
 CHEAPEST = {
     ("furniture", "conv-005#1"): (2, cat("beds", True, 900)),
     ("coffee", "conv-005#1"): (2, cat("grinders", True, 300)),
     ("outdoor", "conv-006#1"): (2, cat("tents", True, 4000)),
+    ("beauty", "conv-005#1"): (2, cat("hair dryers", True, 200)),
+    ("pets", "conv-005#1"): (2, cat("aquariums", True, 300)),
 }
 # "nothing fits": no in-stock product of the filtered category costs up to 125 % of the budget.
 NOTHING_FITS = {
@@ -231,6 +290,8 @@ NOTHING_FITS = {
     ("running", "recommendation-006"): (50, cat("watches", True, where=[("gps", "==", True)])),
     ("coffee", "recommendation-006"): (300, cat("espresso machines", True, where=[("built_in_grinder", "==", True)])),
     ("outdoor", "recommendation-006"): (3000, cat("tents", True, where=[("season_rating", "==", "4-season")])),
+    ("beauty", "recommendation-006"): (30, cat("hair dryers", True)),
+    ("pets", "recommendation-006"): (50, cat("aquariums", True, where=[("filter_included", "==", True)])),
 }
 
 
