@@ -69,7 +69,7 @@ def _open_or_follow_up(database: AppDatabase, settings: Settings) -> tuple[str, 
     hours = parse_business_hours(settings.business_hours, settings.timezone)
     if not hours.is_open(datetime.now(UTC)):
         return "follow_up", "closed"
-    if not database.agents_online(settings.agent_online_seconds):
+    if not database.agents_online(settings.agent_online_seconds, settings.shop):
         return "follow_up", "nobody_online"
     return "open", None
 
@@ -129,5 +129,6 @@ class ActionHandoff(Action):
             products_discussed=summary.products_discussed,
             lead=lead,
             purchase_intent=tracker.get_slot("purchase_intent"),
+            shop=settings.shop,
         )
         return database.create_ticket(new), why_not, bool(leads)

@@ -8,6 +8,7 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.generation import make_generator
 from knowledge.store import CatalogStore, make_client
 from knowledge.writer import ReplyWriter
+from privacy.redact import redact
 
 
 def open_store(settings: Settings, embeddings: PackagedMiniLMEmbeddings | None = None) -> CatalogStore:
@@ -24,6 +25,7 @@ def build_engine(settings: Settings) -> KnowledgeEngine:
         int8=settings.llm_int8,
         base_url=settings.llm_url or None,
         api_key=settings.llm_api_key or None,
+        outgoing=None if settings.share_pii else redact,
     )
     writer = ReplyWriter(generator, max_new_tokens=settings.llm_max_new_tokens)
     return KnowledgeEngine(open_store(settings), writer, relevance_threshold=settings.relevance_threshold)

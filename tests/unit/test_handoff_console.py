@@ -57,21 +57,20 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def open_ticket(settings: Settings, status: str = "open") -> int:
-    ticket = NewTicket(sender_id="cust-1", reason="request_human", status=status, summary="Hand-off: …")
+    ticket = NewTicket(sender_id="cust-1", reason="request_human", status=status, summary="Hand-off: …", shop="demo")
     return open_app_db(settings).create_ticket(ticket).id
 
 
-def test_without_a_token_the_console_is_off_unless_in_development(tmp_path):
-    async def off(client):
-        response = await client.get("/console/api/tickets")
-        assert response.status == 503 and "SALESBOT_AGENT_TOKEN" in await response.text()
+def test_without_a_service_token_scripts_are_refused_and_people_sign_in(tmp_path):
+    async def check(client):
+        response = await client.get("/console/api/tickets", headers=AUTH)
+        assert response.status == 401 and "SALESBOT_AGENT_TOKEN" in await response.text()
+        assert (await client.get("/console/api/tickets")).status == 401
+        page = await (await client.get("/console")).text()
+        assert "Agent console" in page and 'id="agent-password"' in page
 
-    async def on(client):
-        assert (await client.get("/console/api/tickets")).status == 200
-        assert "Agent console" in await (await client.get("/console")).text()
-
-    with_console(Settings(var_dir=tmp_path), off)
-    with_console(Settings(var_dir=tmp_path, env="development"), on)
+    with_console(Settings(var_dir=tmp_path), check)
+    with_console(Settings(var_dir=tmp_path, env="development"), check)
 
 
 def test_a_wrong_or_missing_token_is_refused(settings):
@@ -93,17 +92,17 @@ def test_listing_tickets_marks_the_agent_online(settings):
         assert [t["id"] for t in data["tickets"]] == [ticket_id] and data["agents_online"] == ["Sam"]
 
     with_console(settings, check)
-    assert open_app_db(settings).agents_online(60) == ["Sam"]
+    assert open_app_db(settings).agents_online(60, "demo") == ["Sam"]
 
 
 def test_signing_out_takes_the_agent_offline_at_once(settings):
-    open_app_db(settings).agent_seen("Sam")
+    open_app_db(settings).agent_seen("Sam", "demo")
 
     async def check(client):
         assert (await client.post("/console/api/sign-out", headers=AUTH)).status == 200
 
     with_console(settings, check)
-    assert open_app_db(settings).agents_online(60) == []
+    assert open_app_db(settings).agents_online(60, "demo") == []
 
 
 def test_a_ticket_shows_the_live_transcript_and_whether_the_bot_is_paused(settings):
