@@ -55,7 +55,7 @@ async def notify(settings: Settings, ticket: Ticket) -> None:
         return
     payload = handoff.notification_payload(ticket.as_json(), settings.handoff_webhook_format, settings.console_url)
     if not settings.share_pii:
-        payload = redact_json(payload, known=ticket.lead.values())
+        payload = redact_json(payload, known=[ticket.lead.get("name", "")])
     try:
         timeout = aiohttp.ClientTimeout(total=NOTIFY_TIME_LIMIT)
         async with (

@@ -15,10 +15,10 @@ from typing import Any
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # 13-19 digits, optionally in groups of 4 separated by a space or dash; kept only when the Luhn check passes.
-CARD = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d.,])")
+CARD = re.compile(r"(?<!\d)(?<!\d[.,])\d(?:[ -]?\d){12,18}(?!\d|[.,]\d)")
 # A phone number: optional +/00 country code, then digit groups separated by spaces, dashes or brackets, 8 to 15
 # digits in all. Dots are no separator, so prices and measurements ("1.299,00", "13.3") are left alone.
-PHONE = re.compile(r"(?<![\w.,])(?:\+|00)?(?:\(\d{1,4}\)|\d{1,4})(?:[ -]?(?:\(\d{2,5}\)|\d{2,5})){1,5}(?![\w.,])")
+PHONE = re.compile(r"(?<!\w)(?<!\d[.,])(?:\+|00)?(?:\(\d{1,4}\)|\d{1,4})(?:[ -]?(?:\(\d{2,5}\)|\d{2,5})){1,5}(?!\w|[.,]\d)")
 STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|square|sq|terrace"
     r"|stra(?:ss|ß)e|str|weg|gasse|platz|allee|rue|via|calle|straat|gatan|vej|veien"
@@ -45,8 +45,13 @@ def _card(match: re.Match[str]) -> str:
 
 
 def _phone(match: re.Match[str]) -> str:
-    digits = sum(c.isdigit() for c in match.group())
-    return "[phone]" if 8 <= digits <= 15 else match.group()
+    """8-15 digits written like a phone number: with a country or trunk prefix (+, 00, 0, a bracket), in three
+    or more groups, or as one run of 10 or more digits; two plain numbers side by side ("2560 1600") are not."""
+    found = match.group()
+    digits, groups = sum(c.isdigit() for c in found), len(re.split(r"[ -]+", found))
+    prefixed = found[0] in "+0("
+    looks_like = prefixed or groups >= 3 or (groups == 1 and digits >= 10)
+    return "[phone]" if 8 <= digits <= 15 and looks_like else found
 
 
 def redact(text: str, known: Iterable[str] = ()) -> str:

@@ -4,6 +4,7 @@ notification posted to a local receiver."""
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,8 +131,8 @@ def test_a_broken_database_is_reported_without_pausing(settings, use_services):
     assert not any(e["event"] == "pause" for e in events)
 
 
-@pytest.mark.parametrize("fmt", ["generic", "slack", "chatwoot"])
-def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
+def posted_to_webhook(settings, use_services, fmt: str = "generic", tracker: Tracker | None = None) -> list[dict]:
+    """Runs the hand-off with a local webhook receiver; returns what it received."""
     received: list[dict] = []
 
     async def go() -> None:
@@ -151,12 +152,17 @@ def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
         )
         open_app_db(settings).agent_seen("Sam", "demo")
         try:
-            await ActionHandoff().run(CollectingDispatcher(), said("human!", "request_human"), {})
+            await ActionHandoff().run(CollectingDispatcher(), tracker or said("human!", "request_human"), {})
         finally:
             await runner.cleanup()
 
     asyncio.run(go())
-    [payload] = received
+    return received
+
+
+@pytest.mark.parametrize("fmt", ["generic", "slack", "chatwoot"])
+def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
+    [payload] = posted_to_webhook(settings, use_services, fmt)
     ticket_id = open_app_db(settings).list_tickets()[0].id
     if fmt == "generic":
         assert payload["ticket"]["id"] == ticket_id and payload["ticket"]["reason"] == "request_human"
@@ -188,3 +194,15 @@ def test_tickets_resolve_once_and_agents_go_offline(settings):
         database.resolve_ticket(ticket.id, "Sam")
     with pytest.raises(AppDatabaseError, match="no hand-off ticket with id 99"):
         database.resolve_ticket(99, "Sam")
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_the_webhook_gets_the_customers_personal_data_only_when_allowed(settings, use_services, share):
+    open_app_db(settings).save_lead(NewLead("handoff-test", "Anna Meyer", "anna@example.com", "+49 171 2345678"))
+    tracker = said("call me on +49 171 2345678, I want a person", "request_human")
+    [payload] = posted_to_webhook(replace(settings, share_pii=share), use_services, tracker=tracker)
+    sent = json.dumps(payload)
+    for personal in ("Anna Meyer", "anna@example.com", "+49 171 2345678"):
+        assert (personal in sent) is share, personal
+    if not share:
+        assert payload["ticket"]["lead"] == {"name": "[name]", "email": "[email]"}

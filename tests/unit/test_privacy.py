@@ -32,7 +32,8 @@ TOM = "tom@example.org"
     ("text", "expected"),
     [
         (f"mail me at {ANNA} please", "mail me at [email] please"),
-        ("call +49 171 2345678 or 0171-2345678", "call [phone] or [phone]"),
+        ("call +49 171 2345678 or 0171-2345678, or (555) 123-4567", "call [phone] or [phone], or [phone]"),
+        ("my number is 5551234567.", "my number is [phone]."),
         ("my card is 4111 1111 1111 1111", "my card is [card]"),
         ("I live at 12 Baker Street, London", "I live at [address], London"),
         ("send it to Hauptstraße 5 in Berlin", "send it to [address] in Berlin"),
@@ -47,6 +48,7 @@ def test_personal_data_is_redacted(text, expected):
     [
         "The Lumen Air 13 costs 1,299.00 EUR and weighs 1.2 kg",
         "LUM-AIR-13 has 16 GB RAM, a 13.3 inch screen and 2560x1600 pixels",
+        "sizes 2560 1600 and 1920 1080",
         "order 4111 1111 1111 1112 is not a card (Luhn fails)",
         "I need it for 2 people, budget 900",
     ],
