@@ -16,9 +16,11 @@ from typing import Any
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # 13-19 digits, optionally in groups of 4 separated by a space or dash; kept only when the Luhn check passes.
 CARD = re.compile(r"(?<!\d)(?<!\d[.,])\d(?:[ -]?\d){12,18}(?!\d|[.,]\d)")
-# A phone number: optional +/00 country code, then digit groups separated by spaces, dashes or brackets, 8 to 15
-# digits in all. Dots are no separator, so prices and measurements ("1.299,00", "13.3") are left alone.
-PHONE = re.compile(r"(?<!\w)(?<!\d[.,])(?:\+|00)?(?:\(\d{1,4}\)|\d{1,4})(?:[ -]?(?:\(\d{2,5}\)|\d{2,5})){1,5}(?!\w|[.,]\d)")
+# A phone number: optional +/00 country code, then digit groups separated by spaces, dashes or brackets (`_phone`
+# decides). Dots are no separator, so prices and measurements ("1.299,00", "13.3") are left alone.
+PHONE = re.compile(
+    r"(?<!\w)(?<!\d[.,])(?:\+|00)?(?:\(\d{1,4}\)|\d{1,4})(?:[ -]?(?:\(\d{2,5}\)|\d{2,5})){1,5}(?!\w|[.,]\d)"
+)
 STREET_TYPES = (
     r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|square|sq|terrace"
     r"|stra(?:ss|ß)e|str|weg|gasse|platz|allee|rue|via|calle|straat|gatan|vej|veien"
