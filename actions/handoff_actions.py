@@ -24,6 +24,7 @@ from actions.sales_state import list_slot, stage
 from config.settings import Settings, parse_business_hours
 from customers import handoff
 from customers.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
+from privacy.redact import redact_json
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,13 @@ class ActionFallback(Action):
 
 
 async def notify(settings: Settings, ticket: Ticket) -> None:
-    """Posts the new ticket to SALESBOT_HANDOFF_WEBHOOK_URL; a failure is logged, never shown to the customer."""
+    """Posts the new ticket to SALESBOT_HANDOFF_WEBHOOK_URL; a failure is logged, never shown to the customer.
+    Personal data (the lead's name, e-mail, phone, and any in the summary) is redacted unless SALESBOT_SHARE_PII."""
     if not settings.handoff_webhook_url:
         return
     payload = handoff.notification_payload(ticket.as_json(), settings.handoff_webhook_format, settings.console_url)
+    if not settings.share_pii:
+        payload = redact_json(payload, known=[ticket.lead.get("name", "")])
     try:
         timeout = aiohttp.ClientTimeout(total=NOTIFY_TIME_LIMIT)
         async with (
@@ -69,7 +73,7 @@ def _open_or_follow_up(database: AppDatabase, settings: Settings) -> tuple[str, 
     hours = parse_business_hours(settings.business_hours, settings.timezone)
     if not hours.is_open(datetime.now(UTC)):
         return "follow_up", "closed"
-    if not database.agents_online(settings.agent_online_seconds):
+    if not database.agents_online(settings.agent_online_seconds, settings.shop):
         return "follow_up", "nobody_online"
     return "open", None
 
@@ -129,5 +133,6 @@ class ActionHandoff(Action):
             products_discussed=summary.products_discussed,
             lead=lead,
             purchase_intent=tracker.get_slot("purchase_intent"),
+            shop=settings.shop,
         )
         return database.create_ticket(new), why_not, bool(leads)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
-from customers.appdb import AppDatabaseError, NewLead, open_app_db
+from customers.appdb import AppDatabaseError, Consent, NewLead, open_app_db
 from customers.intent_score import Conversation, IntentModel, IntentScoreError, extract_features, furthest_stage
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ SKIP = re.compile(r"^\s*(skip|no|nope|nah|none|no thanks|-|n/?a|rather not|don'?
 NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name's|i am|i'm|im|it's|its|this is|call me)\s+", re.I)
 LEAD_SLOTS = ("lead_consent", "lead_email", "lead_phone")
 WITHDRAWN = {"lead_consent": False, "lead_email": None, "lead_phone": None}
+CONSENT_QUESTION = "utter_ask_lead_consent"
+CONSENT_NOT_FOUND = "(the consent question is no longer in the conversation's events)"
 
 
 def _said(tracker: Tracker, intent: str, pattern: re.Pattern[str], value: Any) -> bool:
@@ -152,6 +155,21 @@ def lead_from_tracker(tracker: Tracker) -> tuple[NewLead, float | None]:
     return lead, score
 
 
+def consent_from_tracker(tracker: Tracker, email: str) -> Consent:
+    """The consent as given: the words the customer was asked with (the last consent question the bot sent), the
+    customer's answer and its time."""
+    asked: str | None = None
+    answer: str | None = None
+    given_at = datetime.now(UTC)
+    for event in tracker.events:
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == CONSENT_QUESTION:
+            asked, answer = event.get("text") or "", None
+        elif event.get("event") == "user" and asked is not None and answer is None:
+            answer = event.get("text") or ""
+            given_at = datetime.fromtimestamp(event["timestamp"], UTC) if event.get("timestamp") else given_at
+    return Consent(tracker.sender_id, "contact", asked or CONSENT_NOT_FOUND, answer or "", given_at, email)
+
+
 class ActionSaveLead(Action):
     """Runs when the lead form ends: stores the lead only with consent, then clears the form's slots."""
 
@@ -164,8 +182,15 @@ class ActionSaveLead(Action):
             dispatcher.utter_message(response="utter_lead_not_stored")
             return cleared
         lead, score = lead_from_tracker(tracker)
+        consent = consent_from_tracker(tracker, lead.email)
+
+        def save() -> None:
+            database = open_app_db(services.settings())
+            database.save_lead(lead)
+            database.save_consent(consent)
+
         try:
-            await services.run_blocking(lambda: open_app_db(services.settings()).save_lead(lead))
+            await services.run_blocking(save)
         except (AppDatabaseError, SQLAlchemyError):
             log.exception("could not save the lead of conversation %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_lead_not_saved")

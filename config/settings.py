@@ -70,8 +70,9 @@ class Settings:
     intent_model: Path = PROJECT_ROOT / "data" / "intent_score" / "model.json"  # purchase-intent weights
     hot_lead_threshold: float = 0.7  # purchase intent (0..1) from which a lead counts as hot
     # hand-off to a person (customers/handoff.py, the agent console in bot/web/console.py)
-    env: str = "production"  # "development" lets the agent console run without SALESBOT_AGENT_TOKEN
-    agent_token: str = ""  # the agent console's password; without it the console is off (outside development)
+    env: str = "production"  # "development": `salesbot up` runs Rasa's HTTP API without a token
+    agent_token: str = ""  # service token for scripts calling the console API (people sign in with accounts)
+    agent_session_hours: float = 8.0  # an agent's console session ends this long after signing in
     business_hours: str = ""  # e.g. "Mon-Fri 09:00-18:00; Sat 10:00-14:00"; empty: always open
     timezone: str = "UTC"  # the time zone of business_hours, e.g. Europe/Berlin
     agent_online_seconds: float = 60.0  # an agent counts as online this long after their console last reported
@@ -79,6 +80,9 @@ class Settings:
     handoff_webhook_url: str = ""  # empty: no notification of new hand-offs
     handoff_webhook_format: str = "generic"  # generic | slack | chatwoot
     console_url: str = ""  # the web app's public URL, for links in notifications (e.g. https://shop.example/chat)
+    # personal data (privacy/, docs/privacy.md)
+    retention_days: int = 180  # conversations, leads and tickets older than this are erased; 0 keeps them
+    share_pii: bool = False  # send e-mails, phones, names… unredacted to an external LLM endpoint and webhooks
 
     @property
     def chroma_path(self) -> Path:
@@ -135,6 +139,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"SALESBOT_LLM_QUEUE={settings.llm_queue}: use 0 or more")
     if not 0 <= settings.hot_lead_threshold <= 1:
         raise SettingsError(f"SALESBOT_HOT_LEAD_THRESHOLD={settings.hot_lead_threshold}: use a number from 0 to 1")
+    if settings.agent_session_hours <= 0:
+        raise SettingsError(f"SALESBOT_AGENT_SESSION_HOURS={settings.agent_session_hours}: use a number above 0")
+    if settings.retention_days < 0:
+        raise SettingsError(f"SALESBOT_RETENTION_DAYS={settings.retention_days}: use 0 (keep) or more days")
     check_handoff_settings(settings)
     check_tracker_url(settings.tracker_url)
     if settings.lock_store_url:

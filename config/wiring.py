@@ -5,9 +5,10 @@ from __future__ import annotations
 from config.settings import Settings
 from knowledge.embeddings import PackagedMiniLMEmbeddings
 from knowledge.engine import KnowledgeEngine
-from knowledge.generation import make_generator
+from knowledge.generation import Generator, make_generator
 from knowledge.store import CatalogStore, make_client
 from knowledge.writer import ReplyWriter
+from privacy.redact import redact
 
 
 def open_store(settings: Settings, embeddings: PackagedMiniLMEmbeddings | None = None) -> CatalogStore:
@@ -15,8 +16,9 @@ def open_store(settings: Settings, embeddings: PackagedMiniLMEmbeddings | None =
     return CatalogStore(client, settings.collection, embeddings or PackagedMiniLMEmbeddings())
 
 
-def build_engine(settings: Settings) -> KnowledgeEngine:
-    generator = make_generator(
+def build_generator(settings: Settings) -> Generator | None:
+    """The configured backend; what the remote "openai" backend sends is redacted unless SALESBOT_SHARE_PII."""
+    return make_generator(
         settings.llm_backend,
         model_name=settings.llm_model,
         cache_dir=settings.model_cache,
@@ -24,6 +26,10 @@ def build_engine(settings: Settings) -> KnowledgeEngine:
         int8=settings.llm_int8,
         base_url=settings.llm_url or None,
         api_key=settings.llm_api_key or None,
+        outgoing=None if settings.share_pii else redact,
     )
-    writer = ReplyWriter(generator, max_new_tokens=settings.llm_max_new_tokens)
+
+
+def build_engine(settings: Settings) -> KnowledgeEngine:
+    writer = ReplyWriter(build_generator(settings), max_new_tokens=settings.llm_max_new_tokens)
     return KnowledgeEngine(open_store(settings), writer, relevance_threshold=settings.relevance_threshold)

@@ -1,8 +1,10 @@
-"""The app database: leads, hand-off tickets and agent presence. SQLite file by default, PostgreSQL by URL.
+"""The app database: leads, consent records, hand-off tickets and agent presence. SQLite file by default,
+PostgreSQL by URL.
 
 SQLAlchemy Core with portable types only, so the same tables work on SQLite and PostgreSQL.
-Tables are created on first use. One `AppDatabase` per URL is shared by the threads of a process
-(`open_app_db`); SQLAlchemy's engine pools connections and is safe to share between threads.
+Tables are created on first use; columns added since (`MIGRATIONS`) are added to an older database then.
+One `AppDatabase` per URL is shared by the threads of a process (`open_app_db`);
+SQLAlchemy's engine pools connections and is safe to share between threads.
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    func,
     insert,
+    inspect,
+    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -77,6 +83,23 @@ tickets = Table(
     Column("purchase_intent", Float),
     Column("resolved_at", DateTime(timezone=True)),
     Column("resolved_by", String(100)),
+    Column("shop", String(41), index=True),  # SALESBOT_SHOP of the action server that made it
+    Column("taken_by", String(100)),  # the agent who took the conversation in the console
+)
+# Columns added to a table after its first release: added to an older database on first use.
+MIGRATIONS = {"handoff_tickets": ("shop VARCHAR(41)", "taken_by VARCHAR(100)"), "agents": ("shop VARCHAR(41)",)}
+
+# What a customer agreed to, when, and the words they were asked with (kept as long as the lead).
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("email", String(320)),
+    Column("purpose", String(40), nullable=False),  # "contact": the lead form's question
+    Column("wording", Text, nullable=False),
+    Column("answer", Text, nullable=False),  # what the customer said
 )
 
 # The agent console reports each open console here every few seconds; "online" means seen recently.
@@ -85,6 +108,7 @@ agents = Table(
     metadata,
     Column("name", String(100), primary_key=True),
     Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("shop", String(41)),  # the shop whose hand-offs the agent takes
 )
 
 
@@ -123,6 +147,7 @@ class NewTicket:
     products_discussed: list[str] = field(default_factory=list)
     lead: dict[str, str] = field(default_factory=dict)
     purchase_intent: float | None = None
+    shop: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,12 +156,23 @@ class Ticket(NewTicket):
     created_at: datetime | None = None
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+    taken_by: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         for name in ("created_at", "resolved_at"):
             values[name] = values[name].isoformat() if values[name] else None
         return values
+
+
+@dataclass(frozen=True)
+class Consent:
+    sender_id: str
+    purpose: str
+    wording: str
+    answer: str
+    given_at: datetime
+    email: str | None = None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -167,8 +203,10 @@ def _safe(url: str) -> str:
 
 
 class AppDatabase:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, shop: str = "demo") -> None:
+        """`shop` is given to tickets made before tickets recorded their shop (one shop per database then)."""
         self.url = url
+        self.shop = shop
         try:
             parsed = make_url(url)
             if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -191,12 +229,22 @@ class AppDatabase:
             if not self._created:
                 try:
                     metadata.create_all(self.engine)
+                    self._migrate()
                 except SQLAlchemyError as exc:
                     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
                     where = f"{SETTING}={_safe(self.url)!r}"
                     raise AppDatabaseError(f"cannot open the app database {where}: {reason}") from exc
                 self._created = True
         return self.engine
+
+    def _migrate(self) -> None:
+        for table, columns in MIGRATIONS.items():
+            have = {column["name"] for column in inspect(self.engine).get_columns(table)}
+            with self.engine.begin() as connection:
+                for column in columns:
+                    if column.split()[0] not in have:
+                        connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column}"))
+                connection.execute(update(tickets).where(tickets.c.shop.is_(None)).values(shop=self.shop))
 
     def save_lead(self, lead: NewLead) -> int:
         values = {name: getattr(lead, name) for name in NewLead.__dataclass_fields__}
@@ -236,12 +284,14 @@ class AppDatabase:
         return _ticket(row._mapping)
 
     def list_tickets(
-        self, statuses: tuple[str, ...] = ("open", "follow_up"), sender_id: str | None = None
+        self, statuses: tuple[str, ...] = ("open", "follow_up"), sender_id: str | None = None, shop: str | None = None
     ) -> list[Ticket]:
         """Oldest first, so the customer who has waited longest is on top."""
         query = select(tickets).where(tickets.c.status.in_(statuses)).order_by(tickets.c.id)
         if sender_id is not None:
             query = query.where(tickets.c.sender_id == sender_id)
+        if shop is not None:
+            query = query.where(tickets.c.shop == shop)
         with self._ready().connect() as connection:
             return [_ticket(row._mapping) for row in connection.execute(query)]
 
@@ -257,20 +307,107 @@ class AppDatabase:
             raise AppDatabaseError(f"hand-off ticket {ticket_id} is already resolved")
         return self.get_ticket(ticket_id)
 
-    def agent_seen(self, name: str) -> None:
+    def take_ticket(self, ticket_id: int, agent: str) -> Ticket:
+        """The agent takes an open ticket; taking one another agent holds is refused."""
+        with self._ready().begin() as connection:
+            changed = connection.execute(
+                update(tickets)
+                .where(tickets.c.id == ticket_id, tickets.c.status == "open")
+                .where(or_(tickets.c.taken_by.is_(None), tickets.c.taken_by == agent))
+                .values(taken_by=agent)
+            ).rowcount
+        ticket = self.get_ticket(ticket_id)
+        if not changed:
+            held = f"taken by {ticket.taken_by}" if ticket.taken_by else ticket.status
+            raise AppDatabaseError(f"hand-off ticket {ticket_id} is {held}")
+        return ticket
+
+    def save_consent(self, consent: Consent) -> None:
+        values = {name: getattr(consent, name) for name in Consent.__dataclass_fields__}
+        with self._ready().begin() as connection:
+            connection.execute(insert(consents).values(**values))
+
+    def list_consents(self, sender_id: str) -> list[Consent]:
+        query = select(consents).where(consents.c.sender_id == sender_id).order_by(consents.c.id)
+        with self._ready().connect() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(query)]
+        return [Consent(**{k: v for k, v in row.items() if k != "id"} | {"given_at": _utc(row["given_at"])})
+                for row in rows]  # fmt: skip
+
+    # --- one customer's data: found by conversation ids or e-mail addresses (customers/privacy stores) ---
+
+    def _customer_rows(self, table: Table, sender_ids: set[str], emails: set[str]) -> Any:
+        email = {leads: leads.c.email, consents: consents.c.email}.get(table)
+        matches = [table.c.sender_id.in_(sender_ids)]
+        if email is not None and emails:
+            matches.append(func.lower(email).in_(emails))
+        elif table is tickets and emails:
+            matches.append(func.lower(tickets.c.lead["email"].as_string()).in_(emails))
+        return or_(*matches)
+
+    def customer_ids(self, sender_ids: set[str], emails: set[str]) -> tuple[set[str], set[str]]:
+        """The conversation ids and e-mail addresses linked to these in leads, tickets and consents."""
+        found_senders, found_emails = set(sender_ids), set(emails)
+        with self._ready().connect() as connection:
+            for lead in connection.execute(select(leads.c.sender_id, leads.c.email)
+                                           .where(self._customer_rows(leads, sender_ids, emails))):
+                found_senders.add(lead.sender_id)
+                found_emails.add(lead.email.lower())
+            for ticket in connection.execute(select(tickets.c.sender_id, tickets.c.lead)
+                                             .where(self._customer_rows(tickets, sender_ids, emails))):
+                found_senders.add(ticket.sender_id)
+                if (ticket.lead or {}).get("email"):
+                    found_emails.add(ticket.lead["email"].lower())
+        return found_senders, found_emails
+
+    def customer_data(self, sender_ids: set[str], emails: set[str]) -> dict[str, list[dict[str, Any]]]:
+        """Leads, tickets and consent records of the customer, JSON-ready."""
+        data: dict[str, list[dict[str, Any]]] = {}
+        with self._ready().connect() as connection:
+            for name, table in (("leads", leads), ("tickets", tickets), ("consents", consents)):
+                rows = connection.execute(
+                    select(table).where(self._customer_rows(table, sender_ids, emails)).order_by(table.c.id)
+                )
+                data[name] = [
+                    {key: _utc(v).isoformat() if isinstance(v, datetime) else v for key, v in row._mapping.items()}
+                    for row in rows
+                ]
+        return data
+
+    def forget_customer(self, sender_ids: set[str], emails: set[str]) -> int:
+        """Deletes the customer's leads, tickets and consent records; returns how many rows went."""
+        with self._ready().begin() as connection:
+            return sum(
+                connection.execute(delete(table).where(self._customer_rows(table, sender_ids, emails))).rowcount
+                for table in (leads, tickets, consents)
+            )
+
+    def expire(self, before: datetime) -> int:
+        """Deletes leads, consent records and hand-off tickets made before `before`; returns how many rows went."""
+        with self._ready().begin() as connection:
+            return (
+                connection.execute(delete(leads).where(leads.c.created_at < before)).rowcount
+                + connection.execute(delete(consents).where(consents.c.given_at < before)).rowcount
+                + connection.execute(delete(tickets).where(tickets.c.created_at < before)).rowcount
+            )
+
+    def agent_seen(self, name: str, shop: str) -> None:
         now = datetime.now(UTC)
         with self._ready().begin() as connection:
-            if not connection.execute(update(agents).where(agents.c.name == name).values(last_seen=now)).rowcount:
-                connection.execute(insert(agents).values(name=name, last_seen=now))
+            seen = update(agents).where(agents.c.name == name).values(last_seen=now, shop=shop)
+            if not connection.execute(seen).rowcount:
+                connection.execute(insert(agents).values(name=name, last_seen=now, shop=shop))
 
     def agent_left(self, name: str) -> None:
         with self._ready().begin() as connection:
             connection.execute(delete(agents).where(agents.c.name == name))
 
-    def agents_online(self, within_seconds: float) -> list[str]:
+    def agents_online(self, within_seconds: float, shop: str) -> list[str]:
+        """The agents of this shop whose console reported within the last `within_seconds`."""
         since = datetime.now(UTC) - timedelta(seconds=within_seconds)
+        query = select(agents.c.name, agents.c.last_seen).where(agents.c.shop == shop).order_by(agents.c.name)
         with self._ready().connect() as connection:
-            rows = connection.execute(select(agents.c.name, agents.c.last_seen).order_by(agents.c.name))
+            rows = connection.execute(query)
             return [name for name, seen in rows if _utc(seen) >= since]
 
     def close(self) -> None:
@@ -286,5 +423,5 @@ def open_app_db(settings: Settings) -> AppDatabase:
     url = default_url(settings)
     with _open_lock:
         if url not in _open:
-            _open[url] = AppDatabase(url)
+            _open[url] = AppDatabase(url, settings.shop)
         return _open[url]

@@ -248,10 +248,14 @@ class OpenAICompatibleGenerator:
 
     name = "openai"
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, model: str, api_key: str | None = None, outgoing: Callable[[str], str] | None = None
+    ) -> None:
+        """`outgoing` rewrites each message's text before it leaves the machine (the wiring's PII redaction)."""
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.api_key = api_key
+        self.outgoing = outgoing
 
     def load(self) -> None:
         """Nothing to load: the server holds the model."""
@@ -260,6 +264,8 @@ class OpenAICompatibleGenerator:
         import httpx
 
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        if self.outgoing is not None:
+            messages = [{**message, "content": self.outgoing(message["content"])} for message in messages]
         try:
             response = httpx.post(
                 f"{self.base_url}/chat/completions",
@@ -285,8 +291,10 @@ def make_generator(
     int8: bool = True,
     base_url: str | None = None,
     api_key: str | None = None,
+    outgoing: Callable[[str], str] | None = None,
 ) -> Generator | None:
-    """The configured backend; "none" means replies are the rendered facts alone."""
+    """The configured backend; "none" means replies are the rendered facts alone. `outgoing` (for the remote
+    "openai" backend only) rewrites what is sent."""
     if backend == "none":
         return None
     if backend == "transformers":
@@ -298,5 +306,5 @@ def make_generator(
             raise UnknownBackendError(
                 "SALESBOT_LLM_BACKEND=openai needs SALESBOT_LLM_URL (e.g. http://localhost:8080/v1)"
             )
-        return OpenAICompatibleGenerator(base_url, model_name, api_key)
+        return OpenAICompatibleGenerator(base_url, model_name, api_key, outgoing)
     raise UnknownBackendError(f"unknown LLM backend {backend!r}; choose one of: {', '.join(BACKENDS)}")

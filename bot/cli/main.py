@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli import rest, supervisor
+from bot.cli import privacy_commands, rest, supervisor
 from bot.cli.conversation_eval import ConversationEvalError
 from bot.cli.nlu_eval import NluEvalError
 from config.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
@@ -28,6 +28,8 @@ from customers.appdb import OUTCOMES, AppDatabaseError, Lead
 from customers.intent_score import IntentScoreError
 from knowledge.catalog import CatalogError, load_catalog, load_policies
 from knowledge.evaluation import QuestionSetError
+from privacy.redact import install_log_redaction
+from privacy.registry import PrivacyError
 
 EXIT_USAGE = 2
 
@@ -428,11 +430,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     chat.add_argument("--sender", help="conversation id (default: a new one)")
     chat.set_defaults(func=cmd_chat)
+    privacy_commands.add_parsers(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    install_log_redaction()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -441,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(settings, args))
     except (
         SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError, AppDatabaseError,
-        IntentScoreError, ConversationEvalError,
+        IntentScoreError, ConversationEvalError, PrivacyError,
     ) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

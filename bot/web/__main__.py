@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.web.app import create_app
 from bot.web.widget import WidgetAssetsMissing
 from config.settings import SettingsError, load_settings
+from privacy.redact import install_log_redaction
 
 
 def main() -> int:
@@ -23,6 +24,7 @@ def main() -> int:
     except (SettingsError, WidgetAssetsMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    install_log_redaction()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     web.run_app(app, port=args.port or settings.web_port, print=None)
     return 0

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.web import console, widget
+from bot.web import console, retention, widget
 from bot.web.rasa_api import HTTP, SETTINGS
 from config.settings import Settings
 
@@ -27,6 +27,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[widget.cors])
     app[SETTINGS] = settings
     app.cleanup_ctx.append(http_client)
+    app.cleanup_ctx.append(retention.retention)
     app.router.add_get("/health", health)
     widget.add_routes(app)
     console.add_routes(app, settings)

@@ -8,6 +8,8 @@ from typing import ClassVar
 
 import pytest
 
+from config.settings import Settings
+from config.wiring import build_generator
 from knowledge.generation import GenerationError, OpenAICompatibleGenerator, UnknownBackendError, make_generator
 
 
@@ -80,3 +82,13 @@ def test_transformers_generator_reports_every_new_token(tmp_path):
     )
     assert len(stamps) == 6 and stamps == sorted(stamps)
     assert text and generator.prompt_tokens(messages) > 5
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_personal_data_leaves_for_an_llm_endpoint_only_when_allowed(server, tmp_path, share):
+    settings = Settings(var_dir=tmp_path, llm_backend="openai", llm_url=server, share_pii=share)
+    said = "I'm at anna@example.com or +49 171 2345678; is the Lumen Air 13 (1,299.00 EUR) in stock?"
+    build_generator(settings).generate([{"role": "user", "content": said}], max_new_tokens=5, time_limit=5)
+    sent = ChatCompletions.requests[0]["messages"][0]["content"]
+    expected = said if share else "I'm at [email] or [phone]; is the Lumen Air 13 (1,299.00 EUR) in stock?"
+    assert sent == expected

@@ -4,6 +4,7 @@ notification posted to a local receiver."""
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,7 +65,7 @@ SLOTS = {"category": "laptops", "products_discussed": ["LUM-AIR-13"], "purchase_
 
 def test_with_an_agent_online_the_bot_pauses_and_an_open_ticket_is_made(settings):
     database = open_app_db(settings)
-    database.agent_seen("Sam")
+    database.agent_seen("Sam", "demo")
     events, messages = run(ActionHandoff(), said("can I talk to a person", "request_human", CONVERSATION, SLOTS))
     assert [m["response"] for m in messages] == ["utter_handoff_started"]
     assert events[-1]["event"] == "pause"
@@ -86,7 +87,7 @@ def test_with_an_agent_online_the_bot_pauses_and_an_open_ticket_is_made(settings
 
 
 def test_a_form_in_progress_is_ended_by_the_hand_off(settings):
-    open_app_db(settings).agent_seen("Sam")
+    open_app_db(settings).agent_seen("Sam", "demo")
     tracker = said("get me a human", "request_human", active_loop="needs_form")
     events, _ = run(ActionHandoff(), tracker)
     assert {"event": "active_loop", "name": None, "timestamp": None} in events and events[-1]["event"] == "pause"
@@ -109,7 +110,7 @@ def test_with_nobody_online_a_follow_up_ticket_is_made_and_the_lead_form_offered
 def test_outside_business_hours_the_customer_is_told_so(settings, use_services):
     tomorrow = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(datetime.now(UTC).weekday() + 1) % 7]
     use_services(settings=replace(settings, business_hours=f"{tomorrow} 00:00-24:00"))
-    open_app_db(settings).agent_seen("Sam")  # online, but the shop is closed today
+    open_app_db(settings).agent_seen("Sam", "demo")  # online, but the shop is closed today
     _, messages = run(ActionHandoff(), said("a person please", "request_human"))
     assert [m["response"] for m in messages] == ["utter_handoff_closed"]
     assert open_app_db(settings).list_tickets()[0].status == "follow_up"
@@ -130,8 +131,8 @@ def test_a_broken_database_is_reported_without_pausing(settings, use_services):
     assert not any(e["event"] == "pause" for e in events)
 
 
-@pytest.mark.parametrize("fmt", ["generic", "slack", "chatwoot"])
-def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
+def posted_to_webhook(settings, use_services, fmt: str = "generic", tracker: Tracker | None = None) -> list[dict]:
+    """Runs the hand-off with a local webhook receiver; returns what it received."""
     received: list[dict] = []
 
     async def go() -> None:
@@ -149,14 +150,19 @@ def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
         use_services(
             settings=replace(settings, handoff_webhook_url=f"http://127.0.0.1:{port}/hook", handoff_webhook_format=fmt)
         )
-        open_app_db(settings).agent_seen("Sam")
+        open_app_db(settings).agent_seen("Sam", "demo")
         try:
-            await ActionHandoff().run(CollectingDispatcher(), said("human!", "request_human"), {})
+            await ActionHandoff().run(CollectingDispatcher(), tracker or said("human!", "request_human"), {})
         finally:
             await runner.cleanup()
 
     asyncio.run(go())
-    [payload] = received
+    return received
+
+
+@pytest.mark.parametrize("fmt", ["generic", "slack", "chatwoot"])
+def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
+    [payload] = posted_to_webhook(settings, use_services, fmt)
     ticket_id = open_app_db(settings).list_tickets()[0].id
     if fmt == "generic":
         assert payload["ticket"]["id"] == ticket_id and payload["ticket"]["reason"] == "request_human"
@@ -168,16 +174,17 @@ def test_a_new_hand_off_is_posted_to_the_webhook(settings, use_services, fmt):
 
 def test_an_unreachable_webhook_does_not_stop_the_hand_off(settings, use_services):
     use_services(settings=replace(settings, handoff_webhook_url="http://127.0.0.1:1/hook"))
-    open_app_db(settings).agent_seen("Sam")
+    open_app_db(settings).agent_seen("Sam", "demo")
     events, messages = run(ActionHandoff(), said("human!", "request_human"))
     assert events[-1]["event"] == "pause" and messages[0]["response"] == "utter_handoff_started"
 
 
 def test_tickets_resolve_once_and_agents_go_offline(settings):
     database = open_app_db(settings)
-    database.agent_seen("Sam")
-    database.agent_seen("Sam")  # a heartbeat updates, it does not add
-    assert database.agents_online(60) == ["Sam"] and database.agents_online(0) == []
+    database.agent_seen("Sam", "demo")
+    database.agent_seen("Sam", "demo")  # a heartbeat updates, it does not add
+    assert database.agents_online(60, "demo") == ["Sam"] and database.agents_online(0, "demo") == []
+    assert database.agents_online(60, "acme") == []  # an agent of another shop does not take this one's hand-offs
     run(ActionHandoff(), said("a person please", "request_human"))
     [ticket] = database.list_tickets()
     resolved = database.resolve_ticket(ticket.id, "Sam")
@@ -187,3 +194,15 @@ def test_tickets_resolve_once_and_agents_go_offline(settings):
         database.resolve_ticket(ticket.id, "Sam")
     with pytest.raises(AppDatabaseError, match="no hand-off ticket with id 99"):
         database.resolve_ticket(99, "Sam")
+
+
+@pytest.mark.parametrize("share", [False, True])
+def test_the_webhook_gets_the_customers_personal_data_only_when_allowed(settings, use_services, share):
+    open_app_db(settings).save_lead(NewLead("handoff-test", "Anna Meyer", "anna@example.com", "+49 171 2345678"))
+    tracker = said("call me on +49 171 2345678, I want a person", "request_human")
+    [payload] = posted_to_webhook(replace(settings, share_pii=share), use_services, tracker=tracker)
+    sent = json.dumps(payload)
+    for personal in ("Anna Meyer", "anna@example.com", "+49 171 2345678"):
+        assert (personal in sent) is share, personal
+    if not share:
+        assert payload["ticket"]["lead"] == {"name": "[name]", "email": "[email]"}

@@ -4,6 +4,7 @@ tested in test_turn_actions.py)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,25 @@ def test_an_unreachable_database_is_told_to_the_customer(use_services):
     use_services(settings=Settings(app_db_url="postgresql+psycopg2://u:p@127.0.0.1:9/x"))
     _, messages = run_save({"lead_consent": True, "customer_name": "Anna", "lead_email": "anna@example.com"})
     assert messages[0]["response"] == "utter_lead_not_saved"
+
+
+def test_the_consent_is_kept_with_its_wording_answer_and_time(settings):
+    question = "May we store your name, email and phone number to contact you about this?"
+    asked = [
+        *CONVERSATION,
+        {"event": "bot", "text": question, "metadata": {"utter_action": "utter_ask_lead_consent"}},
+        {"event": "user", "text": "/affirm", "timestamp": 1_790_000_000.0},
+        {"event": "user", "text": "Anna Meyer", "timestamp": 1_790_000_010.0},
+    ]
+    slots = {"lead_consent": True, "customer_name": "Anna Meyer", "lead_email": "anna@example.com"}
+    asyncio.run(ActionSaveLead().run(CollectingDispatcher(), in_lead_form("skip", slots=slots, events=asked), {}))
+    [consent] = open_app_db(settings).list_consents("lead-test")
+    assert (consent.purpose, consent.wording, consent.answer) == ("contact", question, "/affirm")
+    assert consent.given_at == datetime.fromtimestamp(1_790_000_000, UTC) and consent.email == "anna@example.com"
+
+
+def test_a_consent_whose_question_is_no_longer_in_the_events_says_so(settings):
+    slots = {"lead_consent": True, "customer_name": "Anna", "lead_email": "anna@example.com"}
+    run_save(slots)
+    [consent] = open_app_db(settings).list_consents("lead-test")
+    assert "no longer in the conversation" in consent.wording and consent.answer == ""
