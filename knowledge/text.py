@@ -44,6 +44,8 @@ SPEC_SYNONYMS = {
     ),
     **dict.fromkeys(["heavy", "light", "lighter", "lightest", "heavier", "heaviest", "weigh", "weighs"], "weight"),
     **dict.fromkeys(["bright", "brighter", "brightest"], "brightness lumen"),
+    # warmth is a tog or fill figure (more is warmer) or a comfort temperature (lower is warmer)
+    **dict.fromkeys(["warm", "warmer", "warmest", "warmth"], "warmth tog insulation fill comfort temp"),
     **dict.fromkeys(["quiet", "quieter", "quietest", "loud", "louder", "loudest"], "noise"),
     **dict.fromkeys(["powerful", "strongest", "stronger"], "power wattage"),
     **dict.fromkeys(["wide", "wider", "widest"], "width"),
@@ -510,6 +512,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     if best_key is not None:
         if wanted & {"light", "lighter", "lightest"}:
             direction = "min"
+        if direction and wanted & {"warm", "warmer", "warmest"} and "temp" in tokens(best_key):
+            direction = "min"  # the warmest sleeping bag has the lowest comfort temperature
         return SpecQuery(best_key, direction)
     if wanted & PRICE_WORDS or "how much" in text.lower():
         if wanted & {"cheaper", "cheapest", "affordable"} or ("less" in wanted and "expensive" in wanted):

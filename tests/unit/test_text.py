@@ -63,6 +63,14 @@ def test_spec_queries():
     assert find_spec_query("is it in stock", keys).key == "stock"
 
 
+def test_warmth_is_more_tog_or_a_lower_comfort_temperature():
+    duvets = ["tog", "weight_kg"]
+    assert find_spec_query("which duvet is the warmest?", duvets).__dict__ == {"key": "tog", "direction": "max"}
+    quilts = ["comfort_temp_c", "limit_temp_c", "weight_kg"]
+    assert find_spec_query("which quilt is warmest", quilts).__dict__ == {"key": "comfort_temp_c", "direction": "min"}
+    assert find_spec_query("which quilt is lightest", quilts).__dict__ == {"key": "weight_kg", "direction": "min"}
+
+
 def test_typos_glued_numbers_and_other_models(products):
     assert [p.sku for p in find_products("how much is the lumen air13", products)] == ["L1"]
     assert [p.sku for p in find_products("nimbus strattus 15 price", products)] == ["L3"]
