@@ -21,6 +21,7 @@ _USE_CASE_FILLER = re.compile(
     r"primarily|only|basically|probably|for|use it for|using it for)\s+)+",
     re.I,
 )
+_ASKS_FOR_ANOTHER = re.compile(r"\b(else|other|another|alternatives?|similar|instead)\b", re.I)
 _ASKS_ADVICE = re.compile(r"\b(recommend|suggest|advi[cs]e|should i)\b", re.I)
 WHY_WE_ASK = {
     "category": "so I only show you products from the right part of our range",
@@ -114,7 +115,12 @@ class ValidateNeedsForm(FormValidationAction):
             categories = engine.categories()
             if text.lower() in categories:
                 return categories, text.lower()
-            return categories, engine.match_category(text) or engine.match_category(said)
+            match = engine.match_category(text) or engine.match_category(said)
+            if match is None and _ASKS_FOR_ANOTHER.search(said):  # "what else would you suggest for long runs?"
+                focus = focus_of(engine, tracker)
+                kinds = {p.category for p in ([focus.current] if focus.current else focus.shown)}
+                match = kinds.pop() if len(kinds) == 1 else None
+            return categories, match
 
         categories, match = await services.run_blocking(decide)
         if match:

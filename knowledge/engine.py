@@ -213,9 +213,11 @@ class KnowledgeEngine:
             return self._superlative(text, context, category or carried)
         asked_for = named or _named_in(text)
         if category and not self._names_something_else(asked_for, category):
-            if asks_to_see_products(text):  # "what gps watches do you have?", "any sofas under 800?"
-                budget = parse_budget(text, cued_only=True) or context.budget
-                return self.recommend(replace(context, category=category, budget=budget), text)
+            budget = parse_budget(text, cued_only=True)
+            wanted = replace(context, category=category, budget=budget or context.budget)
+            # "what gps watches do you have?", "waterproof jacket under $150": products, not the range's overview
+            if asks_to_see_products(text) or budget is not None or self._yes_no_feature(wanted, text):
+                return self.recommend(wanted, text)
             return answers.category_overview(category, [p for p in catalog if p.category == category])
         return answers.not_found(asked_for, self._similar(text, category))
 

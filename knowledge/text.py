@@ -80,6 +80,8 @@ SPEC_SYNONYMS = {
     "ports": "ports",
     "panel": "panel",
 }
+_WEIGHT_WORDS = frozenset("weight weigh kg heavy heavier heaviest".split())
+_BEARS = frozenset("take takes hold holds support supports carry carries bear bears load".split())
 LESS_WORDS = frozenset(
     "cheaper cheapest lighter lightest smaller smallest less least lower lowest fewer quieter quietest narrower "
     "narrowest shorter shortest thinner thinnest slimmer slimmest".split()
@@ -253,7 +255,9 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         name_models = {w for w in name_words if _has_digit(w)}
         if name_models and text_models and not name_models & text_models:
             continue
-        score = len(matched) / len(name_words)
+        # Scored on the words that tell this product apart: "Pace 2" names the "Pacer Labs Pace 2 GPS Watch"
+        core = {w for w in name_words - brand_words if singular(w) not in _descriptive_words(product)} or name_words
+        score = len(matched & core) / len(core)
         # "the Chesterton sofa": a word only this name has, typed as it is (or a long word with a typo)
         if score < min_score and any(w in distinctive and (w in words or len(w) >= 7) for w in matched):
             score = min_score
@@ -265,7 +269,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         covered = any(
             mention.matched < c.matched or (mention.matched <= c.matched and mention.score < c.score) for c in chosen
         )
-        if covered and not _named_apart(lowered, mention.product, [c.product for c in chosen]):
+        if covered and not _named_apart(lowered, mention, chosen):
             continue
         chosen.append(mention)
     # Keep the order in which the customer named them (matters for "X or Y").
@@ -303,11 +307,30 @@ def without_names(text: str, products: list[Product]) -> str:
     return " ".join(w for w in text.split() if not set(tokens(w)) or not set(tokens(w)) <= named)
 
 
-def _named_apart(lowered: str, product: Product, others: list[Product]) -> bool:
-    """Is the product's full name still in the text once the longer names are taken out?"""
-    for other in sorted(others, key=lambda p: -len(p.name)):
-        lowered = lowered.replace(other.name.lower(), " ")
-    return product.name.lower() in lowered
+def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMention]) -> bool:
+    """Is a product whose words are inside a longer match named on its own too: its full name left once the
+    longer names are taken out ("AirPods or AirPods Max"), or a part of the message between "vs", "or", "and"
+    or commas that names it without the longer name's other words ("pace 2 vs pace 2 pro")?"""
+    rest = lowered
+    for other in sorted(chosen, key=lambda c: -len(c.product.name)):
+        rest = rest.replace(other.product.name.lower(), " ")
+    if mention.product.name.lower() in rest:
+        return True
+    for part in _SEPARATORS.split(lowered):
+        words = _text_words(part)
+        others = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
+        named = all(matches_word(w, words) for w in mention.matched)
+        if named and all(extra and not any(matches_word(w, words) for w in extra) for extra in others):
+            return True
+    return False
+
+
+_SEPARATORS = re.compile(r"\s*(?:\bvs\b\.?|\bversus\b|\bor\b|\band\b|\bcompared (?:to|with)\b|,|/)\s*")
+
+
+def _descriptive_words(product: Product) -> set[str]:
+    """Words of a name that describe rather than name it: its category's and its specs' ("GPS Watch")."""
+    return {singular(w) for w in tokens(f"{product.category} {' '.join(product.specs)}")}
 
 
 def _first_position(lowered: str, product: Product) -> int:
@@ -494,6 +517,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     words = tokens(text)
     targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
+    if set(words) & _WEIGHT_WORDS and set(words) & _BEARS:  # "how much weight can it take?": a load, not its weight
+        targets = ["load", "capacity", "max", "user", *targets]
     wanted = set(words) | set(targets)
     direction = None
     if any(w in LESS_WORDS for w in words):
@@ -542,6 +567,8 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "money", *CURRENCY_WORDS}
+    if query is not None and {"load", "capacity"} & set(tokens(query.key)):
+        known |= _WEIGHT_WORDS | _BEARS | {"much"}
     name_words = {w for product in products for w in tokens(product.name)}
     key_stems = {k[:4] for k in tokens(query.key) if len(k) >= 4} if query else set()  # "ship" for "shipping"
     return {

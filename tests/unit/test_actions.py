@@ -83,6 +83,9 @@ def test_category_validation_maps_free_text_onto_shop_categories(engine):
     dispatcher = CollectingDispatcher()
     assert asyncio.run(validate("cameras", dispatcher, tracker("cameras"), {})) == {"category": None}
     assert "laptops" in dispatcher.messages[0]["text"]
+    # "what else would you suggest for long trips?" after a laptop: the NLU's "trips" is no category
+    after_a_laptop = tracker("what else would you suggest for long trips?", slots={"current_product": "L1"})
+    assert asyncio.run(validate("trips", CollectingDispatcher(), after_a_laptop, {})) == {"category": "laptops"}
 
 
 def test_the_form_takes_category_and_budget_from_any_message_that_states_them(engine):

@@ -92,3 +92,26 @@ def test_a_word_form_of_the_asked_spec_is_not_an_unexplained_word():
     assert query == SpecQuery("shipping", None)
     assert unexplained_words("When does the Saarinen Chair ship?", [chair], query) == set()
     assert unexplained_words("What colour is the Saarinen Chair shipping box?", [chair], query) == {"colour", "box"}
+
+
+def test_a_model_named_beside_its_longer_sibling_is_found_too():
+    from knowledge.catalog import Product
+
+    def kettle(sku: str, name: str) -> Product:
+        return Product(sku, name, "kettles", "Boilwell Works", 59.0, "EUR", 4, specs={"temperature_control": True})
+
+    catalog = [
+        kettle("K1", "Boilwell Works Brew 4 Temperature Control Kettle"),
+        kettle("K2", "Boilwell Works Brew 4 Max"),
+    ]
+    # the brand, category and spec words of a long name are not needed to name it
+    assert [p.sku for p in find_products("is the brew 4 any good?", catalog)] == ["K1"]
+    assert {p.sku for p in find_products("brew 4 vs brew 4 max, which boils faster?", catalog)} == {"K1", "K2"}
+    assert [p.sku for p in find_products("how much is the brew 4 max", catalog)] == ["K2"]
+
+
+def test_the_weight_a_product_bears_is_not_its_own_weight():
+    keys = ["weight_kg", "max_load_kg", "seat_height_cm"]
+    assert find_spec_query("how much weight can it take?", keys).__dict__ == {"key": "max_load_kg", "direction": None}
+    assert find_spec_query("which one holds the most weight", keys).direction == "max"
+    assert find_spec_query("how heavy is it", keys).key == "weight_kg"

@@ -131,6 +131,12 @@ def test_the_catalogue_answers_before_any_decline(engine):
     assert follow_up is not None and follow_up.products == [SOFAS[0]]
 
 
+def test_a_category_with_a_budget_or_must_have_shows_products_not_the_overview(engine):
+    budgeted = engine.product_question("leather sofa under £700", CustomerContext())
+    assert budgeted.kind == "recommend" and [p.sku for p in budgeted.products] == ["S1"]
+    assert engine.product_question("do you sell sofas?", CustomerContext()).lines[0].startswith("Yes, we sell sofas")
+
+
 def test_a_category_the_nlu_wrote_in_the_customers_words_is_the_shops_own(engine):
     answer = engine.recommend(CustomerContext(category="couch", budget=700))
     assert answer.kind == "recommend" and [p.sku for p in answer.products] == ["S1"]
