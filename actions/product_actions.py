@@ -80,12 +80,14 @@ class ActionRecommendProducts(Action):
         context = customer_context(tracker)
         wanted = features(tracker)
         said = tracker.latest_message.get("text") or ""  # its must-haves ("with gps") and "cheapest" count
-        answer = await answer_and_send(
-            dispatcher,
-            tracker,
-            lambda: sales.with_reasons(services.engine().recommend(context, said), context, wanted),
-            context,
-        )
+
+        def decide() -> Answer:
+            engine = services.engine()
+            category = engine.match_category(said) or context.category
+            matching = sales.matching(engine, focus_of(engine, tracker).current, said, category)
+            return matching or sales.with_reasons(engine.recommend(context, said), context, wanted)
+
+        answer = await answer_and_send(dispatcher, tracker, decide, context)
         events = [stage("recommendation"), SlotSet("cross_sell_offered", False)]
         if answer is not None and answer.kind == "recommend":
             events.append(SlotSet("recommended", answer.sources))

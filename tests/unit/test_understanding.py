@@ -161,3 +161,19 @@ def test_names_with_accents_are_found_when_typed_without_them():
     dream = furniture("D2", "Söderhamn Dröm 2", 899.0, "sofas")
     assert find_products("is the soderhamn drom 2 in stock?", [dream, *SOFAS]) == [dream]
     assert find_products("Söderhamn Dröm 2", [dream, *SOFAS]) == [dream]
+
+
+def test_a_matching_product_is_the_one_the_catalogue_lists_as_related(tmp_path):
+    bed = Product("B1", "Fern Double Bed", "beds", "Fern", 549.0, "GBP", 3, related=("T1", "W1"))
+    table = Product("T1", "Fern Bedside Table", "bedside tables", "Fern", 99.0, "GBP", 5)
+    wardrobe = Product("W1", "Fern Wardrobe", "wardrobes", "Fern", 399.0, "GBP", 0)
+    other = Product("T2", "Oak Bedside Table", "bedside tables", "Oak", 79.0, "GBP", 5)
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_beds", HashEmbeddings())
+    (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in (bed, table, wardrobe, other)]))
+    store.sync(load_catalog(tmp_path / "products.json"))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    matching = sales.matching(engine, bed, "is there a matching bedside table?", "bedside tables")
+    assert matching is not None and [p.sku for p in matching.products] == ["T1"]  # not the other brand's
+    assert sales.matching(engine, bed, "anything to go with it?", None).products == [table]  # wardrobe: none left
+    assert sales.matching(engine, bed, "any bedside tables under 90?", "bedside tables") is None
+    assert sales.matching(engine, None, "is there a matching bedside table?", "bedside tables") is None
