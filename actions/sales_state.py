@@ -55,7 +55,22 @@ def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str,
 def focus_of(engine: KnowledgeEngine, tracker: Tracker) -> Focus:
     """What the conversation is about: the products of the latest list, and the one product discussed since
     (from the `products_in_focus` and `current_product` slots)."""
-    return engine.focus(in_focus(tracker), tracker.get_slot("current_product"))
+    return engine.focus(in_focus(tracker), tracker.get_slot("current_product"), last_reply_sources(tracker))
+
+
+def last_reply_sources(tracker: Tracker) -> list[str]:
+    """The sources of the assistant's latest reply before the customer's current message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return []
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            custom = (event.get("data") or {}).get("custom") or {}
+            if custom.get("sources"):
+                return [str(s) for s in custom["sources"]]
+    return []
 
 
 def in_focus(tracker: Tracker) -> list[str]:

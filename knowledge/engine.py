@@ -15,7 +15,7 @@ from dataclasses import replace
 from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
-from knowledge.focus import COMPARING, Focus, referred
+from knowledge.focus import COMPARING, Focus, continues, referred
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     GENERAL_WORDS,
@@ -147,10 +147,13 @@ class KnowledgeEngine:
                 return brand
         return name
 
-    def focus(self, shown_skus: list[str], current_sku: str | None) -> Focus:
-        """The conversation's focus from the SKUs the dialogue remembers (unknown SKUs are left out)."""
+    def focus(self, shown_skus: list[str], current_sku: str | None, last_sources: list[str] = ()) -> Focus:
+        """The conversation's focus from the SKUs the dialogue remembers (unknown SKUs are left out) and the
+        sources of the assistant's latest reply (a policy page there is the topic "and to …?" carries on)."""
         by_sku = {p.sku: p for p in self.products()}
-        return Focus([by_sku[s] for s in shown_skus if s in by_sku], by_sku.get(current_sku or ""))
+        topics = {c.topic for c in self.policy_chunks() if c.source in last_sources}
+        topic = topics.pop() if len(topics) == 1 else None
+        return Focus([by_sku[s] for s in shown_skus if s in by_sku], by_sku.get(current_sku or ""), topic)
 
     def policy_topic(self, text: str) -> str | None:
         """The policy page (topic) a message is about, by its name or a usual word for it, if exactly one."""
@@ -165,7 +168,7 @@ class KnowledgeEngine:
         reference = referred(text, focus)
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
-        topic = self.policy_topic(text)
+        topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
         if topic:
             return self.policy(text, topic)
         category = self.match_category(text)
@@ -183,7 +186,7 @@ class KnowledgeEngine:
     ) -> Answer:
         """A question about products: named ones, the ones in focus ("is it in stock?"), or a category's."""
         catalog = self.products()
-        focus = focus or Focus()
+        focus = focus if focus is not None else Focus()
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         if asks_for_discount(text):
             return answers.no_discounts(found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
@@ -219,6 +222,8 @@ class KnowledgeEngine:
             if asks_to_see_products(text) or budget is not None or self._yes_no_feature(wanted, text):
                 return self.recommend(wanted, text)
             return answers.category_overview(category, [p for p in catalog if p.category == category])
+        if focus.policy_topic and continues(text):  # "and to the highlands?" after the delivery page
+            return self.policy(text, focus.policy_topic)
         return answers.not_found(asked_for, self._similar(text, category))
 
     def _about_focus(self, text: str, focus: Focus) -> Answer | None:
@@ -277,7 +282,7 @@ class KnowledgeEngine:
 
     def compare(self, text: str, context: CustomerContext, focus: Focus | None = None) -> Answer:
         found = find_products(text, self.products())
-        focus = focus or Focus()
+        focus = focus if focus is not None else Focus()
         current = focus.current
         if len(found) == 1 and current is not None and current.sku != found[0].sku:
             found = [current, found[0]] if referred(text, Focus(current=current)) else found  # "it vs the X?"
@@ -354,8 +359,10 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
-        if not relevant and topic and not unnamed and policy_search.find_topic(text, [topic]) == topic:
-            # "can I return it if it doesn't fit?": the question names the page; its opening sections answer.
+        names_page = policy_search.find_topic(text, [topic]) == topic if topic else False
+        if not relevant and topic and not unnamed and (names_page or continues(text)):
+            # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
+            # opening sections answer.
             relevant = [c for c in self.policy_chunks() if c.topic == topic][:2]
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may

@@ -49,9 +49,15 @@ class Focus:
 
     shown: list[Product] = field(default_factory=list)
     current: Product | None = None
+    policy_topic: str | None = None  # the policy page the assistant's latest reply quoted, if it quoted one
 
     def __bool__(self) -> bool:
         return bool(self.shown) or self.current is not None
+
+
+def continues(text: str) -> bool:
+    """ "and to the highlands?", "what about express?": a short message that carries on with the last answer."""
+    return bool(_ELLIPSIS.search(text)) and len(tokens(text)) <= MAX_ELLIPSIS_WORDS + 2
 
 
 @dataclass(frozen=True)

@@ -177,3 +177,24 @@ def test_a_matching_product_is_the_one_the_catalogue_lists_as_related(tmp_path):
     assert sales.matching(engine, bed, "anything to go with it?", None).products == [table]  # wardrobe: none left
     assert sales.matching(engine, bed, "any bedside tables under 90?", "bedside tables") is None
     assert sales.matching(engine, None, "is there a matching bedside table?", "bedside tables") is None
+
+
+def test_a_short_follow_up_after_a_policy_answer_asks_that_page_again(engine):
+    from actions.sales_state import last_reply_sources
+    from tests.unit.trackers import make_tracker
+
+    events = [
+        {"event": "user", "text": "how long does delivery take?"},
+        {"event": "bot", "text": "We deliver within …", "data": {"custom": {"sources": ["delivery.md"]}}},
+        {"event": "user", "text": "and to leeds?"},
+    ]
+    sources = last_reply_sources(make_tracker("and to leeds?", events=events))
+    assert sources == ["delivery.md"]
+    focus = engine.focus([], None, sources)
+    assert focus.policy_topic == "delivery"
+    answer = engine.product_question("and to leeds?", CustomerContext(), focus=focus)
+    assert answer.kind == "policy" and "10 working days" in answer.rendered
+    assert engine.product_question("and to leeds?", CustomerContext(), focus=Focus()).kind == "not_found"
+    # an answer two messages ago is not what "and …?" carries on
+    older = [*events[:2], {"event": "user", "text": "hi"}, {"event": "bot", "text": "Hello!"}, events[2]]
+    assert last_reply_sources(make_tracker("and to leeds?", events=older)) == []
