@@ -148,10 +148,15 @@ class ValidateNeedsForm(FormValidationAction):
     async def validate_budget(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        said = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("requested_slot") != "budget" and parse_budget(said, cued_only=True) is None:
+            # A number the NLU took for a budget in a message that states none ("2 kids and a dog"): keep the
+            # budget the conversation had.
+            return {"budget": _earlier_value(tracker, "budget")}
         if isinstance(value, int | float) and not isinstance(value, bool):
             amount: float | None = float(value)
         else:
-            amount = parse_budget(str(value or "")) or parse_budget(tracker.latest_message.get("text") or "")
+            amount = parse_budget(str(value or "")) or parse_budget(said)
         if amount is None or amount <= 0:
             dispatcher.utter_message(text="Sorry, I didn't catch an amount. Roughly how much would you like to spend?")
             return {"budget": None}
@@ -170,6 +175,17 @@ class ValidateNeedsForm(FormValidationAction):
             dispatcher.utter_message(text="Sorry, I didn't catch that. Is there anything it must have?")
             return {"features": None}
         return {"features": wanted}
+
+
+def _earlier_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the customer's latest message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 class ActionSkipNeed(Action):

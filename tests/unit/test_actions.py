@@ -65,14 +65,31 @@ def test_recommendation_respects_budget_and_stock(engine):
 
 @pytest.mark.parametrize(("answer", "amount"), [("around 800 bucks", 800.0), ("under a grand", 1000.0), (650, 650.0)])
 def test_budget_validation_turns_natural_answers_into_numbers(answer, amount):
-    result = asyncio.run(ValidateNeedsForm().validate_budget(answer, CollectingDispatcher(), tracker(str(answer)), {}))
+    asked = tracker(str(answer), slots={"requested_slot": "budget"})
+    result = asyncio.run(ValidateNeedsForm().validate_budget(answer, CollectingDispatcher(), asked, {}))
     assert result == {"budget": amount}
 
 
 def test_budget_without_an_amount_is_asked_again():
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateNeedsForm().validate_budget("not sure", dispatcher, tracker("not sure"), {}))
+    asked = tracker("not sure", slots={"requested_slot": "budget"})
+    result = asyncio.run(ValidateNeedsForm().validate_budget("not sure", dispatcher, asked, {}))
     assert result == {"budget": None} and "how much" in dispatcher.messages[0]["text"]
+
+
+def test_a_number_that_is_not_money_never_becomes_the_budget():
+    said = "we need a big sofa for the family, 2 kids and a dog"
+    events = [
+        {"event": "slot", "name": "budget", "value": 1500.0},
+        {"event": "user", "text": said},
+        {"event": "slot", "name": "budget", "value": "2"},
+    ]
+    validate = ValidateNeedsForm().validate_budget
+    earlier = make_tracker(said, events=events)
+    assert asyncio.run(validate("2", CollectingDispatcher(), earlier, {})) == {"budget": 1500.0}
+    assert asyncio.run(validate("2", CollectingDispatcher(), tracker(said), {})) == {"budget": None}
+    stated = tracker("a sofa under 900 please")
+    assert asyncio.run(validate("900", CollectingDispatcher(), stated, {})) == {"budget": 900.0}
 
 
 def test_category_validation_maps_free_text_onto_shop_categories(engine):
