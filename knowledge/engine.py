@@ -211,6 +211,9 @@ class KnowledgeEngine:
             if unknown and not explicit:
                 return answers.not_recorded(found[:3], sorted(unknown))
             return answers.lookup(found[:3], query and SpecQuery(query.key))
+        topic = self.policy_topic(text)
+        if topic and not self._asks_superlative(text, category):  # "what does delivery of a sofa cost?"
+            return self.policy(text, topic)
         carried = self.resolve_category(context.category)
         if self._asks_superlative(text, category or carried):
             return self._superlative(text, context, category or carried)

@@ -154,7 +154,19 @@ def idf(chunks: list[PolicyChunk]) -> dict[str, float]:
 # Usual words for the usual policy pages: a page whose name (topic) matches one of a group's stems is
 # what a message with any stem of that group is about ("can I send it back?" -> "returns").
 TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
-    ("return", "refund", "exchange", "send back", "send it back", "money back", "cooling off"),
+    (
+        "return",
+        "refund",
+        "exchange",
+        "send back",
+        "send it back",
+        "sending back",
+        "sent back",
+        "sending it back",
+        "take it back",
+        "money back",
+        "cooling off",
+    ),
     ("shipping", "ship", "delivery", "deliver", "dispatch", "postage", "courier", "tracking"),
     ("warranty", "guarantee", "repair", "broken", "defect", "faulty"),
     ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice"),

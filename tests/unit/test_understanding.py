@@ -198,3 +198,11 @@ def test_a_short_follow_up_after_a_policy_answer_asks_that_page_again(engine):
     # an answer two messages ago is not what "and …?" carries on
     older = [*events[:2], {"event": "user", "text": "hi"}, {"event": "bot", "text": "Hello!"}, events[2]]
     assert last_reply_sources(make_tracker("and to leeds?", events=older)) == []
+
+
+def test_a_product_question_that_names_a_policy_topic_gets_the_policy(engine):
+    answer = engine.product_question("how much to collect a sofa I'm sending back?", CustomerContext())
+    assert answer.kind == "policy" and "45 days" in answer.rendered
+    delivery = engine.product_question("do you deliver office chairs?", CustomerContext())
+    assert delivery.kind == "policy" and "10 working days" in delivery.rendered
+    assert engine.product_question("cheapest sofa?", CustomerContext()).products == [SOFAS[0]]
