@@ -421,9 +421,27 @@ def find_category(text: str, categories: list[str]) -> str | None:
             found.append((3, 0, category))
     if not found:
         return None
+    named_whole = [c for strength, _, c in found if strength == 0]
+    if len(named_whole) > 1:  # "trail running shoe": trail shoes or running shoes?
+        ranked = sorted(named_whole, key=lambda c: _compound_rank(c, said.split()))
+        if _compound_rank(ranked[0], said.split()) != _compound_rank(ranked[1], said.split()):
+            return ranked[0]
     best = min((strength, -length) for strength, length, _ in found)
     winners = [c for strength, length, c in found if (strength, -length) == best]
     return winners[0] if len(winners) == 1 else None
+
+
+def _compound_rank(category: str, said: list[str]) -> tuple[int, int]:
+    """English puts the head noun last and the most specific modifier first: in "trail running shoe" the shoe
+    is a trail shoe, in "dining table chair" a chair. Lower ranks first: the head said furthest right, then the
+    modifier said furthest left (a category without one last)."""
+
+    def position(word: str) -> int:
+        return next((i for i, w in enumerate(said) if matches_word(word, {w})), len(said))
+
+    words = _phrase(category).split()
+    modifiers = [position(w) for w in words[:-1]]
+    return -position(words[-1]), min(modifiers, default=len(said) + 1)
 
 
 # Money words: the currency each word or symbol means. For the customer's words (budgets, price

@@ -115,3 +115,11 @@ def test_the_weight_a_product_bears_is_not_its_own_weight():
     assert find_spec_query("how much weight can it take?", keys).__dict__ == {"key": "max_load_kg", "direction": None}
     assert find_spec_query("which one holds the most weight", keys).direction == "max"
     assert find_spec_query("how heavy is it", keys).key == "weight_kg"
+
+
+def test_a_compound_names_the_category_of_its_head_and_first_modifier():
+    shoes = ["running shoes", "trail shoes", "shoes"]
+    assert find_category("cheapest trail running shoe?", shoes) == "trail shoes"
+    assert find_category("best running shoes", shoes) == "running shoes"
+    assert find_category("any shoes?", shoes) == "shoes"
+    assert find_category("dining table chairs", ["dining tables", "dining chairs"]) == "dining chairs"
