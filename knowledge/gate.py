@@ -187,6 +187,10 @@ def check_written(
     use = sheet.context.use_case
     for_use = bool(use) and bool(answer.products) and use_backed(answer.products[0], use or "")
     reasons += unsupported_claims(written, answer.products, catalogue, for_use)
+    if meta := _META.search(written):  # also when a bad reference leaves nothing filled to check
+        reasons.append(f"talks about its own instructions: {meta.group(0)!r}")
+    if any(fragment.lower() in written.lower() for fragment in secret_fragments):
+        reasons.append("repeats the system instructions")
     if filled:
         reasons += check_reply(
             filled,
@@ -196,6 +200,7 @@ def check_written(
             catalogue_brands=sorted({p.brand for p in catalogue if p.brand}),
             secret_fragments=secret_fragments,
         ).reasons
+    result.reasons = list(dict.fromkeys(reasons))
     return filled, result
 
 
