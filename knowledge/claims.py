@@ -6,7 +6,7 @@ or when the spec the word is about puts the product on the claimed side of its c
 words in the product's text. A product's yes/no spec named in a sentence must be "yes" for it unless the
 sentence says "no"/"without". Superlatives ("the lightest") need the product to be the extreme of the
 products shown. Claims are read per sentence, about the products that sentence refers to ({N.…}), else
-about product 1.
+about product 1; a superlative is about the first of them.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def unsupported_claims(
         about = _referred(sentence, shown) or list(shown[:1])
         plain = REFERENCE.sub(lambda m: "{use}" if m.group(1) == "use" else " ", sentence)
         for product in about:
-            problems += _problems(plain, product, shown, catalogue, use_backed)
+            problems += _problems(plain, product, shown, catalogue, use_backed, subject=product is about[0])
     return sorted(set(problems))
 
 
@@ -89,8 +89,15 @@ def _referred(sentence: str, shown: Sequence[Product]) -> list[Product]:
 
 
 def _problems(
-    sentence: str, product: Product, shown: Sequence[Product], catalogue: Sequence[Product], use_backed: bool
+    sentence: str,
+    product: Product,
+    shown: Sequence[Product],
+    catalogue: Sequence[Product],
+    use_backed: bool,
+    subject: bool,
 ) -> list[str]:
+    """What the sentence claims about this product that its data does not back; a superlative is about the
+    sentence's first product only ("the {1.name} is the lightest, against {2.weight_kg} for the {2.name}")."""
     own = _own_words(product)
     problems = []
     for claim in CLAIMS:
@@ -103,7 +110,8 @@ def _problems(
         if not _in_own_text(said, own):
             problems.append(f"{said!r} is not in {product.name}'s data")
     for pattern, (spec, low) in SUPERLATIVES.items():
-        if (match := re.search(rf"\b(?:{pattern})\b", sentence, re.I)) and not _extreme(product, spec, low, shown):
+        match = re.search(rf"\b(?:{pattern})\b", sentence, re.I) if subject else None
+        if match and not _extreme(product, spec, low, shown):
             problems.append(f"{match.group(0).lower()!r}: {product.name} is not that among the products shown")
     for match in _FOR.finditer(sentence):
         purpose = match.group(1)

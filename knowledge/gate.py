@@ -30,6 +30,7 @@ _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language mod
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
 _LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|example)\b", re.I)
 _STOCK_TALK = re.compile(r"\b(in stock|out of stock|sold out|available now|left in stock|\w+ left)\b", re.I)
+_COMPARING = re.compile(r"\b(against|than|versus|vs|compared (?:to|with))\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 ECHO_SHARE = 0.6  # this share of a reply's own words being the customer's: a repeated question
 MAX_SENTENCES = 4
@@ -184,6 +185,12 @@ def check_written(
         reasons.append("repeats the customer's question")
     if len(_SENTENCE_END.findall(written.strip() + " ")) > MAX_SENTENCES or len(written.split()) > MAX_WORDS:
         reasons.append(f"longer than {MAX_SENTENCES} sentences or {MAX_WORDS} words")
+    sentences = [" ".join(tokens(x)) for x in re.split(r"(?<=[.!?])\s+", written.strip()) if x]
+    if len(set(sentences)) < len(sentences):
+        reasons.append("repeats a sentence")
+    if not written.rstrip().endswith((".", "!", "?")):
+        reasons.append("cut off before the end of a sentence")
+    reasons += _mixed_comparisons(written)
     use = sheet.context.use_case
     for_use = bool(use) and bool(answer.products) and use_backed(answer.products[0], use or "")
     reasons += unsupported_claims(written, answer.products, catalogue, for_use)
@@ -202,6 +209,17 @@ def check_written(
         ).reasons
     result.reasons = list(dict.fromkeys(reasons))
     return filled, result
+
+
+def _mixed_comparisons(written: str) -> list[str]:
+    """ "a width of {1.width_cm} against {2.price}": a comparison sets values of one field against each other."""
+    problems = []
+    for sentence in re.split(r"(?<=[.!?])\s+", written):
+        if _COMPARING.search(sentence):
+            fields = {ref.partition(".")[2] for ref in references_in(sentence)} - {"", "name", "brand", "url"}
+            if len(fields) > 1:
+                problems.append(f"compares different things: {', '.join(sorted(fields))}")
+    return problems
 
 
 def _names(catalogue: Sequence[Product]) -> list[str]:

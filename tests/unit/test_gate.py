@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.answers import CustomerContext, lookup
+from knowledge.answers import CustomerContext, compare, lookup
 from knowledge.gate import check_reply, check_written, currencies_in
 from knowledge.references import FactSheet
 from knowledge.text import CURRENCY_WORDS, SpecQuery, asks_for_discount, parse_budget, unexplained_words
@@ -121,3 +121,16 @@ def test_budgets_price_questions_and_the_gate_read_money_with_one_lexicon(word, 
     assert parse_budget(f"2 laptops, 500 {word}") == 500  # the currency word marks the amount
     laptop = make_product("L1", "Lumen Air 13", 999.0)
     assert unexplained_words(f"how much is the Lumen Air 13 in {word}?", [laptop], SpecQuery("price")) == set()
+
+
+def test_a_cut_off_repeated_or_mixed_up_reply_is_caught():
+    ok = "The {1.name} costs {1.price} and is {1.stock}."
+    assert "repeats a sentence" in written(f"{ok} {ok}")
+    assert "cut off before the end of a sentence" in written("The {1.name} costs {1.price} and is {1.stock}, a good")
+    heavy = compare(LAPTOPS[:2], SpecQuery("weight_kg", "min"))
+    mixed = "The {1.name} is the lightest of these, {1.weight_kg} against {2.price} for the {2.name}."
+    assert "compares different things: price, weight_kg" in written(mixed, heavy)
+    assert (
+        written("The {1.name} is the lightest of these, {1.weight_kg} against {2.weight_kg} for the {2.name}.", heavy)
+        == []
+    )
