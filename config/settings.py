@@ -57,7 +57,7 @@ class Settings:
     llm_model: str = "qwen2.5-coder-0.5b"
     llm_url: str = ""  # OpenAI-compatible endpoint, for llm_backend=openai
     llm_api_key: str = ""
-    llm_max_new_tokens: int = 48  # the model writes one sentence; the facts are rendered from data
+    llm_max_new_tokens: int = 64  # a reply of 1-3 short sentences with references (knowledge/references.py)
     llm_threads: int = 1  # torch threads for generation; 1 leaves a core for Rasa and was fastest on 2 cores
     llm_int8: bool = True  # int8 dynamic quantisation: ~5x faster on CPU, ~15 s more at start-up
     llm_time_limit: float = 8.0  # seconds for one generation; then the rendered facts are sent

@@ -1,8 +1,11 @@
 """Answers decided in code from structured catalogue data.
 
 Each function returns an `Answer`: the facts, rendered from data into sentences a
-customer can read as they are, plus the products and sources they rest on. The
-language model never restates these facts; it only writes the sentence around them.
+customer can read as they are, plus the products and sources they rest on. An answer
+about products also says what a written reply must do (`task`), which references it
+must contain (`key_facts`, e.g. "1.price") and the sentence that ends it (`next_step`):
+the model writes that reply with references, code fills in the values
+(`knowledge/references.py`), and the rendered lines are the fallback.
 """
 
 from __future__ import annotations
@@ -46,10 +49,16 @@ class CustomerContext:
 
 @dataclass
 class Answer:
-    kind: str  # lookup | compare | recommend | policy | not_found | nothing_fits | clarify
+    # lookup | overview | compare | recommend | objection | closing | cross_sell | policy | not_found
+    # | nothing_fits | clarify
+    kind: str
     lines: list[str]
     products: list[Product] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    task: str = ""  # what a written reply must do, in the model's notes; empty: the rendered lines go out
+    key_facts: list[str] = field(default_factory=list)  # references a written reply must contain: "1.price"
+    next_step: str = ""  # the sentence that ends a written reply
+    reasons: list[str] = field(default_factory=list)  # per product, why it fits, in references ("{1.price} is …")
 
     @property
     def rendered(self) -> str:
@@ -57,8 +66,9 @@ class Answer:
 
     @property
     def worth_phrasing(self) -> bool:
-        """Only answers about products get a personal sentence; refusals and policy text go out as they are."""
-        return self.kind in ("lookup", "compare", "recommend")
+        """Answers about products that say what to write get a written reply; refusals, policy quotes and
+        overviews go out as rendered."""
+        return bool(self.task and self.products)
 
 
 def price_text(product: Product) -> str:
@@ -85,9 +95,17 @@ def list_item(product: Product) -> str:
     return f"{line} ({specs})" if specs else line
 
 
+NEXT_LOOKUP = "Would you like to compare it with similar products, or order it?"
+NEXT_COMPARE = "Which one would you like to know more about?"
+NEXT_RECOMMEND_MANY = "Would you like me to compare them, or tell you more about one?"
+NEXT_RECOMMEND_ONE = "Would you like more details, or to order it?"
+
+
 def lookup(products: list[Product], query: SpecQuery | None) -> Answer:
     lines = []
-    for product in products:
+    key_facts: list[str] = []
+    for index, product in enumerate(products, start=1):
+        key_facts += [f"{index}.{key}" for key in _asked_keys(product, query)]
         if query is None:
             lines.append(f"The {product.name} costs {price_text(product)} and is {stock_text(product)}.")
             if product.specs:
@@ -103,7 +121,29 @@ def lookup(products: list[Product], query: SpecQuery | None) -> Answer:
             lines.append(f"The {product.name} has {spec_label(query.key)}: {value}.")
         else:
             lines.append(f"Our catalogue doesn't list {spec_label(query.key)} for the {product.name}.")
-    return Answer("lookup", lines, list(products), [p.sku for p in products])
+    unrecorded = query is not None and query.key not in ("price", "stock") and len(key_facts) < len(products)
+    asked = "everything" if query is None else spec_label(query.key)
+    return Answer(
+        "lookup",
+        lines,
+        list(products),
+        [p.sku for p in products],
+        # A spec the catalogue doesn't record is said in rendered words: there is nothing to refer to.
+        task="" if unrecorded else f"answer the question about {asked}",
+        key_facts=key_facts,
+        next_step=NEXT_LOOKUP,
+    )
+
+
+def _asked_keys(product: Product, query: SpecQuery | None) -> list[str]:
+    """The references a reply about this product must contain: what was asked."""
+    if query is None:
+        return ["name", "price"]
+    if query.key == "price":
+        return ["price", "stock"]
+    if query.key == "stock":
+        return ["stock"]
+    return [query.key] if query.key in product.specs else []
 
 
 def compare(products: list[Product], query: SpecQuery | None) -> Answer:
@@ -114,9 +154,17 @@ def compare(products: list[Product], query: SpecQuery | None) -> Answer:
     lines.append("- stock: " + " | ".join(stock_text(p) for p in products))
     lines.extend(f"- {spec_label(k)}: " + " | ".join(format_spec(p.specs[k], k) for p in products) for k in shared)
     verdict = _extreme_sentence(products, query, among="of these") if query and query.direction else None
+    key_facts = [f"{i}.name" for i in range(1, len(products) + 1)]
+    task = "compare them"
     if verdict:
         lines.append(verdict)
-    return Answer("compare", lines, list(products), [p.sku for p in products])
+        winner = next((i for i, p in enumerate(products, start=1) if verdict.startswith(f"The {p.name} ")), None)
+        if winner is not None and query is not None:
+            task = f"say [{winner}] is the {_superlative(query)} of these"
+            key_facts.append(f"{winner}.{query.key}")
+        else:
+            task = f"say they are tied on {spec_label(query.key) if query else 'this'}"
+    return Answer("compare", lines, list(products), [p.sku for p in products], task, key_facts, next_step=NEXT_COMPARE)
 
 
 def spec_value(product: Product, key: str) -> float | None:
@@ -157,7 +205,20 @@ def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answ
     if not sentence:
         return nothing_fits(scope)
     winner = next(p for p in candidates if sentence.startswith(f"The {p.name} "))
-    return Answer("compare", [sentence, list_item(winner)], [winner], [winner.sku])
+    return Answer(
+        "compare",
+        [sentence, list_item(winner)],
+        [winner],
+        [winner.sku],
+        task=f"say [1] is the {_superlative(query)} {scope_words(scope)}",
+        key_facts=["1.name", f"1.{query.key}"],
+        next_step=NEXT_LOOKUP,
+    )
+
+
+def scope_words(scope: str) -> str:
+    """ "of our laptops up to 1000" -> "of our laptops": the notes carry no number the model could copy."""
+    return scope.split(" up to ")[0]
 
 
 def recommend(picks: list[Product], context: CustomerContext, over_budget: list[Product]) -> Answer:
@@ -170,7 +231,20 @@ def recommend(picks: list[Product], context: CustomerContext, over_budget: list[
     else:
         return nothing_fits(context.category or "matching")
     shown = picks or over_budget
-    return Answer("recommend", lines, shown, [p.sku for p in shown])
+    others = ", ".join(f"[{i}]" for i in range(2, len(shown) + 1))
+    if picks:
+        task = "recommend [1]" + (f"; also mention {others}" if others else "")
+    else:
+        task = "say honestly that nothing is within the budget; [1] is the closest, a little over it"
+    return Answer(
+        "recommend",
+        lines,
+        shown,
+        [p.sku for p in shown],
+        task=task,
+        key_facts=["1.name"] if picks else ["1.name", "1.price"],
+        next_step=NEXT_RECOMMEND_MANY if len(shown) > 1 else NEXT_RECOMMEND_ONE,
+    )
 
 
 def _needs_phrase(context: CustomerContext) -> str:
@@ -208,7 +282,7 @@ def category_overview(category: str, items: list[Product]) -> Answer:
         f"Yes, we sell {category}: {len(items)} models, {len(in_stock)} in stock, from {price_text(cheapest)} "
         f"({cheapest.name}) to {price_text(dearest)} ({dearest.name})."
     )
-    return Answer("lookup", [line], [cheapest, dearest], [cheapest.sku, dearest.sku])
+    return Answer("overview", [line], [cheapest, dearest], [cheapest.sku, dearest.sku])
 
 
 def policy(chunks: list[PolicyChunk], answer_first: list[str] | None = None) -> Answer:

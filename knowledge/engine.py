@@ -66,8 +66,6 @@ class KnowledgeEngine:
         self.writer = writer
         self.relevance_threshold = relevance_threshold
         self._products: list[Product] = []
-        self._catalogue_names: list[str] = []  # every product name and brand: the gate's list of names
-        self._catalogue_brands: list[str] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
@@ -87,8 +85,6 @@ class KnowledgeEngine:
                 if revision != self._revision:
                     self._products = self.store.all_products()
                     self._revision = revision
-                    self._catalogue_names = [p.name for p in self._products]
-                    self._catalogue_brands = sorted({p.brand for p in self._products if p.brand})
                     self._catalogue_words = {w for p in self._products for w in tokens(f"{p.name} {p.brand}")}
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
@@ -375,15 +371,8 @@ class KnowledgeEngine:
         return answers.policy(relevant[:2], policy_search.answer_first(text, relevant[:2], self._policy_idf))
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
-        self.products()  # the current snapshot's names, for the gate
-        return self.writer.write(
-            answer,
-            question,
-            context,
-            time_limit,
-            catalogue_names=self._catalogue_names,
-            catalogue_brands=self._catalogue_brands,
-        )
+        # The current snapshot: the gate's names and brands, and the categories claims are judged in.
+        return self.writer.write(answer, question, context, time_limit, catalogue=self.products())
 
     # ---- helpers ------------------------------------------------------------------------
     def _pool(self, category: str | None) -> list[Product]:

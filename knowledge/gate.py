@@ -2,10 +2,10 @@
 
 `check_reply` checks any reply: numbers (prices, specs, percentages), currencies, product and
 brand names, stock claims, discounts and talk about the assistant itself or its instructions.
-`check_lead_in` checks the model's one sentence in front of the rendered facts: all of that, and
-that it leaves numbers and names to the facts, does not echo the question, speaks to the customer
-and has a sentence's length. Any failure means the caller sends the rendered facts without the
-model's words.
+`check_written` checks a reply the model wrote with references (`knowledge/references.py`): the
+model typed no fact itself, every reference fills, what was asked is there, every qualitative claim
+is backed by the data (`knowledge/claims.py`), and the filled text passes `check_reply`. Any failure
+means the caller sends the rendered facts instead of the model's words.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from knowledge.answers import Answer
+from knowledge.catalog import Product
+from knowledge.claims import unsupported_claims, use_backed
+from knowledge.references import FactSheet, UnknownReference, references_in, without_references
 from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, STOP_WORDS, tokens
 
 log = logging.getLogger(__name__)
@@ -24,11 +28,13 @@ _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.
 _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
 # A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
-# "Please confirm the price for …": a lead-in that hands the work back to the customer (seen in a real reply).
-_ASKS_TO_ACT = re.compile(r"^\W*(please\s+)?(confirm|provide|verify|specify|double[- ]check)\b", re.I)
-ECHO_SHARE = 0.6  # this share of a lead-in's words being the customer's own: a repeated question
-MIN_LEAD_IN_WORDS = 3
-MAX_LEAD_IN_WORDS = 25
+_LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|example)\b", re.I)
+_STOCK_TALK = re.compile(r"\b(in stock|out of stock|sold out|available now|left in stock|\w+ left)\b", re.I)
+_COMPARING = re.compile(r"\b(against|than|versus|vs|compared (?:to|with))\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+ECHO_SHARE = 0.6  # this share of a reply's own words being the customer's: a repeated question
+MAX_SENTENCES = 4
+MAX_WORDS = 70
 
 
 def normalise_number(raw: str) -> str:
@@ -132,39 +138,89 @@ def check_reply(
     return result
 
 
-def check_lead_in(
-    sentence: str,
-    facts: str,
+def check_written(
+    written: str,
+    answer: Answer,
+    sheet: FactSheet,
     question: str,
     *,
-    allowed_names: list[str],
-    catalogue_names: Sequence[str],
-    catalogue_brands: Sequence[str],
+    catalogue: Sequence[Product],
     secret_fragments: list[str],
-) -> GateResult:
-    """Check the model's sentence that leads into the rendered facts (which follow it unchanged)."""
-    result = check_reply(
-        sentence,
-        facts,
-        allowed_names=allowed_names,
-        catalogue_names=list(catalogue_names),
-        catalogue_brands=list(catalogue_brands),
-        secret_fragments=secret_fragments,
-    )
+) -> tuple[str, GateResult]:
+    """Check a reply the model wrote with references, fill them in, and check the filled text.
+
+    Returns the filled text (empty when a reference cannot be filled) and the result. The model's own
+    words may hold no number, currency, product or brand name, link or stock claim: those come only
+    through references. Every reference of `answer.key_facts` must be there (the answer comes first),
+    and every qualitative claim must be backed (`knowledge/claims.py`).
+    """
+    result = GateResult()
     reasons = result.reasons
-    if numbers_in(without_names(sentence, list(catalogue_names))):
-        reasons.append("repeats numbers; the facts below already give them")
-    # Claims about a product need its name; the facts below name the products, the sentence need not.
-    named = [n for n in [*catalogue_names, *catalogue_brands] if n.lower() in sentence.lower()]
+    typed = without_references(written)
+    if not written.strip():
+        reasons.append("empty reply")
+        return "", result
+    try:
+        filled = sheet.fill(written)
+    except UnknownReference as exc:
+        reasons.append(f"unknown reference {exc}")
+        filled = ""
+    if numbers_in(typed):
+        reasons.append(f"typed numbers itself: {', '.join(sorted(numbers_in(typed)))}")
+    if currencies_in(typed):
+        reasons.append(f"typed a currency itself: {', '.join(sorted(currencies_in(typed)))}")
+    named = [n for n in _names(catalogue) if re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", typed.lower())]
     if named:
-        reasons.append(f"names products or brands ({', '.join(named[:3])}); the facts below do that")
-    if echoes(sentence, question):
+        reasons.append(f"typed product or brand names itself: {', '.join(named[:3])}")
+    if _LINK.search(typed):
+        reasons.append("typed a link or address itself")
+    if stock := _STOCK_TALK.search(typed):
+        reasons.append(f"typed a stock claim itself: {stock.group(0)!r}")
+    missing = [f"{{{key}}}" for key in answer.key_facts if key not in references_in(written)]
+    if missing:
+        reasons.append(f"leaves out what was asked: {', '.join(missing)}")
+    if _TASK_TALK.search(typed) or "[" in typed:
+        reasons.append("talks about its notes instead of to the customer")
+    if echoes(typed, question):
         reasons.append("repeats the customer's question")
-    if _TASK_TALK.search(sentence):
-        reasons.append("talks about its task instead of to the customer")
-    if _ASKS_TO_ACT.search(sentence):
-        reasons.append("asks the customer to do something instead of leading into the answer")
-    words = len(sentence.split())
-    if not MIN_LEAD_IN_WORDS <= words <= MAX_LEAD_IN_WORDS:
-        reasons.append(f"sentence has {words} words")
-    return result
+    if len(_SENTENCE_END.findall(written.strip() + " ")) > MAX_SENTENCES or len(written.split()) > MAX_WORDS:
+        reasons.append(f"longer than {MAX_SENTENCES} sentences or {MAX_WORDS} words")
+    sentences = [" ".join(tokens(x)) for x in re.split(r"(?<=[.!?])\s+", written.strip()) if x]
+    if len(set(sentences)) < len(sentences):
+        reasons.append("repeats a sentence")
+    if not written.rstrip().endswith((".", "!", "?")):
+        reasons.append("cut off before the end of a sentence")
+    reasons += _mixed_comparisons(written)
+    use = sheet.context.use_case
+    for_use = bool(use) and bool(answer.products) and use_backed(answer.products[0], use or "")
+    reasons += unsupported_claims(written, answer.products, catalogue, for_use)
+    if meta := _META.search(written):  # also when a bad reference leaves nothing filled to check
+        reasons.append(f"talks about its own instructions: {meta.group(0)!r}")
+    if any(fragment.lower() in written.lower() for fragment in secret_fragments):
+        reasons.append("repeats the system instructions")
+    if filled:
+        reasons += check_reply(
+            filled,
+            sheet.facts() + "\n" + answer.rendered,
+            allowed_names=[p.name for p in answer.products],
+            catalogue_names=[p.name for p in catalogue],
+            catalogue_brands=sorted({p.brand for p in catalogue if p.brand}),
+            secret_fragments=secret_fragments,
+        ).reasons
+    result.reasons = list(dict.fromkeys(reasons))
+    return filled, result
+
+
+def _mixed_comparisons(written: str) -> list[str]:
+    """ "a width of {1.width_cm} against {2.price}": a comparison sets values of one field against each other."""
+    problems = []
+    for sentence in re.split(r"(?<=[.!?])\s+", written):
+        if _COMPARING.search(sentence):
+            fields = {ref.partition(".")[2] for ref in references_in(sentence)} - {"", "name", "brand", "url"}
+            if len(fields) > 1:
+                problems.append(f"compares different things: {', '.join(sorted(fields))}")
+    return problems
+
+
+def _names(catalogue: Sequence[Product]) -> list[str]:
+    return sorted({p.name for p in catalogue} | {p.brand for p in catalogue if p.brand}, key=len, reverse=True)

@@ -183,9 +183,7 @@ class LlamaCppGenerator:
                 seed=0,
                 verbose=False,
             )
-            self._end_tokens = sorted(
-                {llama.token_eos(), *llama.tokenize(b"<|im_end|>", add_bos=False, special=True)}
-            )
+            self._end_tokens = sorted({llama.token_eos(), *llama.tokenize(b"<|im_end|>", add_bos=False, special=True)})
             self._llama = llama
             log.info("loaded %s with llama.cpp in %.1fs", self.model_name, time.perf_counter() - started)
 

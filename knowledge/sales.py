@@ -8,10 +8,13 @@ promise that the catalogue and the policies do not contain.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from knowledge.answers import Answer, CustomerContext, list_item, price_text, stock_text
-from knowledge.catalog import Product, format_price, format_spec, spec_label
+from knowledge.catalog import Product, format_price, spec_label
+from knowledge.claims import covers
 from knowledge.engine import KnowledgeEngine
+from knowledge.references import FactSheet
 from knowledge.text import content_words, find_products, find_spec_query, singular
 
 MAX_ALTERNATIVES = 2
@@ -30,32 +33,39 @@ OBJECTIONS = ("price", "quality", "competitor", "timing", "browsing")
 # ---- recommendations ----------------------------------------------------------------------
 def reason(product: Product, context: CustomerContext, features: list[str]) -> str:
     """One reason the product fits, tied to what the customer said: a must-have, the use, the budget."""
+    return FactSheet([product], context).fill(why(product, 1, context, features))
+
+
+def why(product: Product, index: int, context: CustomerContext, features: list[str]) -> str:
+    """`reason` in references ("{2.price} is within your budget of {budget}"): the model's notes show it as it
+    is, the rendered reply fills it in."""
+    ref = f"{{{index}."
     for feature in features:
-        why = _feature_reason(product, feature)
-        if why:
-            return why
+        found = _feature_reason(product, feature, ref)
+        if found:
+            return found
     if context.use_case:
-        why = _use_case_reason(product, context.use_case)
-        if why:
-            return why
+        found = _use_case_reason(product, context.use_case)
+        if found:
+            return found
     if context.budget is not None:
         if product.price <= context.budget:
-            return f"{price_text(product)} is within your budget of {context.budget:g}"
-        return f"{price_text(product)}, a little over your budget of {context.budget:g}: the closest we have"
+            return f"{ref}price}} is within your budget of {{budget}}"
+        return f"{ref}price}}, a little over your budget of {{budget}}: the closest we have"
     if product.specs:
         key = next(iter(product.specs))
-        return f"{spec_label(key)}: {format_spec(product.specs[key], key)}"
+        return f"{spec_label(key)}: {ref}{key}}}"
     return f"one of our {product.category} in stock"
 
 
-def _feature_reason(product: Product, feature: str) -> str | None:
+def _feature_reason(product: Product, feature: str, ref: str = "{1.") -> str | None:
     query = find_spec_query(feature, list(product.specs))
     if query is not None and query.key in product.specs:
         value = product.specs[query.key]
         if value is True:
             return f"it has {spec_label(query.key)}, which you asked for"
         if not isinstance(value, bool):
-            return f"{spec_label(query.key)}: {format_spec(value, query.key)}, for your wish “{feature}”"
+            return f"{spec_label(query.key)}: {ref}{query.key}}}, for your wish “{feature}”"
     wanted = content_words(feature)
     if wanted and wanted <= content_words(product.description):
         return f"its description mentions {feature}"
@@ -69,17 +79,11 @@ def _use_case_reason(product: Product, use_case: str) -> str | None:
     if not wanted:
         return None
     for clause in _MADE_FOR.findall(product.description):
-        if _covers(wanted, clause):
+        if covers(wanted, clause):
             return f"you said {use_case}: it is made “for {clause.strip()}”"
-    if _covers(wanted, product.document_text()):
+    if covers(wanted, product.document_text()):
         return f"its description mentions {use_case}, which is what you said you need it for"
     return None
-
-
-def _covers(wanted: set[str], text: str) -> bool:
-    """All of the customer's words (two of three for longer phrases) are in the text."""
-    have = {singular(w) for w in content_words(text)}
-    return len(wanted & have) >= (len(wanted) if len(wanted) <= 2 else len(wanted) - 1)
 
 
 def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) -> Answer:
@@ -87,13 +91,14 @@ def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) 
     if answer.kind != "recommend":
         return answer
     lines = answer.lines[:1] + [f"{list_item(p)}. Why: {reason(p, context, features)}." for p in answer.products]
+    reasons = [why(p, i, context, features) for i, p in enumerate(answer.products, start=1)]
     if context.use_case and not any(_use_case_reason(p, context.use_case) for p in answer.products):
         # Honest when the data says nothing about the need: no reason is made up for it.
         lines.append(
             f"None of these says it is made for {context.use_case}, so I can't promise that; "
             "tell me what matters most for it and I'll compare the specs."
         )
-    return Answer(answer.kind, lines, answer.products, answer.sources)
+    return replace(answer, lines=lines, reasons=reasons)
 
 
 # ---- which product the customer is talking about ------------------------------------------------
@@ -149,7 +154,19 @@ def price_objection(engine: KnowledgeEngine, focus: Product | None, context: Cus
     elif focus:
         lines.append(f"It is already our most affordable option in {focus.category} that is in stock.")
     shown = ([focus] if focus else []) + picks
-    return Answer("objection", lines, shown, [p.sku for p in shown])
+    if not focus:  # nothing discussed yet: the rendered list says it all
+        return Answer("objection", lines, shown, [p.sku for p in shown])
+    cheaper_refs = " and ".join(f"[{i}]" for i in range(2, len(shown) + 1))
+    return Answer(
+        "objection",
+        lines,
+        shown,
+        [p.sku for p in shown],
+        task="say kindly that we can't offer a discount on [1]; "
+        + (f"{cheaper_refs} cost less" if picks else "[1] is already our most affordable in stock"),
+        key_facts=["1.price", *(f"{i}.name" for i in range(2, len(shown) + 1))],
+        next_step="Would you like me to compare them?" if picks else "Would you like to see its full specs?",
+    )
 
 
 def quality_objection(engine: KnowledgeEngine, focus: Product | None) -> Answer:
@@ -234,7 +251,16 @@ def accessories(engine: KnowledgeEngine, focus: Product | None) -> Answer:
     if not related:
         return Answer("objection", [f"Our catalogue lists no accessories in stock for the {focus.name}."], [focus])
     lines = [f"Goes well with the {focus.name}:"] + [list_item(p) for p in related]
-    return Answer("cross_sell", lines, related, [p.sku for p in related])
+    refs = " and ".join(f"[{i}]" for i in range(1, len(related) + 1))
+    return Answer(
+        "cross_sell",
+        lines,
+        related,
+        [p.sku for p in related],
+        task=f"suggest {refs}: our catalogue lists them as going with the product the customer chose",
+        key_facts=[f"{i}.name" for i in range(1, len(related) + 1)],
+        next_step="Would you like details on any of these?",
+    )
 
 
 _GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
@@ -279,5 +305,16 @@ def closing(engine: KnowledgeEngine, focus: Product | None, offer_accessory: boo
     if extra:
         lines.append(f"Our catalogue lists the {extra.name} ({price_text(extra)}) as going with it, in case it helps.")
         shown.append(extra)
-    lines.append("If you'd like us to follow up by email, just leave your email address.")
-    return Answer("closing", lines, shown, [p.sku for p in shown]), extra is not None
+    follow_up = "If you'd like us to follow up by email, just leave your email address."
+    lines.append(follow_up)
+    where = "order [1] at {1.url}" if focus.url else "order [1] in our shop under its name {1.name}"
+    written = Answer(
+        "closing",
+        lines,
+        shown,
+        [p.sku for p in shown],
+        task=f"confirm the choice and say how to {where}" + ("; mention [2] goes with it" if extra else ""),
+        key_facts=["1.name", "1.price", *(["1.url"] if focus.url else []), *(["2.name"] if extra else [])],
+        next_step=follow_up,
+    )
+    return written, extra is not None

@@ -1,7 +1,9 @@
-"""The LangChain chain that writes the personal sentence in front of the decided facts.
+"""The LangChain chain that writes a product reply from the decided answer.
 
-The facts themselves are always the rendered text: the model only adds one sentence
-that leads into them, and that sentence must pass the fact gate.
+The model gets numbered notes (`knowledge/references.py`) and writes a short reply in which every
+name, price, number, stock state and link is a reference; code fills the references in from the
+catalogue, the gate checks the result (`check_written`), and the answer's next step ends it. When
+anything fails, the customer gets the rendered facts.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from knowledge.answers import Answer, CustomerContext
-from knowledge.gate import check_lead_in
+from knowledge.catalog import Product
+from knowledge.gate import check_written
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
+from knowledge.references import FactSheet, notes
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
@@ -31,20 +35,15 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 class Reply:
     text: str
     sources: list[str] = field(default_factory=list)
-    generated: bool = False  # True when the model's sentence passed the gate and was used
-    rejected: list[str] = field(default_factory=list)  # why the model's sentence was not used
+    generated: bool = False  # True when the model's reply passed the gate and was used
+    rejected: list[str] = field(default_factory=list)  # why the model's reply was not used
     seconds: float = 0.0
+    draft: str = ""  # what the model wrote, when it was rejected (for evaluation)
 
 
 def to_messages(prompt: PromptValue) -> list[Message]:
     messages: list[BaseMessage] = prompt.to_messages()
     return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
-
-
-def first_sentence(text: str) -> str:
-    text = " ".join(text.strip().strip('"').split())
-    match = re.match(r"(.+?[.!?:])(\s|$)", text)
-    return match.group(1) if match else text
 
 
 _PLAIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}$")
@@ -62,23 +61,23 @@ def addressed(text: str, name: str | None) -> str:
 
 
 class ReplyWriter:
-    """prompt | model | text, then the fact gate; the rendered facts always follow."""
+    """prompt | model | text, then references filled and the fact gate; the rendered facts when it fails."""
 
-    def __init__(self, generator: Generator | None, max_new_tokens: int = 48) -> None:
+    def __init__(self, generator: Generator | None, max_new_tokens: int = 64) -> None:
         self.generator = generator
         self.max_new_tokens = max_new_tokens
 
-    def chain(self, time_limit: float) -> Runnable:
+    def chain(self, answer: Answer, question: str, time_limit: float) -> Runnable:
         generator = self.generator
         assert generator is not None
 
         def call_model(prompt: PromptValue) -> str:
             return generator.generate(to_messages(prompt), max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
-        return reply_prompt() | RunnableLambda(call_model) | StrOutputParser()
+        return reply_prompt(answer.kind, answer.task, question) | RunnableLambda(call_model) | StrOutputParser()
 
     def warm(self) -> None:
-        """Load the model and run one short generation of the reply prompt.
+        """Load the model and run one short generation of a reply prompt.
 
         The first generation of a process is slow (allocations, page faults); llama.cpp also keeps
         the prompt's shared system part for the next call.
@@ -86,7 +85,7 @@ class ReplyWriter:
         if self.generator is None:
             return
         self.generator.load()
-        prompt = reply_prompt().invoke({"facts": "-", "profile": "-", "question": "hello"})
+        prompt = reply_prompt("recommend", "recommend", "hello").invoke({"notes": "-"})
         self.generator.generate(to_messages(prompt), max_new_tokens=1, time_limit=60)
 
     def write(
@@ -96,38 +95,32 @@ class ReplyWriter:
         context: CustomerContext,
         time_limit: float,
         *,
-        catalogue_names: Sequence[str],
-        catalogue_brands: Sequence[str],
+        catalogue: Sequence[Product],
     ) -> Reply:
-        """The model's sentence and the facts, or the facts alone when the gate rejects the sentence.
+        """The model's reply with its references filled in, ending with the answer's next step; or the
+        rendered facts when the model fails or the gate rejects what it wrote.
 
-        `catalogue_names` and `catalogue_brands` are every product name and brand of the catalogue:
-        the gate lets the sentence name none of them.
+        `catalogue` is every product of the shop: the model may type none of their names or brands, and
+        qualitative claims are judged against their categories.
         """
         started = time.perf_counter()
         if self.generator is None or not answer.worth_phrasing:
             return Reply(addressed(answer.rendered, context.name), answer.sources)
-        facts = answer.rendered
+        question = question[:MAX_QUESTION_CHARS]
+        fallback = addressed(answer.rendered, context.name)
         try:
-            raw = self.chain(time_limit).invoke(
-                {"facts": facts, "profile": context.describe(), "question": question[:MAX_QUESTION_CHARS]}
-            )
+            raw = self.chain(answer, question, time_limit).invoke({"notes": notes(answer, context, question)})
         except GenerationError as exc:
             log.warning("generation failed, sending the rendered facts: %s", exc)
-            elapsed = time.perf_counter() - started
-            return Reply(addressed(facts, context.name), answer.sources, rejected=[str(exc)], seconds=elapsed)
-        intro = first_sentence(raw)
-        reasons = check_lead_in(
-            intro,
-            facts + "\n" + context.describe(),
-            question,
-            allowed_names=[p.name for p in answer.products],
-            catalogue_names=catalogue_names,
-            catalogue_brands=catalogue_brands,
-            secret_fragments=SECRET_FRAGMENTS,
-        ).reasons
+            return Reply(fallback, answer.sources, rejected=[str(exc)], seconds=time.perf_counter() - started)
+        written = " ".join(raw.strip().strip('"').split())
+        sheet = FactSheet(answer.products, context)
+        filled, result = check_written(
+            written, answer, sheet, question, catalogue=catalogue, secret_fragments=SECRET_FRAGMENTS
+        )
         elapsed = time.perf_counter() - started
-        if reasons:
-            log.info("model sentence rejected (%s): %r", "; ".join(reasons), intro[:200])
-            return Reply(addressed(facts, context.name), answer.sources, rejected=reasons, seconds=elapsed)
-        return Reply(f"{intro}\n{facts}", answer.sources, generated=True, seconds=elapsed)
+        if result.reasons:
+            log.info("model reply rejected (%s): %r", "; ".join(result.reasons), written[:300])
+            return Reply(fallback, answer.sources, rejected=result.reasons, seconds=elapsed, draft=written)
+        text = filled if "{name}" in written else addressed(filled, context.name)
+        return Reply(f"{text} {answer.next_step}".strip(), answer.sources, generated=True, seconds=elapsed)

@@ -78,8 +78,11 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            print(f"note: shop {settings.shop!r} has no policy pages: questions about returns, shipping or "
-                  "warranty will be answered with \"I don't have that information\".", file=sys.stderr)
+            print(
+                f"note: shop {settings.shop!r} has no policy pages: questions about returns, shipping or "
+                'warranty will be answered with "I don\'t have that information".',
+                file=sys.stderr,
+            )
     if loaded.errors:
         print(f"{len(loaded.errors)} row(s) rejected (listed above); the good rows were ingested.", file=sys.stderr)
     return 0
@@ -247,6 +250,21 @@ def cmd_eval_conversations(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_replies(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import conversation_eval, reply_eval
+
+    shops = args.shops.split(",")
+    unknown = sorted(set(shops) - set(conversation_eval.shop_names()))
+    if unknown:
+        print(f"error: no test shop {', '.join(unknown)} in {reply_eval.SHOPS_DIR}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.llm_backend:
+        settings = replace(settings, llm_backend=args.llm_backend)
+    out = settings.var_dir / "eval" / "replies.md"
+    print(reply_eval.run(settings, shops, args.limit, out))
+    return 0
+
+
 def cmd_eval_nlu(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli.nlu_eval import format_nlu_report, run_nlu_eval
 
@@ -393,6 +411,14 @@ def build_parser() -> argparse.ArgumentParser:
     conversations.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND (e.g. none: rendered facts)")
     conversations.set_defaults(func=cmd_eval_conversations)
 
+    replies = eval_sub.add_parser(
+        "replies", help="product replies written by the model beside the rendered ones, on test shops"
+    )
+    replies.add_argument("--shops", default="furniture,running", help="comma-separated test shops")
+    replies.add_argument("--limit", type=int, help="product replies per shop, sampled (default: all)")
+    replies.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND")
+    replies.set_defaults(func=cmd_eval_replies)
+
     nlu = eval_sub.add_parser("nlu", help="intent/entity F1 on a held-out file and out-of-scope handling")
     nlu.add_argument("--test-file", default=str(PROJECT_ROOT / "tests" / "nlu" / "held_out.yml"))
     nlu.add_argument("--oos-limit", type=int, default=300, help="CLINC150 utterances per side (0 skips)")
@@ -456,4 +482,3 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_USAGE
         raise
-

@@ -1,11 +1,18 @@
 import pytest
 
-from knowledge.gate import check_lead_in, check_reply, currencies_in
+from knowledge.answers import CustomerContext, compare, lookup
+from knowledge.gate import check_reply, check_written, currencies_in
+from knowledge.references import FactSheet
 from knowledge.text import CURRENCY_WORDS, SpecQuery, asks_for_discount, parse_budget, unexplained_words
 from tests.unit.conftest import make_product
 
 FACTS = "Lumen Air 13 costs 999.00 EUR and is in stock (weight 1.18 kg, battery 16 hours)."
 NAMES = ["Lumen Air 13", "Corvid Blade 16"]
+LAPTOPS = [
+    make_product("L1", "Lumen Air 13", 999.0, weight_kg=1.18, battery_hours=16.0),
+    make_product("L2", "Corvid Blade 16", 1899.0, weight_kg=2.3, battery_hours=6.0),
+    make_product("L3", "Nimbus Stratus 15", 549.0, weight_kg=1.74, battery_hours=10.0),
+]
 
 
 def check(reply: str):
@@ -53,39 +60,53 @@ def test_numbers_borrowed_from_a_product_name_are_caught():
     assert check("The Lumen Air 13 runs for 16 hours.").passed
 
 
-def lead_in(sentence: str, question: str = "how much?") -> list[str]:
-    return check_lead_in(
-        sentence,
-        FACTS,
-        question,
-        allowed_names=["Lumen Air 13"],
-        catalogue_names=NAMES,
-        catalogue_brands=["Lumen", "Corvid"],
-        secret_fragments=["using ONLY the FACTS"],
-    ).reasons
+def written(text: str, answer=None, question: str = "how much?") -> list[str]:
+    """The gate's reasons for a reply the model wrote with references."""
+    answer = answer or lookup([LAPTOPS[0]], SpecQuery("price"))
+    sheet = FactSheet(answer.products, CustomerContext(use_case="travel"))
+    return check_written(
+        text, answer, sheet, question, catalogue=LAPTOPS, secret_fragments=["only as the {references}"]
+    )[1].reasons
 
 
-def test_a_lead_in_passes_the_reply_gate_and_leaves_numbers_and_names_to_the_facts():
-    assert lead_in("Good news, this one is a great pick!") == []
-    assert lead_in("Good news, it costs 899 EUR!")[0].startswith("numbers not in the facts")  # the reply gate first
-    assert lead_in("It weighs just 1.18 kg, a great pick!") == ["repeats numbers; the facts below already give them"]
-    assert lead_in("The Lumen Air 13 is a great pick.") == [
-        "names products or brands (Lumen Air 13, Lumen); the facts below do that"
-    ]
+def test_a_written_reply_passes_when_every_fact_comes_through_a_reference():
+    answer = lookup([LAPTOPS[0]], SpecQuery("price"))
+    filled, result = check_written(
+        "The {1.name} costs {1.price} and is {1.stock}.",
+        answer,
+        FactSheet(answer.products, CustomerContext()),
+        "how much?",
+        catalogue=LAPTOPS,
+        secret_fragments=[],
+    )
+    assert result.passed and filled == "The Lumen Air 13 costs 999.00 EUR and is in stock."
 
 
-def test_a_lead_in_speaks_to_the_customer_in_one_sentence_of_normal_length():
-    assert lead_in("Is this laptop in stock?", "is this laptop in stock right now") == [
-        "repeats the customer's question"
-    ]
-    assert lead_in("The customer asked about the price.") == ["talks about its task instead of to the customer"]
-    assert lead_in("Customer is in stock.") == ["talks about its task instead of to the customer"]  # seen in a reply
-    assert lead_in("Please confirm the price for smartphones with a good camera.") == [
-        "asks the customer to do something instead of leading into the answer"
-    ]
-    assert lead_in("Check out this one, a great pick for you!") == []
-    assert lead_in("My instructions say hello there.") == ["talks about its own instructions: 'instructions'"]
-    assert lead_in("Great!") == ["sentence has 1 words"]
+def test_a_written_reply_with_a_typed_number_name_or_stock_claim_is_caught():
+    assert "typed numbers itself: 899" in written("The {1.name} is only 899 today, {1.price} and {1.stock}.")
+    assert any(
+        "typed product or brand names itself" in r for r in written("The Lumen Air 13 costs {1.price}, {1.stock}.")
+    )
+    assert "typed a stock claim itself: 'in stock'" in written("The {1.name} costs {1.price} and is in stock.")
+    assert "leaves out what was asked: {1.stock}" in written("The {1.name} costs {1.price}.")
+    assert any(
+        r.startswith("unknown reference {3.price}") for r in written("It costs {3.price}, {1.price}, {1.stock}.")
+    )
+
+
+def test_a_written_reply_leaking_its_instructions_or_echoing_the_question_is_caught():
+    leaked = written("I write every fact only as the {references}: {1.price}, {1.stock}.")
+    assert "repeats the system instructions" in leaked
+    assert "talks about its own instructions: 'instructions'" in written("My instructions say {1.price}, {1.stock}.")
+    echo = written("Is this laptop in stock {1.stock} {1.price}?", question="is this laptop in stock right now")
+    assert "repeats the customer's question" in echo
+
+
+def test_an_unsupported_claim_is_caught_and_a_backed_one_passes():
+    heavy = lookup([LAPTOPS[1]], SpecQuery("price"))  # 2.3 kg, 6 hours: the heaviest, the shortest battery
+    assert any("'long battery'" in r for r in written("The {1.name} has a long battery: {1.price}, {1.stock}.", heavy))
+    assert any("'light'" in r for r in written("The light {1.name} costs {1.price}, {1.stock}.", heavy))
+    assert written("The light {1.name} costs {1.price} and is {1.stock}.") == []  # 1.18 kg: below the median
 
 
 @pytest.mark.parametrize("offer", ["a discount", "a coupon", "something on sale", "10% off", "a free gift"])
@@ -100,3 +121,16 @@ def test_budgets_price_questions_and_the_gate_read_money_with_one_lexicon(word, 
     assert parse_budget(f"2 laptops, 500 {word}") == 500  # the currency word marks the amount
     laptop = make_product("L1", "Lumen Air 13", 999.0)
     assert unexplained_words(f"how much is the Lumen Air 13 in {word}?", [laptop], SpecQuery("price")) == set()
+
+
+def test_a_cut_off_repeated_or_mixed_up_reply_is_caught():
+    ok = "The {1.name} costs {1.price} and is {1.stock}."
+    assert "repeats a sentence" in written(f"{ok} {ok}")
+    assert "cut off before the end of a sentence" in written("The {1.name} costs {1.price} and is {1.stock}, a good")
+    heavy = compare(LAPTOPS[:2], SpecQuery("weight_kg", "min"))
+    mixed = "The {1.name} is the lightest of these, {1.weight_kg} against {2.price} for the {2.name}."
+    assert "compares different things: price, weight_kg" in written(mixed, heavy)
+    assert (
+        written("The {1.name} is the lightest of these, {1.weight_kg} against {2.weight_kg} for the {2.name}.", heavy)
+        == []
+    )
