@@ -291,7 +291,8 @@ def policy(chunks: list[PolicyChunk], answer_first: list[str] | None = None) -> 
     if not chunks:
         text = "I don't have that information in our shop policies. A member of our team can help with that."
         return Answer("not_found", [text])
-    return Answer("policy", answer_first or [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
+    sources = list(dict.fromkeys(c.source for c in chunks))  # the page that answers best first
+    return Answer("policy", answer_first or [c.text for c in chunks], sources=sources)
 
 
 def policy_unnamed(names: list[str], chunks: list[PolicyChunk]) -> Answer:

@@ -147,8 +147,8 @@ class KnowledgeEngine:
         """The conversation's focus from the SKUs the dialogue remembers (unknown SKUs are left out) and the
         sources of the assistant's latest reply (a policy page there is the topic "and to …?" carries on)."""
         by_sku = {p.sku: p for p in self.products()}
-        topics = {c.topic for c in self.policy_chunks() if c.source in last_sources}
-        topic = topics.pop() if len(topics) == 1 else None
+        topic_of = {c.source: c.topic for c in self.policy_chunks()}
+        topic = next((topic_of[s] for s in last_sources if s in topic_of), None)  # the page that answered first
         return Focus([by_sku[s] for s in shown_skus if s in by_sku], by_sku.get(current_sku or ""), topic)
 
     def policy_topic(self, text: str) -> str | None:
@@ -350,7 +350,9 @@ class KnowledgeEngine:
     def policy(self, text: str, topic: str | None = None) -> Answer:
         if asks_for_discount(text):
             return answers.no_discounts([])
-        topic = topic if topic in {c.topic for c in self.policy_chunks()} else None
+        topics = sorted({c.topic for c in self.policy_chunks()})
+        if topic and topic not in topics:  # the NLU's "shipping" is this shop's "delivery" page
+            topic = policy_search.find_topic(topic, topics)
         chunks = self.store.search_policies(text, k=POLICY_CANDIDATES, topic=topic)
         names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
         unnamed = [n for n in names if n not in self._policy_text]

@@ -206,3 +206,8 @@ def test_a_product_question_that_names_a_policy_topic_gets_the_policy(engine):
     delivery = engine.product_question("do you deliver office chairs?", CustomerContext())
     assert delivery.kind == "policy" and "10 working days" in delivery.rendered
     assert engine.product_question("cheapest sofa?", CustomerContext()).products == [SOFAS[0]]
+
+
+def test_the_nlus_policy_topic_finds_the_shops_own_page(engine):
+    answer = engine.policy("what does shipping cost?", topic="shipping")  # this shop calls the page "delivery"
+    assert answer.sources == ["delivery.md"] and "free over 500 GBP" in answer.rendered
