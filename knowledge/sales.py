@@ -151,21 +151,32 @@ def price_objection(engine: KnowledgeEngine, focus: Product | None, context: Cus
         for product in picks:
             saving = f", {format_price(focus.price - product.price, product.currency)} less" if focus else ""
             lines.append(f"{list_item(product)}{saving}")
-    elif focus:
+    nearest = []
+    if focus and not picks and not focus.in_stock:  # "what else is there around that price?" after a sold-out one
+        same = [p for p in engine.products() if p.in_stock and p.category == focus.category]
+        nearest = sorted(same, key=lambda p: abs(p.price - focus.price))[:MAX_ALTERNATIVES]
+        lines.append(f"The {focus.name} is out of stock; these {focus.category} are closest to its price:")
+        lines.extend(list_item(p) for p in nearest)
+    elif focus and not picks:
         lines.append(f"It is already our most affordable option in {focus.category} that is in stock.")
-    shown = ([focus] if focus else []) + picks
+    shown = ([focus] if focus else []) + picks + nearest
     if not focus:  # nothing discussed yet: the rendered list says it all
         return Answer("objection", lines, shown, [p.sku for p in shown])
-    cheaper_refs = " and ".join(f"[{i}]" for i in range(2, len(shown) + 1))
+    other_refs = " and ".join(f"[{i}]" for i in range(2, len(shown) + 1))
+    if picks:
+        about_others = f"{other_refs} cost less"
+    elif nearest:
+        about_others = f"[1] is out of stock; {other_refs} are in stock and closest to its price"
+    else:
+        about_others = "[1] is already our most affordable in stock"
     return Answer(
         "objection",
         lines,
         shown,
         [p.sku for p in shown],
-        task="say kindly that we can't offer a discount on [1]; "
-        + (f"{cheaper_refs} cost less" if picks else "[1] is already our most affordable in stock"),
+        task="say kindly that we can't offer a discount on [1]; " + about_others,
         key_facts=["1.price", *(f"{i}.name" for i in range(2, len(shown) + 1))],
-        next_step="Would you like me to compare them?" if picks else "Would you like to see its full specs?",
+        next_step="Would you like me to compare them?" if picks or nearest else "Would you like to see its full specs?",
     )
 
 

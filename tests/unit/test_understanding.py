@@ -211,3 +211,10 @@ def test_a_product_question_that_names_a_policy_topic_gets_the_policy(engine):
 def test_the_nlus_policy_topic_finds_the_shops_own_page(engine):
     answer = engine.policy("what does shipping cost?", topic="shipping")  # this shop calls the page "delivery"
     assert answer.sources == ["delivery.md"] and "free over 500 GBP" in answer.rendered
+
+
+def test_a_sold_out_product_is_never_called_our_most_affordable_in_stock(engine):
+    sold_out = furniture("S9", "Fir Loveseat", 449.0, "sofas", stock=0)
+    answer = sales.price_objection(engine, sold_out, CustomerContext())
+    assert "most affordable" not in answer.rendered
+    assert "out of stock" in answer.rendered and answer.products[1:] == [SOFAS[0], SOFAS[2]]  # 649, then 779
