@@ -52,9 +52,11 @@ def why(product: Product, index: int, context: CustomerContext, features: list[s
         if product.price <= context.budget:
             return f"{ref}price}} is within your budget of {{budget}}"
         return f"{ref}price}}, a little over your budget of {{budget}}: the closest we have"
-    if product.specs:
-        key = next(iter(product.specs))
-        return f"{spec_label(key)}: {ref}{key}}}"
+    # Nothing said yet that the data speaks to: what the shop's own text says it is made for, not a spec
+    # picked at random ("it has a forest green" was a model's reading of "colour: forest green").
+    made_for = _MADE_FOR.findall(product.description)
+    if made_for:
+        return f"it is made “for {made_for[0].strip()}”"
     return f"one of our {product.category} in stock"
 
 
