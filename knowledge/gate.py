@@ -188,6 +188,10 @@ def check_written(
     sentences = [" ".join(tokens(x)) for x in re.split(r"(?<=[.!?])\s+", written.strip()) if x]
     if len(set(sentences)) < len(sentences):
         reasons.append("repeats a sentence")
+    for sentence in re.split(r"(?<=[.!?])\s+", written.strip()):
+        names = re.findall(r"\{(\d+)\.name\}", sentence)
+        if len(set(names)) < len(names):  # "the {1.name} and the {1.name} go with it"
+            reasons.append("names the same product twice in a sentence")
     if not written.rstrip().endswith((".", "!", "?")):
         reasons.append("cut off before the end of a sentence")
     reasons += _mixed_comparisons(written)

@@ -134,3 +134,5 @@ def test_a_cut_off_repeated_or_mixed_up_reply_is_caught():
         written("The {1.name} is the lightest of these, {1.weight_kg} against {2.weight_kg} for the {2.name}.", heavy)
         == []
     )
+    twice = "The {1.name} costs {1.price}, and the {1.name} is {1.stock}."
+    assert "names the same product twice in a sentence" in written(twice)
