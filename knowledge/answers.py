@@ -160,7 +160,7 @@ def compare(products: list[Product], query: SpecQuery | None) -> Answer:
         lines.append(verdict)
         winner = next((i for i, p in enumerate(products, start=1) if verdict.startswith(f"The {p.name} ")), None)
         if winner is not None and query is not None:
-            task = f"say [{winner}] is the {_superlative(query)} of these"
+            task = f"say [{winner}] {_superlative(query)} of these"
             key_facts.append(f"{winner}.{query.key}")
         else:
             task = f"say they are tied on {spec_label(query.key) if query else 'this'}"
@@ -189,15 +189,16 @@ def _extreme_sentence(products: list[Product], query: SpecQuery, among: str) -> 
         return f"{' and '.join(p.name for p in winners)} are tied on {spec_label(query.key)}."
     winner = winners[0]
     shown = price_text(winner) if query.key == "price" else format_spec(winner.specs[query.key], query.key)
-    return f"The {winner.name} is the {_superlative(query)} {among} ({spec_label(query.key)}: {shown})."
+    return f"The {winner.name} {_superlative(query)} {among} ({spec_label(query.key)}: {shown})."
 
 
 def _superlative(query: SpecQuery) -> str:
+    """ "is the cheapest", "is the lightest", "has the highest width": the winner's predicate."""
     if query.key == "price":
-        return "cheapest" if query.direction == "min" else "most expensive"
+        return "is the cheapest" if query.direction == "min" else "is the most expensive"
     if "weight" in query.key:
-        return "lightest" if query.direction == "min" else "heaviest"
-    return f"{'lowest' if query.direction == 'min' else 'highest'} on {spec_label(query.key)}"
+        return "is the lightest" if query.direction == "min" else "is the heaviest"
+    return f"has the {'lowest' if query.direction == 'min' else 'highest'} {spec_label(query.key)}"
 
 
 def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answer:
@@ -210,7 +211,7 @@ def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answ
         [sentence, list_item(winner)],
         [winner],
         [winner.sku],
-        task=f"say [1] is the {_superlative(query)} {scope_words(scope)}",
+        task=f"say [1] {_superlative(query)} {scope_words(scope)}",
         key_facts=["1.name", f"1.{query.key}"],
         next_step=NEXT_LOOKUP,
     )

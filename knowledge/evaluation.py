@@ -158,7 +158,7 @@ class Report:
             "invented_per_100": 100 * sum(bool(o.invented) for o in outs) / len(outs) if outs else None,
             "correct_refusals": self._rate(sum(o.refused for o in refusals), len(refusals)),
             "comparison_accuracy": self._rate(
-                sum(f"The {o.question.expected_winner} is the" in o.reply for o in comparisons), len(comparisons)
+                sum(names_winner(o.reply, o.question.expected_winner) for o in comparisons), len(comparisons)
             ),
             "budget_respected": self._rate(
                 sum(all(p.price <= o.question.max_price for p in o.answer.products) for o in budgets), len(budgets)
@@ -181,7 +181,7 @@ class Report:
                 problems.append(f"retrieved {o.answer.sources[:5]}, expected {q.expected_skus}")
             if q.must_refuse and not o.refused:
                 problems.append("did not refuse")
-            if q.expected_winner and f"The {q.expected_winner} is the" not in o.reply:
+            if q.expected_winner and not names_winner(o.reply, q.expected_winner):
                 problems.append(f"winner should be {q.expected_winner}")
             problems += [f"invented: {r}" for r in o.invented]
             problems += [f"forbidden {f!r}" for f in q.forbidden if f.lower() in o.reply.lower()]
@@ -212,3 +212,8 @@ def format_metrics(name: str, metrics: dict[str, float | int | None]) -> str:
         shown = "n/a" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
         rows.append(f"  {key:<22} {shown:>8}  {target_text}")
     return "\n".join(rows)
+
+
+def names_winner(reply: str, winner: str) -> bool:
+    """ "The X is the lightest …" or "The X has the highest width …": the reply's verdict names the winner."""
+    return f"The {winner} is the" in reply or f"The {winner} has the" in reply
