@@ -84,7 +84,9 @@ class ActionRecommendProducts(Action):
         def decide() -> Answer:
             engine = services.engine()
             category = engine.match_category(said) or context.category
-            matching = sales.matching(engine, focus_of(engine, tracker).current, said, category)
+            focus = focus_of(engine, tracker)
+            in_focus = [focus.current] if focus.current else []
+            matching = sales.matching(engine, in_focus + focus.shown, said, category)
             return matching or sales.with_reasons(engine.recommend(context, said), context, wanted)
 
         answer = await answer_and_send(dispatcher, tracker, decide, context)

@@ -422,7 +422,8 @@ def find_category(text: str, categories: list[str]) -> str | None:
     if not found:
         return None
     named_whole = [c for strength, _, c in found if strength == 0]
-    if len(named_whole) > 1:  # "trail running shoe": trail shoes or running shoes?
+    heads = {_phrase(c).split()[-1] for c in named_whole}
+    if len(named_whole) > 1 and len(heads) == 1:  # "trail running shoe": trail shoes or running shoes?
         ranked = sorted(named_whole, key=lambda c: _compound_rank(c, said.split()))
         if _compound_rank(ranked[0], said.split()) != _compound_rank(ranked[1], said.split()):
             return ranked[0]
@@ -432,9 +433,9 @@ def find_category(text: str, categories: list[str]) -> str | None:
 
 
 def _compound_rank(category: str, said: list[str]) -> tuple[int, int]:
-    """English puts the head noun last and the most specific modifier first: in "trail running shoe" the shoe
-    is a trail shoe, in "dining table chair" a chair. Lower ranks first: the head said furthest right, then the
-    modifier said furthest left (a category without one last)."""
+    """For categories with the same head noun, the most specific modifier comes first in English: a "trail
+    running shoe" is a trail shoe. Lower ranks first: the head said furthest right, then the modifier said
+    furthest left (a category without one last)."""
 
     def position(word: str) -> int:
         return next((i for i, w in enumerate(said) if matches_word(word, {w})), len(said))

@@ -117,9 +117,9 @@ def test_the_weight_a_product_bears_is_not_its_own_weight():
     assert find_spec_query("how heavy is it", keys).key == "weight_kg"
 
 
-def test_a_compound_names_the_category_of_its_head_and_first_modifier():
+def test_a_compound_of_one_head_noun_names_the_category_of_its_first_modifier():
     shoes = ["running shoes", "trail shoes", "shoes"]
     assert find_category("cheapest trail running shoe?", shoes) == "trail shoes"
     assert find_category("best running shoes", shoes) == "running shoes"
     assert find_category("any shoes?", shoes) == "shoes"
-    assert find_category("dining table chairs", ["dining tables", "dining chairs"]) == "dining chairs"
+    assert find_category("what sofa beds have you got", ["sofas", "beds"]) == "sofas"  # heads differ: as before

@@ -172,11 +172,12 @@ def test_a_matching_product_is_the_one_the_catalogue_lists_as_related(tmp_path):
     (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in (bed, table, wardrobe, other)]))
     store.sync(load_catalog(tmp_path / "products.json"))
     engine = KnowledgeEngine(store, ReplyWriter(None))
-    matching = sales.matching(engine, bed, "is there a matching bedside table?", "bedside tables")
+    matching = sales.matching(engine, [bed], "is there a matching bedside table?", "bedside tables")
     assert matching is not None and [p.sku for p in matching.products] == ["T1"]  # not the other brand's
-    assert sales.matching(engine, bed, "anything to go with it?", None).products == [table]  # wardrobe: none left
-    assert sales.matching(engine, bed, "any bedside tables under 90?", "bedside tables") is None
-    assert sales.matching(engine, None, "is there a matching bedside table?", "bedside tables") is None
+    # the first product in focus with related ones; the wardrobe has none left
+    assert sales.matching(engine, [other, bed], "anything to go with it?", None).products == [table]
+    assert sales.matching(engine, [bed], "any bedside tables under 90?", "bedside tables") is None
+    assert sales.matching(engine, [], "is there a matching bedside table?", "bedside tables") is None
 
 
 def test_a_short_follow_up_after_a_policy_answer_asks_that_page_again(engine):
