@@ -195,7 +195,7 @@ class KnowledgeEngine:
         if found and _only_names_the_category(found, category) and self._asks_superlative(text, category):
             found = []  # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses"
         if found:
-            query = find_spec_query(without_names(text, found), _spec_keys(found))
+            query = find_spec_query(_without_category_words(without_names(text, found), found), _spec_keys(found))
             if len(found) > 1 and query and query.direction:
                 return answers.compare(found[:3], query)
             unknown = unexplained_words(text, found, query)
@@ -428,11 +428,18 @@ def _overlap(wanted: set[str], product: Product) -> float:
 def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
     """The attribute of a "which is the lightest/widest/…" question, among the specs these products have
     as numbers: "biggest bed" ranks a width, not the bed size's name."""
+    text = _without_category_words(text, products)  # "cheapest dog bed" is no question about `max_dog_weight_kg`
     query = find_spec_query(text, _spec_keys(products))
     if query is None or not query.direction or query.key == "price":
         return query
     numeric = [k for k in _spec_keys(products) if any(answers.spec_value(p, k) is not None for p in products)]
     return find_spec_query(text, numeric) or query
+
+
+def _without_category_words(text: str, products: list[Product]) -> str:
+    """The message less the words of these products' categories, which name the kind of product, not a spec."""
+    kind = {singular(w) for p in products for w in tokens(p.category)}
+    return " ".join(w for w in tokens(text) if singular(w) not in kind)
 
 
 def _spec_keys(products: list[Product]) -> list[str]:

@@ -47,7 +47,7 @@ SPEC_SYNONYMS = {
     # warmth is a tog or fill figure (more is warmer) or a comfort temperature (lower is warmer)
     **dict.fromkeys(["warm", "warmer", "warmest", "warmth"], "warmth tog insulation fill comfort temp"),
     **dict.fromkeys(["quiet", "quieter", "quietest", "loud", "louder", "loudest"], "noise"),
-    **dict.fromkeys(["powerful", "strongest", "stronger"], "power wattage"),
+    **dict.fromkeys(["powerful", "strongest", "stronger", "watts", "wattage"], "power wattage watts w"),
     **dict.fromkeys(["wide", "wider", "widest"], "width"),
     **dict.fromkeys(["tall", "taller", "tallest", "high"], "height"),
     **dict.fromkeys(["narrow", "narrower", "narrowest"], "width"),

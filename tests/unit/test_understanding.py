@@ -219,3 +219,18 @@ def test_a_sold_out_product_is_never_called_our_most_affordable_in_stock(engine)
     answer = sales.price_objection(engine, sold_out, CustomerContext())
     assert "most affordable" not in answer.rendered
     assert "out of stock" in answer.rendered and answer.products[1:] == [SOFAS[0], SOFAS[2]]  # 649, then 779
+
+
+def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
+    baskets = [
+        Product("K1", "Snug Basket", "cat baskets", "Snug", 59.0, "GBP", 4, specs={"max_cat_weight_kg": 8.0}),
+        Product("K2", "Roomy Basket", "cat baskets", "Roomy", 39.0, "GBP", 4, specs={"max_cat_weight_kg": 12.0}),
+    ]
+    (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in baskets]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_baskets", HashEmbeddings())
+    store.sync(load_catalog(tmp_path / "products.json"))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    cheapest = engine.product_question("cheapest cat basket?", CustomerContext())
+    assert cheapest.products[0].sku == "K2" and "cheapest" in cheapest.lines[0]
+    heaviest = engine.product_question("which cat basket takes the heaviest cat?", CustomerContext())
+    assert heaviest.products[0].sku == "K2" and "max cat weight" in heaviest.rendered.lower()
