@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from bot.cli.credentials import write_credentials
 from config.settings import PROJECT_ROOT, Settings, parse_redis_url
@@ -374,8 +375,9 @@ def rasa_service(settings: Settings) -> Service:
     ]
     status = f"{settings.rasa_url}/status"
     if settings.rasa_auth_token:
-        command += ["--auth-token", settings.rasa_auth_token]
-        status += f"?token={settings.rasa_auth_token}"
+        # One argument: a token that starts with "-" (token_urlsafe makes one in 64) is not read as an option.
+        command.append(f"--auth-token={settings.rasa_auth_token}")
+        status += f"?token={quote(settings.rasa_auth_token, safe='')}"
     return Service("rasa", command, settings.rasa_port, status, "SALESBOT_RASA_PORT", rasa_env(settings))
 
 

@@ -1,3 +1,4 @@
+import argparse
 import os
 import signal
 import socket
@@ -47,7 +48,7 @@ def test_auth_token_protects_the_api_and_the_health_check(tmp_path):
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "rasa").touch()
     service = rasa_service(load_settings({"SALESBOT_RASA_AUTH_TOKEN": "s3cret", "SALESBOT_RASA_VENV": str(tmp_path)}))
-    assert service.command[service.command.index("--auth-token") + 1] == "s3cret"
+    assert "--auth-token=s3cret" in service.command
     assert service.health_url.endswith("/status?token=s3cret")
 
 
@@ -208,3 +209,17 @@ def test_an_unreadable_run_record_is_named_and_kept(tmp_path):
     with pytest.raises(StartupError, match=r"servers\.json is unreadable"):
         refuse_earlier_run(run)
     assert run.read_text() == "{not json"
+
+
+@pytest.mark.parametrize("token", ["-starts-with-a-dash", "--looks-like-an-option", "plain_token"])
+def test_any_api_token_reaches_rasa_as_the_tokens_value(tmp_path, token):
+    """secrets.token_urlsafe starts with "-" once in 64 tokens; argparse (Rasa's parser) read it as an option."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "rasa").touch()
+    service = rasa_service(Settings(var_dir=tmp_path, rasa_auth_token=token, rasa_venv=tmp_path))
+    parser = argparse.ArgumentParser(exit_on_error=False)  # the options of `rasa run` that take a value
+    for option in ("--cors", "--port", "--model", "--credentials", "--endpoints", "-t/--auth-token"):
+        parser.add_argument(*option.split("/"))
+    parser.add_argument("--enable-api", action="store_true")
+    assert parser.parse_args(service.command[2:]).auth_token == token
+    assert service.health_url.endswith(f"/status?token={token}")
