@@ -264,6 +264,11 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 def channel_env(settings: Settings) -> dict[str, str]:
     """The values credentials.yml reads; a channel whose values are not all set is left out."""
     return {
+        "SALESBOT_RATE_LIMIT_SENDER": settings.rate_limit_sender,
+        "SALESBOT_RATE_LIMIT_IP": settings.rate_limit_ip,
+        "SALESBOT_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        "SALESBOT_TRUSTED_PROXIES": settings.trusted_proxies,
+        "SALESBOT_CORS_ORIGINS": settings.cors_origins,
         "SALESBOT_SLACK_TOKEN": settings.slack_token,
         "SALESBOT_SLACK_SIGNING_SECRET": settings.slack_signing_secret,
         "SALESBOT_SLACK_API_URL": settings.slack_api_url,
@@ -357,13 +362,17 @@ def with_api_token(settings: Settings) -> Settings:
     return replace(settings, rasa_auth_token=token)
 
 
+def cors_origins(settings: Settings) -> list[str]:
+    return [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+
+
 def rasa_service(settings: Settings) -> Service:
     command = [
         str(rasa_executable(settings)),
         "run",
         "--enable-api",
         "--cors",
-        "*",
+        *cors_origins(settings),
         "--port",
         str(settings.rasa_port),
         "--model",
