@@ -57,7 +57,7 @@ class Settings:
     # abuse limits (throttle/, docs/abuse.md): "<count>/second|minute|hour" or "off"
     rate_limit_sender: str = "20/minute"  # messages per conversation (REST, socket.io)
     rate_limit_ip: str = "120/minute"  # messages per client address (REST, socket.io)
-    rate_limit_web: str = "120/minute"  # web app API requests (history, agent console) per client address
+    rate_limit_web: str = "300/minute"  # web app API requests (history, agent console polls) per client address
     max_message_chars: int = 2000  # a longer customer message gets a polite "too long" reply
     trusted_proxies: str = ""  # comma-separated proxy addresses whose X-Forwarded-For names the client
     cors_origins: str = "*"  # origins whose pages may use the socket.io and REST channels, comma-separated
