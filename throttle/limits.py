@@ -16,7 +16,7 @@ PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
 RATE = re.compile(r"\s*(\d+)\s*/\s*(second|minute|hour)\s*")
 OFF = "off"
 MAX_KEYS = 100_000  # buckets remembered per limiter; the least recently used is forgotten first
-TOO_FAST = "You're sending messages faster than I can answer them. Please wait {seconds} seconds and try again."
+TOO_FAST = "You're sending messages faster than I can answer them. Please wait {wait} and try again."
 TOO_LONG = (
     "Sorry, that message is too long for me ({length} characters; I read up to {limit}). "
     "Could you say it in fewer words?"
@@ -66,6 +66,10 @@ class RateLimiter:
         return waiting
 
 
+def too_fast(seconds: int) -> str:
+    return TOO_FAST.format(wait="a second" if seconds == 1 else f"{seconds} seconds")
+
+
 @dataclass(frozen=True)
 class Refusal:
     """What a refused customer is told, and the HTTP status and Retry-After (seconds) for HTTP channels."""
@@ -105,7 +109,7 @@ class MessageGuard:
         ]
         if max(waits, default=0) > 0:
             seconds = max(1, math.ceil(max(waits)))
-            return Refusal(TOO_FAST.format(seconds=seconds), 429, seconds)
+            return Refusal(too_fast(seconds), 429, seconds)
         if len(text) > self.max_chars:
             return Refusal(TOO_LONG.format(length=len(text), limit=self.max_chars), 200)
         return None

@@ -9,6 +9,7 @@ from throttle.limits import (
     RateLimiter,
     client_address,
     parse_proxies,
+    too_fast,
 )
 
 
@@ -66,7 +67,10 @@ def test_the_guard_refuses_a_fast_sender_politely_with_retry_after():
     assert checks.check("anna", "10.0.0.1", "hi") is None
     refusal = checks.check("anna", "10.0.0.1", "hi")
     assert refusal is not None and refusal.status == 429 and refusal.retry_after == 30
-    assert refusal.text.startswith("You're sending messages faster than I can answer them. Please wait 30 seconds")
+    assert refusal.text == (
+        "You're sending messages faster than I can answer them. Please wait 30 seconds and try again."
+    )
+    assert too_fast(1).endswith("Please wait a second and try again.")
 
 
 def test_the_guard_refuses_many_senders_from_one_address():
