@@ -138,8 +138,9 @@ def test_a_sender_over_its_rate_is_refused_politely(limited):
     body = {"sender": "e2e-limit-sender", "message": "hi"}
     assert [post(limited, body, "198.51.100.1").status_code for _ in range(3)] == [200, 200, 200]
     refused = post(limited, body, "198.51.100.1")
-    assert refused.status_code == 429 and refused.headers["Retry-After"] == "20"
-    assert refused.json() == [{"recipient_id": "e2e-limit-sender", "text": too_fast(20)}]
+    wait = int(refused.headers["Retry-After"])  # 20 s per message, less what refilled while the replies came
+    assert refused.status_code == 429 and 1 <= wait <= 20
+    assert refused.json() == [{"recipient_id": "e2e-limit-sender", "text": too_fast(wait)}]
 
 
 def test_many_senders_from_one_address_are_refused_and_others_are_not(limited):
@@ -184,10 +185,11 @@ def test_a_flood_is_refused_cheaply_while_the_server_keeps_answering(limited):
         )
     seconds = time.perf_counter() - started
     statuses = [r.status_code for r in flood]
-    assert statuses.count(200) == 5 and statuses.count(429) == 195, statuses
+    answered = statuses.count(200)
+    assert set(statuses) <= {200, 429} and 5 <= answered <= 5 + seconds / 12 + 1, (statuses, seconds)  # 5/minute
     other = post(limited, {"sender": "e2e-flood-bystander", "message": "how much is the Lumen Air 13?"}, "198.51.100.7")
     assert other.status_code == 200 and "999" in other.text
-    print(f"\nflood: 200 messages in {seconds:.2f} s ({200 / seconds:.0f}/s), 195 refused with 429, 0 errors")
+    print(f"\nflood: 200 messages in {seconds:.2f} s ({200 / seconds:.0f}/s), {200 - answered} refused with 429")
 
 
 # --- socket.io ------------------------------------------------------------------------------------
@@ -248,7 +250,8 @@ def test_the_widget_channel_refuses_a_fast_sender_politely(limited):
         assert channel.next_event() == ("session_confirm", "e2e-limit-socket-0123456789")
         for _ in range(4):
             channel.emit("user_uttered", {"message": "hi", "session_id": "e2e-limit-socket-0123456789"})
-        assert too_fast(20) in channel.bot_texts_until("faster than I can answer")
+        refusal = channel.bot_texts_until("faster than I can answer")[-1]
+        assert refusal in [too_fast(seconds) for seconds in range(1, 21)]
         channel.emit("user_uttered", {"message": "laptop " * 10, "session_id": "e2e-limit-socket-long-0123456789"})
         assert TOO_LONG.format(length=70, limit=50) in channel.bot_texts_until("too long for me")
     finally:
