@@ -6,7 +6,7 @@ Here a custom payload is emitted as `{"custom": payload}`, the shape the widget 
 
 Abuse limits: every customer message first passes `throttle.limits.MessageGuard` (rate per conversation
 and per client address, longest message); a refused one never reaches the assistant and its sender gets
-one polite bot message. Pages of origins other than `cors_origins` cannot connect (Rasa turns the
+one polite bot message. Pages of origins other than `cors_origins` cannot connect (Rasa turns engine.io's
 origin check off). Both come from this channel's section of credentials.yml.
 """
 
@@ -61,9 +61,17 @@ class WidgetSocketIOInput(SocketIOInput):
 
         webhook = super().blueprint(with_widget_output)
         sio = self.sio
-        if self.cors_origins != "*":
-            sio.eio.cors_allowed_origins = self.cors_origins  # engine.io then refuses other origins
-        handle_message = sio.handlers[self.namespace or "/"][self.user_message_evt]
+        handlers = sio.handlers[self.namespace or "/"]
+        handle_message, connect = handlers[self.user_message_evt], handlers["connect"]
+
+        async def connect_from_allowed_origins(sid: str, environ: dict, auth: Any = None) -> bool:
+            # Checked here, not by engine.io's own origin check: that one also adds CORS headers, and
+            # Rasa's --cors (the same origins) adds them too; a browser refuses a doubled header.
+            origin = environ.get("HTTP_ORIGIN")
+            if self.cors_origins != "*" and origin and origin not in self.cors_origins:
+                log.info("socket.io connection from %s refused: not one of SALESBOT_CORS_ORIGINS", origin)
+                return False
+            return await connect(sid, environ, auth)
 
         async def guarded(sid: str, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
@@ -82,5 +90,6 @@ class WidgetSocketIOInput(SocketIOInput):
             log.info("socket.io message from %s (session %.40r) refused: %s", address, sender, refusal.status)
             await sio.emit(self.bot_message_evt, {"text": refusal.text}, room=sid)
 
+        sio.on("connect", connect_from_allowed_origins, namespace=self.namespace)
         sio.on(self.user_message_evt, guarded, namespace=self.namespace)
         return webhook
