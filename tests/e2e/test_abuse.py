@@ -215,9 +215,7 @@ class SocketIO:
 
     def __init__(self, settings: Settings, client: str, origin: str = SHOP_ORIGIN, connect: bool = True) -> None:
         url = f"ws://127.0.0.1:{settings.rasa_port}/socket.io/?EIO=4&transport=websocket"
-        self.ws = websocket.create_connection(
-            url, timeout=60, header=[f"Origin: {origin}", f"X-Forwarded-For: {client}"]
-        )
+        self.ws = websocket.create_connection(url, timeout=60, origin=origin, header=[f"X-Forwarded-For: {client}"])
         assert self.ws.recv().startswith("0")  # Engine.IO open
         if connect:
             self.ws.send("40")
