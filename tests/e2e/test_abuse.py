@@ -177,7 +177,7 @@ def test_a_body_that_is_not_json_gets_a_clear_error(limited):
 
 def test_a_flood_is_refused_cheaply_while_the_server_keeps_answering(limited):
     """One address sends 200 messages, 16 at a time: 5 are answered, the rest refused with 429, none
-    fails; meanwhile another customer is answered as usual. Prints the figures for docs/abuse.md."""
+    fails; then another customer is answered as usual. Prints the figures for docs/abuse.md."""
     started = time.perf_counter()
     with ThreadPoolExecutor(16) as pool:
         flood = list(
