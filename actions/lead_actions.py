@@ -30,7 +30,8 @@ PHONE = re.compile(r"\+?\d[\d\s().\/-]{4,}\d")
 YES = re.compile(r"^\s*(y|yes|yeah|yep|yup|sure|ok(ay)?|of course|please do|go ahead|fine|i agree|agreed)\b", re.I)
 NO = re.compile(r"^\s*(n|no|nope|nah|no thanks|don'?t|do not|never ?mind|i'?d rather not|not now|cancel|stop)\b", re.I)
 SKIP = re.compile(r"^\s*(skip|no|nope|nah|none|no thanks|-|n/?a|rather not|don'?t have one)\b", re.I)
-NAME_PREFIX = re.compile(r"^\s*(my name is|my name's|name's|i am|i'm|im|it's|its|this is|call me)\s+", re.I)
+NAME_CUES = r"(my name is|my name's|name's|i am|i'm|im|it's|its|this is|call me)"
+NAME_PREFIX = re.compile(rf"^\s*{NAME_CUES}\s+", re.I)
 LEAD_SLOTS = ("lead_consent", "lead_email", "lead_phone")
 WITHDRAWN = {"lead_consent": False, "lead_email": None, "lead_phone": None}
 CONSENT_QUESTION = "utter_ask_lead_consent"
@@ -47,6 +48,17 @@ def tidy_name(text: str) -> str | None:
     if not name or len(name) > 60 or len(name.split()) > 5 or re.search(r"[@\d/]", name):
         return None
     return name.title() if name.islower() else name
+
+
+def stated_name(text: str, candidates: list[str]) -> str | None:
+    """The first candidate (a `customer_name` entity of the NLU) that the customer gives as their own name:
+    right after "my name is", "I'm", "call me"…, or right before "here" / "speaking". A place or a product
+    the NLU took for a name ("do you ship to Austria?") is not one."""
+    for candidate in candidates:
+        value = re.escape(candidate.strip())
+        if value and re.search(rf"\b{NAME_CUES}\s+{value}\b|\b{value}\s+(here|speaking)\b", text, re.I):
+            return tidy_name(candidate)
+    return None
 
 
 class ValidateLeadForm(FormValidationAction):

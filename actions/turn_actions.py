@@ -1,8 +1,8 @@
-"""The per-turn bookkeeping: one action server call per customer message scores the purchase intent
-and checks the hand-off triggers.
+"""The per-turn bookkeeping: one action server call per customer message scores the purchase intent,
+checks the hand-off triggers and notes the name the customer gives.
 
 `action_track_turn` is the custom slot mapping of `purchase_intent` (bot/domain/leads.yml) and of
-`handoff_due` and `handoff_reason` (bot/domain/handoff.yml). How Rasa 3.6 runs it (read in
+`customer_name`, `handoff_due` and `handoff_reason` (bot/domain/handoff.yml). How Rasa 3.6 runs it (read in
 rasa/core/actions/action.py, `ActionExtractSlots.run` and `_execute_custom_action`, Rasa 3.6.21):
 
 - `action_extract_slots` runs after every customer message. It walks every slot's mappings and, for a
@@ -28,7 +28,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.lead_actions import conversation_of, purchase_intent
+from actions.lead_actions import conversation_of, purchase_intent, stated_name
 from actions.sales_state import list_slot
 from customers import handoff
 
@@ -48,9 +48,21 @@ def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
     return handoff.trigger(turn, handoff.parse_keywords(settings.handoff_keywords), settings.hot_lead_threshold)
 
 
+def customer_name(tracker: Tracker) -> str | None:
+    """The name the customer gives in this message ("I'm Anna"), if any. A `customer_name` entity alone is
+    not enough: the NLU also tags places and products ("do you ship to Austria?"). The lead form's name
+    question is left to the form (its answer is the name, whole)."""
+    if tracker.active_loop_name and tracker.get_slot("requested_slot") == "customer_name":
+        return None
+    entities = tracker.latest_message.get("entities") or []
+    candidates = [str(e.get("value") or "") for e in entities if e.get("entity") == "customer_name"]
+    return stated_name(str(tracker.latest_message.get("text") or ""), candidates)
+
+
 class ActionTrackTurn(Action):
-    """Runs at every customer message: sets purchase_intent, and handoff_due with handoff_reason when a
-    trigger fires (a rule in data/rules/handoff.yml then runs action_handoff, which resets them)."""
+    """Runs at every customer message: sets purchase_intent, customer_name when the customer gives their
+    name, and handoff_due with handoff_reason when a trigger fires (a rule in data/rules/handoff.yml then
+    runs action_handoff, which resets them)."""
 
     def name(self) -> str:
         return "action_track_turn"
@@ -58,6 +70,9 @@ class ActionTrackTurn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         score, _ = purchase_intent(conversation_of(tracker))
         events = [] if score is None else [SlotSet("purchase_intent", score)]
+        name = customer_name(tracker)
+        if name is not None:
+            events.append(SlotSet("customer_name", name))
         if tracker.get_slot("handoff_due"):  # a pending hand-off stays until it is made
             return events
         reason = handoff_reason(tracker, score)

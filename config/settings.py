@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from throttle.limits import LimitError, Rate, parse_proxies
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The generator backends (knowledge.generation.BACKENDS; a unit test keeps the two equal).
 LLM_BACKENDS = ("transformers", "llamacpp", "openai", "none")
@@ -52,6 +54,13 @@ class Settings:
     telegram_bot_name: str = ""  # the bot's username, without @
     telegram_webhook_url: str = ""  # public https URL ending in /webhooks/telegram/webhook
     telegram_api_url: str = ""  # empty: Telegram's own (the channel's default); set only by tests
+    # abuse limits (throttle/, docs/abuse.md): "<count>/second|minute|hour" or "off"
+    rate_limit_sender: str = "20/minute"  # messages per conversation (REST, socket.io)
+    rate_limit_ip: str = "120/minute"  # messages per client address (REST, socket.io)
+    rate_limit_web: str = "300/minute"  # web app API requests (history, agent console polls) per client address
+    max_message_chars: int = 2000  # a longer customer message gets a polite "too long" reply
+    trusted_proxies: str = ""  # comma-separated proxy addresses whose X-Forwarded-For names the client
+    cors_origins: str = "*"  # origins whose pages may use the socket.io and REST channels, comma-separated
     # generation
     llm_backend: str = "transformers"  # transformers | llamacpp | openai | none
     llm_model: str = "qwen2.5-coder-0.5b"
@@ -144,6 +153,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if settings.retention_days < 0:
         raise SettingsError(f"SALESBOT_RETENTION_DAYS={settings.retention_days}: use 0 (keep) or more days")
     check_handoff_settings(settings)
+    check_abuse_limits(settings)
     check_tracker_url(settings.tracker_url)
     if settings.lock_store_url:
         parse_redis_url(settings.lock_store_url)
@@ -153,6 +163,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 def check_handoff_settings(settings: Settings) -> None:
     parse_business_hours(settings.business_hours, settings.timezone)
     check_webhook_format(settings.handoff_webhook_format)
+
+
+def check_abuse_limits(settings: Settings) -> None:
+    try:
+        for name in ("rate_limit_sender", "rate_limit_ip", "rate_limit_web"):
+            Rate.parse(getattr(settings, name), f"SALESBOT_{name.upper()}")
+        parse_proxies(settings.trusted_proxies, "SALESBOT_TRUSTED_PROXIES")
+    except LimitError as exc:
+        raise SettingsError(str(exc)) from exc
+    if settings.max_message_chars < 1:
+        raise SettingsError(f"SALESBOT_MAX_MESSAGE_CHARS={settings.max_message_chars}: use 1 or more")
+    if not settings.cors_origins.strip():
+        raise SettingsError("SALESBOT_CORS_ORIGINS is empty: use * or the shop's origins, e.g. https://shop.example")
 
 
 def check_tracker_url(url: str) -> None:

@@ -18,8 +18,8 @@ import yaml
 
 VARIABLE = re.compile(r"\$\{([^}]+)\}")
 # Keys a channel runs without: left out when their variables are empty, the channel then uses its own
-# default (the Slack and Telegram API URLs are constants in bot/rasa_plugins/channels).
-OPTIONAL_KEYS = frozenset({"api_url"})
+# default (the Slack and Telegram API URLs are constants in bot/rasa_plugins/channels; no trusted proxy).
+OPTIONAL_KEYS = frozenset({"api_url", "trusted_proxies"})
 
 
 def variables(section: Any) -> set[str]:

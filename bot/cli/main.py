@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -113,19 +112,10 @@ def cmd_prepare_model(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM (e.g. from a process manager) both stop everything cleanly, even when
-    the shell that started us ignores SIGINT (background jobs)."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, interrupt)
-    signal.signal(signal.SIGTERM, interrupt)
-
-
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
-    _stop_on_signals()
+    supervisor.stop_on_signals()
+    run = supervisor.run_file(settings)
+    supervisor.refuse_earlier_run(run)  # before anything of a running instance (its token file) is replaced
     protected = supervisor.with_api_token(settings)
     if protected.rasa_auth_token != settings.rasa_auth_token:
         print(f"Rasa's HTTP API token for this run: {settings.var_dir / 'rasa-api-token'} (or set one)")
@@ -136,20 +126,20 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
         supervisor.web_service(settings),
     ]
     log_dir = settings.var_dir / "logs"
-    print("starting the action server, the Rasa server and the web app (this takes about a minute)...")
-    supervisor.start_all(services, log_dir)
-    print("warming up the knowledge engine and language model...")
-    supervisor.warm_up_actions(settings)
-    print(
-        f"\nsalesbot is running.\n"
-        f"  chat in this terminal:  .venv/bin/salesbot chat\n"
-        f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
-        f"  socket.io channel:      {settings.rasa_url}/socket.io\n"
-        f"  demo shop with widget:  http://localhost:{settings.web_port}/\n"
-        f"  logs:                   {log_dir}\n"
-        f"Press Ctrl-C to stop."
-    )
     try:
+        print("starting the action server, the Rasa server and the web app (this takes about a minute)...")
+        supervisor.start_all(services, log_dir, run=run)
+        print("warming up the knowledge engine and language model...")
+        supervisor.warm_up_actions(settings)
+        print(
+            f"\nsalesbot is running.\n"
+            f"  chat in this terminal:  .venv/bin/salesbot chat\n"
+            f"  REST channel:           POST {settings.rasa_url}/webhooks/rest/webhook\n"
+            f"  socket.io channel:      {settings.rasa_url}/socket.io\n"
+            f"  demo shop with widget:  http://localhost:{settings.web_port}/\n"
+            f"  logs:                   {log_dir}\n"
+            f"Press Ctrl-C to stop."
+        )
         while all(s.process and s.process.poll() is None for s in services):
             time.sleep(1)
         dead = [s.name for s in services if s.process and s.process.poll() is not None]
@@ -159,7 +149,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
         print("\nstopping...")
         return 0
     finally:
-        supervisor.stop_all(services)
+        supervisor.stop_all(services, run)
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,11 +10,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 from bot.cli.credentials import write_credentials
 from config.settings import PROJECT_ROOT, Settings, parse_redis_url
@@ -57,7 +61,6 @@ class Service:
     log_path: Path | None = None
 
     def start(self, log_dir: Path) -> None:
-        ensure_port_free(self.port, self.name, self.port_setting)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"{self.name}.log"
         log_file = self.log_path.open("ab")
@@ -82,13 +85,14 @@ class Service:
             return False
 
     def stop(self, timeout: float = 15) -> None:
+        """SIGTERM to the server's process group, SIGKILL after `timeout` seconds."""
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        _signal_group(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            _signal_group(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
     def log_tail(self, lines: int = 30) -> str:
@@ -97,16 +101,139 @@ class Service:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def _signal_group(pid: int, signum: int) -> None:
+    with suppress(ProcessLookupError):  # the group ended between poll() and now
+        os.killpg(pid, signum)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM (e.g. from a process manager) raise KeyboardInterrupt once, even when the shell
+    that started us ignores SIGINT (background jobs); later ones are only noted, so the shutdown they
+    started runs to its end (a second Ctrl-C, or a TERM after Ctrl-C, must not leave servers running)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        _note_signals()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def _still_stopping(signum: int, frame: object) -> None:
+    print("still stopping the servers; please wait", file=sys.stderr)
+
+
+def _note_signals() -> None:
+    signal.signal(signal.SIGINT, _still_stopping)
+    signal.signal(signal.SIGTERM, _still_stopping)
+
+
+@contextmanager
+def signals_noted() -> Iterator[None]:
+    """SIGINT and SIGTERM are noted, not raised, inside the block; the handlers are restored after it."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _note_signals()
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def ensure_port_free(port: int, name: str, setting: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("0.0.0.0", port))
         except OSError as exc:
+            holder = port_holder(port)
             raise StartupError(
-                f"Port {port} (for the {name} server) is already in use. Stop whatever runs there "
-                f"(`lsof -i :{port}`) or choose another port with {setting}."
+                f"Port {port} (for the {name} server) is already in use{f' by {holder}' if holder else ''}. "
+                f"Stop whatever runs there (`lsof -i :{port}`) or choose another port with {setting}."
             ) from exc
+
+
+def port_holder(port: int) -> str:
+    """'pid 1234 (rasa run …)' for the process listening on `port`, read from /proc (Linux); '' when
+    unknown (another system, or a process of another user)."""
+    sockets = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:  # sl local_address rem_address st ... inode
+            cells = row.split()
+            if len(cells) > 9 and cells[3] == "0A" and int(cells[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                sockets.add(f"socket:[{cells[9]}]")
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            if any(os.readlink(fd) in sockets for fd in (process / "fd").iterdir()):
+                return f"pid {process.name} ({command_line(int(process.name))[:120]})"
+        except OSError:
+            continue
+    return ""
+
+
+def command_line(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+# --- the run file: which servers a `salesbot up` started ----------------------------------------------
+
+
+def run_file(settings: Settings) -> Path:
+    """<var>/servers.json: written while `salesbot up` runs, removed when it has stopped every server."""
+    return settings.var_dir / "servers.json"
+
+
+def record_run(path: Path, services: list[Service]) -> None:
+    servers = [
+        {"name": s.name, "pid": s.process.pid, "port": s.port, "command": command_line(s.process.pid)}
+        for s in services
+        if s.process is not None
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"supervisor": os.getpid(), "servers": servers}, indent=1) + "\n")
+
+
+def _running(server: dict) -> bool:
+    """The recorded process still runs (and is the same program, where /proc tells: pids are reused)."""
+    try:
+        os.kill(int(server["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    now = command_line(int(server["pid"]))
+    return not now or not server.get("command") or now == server["command"]
+
+
+def refuse_earlier_run(path: Path) -> None:
+    """Raises StartupError naming the servers of an earlier run that still run (its supervisor was killed
+    before it could stop them, or it still runs); a record of servers that all ended is removed."""
+    if not path.exists():
+        return
+    try:
+        servers = json.loads(path.read_text())["servers"]
+        alive = [s for s in servers if _running(s)]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StartupError(f"{path} is unreadable ({exc!r}); remove it once no salesbot server runs") from exc
+    if not alive:
+        path.unlink()
+        return
+    names = ", ".join(f"the {s['name']} server (pid {s['pid']}, port {s['port']})" for s in alive)
+    groups = " ".join(f"-{s['pid']}" for s in alive)
+    raise StartupError(
+        f"salesbot is already running with this var folder ({path}): {names}. Stop that run with Ctrl-C in "
+        f"its terminal, or, if nothing supervises it any more, with `kill -TERM -- {groups}`; then start again."
+    )
 
 
 def rasa_executable(settings: Settings) -> Path:
@@ -137,6 +264,11 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 def channel_env(settings: Settings) -> dict[str, str]:
     """The values credentials.yml reads; a channel whose values are not all set is left out."""
     return {
+        "SALESBOT_RATE_LIMIT_SENDER": settings.rate_limit_sender,
+        "SALESBOT_RATE_LIMIT_IP": settings.rate_limit_ip,
+        "SALESBOT_MAX_MESSAGE_CHARS": str(settings.max_message_chars),
+        "SALESBOT_TRUSTED_PROXIES": settings.trusted_proxies,
+        "SALESBOT_CORS_ORIGINS": settings.cors_origins,
         "SALESBOT_SLACK_TOKEN": settings.slack_token,
         "SALESBOT_SLACK_SIGNING_SECRET": settings.slack_signing_secret,
         "SALESBOT_SLACK_API_URL": settings.slack_api_url,
@@ -230,13 +362,17 @@ def with_api_token(settings: Settings) -> Settings:
     return replace(settings, rasa_auth_token=token)
 
 
+def cors_origins(settings: Settings) -> list[str]:
+    return [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+
+
 def rasa_service(settings: Settings) -> Service:
     command = [
         str(rasa_executable(settings)),
         "run",
         "--enable-api",
         "--cors",
-        "*",
+        *cors_origins(settings),
         "--port",
         str(settings.rasa_port),
         "--model",
@@ -248,8 +384,9 @@ def rasa_service(settings: Settings) -> Service:
     ]
     status = f"{settings.rasa_url}/status"
     if settings.rasa_auth_token:
-        command += ["--auth-token", settings.rasa_auth_token]
-        status += f"?token={settings.rasa_auth_token}"
+        # One argument: a token that starts with "-" (token_urlsafe makes one in 64) is not read as an option.
+        command.append(f"--auth-token={settings.rasa_auth_token}")
+        status += f"?token={quote(settings.rasa_auth_token, safe='')}"
     return Service("rasa", command, settings.rasa_port, status, "SALESBOT_RASA_PORT", rasa_env(settings))
 
 
@@ -271,29 +408,46 @@ def web_service(settings: Settings) -> Service:
     return Service("web", command, settings.web_port, health, "SALESBOT_WEB_PORT", env)
 
 
-def start_all(services: list[Service], log_dir: Path, timeout: float = 180) -> None:
-    """Start services in order; each must pass its health check before the next starts."""
+def start_all(services: list[Service], log_dir: Path, timeout: float = 180, run: Path | None = None) -> None:
+    """Start services in order; each must pass its health check before the next starts. Every port is
+    checked first; on any failure or interrupt the services started so far are stopped. With `run`, the
+    started servers are recorded there (see `record_run`)."""
     for service in services:
-        service.start(log_dir)
-        deadline = time.monotonic() + timeout
-        while not service.healthy():
-            if service.process and service.process.poll() is not None:
-                stop_all(services)
-                raise StartupError(
-                    f"The {service.name} server exited during start-up. Last lines of {service.log_path}:\n"
-                    f"{service.log_tail()}"
-                )
-            if time.monotonic() > deadline:
-                stop_all(services)
-                raise StartupError(
-                    f"The {service.name} server was not healthy after {timeout:.0f}s; see {service.log_path}"
-                )
-            time.sleep(1)
+        ensure_port_free(service.port, service.name, service.port_setting)
+    try:
+        for service in services:
+            service.start(log_dir)
+            if run is not None:
+                record_run(run, services)
+            _wait_until_healthy(service, timeout)
+    except BaseException:
+        stop_all(services, run)
+        raise
 
 
-def stop_all(services: list[Service]) -> None:
-    for service in reversed(services):
-        service.stop()
+def _wait_until_healthy(service: Service, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not service.healthy():
+        if service.process and service.process.poll() is not None:
+            raise StartupError(
+                f"The {service.name} server exited during start-up. Last lines of {service.log_path}:\n"
+                f"{service.log_tail()}"
+            )
+        if time.monotonic() > deadline:
+            raise StartupError(
+                f"The {service.name} server was not healthy after {timeout:.0f}s; see {service.log_path}"
+            )
+        time.sleep(1)
+
+
+def stop_all(services: list[Service], run: Path | None = None) -> None:
+    """Stops the services in reverse order; signals that arrive meanwhile cannot cut it short. The run
+    record goes once every server has stopped."""
+    with signals_noted():
+        for service in reversed(services):
+            service.stop()
+        if run is not None:
+            run.unlink(missing_ok=True)
 
 
 def warm_up_actions(settings: Settings, question: str = "what do you sell?") -> None:

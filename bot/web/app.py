@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.web import console, retention, widget
+from bot.web import console, guard, retention, widget
 from bot.web.rasa_api import HTTP, SETTINGS
 from config.settings import Settings
 
@@ -24,7 +24,7 @@ async def http_client(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     """Raises WidgetAssetsMissing when the browser-side packages were not installed."""
-    app = web.Application(middlewares=[widget.cors])
+    app = web.Application(middlewares=[widget.cors, *guard.middlewares(settings)])
     app[SETTINGS] = settings
     app.cleanup_ctx.append(http_client)
     app.cleanup_ctx.append(retention.retention)

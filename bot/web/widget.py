@@ -45,11 +45,14 @@ async def socket_io_client(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(SOCKET_IO_CLIENT, headers=headers)
 
 
-async def config(request: web.Request) -> web.Response:
+def socket_url(request: web.Request) -> str:
     """Where the browser finds Rasa's socket.io: SALESBOT_PUBLIC_RASA_URL, or this host on the Rasa port."""
     settings = request.app[SETTINGS]
-    socket_url = settings.public_rasa_url or str(request.url.with_port(settings.rasa_port).origin())
-    return web.json_response({"socket_url": socket_url.rstrip("/"), "socket_path": "/socket.io"})
+    return (settings.public_rasa_url or str(request.url.with_port(settings.rasa_port).origin())).rstrip("/")
+
+
+async def config(request: web.Request) -> web.Response:
+    return web.json_response({"socket_url": socket_url(request), "socket_path": "/socket.io"})
 
 
 async def history(request: web.Request) -> web.Response:

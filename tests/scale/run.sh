@@ -11,6 +11,8 @@ SCALE_DIR=$ROOT/var/scale
 PG_PORT=5532
 REDIS_PORT=5579
 PROXY_PORT=5580
+PROXY_MESSAGE_RATE=10r/s  # nginx limit_req per client address; test_scale_out.py floods past it
+PROXY_MESSAGE_BURST=20
 CHROMA_PORT=5590
 RASA_PORTS=(5505 5506)
 ACTION_PORT=5555
@@ -102,19 +104,32 @@ http {
     upstream rasa {
 $servers    }
     map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
+    # Customer messages per client address, counted here for every Rasa instance together (docs/abuse.md)
+    limit_req_zone \$binary_remote_addr zone=messages:10m rate=${PROXY_MESSAGE_RATE};
     server {
         listen 127.0.0.1:$PROXY_PORT;
+        proxy_http_version 1.1;
+        proxy_set_header Host \$host;
+        proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        proxy_set_header Upgrade \$http_upgrade;
+        proxy_set_header Connection \$connection_upgrade;
+        proxy_read_timeout 120s;
+        # an instance that refuses the connection is skipped; a request it already received is not resent
+        proxy_next_upstream error timeout;
+        add_header X-Upstream \$upstream_addr always;
         location / {
             proxy_pass http://rasa;
-            proxy_http_version 1.1;
-            proxy_set_header Host \$host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection \$connection_upgrade;
-            proxy_read_timeout 120s;
-            # an instance that refuses the connection is skipped; a request it already received is not resent
-            proxy_next_upstream error timeout;
-            add_header X-Upstream \$upstream_addr always;
+        }
+        location = /webhooks/rest/webhook {
+            limit_req zone=messages burst=${PROXY_MESSAGE_BURST} nodelay;
+            limit_req_status 429;
+            error_page 429 = @too_fast;
+            proxy_pass http://rasa;
+        }
+        location @too_fast {  # the same polite reply the Rasa channel gives
+            default_type application/json;
+            add_header Retry-After 1 always;
+            return 429 '[{"text": "You\'re sending messages faster than I can answer them. Please wait a second and try again."}]';
         }
     }
 }
@@ -176,4 +191,9 @@ export SALESBOT_ACTION_PORT=$ACTION_PORT
 export SALESBOT_RASA_PORT=${RASA_PORTS[0]}
 export SALESBOT_SCALE_RASA_PORTS=${RASA_PORTS[*]}
 export SALESBOT_SCALE_PROXY_URL=http://127.0.0.1:$PROXY_PORT
+export SALESBOT_SCALE_PROXY_BURST=$PROXY_MESSAGE_BURST
+# Behind the proxy the per-address limit is nginx's (one count for all instances); each Rasa instance keeps
+# its per-conversation limit and trusts the proxy's X-Forwarded-For.
+export SALESBOT_RATE_LIMIT_IP=off
+export SALESBOT_TRUSTED_PROXIES=127.0.0.1
 "$ROOT/.venv/bin/python" -m pytest -ra -p no:cacheprovider tests/scale "$@"

@@ -11,6 +11,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -182,3 +183,26 @@ def test_a_killed_instance_loses_no_turns(cluster: Cluster):
     assert user_texts(seen["events"]) == sent
     assert seen["slots"]["category"] == "laptops" and float(seen["slots"]["budget"]) == 1000, seen["slots"]
     assert stored_user_texts(cluster, sender) == sent
+
+
+def test_the_proxy_refuses_a_flood_from_one_address_politely(cluster: Cluster):
+    """nginx's limit_req counts one address's messages for both instances together (run.sh: 10/s, bursts
+    of 20): of 60 sent at once, the burst and what refilled meanwhile are answered, the rest get the polite
+    429; none fails."""
+    burst = int(os.environ.get("SALESBOT_SCALE_PROXY_BURST", "20"))
+    webhook = f"{PROXY_URL}/webhooks/rest/webhook"
+
+    def send(n: int) -> httpx.Response:
+        return httpx.post(webhook, json={"sender": f"{new_sender()}-{n}", "message": "hi"}, timeout=120)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(30) as pool:
+        replies = list(pool.map(send, range(60)))
+    elapsed = time.monotonic() - started
+    statuses = [r.status_code for r in replies]
+    assert set(statuses) == {200, 429}, statuses
+    assert burst <= statuses.count(200) <= burst + 10 * elapsed + 1, (statuses, elapsed)
+    refused = next(r for r in replies if r.status_code == 429)
+    assert refused.headers["Retry-After"] == "1"
+    assert "faster than I can answer" in refused.json()[0]["text"]
+    time.sleep(3)  # the bucket refills before any later test sends through the proxy

@@ -49,11 +49,12 @@ def make_tracker(
     slots: dict | None = None,
     active_loop: str | None = None,
     paused: bool = False,
+    entities: list | None = None,
 ) -> Tracker:
     """The latest message is also the last event, as in the tracker Rasa sends."""
     return trackers.make_tracker(
         text, intent, slots, events=[*(events or []), user(text, intent)], active_loop=active_loop, paused=paused,
-        sender_id="turn-test",
+        sender_id="turn-test", entities=entities,
     )
 
 
@@ -80,6 +81,7 @@ def test_every_per_turn_slot_is_filled_by_the_one_action():
                 if mapping.get("type") == "custom" and mapping.get("action"):
                     custom[slot] = mapping["action"]
     assert custom == {
+        "customer_name": "action_track_turn",
         "purchase_intent": "action_track_turn",
         "handoff_due": "action_track_turn",
         "handoff_reason": "action_track_turn",
@@ -153,3 +155,42 @@ def test_without_a_score_model_the_checks_still_run(settings, use_services):
     use(use_services, settings, intent_model=settings.var_dir / "missing-model.json")  # a new path: not cached
     events, _ = run(make_tracker("this is useless", "out_of_scope"))
     assert slots_of(events) == {"handoff_due": True, "handoff_reason": "negative_sentiment"}
+
+
+def named(value: str) -> list[dict]:
+    return [{"entity": "customer_name", "value": value}]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "name"),
+    [
+        ("hi, I'm Anna", "Anna", "Anna"),
+        ("my name is lena, do you ship to Austria?", "lena", "Lena"),
+        ("hey it's Priya here", "Priya", "Priya"),
+        ("Siobhan speaking, can a human call me?", "Siobhan", "Siobhan"),
+        ("you can call me Nkechi", "Nkechi", "Nkechi"),
+    ],
+)
+def test_a_name_the_customer_gives_is_kept(settings, text, entity, name):
+    assert slots_of(run(make_tracker(text, "greet", entities=named(entity)))[0])["customer_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("do you ship to Austria?", "Austria"),  # the bug: the reply began "Austria, We ship to …"
+        ("how long does shipping to Germany take", "Germany"),
+        ("I'm in Norway, can I order?", "Norway"),
+        ("is the Lumen Air 13 available?", "Lumen"),
+    ],
+)
+def test_a_place_or_product_the_nlu_took_for_a_name_is_not_the_customers_name(settings, text, entity):
+    events, _ = run(make_tracker(text, "ask_shipping", entities=named(entity)))
+    assert "customer_name" not in slots_of(events)
+
+
+def test_the_lead_forms_name_question_is_left_to_the_form(settings):
+    """There the whole answer is the name (a from_text mapping); the form's validator tidies it."""
+    asked = {"requested_slot": "customer_name"}
+    events, _ = run(make_tracker("I'm Anna", "inform", slots=asked, active_loop="lead_form", entities=named("Anna")))
+    assert "customer_name" not in slots_of(events)

@@ -70,3 +70,50 @@ def test_missing_socket_io_client_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setattr(widget, "SOCKET_IO_CLIENT", tmp_path / "socket.io.min.js")
     with pytest.raises(widget.WidgetAssetsMissing, match="make web-assets"):
         create_app(load_settings({}))
+
+
+def test_every_response_carries_the_security_headers():
+    async def check(client):
+        for path in ("/", "/widget.js", "/widget/config", "/api/conversations/abc/messages", "/nowhere"):
+            response = await client.get(path, headers={"Host": "shop.example:5080"})
+            headers = response.headers
+            assert headers["X-Content-Type-Options"] == "nosniff", path
+            assert headers["X-Frame-Options"] == "DENY" and headers["Referrer-Policy"] == "no-referrer", path
+            policy = headers["Content-Security-Policy"]
+            assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy, path
+            # the widget may talk to Rasa's socket.io, on the Rasa port of the same host
+            assert "connect-src 'self' http://shop.example:5005 ws://shop.example:5005;" in policy, path
+
+    run_with_client(load_settings({}), check)
+
+
+def test_the_api_is_rate_limited_per_address_with_a_polite_429():
+    settings = load_settings({"SALESBOT_RATE_LIMIT_WEB": "3/minute", "SALESBOT_RASA_PORT": str(closed_port())})
+
+    async def check(client):
+        api = "/api/conversations/abc/messages"  # a 400, but it still counts
+        assert [(await client.get(api)).status for _ in range(3)] == [400, 400, 400]
+        refused = await client.get(api)
+        assert refused.status == 429 and refused.headers["Retry-After"] == "20"
+        assert await refused.text() == "Too many requests from your address. Please wait 20 seconds and try again."
+        assert refused.headers["Access-Control-Allow-Origin"] == "*"  # the widget on a shop's page can read it
+        assert refused.headers["X-Content-Type-Options"] == "nosniff"
+        assert (await client.get("/")).status == 200  # pages and files are not limited
+
+    run_with_client(settings, check)
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit():
+    settings = load_settings(
+        {"SALESBOT_RATE_LIMIT_WEB": "1/minute", "SALESBOT_TRUSTED_PROXIES": "127.0.0.1",
+         "SALESBOT_RASA_PORT": str(closed_port())}
+    )  # fmt: skip
+
+    async def check(client):
+        api = "/api/conversations/abc/messages"
+        first = {"X-Forwarded-For": "198.51.100.1"}
+        assert (await client.get(api, headers=first)).status == 400
+        assert (await client.get(api, headers=first)).status == 429
+        assert (await client.get(api, headers={"X-Forwarded-For": "198.51.100.2"})).status == 400
+
+    run_with_client(settings, check)
