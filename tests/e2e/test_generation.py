@@ -31,23 +31,22 @@ def local_generator(backend: str) -> TransformersGenerator | LlamaCppGenerator:
 
 
 @pytest.mark.parametrize("backend", ["transformers", LLAMACPP])
-def test_packaged_model_writes_a_gated_sentence_before_the_facts(backend):
+def test_packaged_model_writes_a_gated_reply_or_the_facts_go_out(backend):
     generator = local_generator(backend)
     product = Product("X1", "Lumen Air 13", "laptops", "Lumen", 999.0, "EUR", 4, "A light laptop for students.")
     writer = ReplyWriter(generator)
     answer = lookup([product], SpecQuery("price"))
 
-    raw = writer.chain(time_limit=30).invoke(
-        {"facts": answer.rendered, "profile": "name: Ann", "question": "how much is the air 13?"}
-    )
+    raw = writer.chain(answer, "how much is the air 13?", time_limit=30).invoke({"notes": "[1] Lumen Air 13"})
     assert isinstance(raw, str) and raw.strip(), "the model produced no text"
 
-    catalogue = {"catalogue_names": [product.name], "catalogue_brands": [product.brand]}
-    reply = writer.write(answer, "how much is the air 13?", CustomerContext(name="Ann"), time_limit=30, **catalogue)
-    # Whatever the model said, the decided facts close the reply unchanged; without the model's
-    # sentence the reply speaks to the customer by name.
+    reply = writer.write(
+        answer, "how much is the air 13?", CustomerContext(name="Ann"), time_limit=30, catalogue=[product]
+    )
+    # Whatever the model wrote: a reply that passed the gate states the decided price and ends with the next
+    # step; otherwise the rendered facts go out unchanged, speaking to the customer by name.
     if reply.generated:
-        assert reply.text.endswith("\n" + answer.rendered)
+        assert "999.00 EUR" in reply.text and reply.text.endswith(answer.next_step), reply.text
     else:
         assert reply.rejected and reply.text == addressed(answer.rendered, "Ann")
 
