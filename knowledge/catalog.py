@@ -369,6 +369,10 @@ def parse_product(raw: Any) -> Product:
     if not isinstance(specs, dict):
         problems.append("specs must be an object")
         specs = {}
+    for link_field in ("url", "image_url"):  # shown as links and images in the widget: web addresses only
+        link = str(raw.get(link_field) or "").strip()
+        if link and not re.match(r"https?://[^\s/]+", link, re.I):
+            problems.append(f"{link_field} {link[:60]!r} is not an http(s) address")
     related = raw.get("related") or []
     if isinstance(related, str):
         related = [s.strip() for s in re.split(r"[;|,]", related) if s.strip()]

@@ -80,3 +80,17 @@ def test_sample_catalogue_is_valid():
     assert len(result.products) >= 40
     assert len({p.category for p in result.products}) >= 4
     assert {p.topic for p in result.policies} >= {"shipping", "returns", "warranty", "payment"}
+
+
+def test_links_must_be_web_addresses(tmp_path):
+    header = "sku,name,category,brand,price,currency,stock,url,image_url\n"
+    rows = [
+        "A-1,Alpha One,laptops,Alpha,999,EUR,4,https://shop.example/a-1,http://cdn.example/a-1.jpg",
+        "A-2,Alpha Two,laptops,Alpha,999,EUR,4,javascript:alert(1),",
+        "A-3,Alpha Three,laptops,Alpha,999,EUR,4,,\"data:image/png;base64,AAAA\"",
+    ]
+    result = load_catalog(write(tmp_path, "p.csv", header + "\n".join(rows) + "\n"))
+    assert [p.sku for p in result.products] == ["A-1"]
+    messages = {e.row: str(e) for e in result.errors}
+    assert "url 'javascript:alert(1)' is not an http(s) address" in messages[3]
+    assert "image_url 'data:image/png;base64" in messages[4]
