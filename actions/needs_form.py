@@ -59,10 +59,12 @@ class ValidateNeedsForm(FormValidationAction):
         known = {slot for slot in wanted if tracker.get_slot(slot) is not None}
         requested = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
-        asked_one = requested is not None and requested != "category"
         states_a_need = bool(known - {"category"})
         wants_products_now = requested is None and asks_about_products(text) and not _ASKS_ADVICE.search(text)
-        if asked_one or states_a_need or ("category" in known and wants_products_now):
+        if requested is not None and requested != "category":
+            # The one question was asked: asked again until answered or skipped ("why do you ask?" is no answer).
+            extra = requested if requested in wanted and requested not in known else None
+        elif states_a_need or ("category" in known and wants_products_now):
             extra = None
         else:
             extra = next((slot for slot in wanted if slot != "category" and slot not in known), None)
