@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli import rest, supervisor
+from bot.cli import analytics_cmds, rest, supervisor
 from bot.cli.conversation_eval import ConversationEvalError
 from bot.cli.nlu_eval import NluEvalError
 from config.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
@@ -425,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     score_train.add_argument("--seed", type=int, default=42, help="seed of the train/test split")
     score_train.set_defaults(func=cmd_score_train)
 
+    analytics_cmds.add_parsers(sub)
+
     chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     chat.add_argument("--sender", help="conversation id (default: a new one)")
     chat.set_defaults(func=cmd_chat)
@@ -441,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(settings, args))
     except (
         SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError, AppDatabaseError,
-        IntentScoreError, ConversationEvalError,
+        IntentScoreError, ConversationEvalError, *analytics_cmds.ERRORS,
     ) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
