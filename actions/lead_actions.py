@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
+from actions.sales_tracking import record
 from customers.appdb import AppDatabaseError, NewLead, open_app_db
 from customers.intent_score import Conversation, IntentModel, IntentScoreError, extract_features, furthest_stage
 
@@ -165,10 +166,11 @@ class ActionSaveLead(Action):
             return cleared
         lead, score = lead_from_tracker(tracker)
         try:
-            await services.run_blocking(lambda: open_app_db(services.settings()).save_lead(lead))
+            lead_id = await services.run_blocking(lambda: open_app_db(services.settings()).save_lead(lead))
         except (AppDatabaseError, SQLAlchemyError):
             log.exception("could not save the lead of conversation %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_lead_not_saved")
             return cleared
+        await services.run_blocking(lambda: record(tracker, "lead_captured", str(lead_id), email=lead.email.lower()))
         dispatcher.utter_message(response="utter_lead_saved", name=lead.name, email=lead.email)
         return [*cleared, SlotSet("purchase_intent", score)]

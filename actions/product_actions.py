@@ -14,6 +14,7 @@ from actions import services
 from actions.handoff_actions import ActionFallback
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import features, focus_of, remember_products, stage
+from actions.sales_tracking import choose_variants, record, turn_key
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.text import parse_budget
@@ -80,16 +81,37 @@ class ActionRecommendProducts(Action):
         context = customer_context(tracker)
         wanted = features(tracker)
         said = tracker.latest_message.get("text") or ""  # its must-haves ("with gps") and "cheapest" count
-        answer = await answer_and_send(
-            dispatcher,
-            tracker,
-            lambda: sales.with_reasons(services.engine().recommend(context, said), context, wanted),
-            context,
-        )
+        variants = await services.run_blocking(lambda: choose_variants(tracker, "recommendation"))
+        knobs = variants.knobs
+
+        def decide() -> Answer:
+            found = services.engine().recommend(context, said)
+            return with_knobs(sales.with_reasons(trimmed(found, knobs.get("recommendations")), context, wanted), knobs)
+
+        answer = await answer_and_send(dispatcher, tracker, decide, context, knobs.get("model_writes", True))
         events = [stage("recommendation"), SlotSet("cross_sell_offered", False)]
         if answer is not None and answer.kind == "recommend":
             events.append(SlotSet("recommended", answer.sources))
+            skus = [p.sku for p in answer.products]
+            await services.run_blocking(
+                lambda: record(tracker, "recommendation_shown", turn_key(tracker), variants.assigned, skus=skus)
+            )
         return events + remember_products(tracker, answer)
+
+
+def trimmed(answer: Answer, count: int | None) -> Answer:
+    """At most `count` products of a recommendation (an experiment's variant); its first line is the lead-in."""
+    if count is None or answer.kind != "recommend" or len(answer.products) <= count:
+        return answer
+    return Answer(answer.kind, answer.lines[: 1 + count], answer.products[:count], answer.sources[:count])
+
+
+def with_knobs(answer: Answer, knobs: dict[str, Any]) -> Answer:
+    """The variant's closing question after a recommendation."""
+    question = knobs.get("closing_question")
+    if not question or answer.kind != "recommend":
+        return answer
+    return Answer(answer.kind, [*answer.lines, question], answer.products, answer.sources)
 
 
 class ActionAskCategory(Action):
