@@ -180,11 +180,11 @@ class AnalyticsStore:
             )
             return str(connection.execute(query).scalar_one())
 
-    def assignments(self, experiment: str | None = None) -> dict[str, dict[str, str]]:
-        """{sender_id: {experiment: variant}}."""
+    def assignments(self, sender_id: str | None = None) -> dict[str, dict[str, str]]:
+        """{sender_id: {experiment: variant}} of every customer, or of one."""
         query = select(assignments)
-        if experiment is not None:
-            query = query.where(assignments.c.experiment == experiment)
+        if sender_id is not None:
+            query = query.where(assignments.c.sender_id == sender_id)
         found: dict[str, dict[str, str]] = {}
         with self._ready().connect() as connection:
             for row in connection.execute(query):
@@ -208,12 +208,17 @@ class AnalyticsStore:
         with self._ready().begin() as connection:
             return self._insert_new(connection, sales_events, values)
 
-    def events(self, kinds: Iterable[str] | None = None, since: datetime | None = None) -> list[SalesEvent]:
+    def events(
+        self, kinds: Iterable[str] | None = None, since: datetime | None = None, email: str | None = None
+    ) -> list[SalesEvent]:
         query = select(sales_events).order_by(sales_events.c.id)
         if kinds is not None:
             query = query.where(sales_events.c.kind.in_(list(kinds)))
         if since is not None:
             query = query.where(sales_events.c.at >= since)
+        if email is not None:  # leads captured with this e-mail address (stored lower-case)
+            address = sales_events.c.data["email"].as_string()
+            query = query.where(sales_events.c.kind == "lead_captured", address == email)
         with self._ready().connect() as connection:
             return [
                 SalesEvent(r.event_key, r.sender_id, r.kind, r.variants, r.skus, r.data, utc(r.at))

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analytics.experiment_report import experiment_report, format_report
 from analytics.experiments import Experiment, ExperimentError, load_experiments
+from analytics.funnel import build_funnel, format_funnel
+from analytics.orders import OrderError, import_csv
+from analytics.profiles import format_segments, segments, write_profiles_csv, write_segments_csv
 from analytics.store import AnalyticsError, open_analytics
 from config.settings import Settings
 
@@ -33,11 +38,57 @@ def cmd_experiments(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def since_date(raw: str) -> datetime:
+    try:
+        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{raw!r}: use a date like 2026-12-01") from exc
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    funnel = build_funnel(open_analytics(settings), args.since)
+    found = segments(funnel)
+    print(format_funnel(funnel))
+    print("segments (conversion by interest, budget band, stage):")
+    print(format_segments(found))
+    if args.profiles:
+        with open(args.profiles, "w", newline="") as out:
+            write_profiles_csv(out, funnel)
+        print(f"{len(funnel.conversations)} customer profile(s) written to {args.profiles}")
+    if args.segments:
+        with open(args.segments, "w", newline="") as out:
+            write_segments_csv(out, found)
+        print(f"{len(found)} segment(s) written to {args.segments}")
+    return 0
+
+
+def cmd_orders(settings: Settings, args: argparse.Namespace) -> int:
+    result = import_csv(open_analytics(settings), Path(args.file))
+    for error in result.errors:
+        print(f"rejected: {error}", file=sys.stderr)
+    print(
+        f"{result.added} new order(s) recorded ({result.unmatched} not matched to a conversation), "
+        f"{result.already} reported before and left as they were, {len(result.errors)} rejected"
+    )
+    return 1 if result.errors else 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="the sales funnel, revenue, unanswered questions, segments")
+    report.add_argument("--since", type=since_date, help="only conversations started on or after this date")
+    report.add_argument("--profiles", metavar="FILE", help="also write the customer profiles as CSV")
+    report.add_argument("--segments", metavar="FILE", help="also write the segments as CSV")
+    report.set_defaults(func=cmd_report)
+
+    orders = sub.add_parser("orders", help="purchases reported by the shop")
+    orders.add_argument("action", choices=("import",))
+    orders.add_argument("file", help="CSV with order_id, amount, currency and conversation_id, email or click")
+    orders.set_defaults(func=cmd_orders)
+
     experiments = sub.add_parser("experiments", help="A/B tests of the sales strategy (SALESBOT_EXPERIMENTS_FILE)")
     experiments.add_argument("action", choices=("report", "check"), help="report: statistics; check: read the file")
     experiments.add_argument("--name", help="only this experiment")
     experiments.set_defaults(func=cmd_experiments)
 
 
-ERRORS = (ExperimentError, AnalyticsError)  # reported by main() as `error: …`
+ERRORS = (ExperimentError, AnalyticsError, OrderError)  # reported by main() as `error: …`

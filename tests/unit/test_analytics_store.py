@@ -28,7 +28,9 @@ def test_unknown_event_kinds_are_refused(store):
 def test_the_first_assignment_stays(store):
     assert store.assign("s1", "e", "b") == "b"
     assert store.assign("s1", "e", "a") == "b"  # shares changed later: the customer keeps their variant
-    assert store.assignments("e") == {"s1": {"e": "b"}}
+    store.assign("s2", "e", "a")
+    assert store.assignments("s1") == {"s1": {"e": "b"}}
+    assert store.assignments() == {"s1": {"e": "b"}, "s2": {"e": "a"}}
 
 
 def test_one_link_token_per_customer_product_and_url(store):
@@ -61,6 +63,8 @@ def test_one_customer_is_exported_and_forgotten(store):
     store.record(SalesEvent("k2", "s2", "lead_captured"))
     store.link_token("s1", "L1", "https://shop/l1")
     store.add_order(Order("o-1", 10.0, "EUR", datetime.now(UTC), "s1", "email"))
+    assert [e.sender_id for e in store.events(email="a@b.c")] == ["s1"]
+    assert store.events(email="x@b.c") == []
     exported = store.export_sender("s1")
     assert exported["sales_events"][0]["data"] == {"email": "a@b.c"}
     assert len(exported["tracked_links"]) == 1 and len(exported["orders"]) == 1
