@@ -10,6 +10,7 @@ p-value would not be. With more than two variants each is compared with the cont
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 
@@ -28,9 +29,9 @@ class Rate:
 @dataclass(frozen=True)
 class Difference:
     diff: float  # treatment rate - control rate, in rate points (0.1 = 10 points)
-    low: float  # score (Miettinen-Nurminen) interval at 1 - alpha
+    low: float  # Agresti-Caffo interval at 1 - alpha (clipped to [-1, 1])
     high: float
-    p_value: float  # two-sided score test of "no difference"
+    p_value: float  # two-sided Agresti-Caffo test of "no difference", the same method as the interval
 
 
 def rate(converted: int, exposed: int, alpha: float) -> Rate:
@@ -43,17 +44,18 @@ def rate(converted: int, exposed: int, alpha: float) -> Rate:
 
 
 def difference(control: Rate, treatment: Rate, alpha: float) -> Difference | None:
-    """None while either side has nobody exposed, or nobody at all converted (nothing to compare yet)."""
+    """None while either side has nobody exposed. Agresti-Caffo (one success and one failure added to each
+    side) keeps interval and test defined for every count, 0 of n and n of n included, and consistent."""
     from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
     if not control.exposed or not treatment.exposed:
         return None
     counts = (treatment.converted, treatment.exposed, control.converted, control.exposed)
-    if counts[0] + counts[2] == 0 or counts[0] + counts[2] == counts[1] + counts[3]:
-        return Difference(treatment.rate - control.rate, math.nan, math.nan, 1.0)
-    low, high = confint_proportions_2indep(*counts, method="score", compare="diff", alpha=alpha)
-    test = test_proportions_2indep(*counts, method="score", compare="diff", alternative="two-sided")
-    return Difference(treatment.rate - control.rate, float(low), float(high), float(test.pvalue))
+    with warnings.catch_warnings():  # statsmodels also computes ratios it does not return, dividing by zero
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = confint_proportions_2indep(*counts, method="agresti-caffo", compare="diff", alpha=alpha)
+        test = test_proportions_2indep(*counts, method="agresti-caffo", compare="diff", alternative="two-sided")
+    return Difference(treatment.rate - control.rate, max(-1.0, float(low)), min(1.0, float(high)), float(test.pvalue))
 
 
 def planned_size(baseline: float, minimum_effect: float, alpha: float, power: float) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from analytics.funnel import build_funnel, format_funnel
 from analytics.orders import OrderError, import_csv
 from analytics.profiles import format_segments, segments, write_profiles_csv, write_segments_csv
 from analytics.store import AnalyticsError, open_analytics
+from bot.cli import supervisor
 from config.settings import Settings
 
 
@@ -73,6 +75,45 @@ def cmd_orders(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if result.errors else 0
 
 
+def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import ab_simulation as sim
+
+    repeated = sim.repeated_runs(args.runs, args.baseline, args.effect)
+    print(
+        f"{repeated.runs} simulated runs of {repeated.customers} customers (planned {repeated.planned} per variant, "
+        f"baseline {args.baseline:.0%}, planted effect +{args.effect * 100:g} points, alpha {repeated.alpha:g}):\n"
+        f"  planted effect found (power): {repeated.power:.1%}\n"
+        f"  A/A false-positive rate:      {repeated.false_positive_rate:.1%}"
+    )
+    if not args.live:
+        return 0
+    from bot.cli.bench.common import settings_env
+    from bot.cli.bench.servers import prepare_servers
+
+    s = sim.simulation_settings(settings)
+    sim.write_experiments(s, args.baseline, args.effect)
+    (s.var_dir / "app.db").unlink(missing_ok=True)  # the simulation's own database, fresh each time
+    print(f"live: preparing servers in {s.var_dir} (Rasa :{s.rasa_port}, actions :{s.action_port}, "
+          f"web :{s.web_port}; loopback only)...", flush=True)  # fmt: skip
+    prepare_servers(settings, s)
+    services = [supervisor.action_service(s), supervisor.rasa_service(s), supervisor.web_service(s)]
+    for service in services:
+        service.env = {**settings_env(s), **service.env}
+    customers = args.customers or 2 * repeated.planned + 2 * repeated.planned // 10
+    try:
+        supervisor.start_all(services, s.var_dir / "logs", timeout=600)
+        supervisor.warm_up_actions(s)
+        started = time.perf_counter()
+        live = sim.live_run(s, customers, args.baseline, args.effect, args.concurrency,
+                            lambda done: print(f"\r  {done}/{customers} customers", end="", flush=True))  # fmt: skip
+    finally:
+        supervisor.stop_all(services)
+    print(f"\nlive: {customers} real conversations in {time.perf_counter() - started:.0f} s; shown: {live['seen']}")
+    print(format_report(live["planted"]))
+    print(format_report(live["aa"]))
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     report = sub.add_parser("report", help="the sales funnel, revenue, unanswered questions, segments")
     report.add_argument("--since", type=since_date, help="only conversations started on or after this date")
@@ -86,9 +127,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     orders.set_defaults(func=cmd_orders)
 
     experiments = sub.add_parser("experiments", help="A/B tests of the sales strategy (SALESBOT_EXPERIMENTS_FILE)")
-    experiments.add_argument("action", choices=("report", "check"), help="report: statistics; check: read the file")
-    experiments.add_argument("--name", help="only this experiment")
-    experiments.set_defaults(func=cmd_experiments)
+    experiments_sub = experiments.add_subparsers(dest="action", required=True)
+    report_help = "per variant: conversions, intervals, p-value, verdict"
+    for action, text in (("report", report_help), ("check", "read the file")):
+        command = experiments_sub.add_parser(action, help=text)
+        command.add_argument("--name", help="only this experiment")
+        command.set_defaults(func=cmd_experiments)
+
+    simulate = experiments_sub.add_parser("simulate", help="benchmark: planted-effect and A/A runs, simulated buyers")
+    simulate.add_argument("--runs", type=int, default=400, help="repeated runs (outcomes drawn in memory)")
+    simulate.add_argument("--baseline", type=float, default=0.2, help="conversion rate of the control")
+    simulate.add_argument("--effect", type=float, default=0.1, help="planted difference, in rate points")
+    simulate.add_argument("--live", action="store_true", help="also one run of real conversations over REST")
+    simulate.add_argument("--customers", type=int, default=0, help="live customers (default: the planned size)")
+    simulate.add_argument("--concurrency", type=int, default=2, help="live conversations at a time")
+    simulate.set_defaults(func=cmd_simulate)
 
 
 ERRORS = (ExperimentError, AnalyticsError, OrderError)  # reported by main() as `error: …`

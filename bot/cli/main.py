@@ -121,6 +121,8 @@ def _stop_on_signals() -> None:
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     _stop_on_signals()
+    if settings.experiments_file:  # a mistake in the file is reported now, not found in the logs later
+        analytics_cmds.experiments_of(settings)
     protected = supervisor.with_api_token(settings)
     if protected.rasa_auth_token != settings.rasa_auth_token:
         print(f"Rasa's HTTP API token for this run: {settings.var_dir / 'rasa-api-token'} (or set one)")

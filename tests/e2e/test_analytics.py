@@ -1,0 +1,132 @@
+"""Analytics with the real servers: Rasa's SQL event broker fills the app database, an experiment's variant
+changes the recommendation, a product link is clicked through the web app's redirect, the shop reports the
+order, and the conversation appears in the funnel in the right variant; the variant survives a restart; the
+dashboard draws its charts in Chromium (screenshot under var/e2e/artefacts/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from analytics.experiments import load_experiments
+from analytics.funnel import build_funnel
+from analytics.store import AnalyticsStore
+from bot.cli import supervisor
+from tests.e2e.test_widget import browser  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.e2e
+
+EXPERIMENTS = Path(__file__).parent / "fixtures" / "experiments.yml"
+WEB_PORT = int(os.environ.get("SALESBOT_E2E_ANALYTICS_WEB_PORT", "5880"))
+AGENT_TOKEN, SHOP_TOKEN = "e2e-agent-token", "e2e-shop-token"
+# The action server reads its settings when it starts, which is after this module is imported.
+os.environ.setdefault("SALESBOT_EXPERIMENTS_FILE", str(EXPERIMENTS))
+os.environ.setdefault("SALESBOT_PUBLIC_WEB_URL", f"http://127.0.0.1:{WEB_PORT}")
+[EXPERIMENT] = load_experiments(EXPERIMENTS)
+RUN = uuid.uuid4().hex[:6]
+CUSTOMERS = {
+    variant: next(s for s in (f"e2e-ab-{RUN}-{i}" for i in range(200)) if EXPERIMENT.choose(s).name == variant)
+    for variant in ("control", "two")
+}
+TO_RECOMMENDATION = ("can you recommend a laptop?", "for travel", "around 1500", "no preference")
+
+
+@pytest.fixture(scope="module")
+def web(assistant) -> Iterator[str]:
+    settings = replace(assistant.settings, web_port=WEB_PORT)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SALESBOT_AGENT_TOKEN", AGENT_TOKEN)
+        patch.setenv("SALESBOT_ORDERS_TOKEN", SHOP_TOKEN)
+        service = supervisor.web_service(settings)
+        supervisor.start_all([service], settings.var_dir / "logs", timeout=60)
+    yield f"http://127.0.0.1:{WEB_PORT}"
+    supervisor.stop_all([service])
+
+
+@pytest.fixture(scope="module")
+def store(assistant) -> AnalyticsStore:
+    return AnalyticsStore(assistant.settings.app_db)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def recommend(assistant, sender: str) -> dict:
+    """Talk until the assistant recommends; returns the message with the product cards."""
+    for text in TO_RECOMMENDATION:
+        messages = assistant.say(sender, text)
+    [cards] = [m for m in messages if m.get("custom", {}).get("products")]
+    return cards
+
+
+def test_a_click_and_a_reported_order_appear_in_the_funnel_in_the_right_variant(assistant, web, store):
+    shown = {variant: recommend(assistant, sender) for variant, sender in CUSTOMERS.items()}
+    assert len(shown["two"]["custom"]["products"]) == 2 and "suits you best?" in shown["two"]["text"]
+    assert len(shown["control"]["custom"]["products"]) == 3 and "suits you best" not in shown["control"]["text"]
+
+    product = shown["two"]["custom"]["products"][0]
+    assert product["url"].startswith(f"{web}/go/"), product
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(product["url"], timeout=30)
+    assert redirect.value.code == 302
+    forwarded = redirect.value.headers["Location"]
+    click = forwarded.split("sb_click=")[1]
+
+    order = {"order_id": f"e2e-{RUN}", "amount": 1299.0, "currency": "EUR", "click": click, "skus": [product["sku"]]}
+    request = urllib.request.Request(
+        f"{web}/api/orders", data=json.dumps(order).encode(),
+        headers={"Authorization": f"Bearer {SHOP_TOKEN}", "Content-Type": "application/json"},
+    )  # fmt: skip
+    for added in (True, False):  # the shop reports it twice: counted once
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["orders"] == [
+                {"order_id": order["order_id"], "added": added, "matched_by": "click"}
+            ]
+
+    funnel = build_funnel(store)
+    mine = {c.sender_id: c for c in funnel.conversations if c.sender_id in CUSTOMERS.values()}
+    two, control = mine[CUSTOMERS["two"]], mine[CUSTOMERS["control"]]
+    assert two.stages == {"conversations", "needs_known", "recommended", "clicked", "purchase"}, two
+    assert control.stages == {"conversations", "needs_known", "recommended"}, control
+    assert two.variants == {"e2e-products": "two"} and control.variants == {"e2e-products": "control"}
+    assert two.channel == "rest" and two.revenue == 1299.0 and two.turns == len(TO_RECOMMENDATION)
+
+
+def test_the_variant_is_sticky_across_a_restart(assistant, store):
+    sender = CUSTOMERS["two"]
+    assistant.stop()
+    assistant.start()
+    cards = recommend(assistant, f"{sender}")
+    assert len(cards["custom"]["products"]) == 2
+    variants = {e.data["variant"] for e in store.events(["exposure"]) if e.sender_id == sender}
+    assert variants == {"two"}
+
+
+def test_the_dashboard_draws_the_funnel_in_the_browser(browser, web, assistant):  # noqa: F811
+    artefacts = assistant.settings.var_dir / "artefacts"
+    artefacts.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page = browser.new_context(viewport={"width": 1300, "height": 1100}).new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{web}/dashboard")
+    page.fill("#agent-token", AGENT_TOKEN)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#status:has-text('Updated')", timeout=60_000)
+    drawn = page.evaluate("Chart.getChart('funnel-chart').data.datasets[0].data")
+    assert drawn[0] >= 2 and drawn[-1] >= 1, drawn  # conversations ... purchases
+    assert page.evaluate("Chart.getChart('day-chart').data.labels.length") >= 1
+    assert "e2e-products/two" in page.locator("#groups").inner_text()
+    assert "e2e-products" in page.locator("#experiments").inner_text()
+    page.screenshot(path=str(artefacts / "analytics-dashboard.png"), full_page=True)
+    assert not errors, errors
