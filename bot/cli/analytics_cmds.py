@@ -114,7 +114,33 @@ def cmd_simulate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scripts(settings: Settings, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from config.wiring import build_engine
+    from knowledge.rep_scripts import markdown, rep_script, select
+
+    engine = build_engine(replace(settings, llm_backend="none"))  # decided answers only: no model is needed
+    try:
+        products = select(engine, args.what)
+    except LookupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    text = f"# Sales scripts: {args.what or 'all products'}\n\n" + markdown([rep_script(engine, p) for p in products])
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"scripts for {len(products)} product(s) written to {args.out}")
+    else:
+        print(text)
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
+    scripts = sub.add_parser("scripts", help="sales scripts for human reps, per product, as Markdown")
+    scripts.add_argument("what", nargs="?", help="a SKU or a category (default: every product)")
+    scripts.add_argument("--out", metavar="FILE", help="write to this file instead of the terminal")
+    scripts.set_defaults(func=cmd_scripts)
+
     report = sub.add_parser("report", help="the sales funnel, revenue, unanswered questions, segments")
     report.add_argument("--since", type=since_date, help="only conversations started on or after this date")
     report.add_argument("--profiles", metavar="FILE", help="also write the customer profiles as CSV")
