@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.web import console, dashboard, widget
+from bot.web import console, dashboard, suggestions, widget
 from bot.web.rasa_api import HTTP, SETTINGS
 from config.settings import Settings
 
@@ -30,5 +30,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/health", health)
     widget.add_routes(app)
     console.add_routes(app, settings)
+    if console.console_enabled(settings):
+        suggestions.add_routes(app)
     dashboard.add_routes(app)
     return app
