@@ -27,9 +27,6 @@ pytestmark = pytest.mark.e2e
 EXPERIMENTS = Path(__file__).parent / "fixtures" / "experiments.yml"
 WEB_PORT = int(os.environ.get("SALESBOT_E2E_ANALYTICS_WEB_PORT", "5880"))
 AGENT_TOKEN, SHOP_TOKEN = "e2e-agent-token", "e2e-shop-token"
-# The action server reads its settings when it starts, which is after this module is imported.
-os.environ.setdefault("SALESBOT_EXPERIMENTS_FILE", str(EXPERIMENTS))
-os.environ.setdefault("SALESBOT_PUBLIC_WEB_URL", f"http://127.0.0.1:{WEB_PORT}")
 [EXPERIMENT] = load_experiments(EXPERIMENTS)
 RUN = uuid.uuid4().hex[:6]
 CUSTOMERS = {
@@ -40,8 +37,22 @@ TO_RECOMMENDATION = ("can you recommend a laptop?", "for travel", "around 1500",
 
 
 @pytest.fixture(scope="module")
-def web(assistant) -> Iterator[str]:
-    settings = replace(assistant.settings, web_port=WEB_PORT)
+def experimenting(assistant) -> Iterator:
+    """The assistant restarted with this module's experiment (the action server reads its settings when it
+    starts); the other test modules get it back without."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SALESBOT_EXPERIMENTS_FILE", str(EXPERIMENTS))
+        patch.setenv("SALESBOT_PUBLIC_WEB_URL", f"http://127.0.0.1:{WEB_PORT}")
+        assistant.stop()
+        assistant.start()
+        yield assistant
+    assistant.stop()
+    assistant.start()
+
+
+@pytest.fixture(scope="module")
+def web(experimenting) -> Iterator[str]:
+    settings = replace(experimenting.settings, web_port=WEB_PORT)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SALESBOT_AGENT_TOKEN", AGENT_TOKEN)
         patch.setenv("SALESBOT_ORDERS_TOKEN", SHOP_TOKEN)
@@ -52,8 +63,8 @@ def web(assistant) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def store(assistant) -> AnalyticsStore:
-    return AnalyticsStore(assistant.settings.app_db)
+def store(experimenting) -> AnalyticsStore:
+    return AnalyticsStore(experimenting.settings.app_db)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -70,7 +81,8 @@ def recommend(assistant, sender: str) -> tuple[str, list[dict]]:
     return "\n".join(m.get("text") or "" for m in messages), cards
 
 
-def test_a_click_and_a_reported_order_appear_in_the_funnel_in_the_right_variant(assistant, web, store):
+def test_a_click_and_a_reported_order_appear_in_the_funnel_in_the_right_variant(experimenting, web, store):
+    assistant = experimenting
     shown = {variant: recommend(assistant, sender) for variant, sender in CUSTOMERS.items()}
     (two_text, two_cards), (control_text, control_cards) = shown["two"], shown["control"]
     assert len(two_cards) == 2 and "suits you best?" in two_text, two_text
@@ -105,7 +117,8 @@ def test_a_click_and_a_reported_order_appear_in_the_funnel_in_the_right_variant(
     assert two.channel == "rest" and two.revenue == 1299.0 and two.turns == len(TO_RECOMMENDATION)
 
 
-def test_the_variant_is_sticky_across_a_restart(assistant, store):
+def test_the_variant_is_sticky_across_a_restart(experimenting, store):
+    assistant = experimenting
     sender = CUSTOMERS["two"]
     assistant.stop()
     assistant.start()
@@ -117,7 +130,8 @@ def test_the_variant_is_sticky_across_a_restart(assistant, store):
     assert variants == {"two"}
 
 
-def test_the_dashboard_draws_the_funnel_in_the_browser(browser, web, assistant):  # noqa: F811
+def test_the_dashboard_draws_the_funnel_in_the_browser(browser, web, experimenting):  # noqa: F811
+    assistant = experimenting
     artefacts = assistant.settings.var_dir / "artefacts"
     artefacts.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
