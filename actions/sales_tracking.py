@@ -103,15 +103,14 @@ def record(tracker: Tracker, kind: str, key: str, variants: dict[str, str] | Non
 
 
 def tracked_links(sender_id: str, products: list[Product]) -> dict[str, str]:
-    """{product URL: its /go/ redirect} for this customer (blocking); empty when link tracking is off."""
+    """{product URL: its /go/ redirect} for this customer (blocking); empty unless SALESBOT_PUBLIC_WEB_URL says
+    where customers reach the web app (a localhost link would not work for them)."""
     settings = services.settings()
-    if not settings.track_links:
+    if not settings.public_web_url:
         return {}
-    store = open_analytics(settings)
+    base, store = settings.public_web_url.rstrip("/"), open_analytics(settings)
     try:
-        return {
-            p.url: f"{settings.web_url}/go/{store.link_token(sender_id, p.sku, p.url)}" for p in products if p.url
-        }
+        return {p.url: f"{base}/go/{store.link_token(sender_id, p.sku, p.url)}" for p in products if p.url}
     except (AnalyticsError, SQLAlchemyError):
         log.exception("product links of conversation %s are sent untracked", sender_id)
         return {}

@@ -81,8 +81,8 @@ class Settings:
     console_url: str = ""  # the web app's public URL, for links in notifications (e.g. https://shop.example/chat)
     # analytics (analytics/, docs/analytics.md)
     experiments_file: str = ""  # the shop's experiments (YAML); empty: no experiments
-    public_web_url: str = ""  # where customers reach the web app's /go/ link redirect; empty: localhost, web_port
-    track_links: bool = True  # product links in replies go through /go/, which records the click
+    public_web_url: str = ""  # where customers reach the web app, e.g. https://shop.example/chat; empty: product
+    # links in replies are sent as they are, else through its /go/ redirect, which records the click
     orders_token: str = ""  # the shop's token for POST /api/orders; empty: the orders API is off
 
     @property
@@ -101,11 +101,6 @@ class Settings:
     def app_db(self) -> str:
         """The app database's SQLAlchemy URL: SALESBOT_APP_DB_URL, else an SQLite file under var/."""
         return self.app_db_url or f"sqlite:///{self.var_dir / 'app.db'}"
-
-    @property
-    def web_url(self) -> str:
-        """The web app as customers reach it (the base of tracked product links)."""
-        return (self.public_web_url or f"http://localhost:{self.web_port}").rstrip("/")
 
     @property
     def action_url(self) -> str:

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from analytics.store import AnalyticsStore
 from config.settings import PROJECT_ROOT
 from knowledge.catalog import format_price, load_catalog
 
@@ -72,10 +71,7 @@ def test_greeting_discovery_recommendation_objection_closing_and_return(assistan
 
     reply, slots = say("ok, I'll take it")
     assert slots["sales_stage"] == "closing", reply
-    # The order link goes through the web app's click redirect (docs/analytics.md), which forwards to top.url.
-    link = re.search(r"/go/([\w-]+)", reply)
-    assert link and AnalyticsStore(assistant.settings.app_db).link(link.group(1))[2] == top.url, reply
-    assert "email" in reply, reply
+    assert top.url in reply and "email" in reply, reply
 
     # Same sender, new session: the assistant remembers the customer and what they looked at.
     assistant.say(SENDER, "/session_start")

@@ -48,6 +48,7 @@ def experiments_file(tmp_path, monkeypatch, shop, use_services) -> Path:
     path = tmp_path / "experiments.yml"
     path.write_text(EXPERIMENTS)
     monkeypatch.setenv("SALESBOT_EXPERIMENTS_FILE", str(path))
+    monkeypatch.setenv("SALESBOT_PUBLIC_WEB_URL", "https://shop.example/chat/")
     use_services(engine=shop)
     return path
 
@@ -80,7 +81,7 @@ def test_the_variant_changes_the_recommendation_and_is_recorded_once(experiments
     assert rec.variants == {"fewer": "two"} and len(rec.skus) == 2
     # the product cards link through the click redirect, one token per customer and product
     card_url = shown[two]["custom"]["products"][0]["url"]
-    assert card_url.startswith("http://localhost:5080/go/")
+    assert card_url.startswith("https://shop.example/chat/go/")
     assert store.link(card_url.rsplit("/", 1)[1])[:2] == (two, rec.skus[0])
 
 
@@ -101,6 +102,12 @@ def test_the_opening_line_of_the_variant_greets_new_customers(experiments_file):
     control = sender_in(experiments_file, "opening", "control")
     [message] = run(ActionGreetCustomer(), make_tracker("hi", "greet", sender_id=control))
     assert message["response"] == "utter_greet"
+
+
+def test_without_a_public_web_url_links_are_sent_as_they_are(experiments_file, monkeypatch):
+    monkeypatch.delenv("SALESBOT_PUBLIC_WEB_URL")
+    [message] = run(ActionRecommendProducts(), make_tracker(slots=LAPTOPS, events=USER_TURN))
+    assert all("/go/" not in p["url"] for p in message["custom"]["products"])
 
 
 def test_a_broken_experiments_file_leaves_the_defaults(experiments_file):
