@@ -79,7 +79,7 @@ def simulated_run(
     planted: Experiment, aa: Experiment, customers: int, rng: random.Random, effect: float
 ) -> tuple[ExperimentReport, ExperimentReport]:
     """One run: `customers` new customers, each assigned by the real hash, converting with their chance."""
-    run, now, events = uuid.uuid4().hex[:8], datetime.now(UTC), []
+    run, now, events = f"{rng.getrandbits(32):08x}", datetime.now(UTC), []  # new customers, reproducibly
     for i in range(customers):
         sender, persona = f"sim-{run}-{i}", PERSONAS[i % len(PERSONAS)]
         variants = {planted.name: planted.choose(sender).name, aa.name: aa.choose(sender).name}
@@ -157,10 +157,13 @@ def live_run(
 
 
 def simulation_settings(settings: Settings) -> Settings:
-    """Its own var dir (fresh app database, Rasa model linked from the user's) and experiments file."""
+    """Its own var dir (fresh app database, Rasa model linked from the user's), experiments file, and links
+    tracked through its own web app on loopback."""
     var = settings.var_dir / "ab-sim"
-    return replace(settings, var_dir=var, experiments_file=str(var / "experiments.yml"), llm_backend="none",
-                   rasa_auth_token="", tracker_db="", track_links=True, public_web_url="")  # fmt: skip
+    return replace(
+        settings, var_dir=var, experiments_file=str(var / "experiments.yml"), llm_backend="none",
+        rasa_auth_token="", tracker_db="", public_web_url=f"http://127.0.0.1:{settings.web_port}",
+    )  # fmt: skip
 
 
 def write_experiments(s: Settings, baseline: float, effect: float) -> None:
