@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
 from actions.sales_state import list_slot, stage
+from actions.sales_tracking import record
 from config.settings import Settings, parse_business_hours
 from customers import handoff
 from customers.appdb import AppDatabase, AppDatabaseError, NewTicket, Ticket, open_app_db
@@ -102,6 +103,7 @@ class ActionHandoff(Action):
         if ticket is None:  # a follow-up is already waiting for this customer
             dispatcher.utter_message(response="utter_handoff_already_noted")
             return done
+        await services.run_blocking(lambda: record(tracker, "handoff", str(ticket.id), reason=reason))
         await notify(settings, ticket)
         remembered = [*done, SlotSet("handoff_reasons", [*_reasons_before(tracker), reason])]
         if why_not is None:

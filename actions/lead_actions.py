@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
+from actions.sales_tracking import record
 from customers.appdb import AppDatabaseError, Consent, NewLead, open_app_db
 from customers.intent_score import Conversation, IntentModel, IntentScoreError, extract_features, furthest_stage
 
@@ -196,16 +197,18 @@ class ActionSaveLead(Action):
         lead, score = lead_from_tracker(tracker)
         consent = consent_from_tracker(tracker, lead.email)
 
-        def save() -> None:
+        def save() -> int:
             database = open_app_db(services.settings())
-            database.save_lead(lead)
+            lead_id = database.save_lead(lead)
             database.save_consent(consent)
+            return lead_id
 
         try:
-            await services.run_blocking(save)
+            lead_id = await services.run_blocking(save)
         except (AppDatabaseError, SQLAlchemyError):
             log.exception("could not save the lead of conversation %s", tracker.sender_id)
             dispatcher.utter_message(response="utter_lead_not_saved")
             return cleared
+        await services.run_blocking(lambda: record(tracker, "lead_captured", str(lead_id), email=lead.email.lower()))
         dispatcher.utter_message(response="utter_lead_saved", name=lead.name, email=lead.email)
         return [*cleared, SlotSet("purchase_intent", score)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,8 +15,10 @@ from actions import services
 from actions.handoff_actions import ActionFallback
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import features, focus_of, remember_products, stage
+from actions.sales_tracking import choose_variants, record, turn_key
 from knowledge import sales
 from knowledge.answers import Answer
+from knowledge.engine import MAX_RECOMMENDATIONS
 from knowledge.text import parse_budget
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,9 @@ class ActionRecommendProducts(Action):
         context = customer_context(tracker)
         wanted = features(tracker)
         said = tracker.latest_message.get("text") or ""  # its must-haves ("with gps") and "cheapest" count
+        variants = await services.run_blocking(lambda: choose_variants(tracker, "recommendation"))
+        knobs = variants.knobs
+        limit = knobs.get("recommendations") or MAX_RECOMMENDATIONS
 
         def decide() -> Answer:
             engine = services.engine()
@@ -87,13 +93,25 @@ class ActionRecommendProducts(Action):
             focus = focus_of(engine, tracker)
             in_focus = [focus.current] if focus.current else []
             matching = sales.matching(engine, in_focus + focus.shown, said, category)
-            return matching or sales.with_reasons(engine.recommend(context, said), context, wanted)
+            found = matching or sales.with_reasons(engine.recommend(context, said, limit), context, wanted)
+            return with_closing_question(found, knobs.get("closing_question"))
 
-        answer = await answer_and_send(dispatcher, tracker, decide, context)
+        answer = await answer_and_send(dispatcher, tracker, decide, context, knobs.get("model_writes", True))
         events = [stage("recommendation"), SlotSet("cross_sell_offered", False)]
         if answer is not None and answer.kind == "recommend":
             events.append(SlotSet("recommended", answer.sources))
+            skus = [p.sku for p in answer.products]
+            await services.run_blocking(
+                lambda: record(tracker, "recommendation_shown", turn_key(tracker), variants.assigned, skus=skus)
+            )
         return events + remember_products(tracker, answer)
+
+
+def with_closing_question(answer: Answer, question: str | None) -> Answer:
+    """A recommendation that ends with the variant's closing question (rendered or model-written)."""
+    if not question or answer.kind != "recommend":
+        return answer
+    return replace(answer, lines=[*answer.lines, question], next_step=question)
 
 
 class ActionAskCategory(Action):

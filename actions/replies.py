@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.sales_state import features
+from actions.sales_tracking import record, tracked_links, turn_key
 from knowledge.answers import Answer, CustomerContext
 from knowledge.engine import KnowledgeEngine
 from knowledge.text import parse_budget
@@ -52,12 +53,14 @@ async def answer_and_send(
     tracker: Tracker,
     decide: Callable[[], Answer],
     context: CustomerContext | None = None,
+    model_writes: bool = True,
 ) -> Answer | None:
     """Decide the facts, let the model phrase them, and send the result within the time limit.
 
     `context` is the one the action decided with (built from the slots here when it used none).
     If deciding fails or is too slow the customer gets an apology; if only the phrasing is
-    slow the rendered facts go out as they are.
+    slow the rendered facts go out as they are. `model_writes=False` (an experiment's variant) sends the
+    rendered facts without the model's sentence. Product links go through the web app's click redirect.
     """
     settings = services.settings()
     question = tracker.latest_message.get("text") or ""
@@ -69,13 +72,23 @@ async def answer_and_send(
         dispatcher.utter_message(text=TROUBLE_REPLY)
         return None
     engine = services.engine()  # loaded by `decide` above
-    if engine.writer.generator is None or not answer.worth_phrasing:
+    if engine.writer.generator is None or not answer.worth_phrasing or not model_writes:
         # Nothing for the model to do (the writer would send this): don't queue behind other customers.
         text = addressed(answer.rendered, context.name)
     else:
         text = await _phrased(engine, answer, question, context, settings.llm_time_limit)
-    dispatcher.utter_message(text=text, json_message=attachments(answer))
+    links = await services.run_blocking(lambda: _bookkeeping(tracker, answer, question))
+    for url, tracked in links.items():
+        text = text.replace(url, tracked)
+    dispatcher.utter_message(text=text, json_message=attachments(answer, links))
     return answer
+
+
+def _bookkeeping(tracker: Tracker, answer: Answer, question: str) -> dict[str, str]:
+    """Records what the shop does not sell, and returns the tracked links of the answer's products."""
+    if answer.kind in ("not_found", "nothing_fits"):
+        record(tracker, "not_sold", turn_key(tracker), text=question[:500], answer=answer.kind)
+    return tracked_links(tracker.sender_id, answer.products)
 
 
 async def _phrased(
@@ -104,8 +117,9 @@ async def _phrased(
     return reply.text
 
 
-def attachments(answer: Answer) -> dict[str, Any] | None:
-    """Sources and product cards that channels (like the web widget) can show beside the text.
+def attachments(answer: Answer, links: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """Sources and product cards that channels (like the web widget) can show beside the text; `links` maps
+    product URLs to their tracked redirects.
 
     The shape is a contract with the widget and the channels: docs/card-payload.md (schema:
     docs/card-payload.schema.json, checked by tests/unit/test_card_payload.py).
@@ -121,7 +135,7 @@ def attachments(answer: Answer) -> dict[str, Any] | None:
                 "price": p.price,
                 "currency": p.currency,
                 "in_stock": p.in_stock,
-                "url": p.url,
+                "url": (links or {}).get(p.url, p.url),
                 "image_url": p.image_url,
             }
             for p in answer.products

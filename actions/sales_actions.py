@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import discussed, focus_hints, focus_of, remember_products, stage
+from actions.sales_tracking import choose_variants
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.catalog import Product
@@ -77,7 +78,12 @@ class ActionGreetCustomer(Action):
             dispatcher.utter_message(text=welcome_back(name, [p.name for p in looked_at]))
             events.append(SlotSet("returning_customer", False))
         else:
-            dispatcher.utter_message(response="utter_greet_name" if name else "utter_greet")
+            variants = await services.run_blocking(lambda: choose_variants(tracker, "greeting"))
+            opening = variants.knobs.get("opening_line")
+            if opening:
+                dispatcher.utter_message(text=f"Hi {name}! {opening}" if name else opening)
+            else:
+                dispatcher.utter_message(response="utter_greet_name" if name else "utter_greet")
         if tracker.get_slot("sales_stage") in (None, "greeting"):
             events.append(stage("greeting"))
         return events

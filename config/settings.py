@@ -92,6 +92,11 @@ class Settings:
     # personal data (privacy/, docs/privacy.md)
     retention_days: int = 180  # conversations, leads and tickets older than this are erased; 0 keeps them
     share_pii: bool = False  # send e-mails, phones, names… unredacted to an external LLM endpoint and webhooks
+    # analytics (analytics/, docs/analytics.md)
+    experiments_file: str = ""  # the shop's experiments (YAML); empty: no experiments
+    public_web_url: str = ""  # where customers reach the web app, e.g. https://shop.example/chat; empty: product
+    # links in replies are sent as they are, else through its /go/ redirect, which records the click
+    orders_token: str = ""  # the shop's token for POST /api/orders; empty: the orders API is off
 
     @property
     def chroma_path(self) -> Path:
@@ -104,6 +109,11 @@ class Settings:
     @property
     def tracker_db_path(self) -> str:
         return self.tracker_db or str(self.var_dir / "tracker.db")
+
+    @property
+    def app_db(self) -> str:
+        """The app database's SQLAlchemy URL: SALESBOT_APP_DB_URL, else an SQLite file under var/."""
+        return self.app_db_url or f"sqlite:///{self.var_dir / 'app.db'}"
 
     @property
     def action_url(self) -> str:

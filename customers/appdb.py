@@ -191,7 +191,7 @@ def _lead(values: Any) -> Lead:
 
 
 def default_url(settings: Settings) -> str:
-    return settings.app_db_url or f"sqlite:///{settings.var_dir / 'app.db'}"
+    return settings.app_db
 
 
 def _safe(url: str) -> str:

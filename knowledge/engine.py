@@ -307,8 +307,8 @@ class KnowledgeEngine:
             return self.recommend(replace(context, category=named_category), text)
         return answers.clarify_comparison()
 
-    def recommend(self, context: CustomerContext, text: str = "") -> Answer:
-        """Up to three in-stock products for the customer's needs; `text` is their message, whose
+    def recommend(self, context: CustomerContext, text: str = "", limit: int = MAX_RECOMMENDATIONS) -> Answer:
+        """Up to `limit` (three) in-stock products for the customer's needs; `text` is their message, whose
         must-haves ("waterproof", "with gps") filter and whose "cheapest"/"lightest" ranks."""
         context = replace(
             context, category=self.resolve_category(context.category), brand=self.resolve_brand(context.brand)
@@ -323,7 +323,7 @@ class KnowledgeEngine:
         hits = [h for h in self.store.search_products(query, flt, k=20) if _has(h.product, must_have)]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
-        picks = _diverse([h.product for h in ranked], MAX_RECOMMENDATIONS)
+        picks = _diverse([h.product for h in ranked], limit)
         over_budget: list[Product] = []
         if not picks and context.budget is not None:
             wider = ProductFilter(context.category, context.budget * OVER_BUDGET_MARGIN, context.brand, True)
@@ -331,7 +331,7 @@ class KnowledgeEngine:
                 (h.product for h in self.store.search_products(query, wider, k=20) if _has(h.product, must_have)),
                 key=lambda p: p.price,
             )
-            over_budget = nearest[:2]
+            over_budget = nearest[: min(2, limit)]
         return answers.recommend(picks, context, over_budget)
 
     def _yes_no_feature(self, context: CustomerContext, text: str = "") -> str | None:

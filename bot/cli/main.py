@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli import privacy_commands, rest, supervisor
+from bot.cli import analytics_cmds, privacy_commands, rest, supervisor
 from bot.cli.conversation_eval import ConversationEvalError
 from bot.cli.nlu_eval import NluEvalError
 from config.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
@@ -116,6 +116,8 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     supervisor.stop_on_signals()
     run = supervisor.run_file(settings)
     supervisor.refuse_earlier_run(run)  # before anything of a running instance (its token file) is replaced
+    if settings.experiments_file:  # a mistake in the file is reported now, not found in the logs later
+        analytics_cmds.experiments_of(settings)
     protected = supervisor.with_api_token(settings)
     if protected.rasa_auth_token != settings.rasa_auth_token:
         print(f"Rasa's HTTP API token for this run: {settings.var_dir / 'rasa-api-token'} (or set one)")
@@ -443,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     score_train.add_argument("--seed", type=int, default=42, help="seed of the train/test split")
     score_train.set_defaults(func=cmd_score_train)
 
+    analytics_cmds.add_parsers(sub)
+
     chat = sub.add_parser("chat", help="chat with the running assistant in this terminal")
     chat.add_argument("--sender", help="conversation id (default: a new one)")
     chat.set_defaults(func=cmd_chat)
@@ -461,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(settings, args))
     except (
         SettingsError, CatalogError, QuestionSetError, NluEvalError, supervisor.StartupError, AppDatabaseError,
-        IntentScoreError, ConversationEvalError, PrivacyError,
+        IntentScoreError, ConversationEvalError, PrivacyError, *analytics_cmds.ERRORS,
     ) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

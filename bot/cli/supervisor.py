@@ -253,6 +253,7 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "SALESBOT_TRACKER_DB": settings.tracker_db_path,
         "SALESBOT_TRACKER_URL": settings.tracker_url,
         "SALESBOT_ACTION_URL": settings.action_url,
+        "SALESBOT_EVENT_BROKER_URL": settings.app_db,  # a full URL: Rasa's SQL broker uses it as it is
         **lock_store_env(settings),
         "PYTHONPATH": str(PROJECT_ROOT),  # credentials.yml names channel classes in bot/rasa_plugins/channels
         # One OpenMP thread for the NLU sentence embedding (bot/rasa_plugins/nlu_features.py explains why)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.web import console, guard, retention, widget
+from bot.web import console, dashboard, guard, retention, suggestions, widget
 from bot.web.rasa_api import HTTP, SETTINGS
 from config.settings import Settings
 
@@ -30,5 +30,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(retention.retention)
     app.router.add_get("/health", health)
     widget.add_routes(app)
+    dashboard.add_routes(app)
     console.add_routes(app, settings)
+    suggestions.add_routes(app)
     return app

@@ -65,3 +65,12 @@ def use_services() -> Iterator[Callable[..., None]]:
 
     yield services.use
     services.reset()
+
+
+@pytest.fixture(autouse=True)
+def own_var_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Actions that take their settings from the environment record their analytics (sales events, tracked
+    links) under the test's own folder, never in the repository's var/."""
+    var = tmp_path / "own-var"
+    monkeypatch.setenv("SALESBOT_VAR_DIR", str(var))
+    return var

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, insert, update
 
+from analytics.store import Order, SalesEvent, broker_events, open_analytics
 from bot.cli import main as cli
 from config.privacy_wiring import agent_accounts, audit_log, privacy_registry
 from config.settings import Settings
@@ -162,23 +163,54 @@ def test_an_email_finds_every_conversation_and_record_of_the_customer(two_custom
 def test_forget_leaves_nothing_of_the_customer_in_any_store_and_keeps_the_others(two_customers):
     registry = privacy_registry(two_customers)
     erased = registry.forget(registry.resolve(ANNA))
-    assert erased == {"app_database": 3, "conversations": 3, "logs": 1, "audit_log": 1}
+    assert erased == {"app_database": 3, "analytics": 0, "conversations": 3, "logs": 1, "audit_log": 1}
     stored = everything_stored(two_customers)
     for trace in (ANNA, "anna meyer", "web-anna", "tg-anna", "2345678"):
         assert trace not in stored, trace
     assert TOM in stored and "web-tom" in stored  # the other customer is untouched
     [entry] = audit_log(two_customers).entries()
     assert entry.agent == "Sam" and entry.target.startswith("sha256:")  # who acted stays, not on whom
-    assert registry.forget(registry.resolve(ANNA)) == {"app_database": 0, "conversations": 0, "logs": 0, "audit_log": 0}
+    assert set(registry.forget(registry.resolve(ANNA)).values()) == {0}
 
 
-def test_other_packages_register_their_own_per_customer_tables(two_customers):
-    seen: dict[str, object] = {}
+def test_forget_erases_the_analytics_rows_too_and_keeps_the_orders_revenue(two_customers):
+    analytics = open_analytics(two_customers)
+    for sender in ("web-anna", "web-tom"):
+        analytics.assign(sender, "fewer", "two")
+        analytics.link_token(sender, "LAP-1", "https://shop.example/lap-1")
+        with analytics.engine.begin() as connection:  # Rasa's SQL event broker's copy of the conversation
+            connection.execute(insert(broker_events).values(sender_id=sender, data=json.dumps({"text": sender})))
+    analytics.record(SalesEvent("lead:web-anna", "web-anna", "lead_captured", data={"email": ANNA}))
+    analytics.record(SalesEvent("not-sold:tg-anna", "tg-anna", "not_sold", data={"text": "a pink kayak"}))
+    analytics.record(SalesEvent("lead:web-tom", "web-tom", "lead_captured", data={"email": TOM}))
+    analytics.add_order(Order("o-1", 99.5, "EUR", datetime.now(UTC), "web-anna", "email", ["LAP-1"]))
     registry = privacy_registry(two_customers)
-    registry.register(PersonalDataStore("analytics", lambda c: sorted(c.sender_ids), lambda c: seen.setdefault("f", 2)))
-    customer = registry.resolve("web-tom")
-    assert registry.export(customer)["analytics"] == ["web-tom"]
-    assert registry.forget(customer)["analytics"] == 2
+    customer = registry.resolve(ANNA)
+    exported = registry.export(customer)["analytics"]
+    assert [e["kind"] for e in exported["web-anna"]["sales_events"]] == ["lead_captured"]
+    assert exported["tg-anna"]["sales_events"][0]["data"]["text"] == "a pink kayak"
+    assert [o["order_id"] for o in exported["web-anna"]["orders"]] == ["o-1"]
+
+    erased = registry.forget(customer)
+    assert erased["analytics"] == 6  # assignment, link, broker event, two sales events, the order's link
+    stored = everything_stored(two_customers)
+    for trace in (ANNA, "web-anna", "tg-anna", "pink kayak"):
+        assert trace not in stored, trace
+    assert [(o.order_id, o.amount, o.sender_id) for o in analytics.orders()] == [("o-1", 99.5, None)]
+    assert analytics.export_sender("web-tom")["sales_events"][0]["data"] == {"email": TOM}  # Tom is untouched
+    assert registry.forget(registry.resolve(ANNA))["analytics"] == 0
+
+
+def test_an_email_only_the_analytics_know_still_finds_the_conversation(settings):
+    """The lead itself may be gone (retention), its sales event still names the e-mail."""
+    open_analytics(settings).record(SalesEvent("lead:web-old", "web-old", "lead_captured", data={"email": TOM}))
+    registry = privacy_registry(settings)
+    assert registry.resolve(TOM.upper()).sender_ids == {"web-old"}
+    assert registry.forget(registry.resolve(TOM))["analytics"] == 1
+
+
+def test_a_second_store_with_a_registered_name_is_refused(settings):
+    registry = privacy_registry(settings)
     with pytest.raises(PrivacyError, match="already registered"):
         registry.register(PersonalDataStore("analytics", list, len))
 

@@ -91,10 +91,36 @@
     }
   }
 
+  // Replies built from the catalogue for the product the customer discussed last (bot/web/suggestions.py):
+  // "Use" puts one in the reply box, where the agent can edit it before sending.
+  async function loadSuggestions(id) {
+    $("suggestions").hidden = true;
+    try {
+      const data = await api(`tickets/${id}/suggestions`);
+      if (id !== selected || !data.replies.length) return;
+      $("suggestions-title").textContent = `Suggested replies about the ${data.product}`;
+      $("suggestion-list").replaceChildren(...data.replies.map((text) => {
+        const item = document.createElement("li");
+        const use = document.createElement("button");
+        use.type = "button";
+        use.textContent = "Use";
+        use.addEventListener("click", () => { $("reply-text").value = text; $("reply-text").focus(); });
+        const body = document.createElement("span");
+        body.textContent = text;
+        item.append(use, body);
+        return item;
+      }));
+      $("suggestions").hidden = false;
+    } catch (error) {
+      status("No suggestions: " + error.message);
+    }
+  }
+
   function select(id) {
     selected = id;
     shownCount = -1;
     refresh();
+    loadSuggestions(id);
   }
 
   async function act(path, failure, body = {}) {
