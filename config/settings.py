@@ -165,6 +165,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     check_handoff_settings(settings)
     check_abuse_limits(settings)
     check_tracker_url(settings.tracker_url)
+    if settings.tracker_url and settings.app_db_url == settings.tracker_url:
+        raise SettingsError(
+            "SALESBOT_APP_DB_URL names the tracker store's database: use another database (Rasa's SQL event broker "
+            "writes an `events` table to the app database, which would collide with the tracker store's)"
+        )
     if settings.lock_store_url:
         parse_redis_url(settings.lock_store_url)
     return settings

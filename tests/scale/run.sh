@@ -61,8 +61,11 @@ start_postgres() {
     as_db_owner "$PG_BIN/pg_ctl" -D "$data" -l "$SCALE_DIR/logs/postgres.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $run" start >/dev/null
     # a fresh database each run; the cluster itself is kept
-    as_db_owner "$PG_BIN/dropdb" -h "$run" -p "$PG_PORT" -U salesbot --if-exists salesbot
-    as_db_owner "$PG_BIN/createdb" -h "$run" -p "$PG_PORT" -U salesbot salesbot
+    # (conversations, and the app database: Rasa's SQL event broker writes its own `events` table there)
+    for db in salesbot salesbot_app; do
+        as_db_owner "$PG_BIN/dropdb" -h "$run" -p "$PG_PORT" -U salesbot --if-exists "$db"
+        as_db_owner "$PG_BIN/createdb" -h "$run" -p "$PG_PORT" -U salesbot "$db"
+    done
 }
 
 stop_postgres() {
@@ -183,7 +186,7 @@ start_nginx
 # Configuration only: the same settings a deployment would set.
 export SALESBOT_VAR_DIR=$SCALE_DIR
 export SALESBOT_TRACKER_URL=postgresql+psycopg2://salesbot:$PG_PASSWORD@127.0.0.1:$PG_PORT/salesbot
-export SALESBOT_APP_DB_URL=$SALESBOT_TRACKER_URL
+export SALESBOT_APP_DB_URL=postgresql+psycopg2://salesbot:$PG_PASSWORD@127.0.0.1:$PG_PORT/salesbot_app
 export SALESBOT_LOCK_STORE_URL=redis://127.0.0.1:$REDIS_PORT/1
 export SALESBOT_CHROMA_URL=http://127.0.0.1:$CHROMA_PORT
 export SALESBOT_LLM_BACKEND=none

@@ -17,6 +17,13 @@ def test_defaults_and_overrides():
         ({"SALESBOT_LLM_BACKEND": "magic"}, "SALESBOT_LLM_BACKEND"),
         ({"SALESBOT_LOOKUP_WORKERS": "0"}, "SALESBOT_LOOKUP_WORKERS"),
         ({"SALESBOT_LLM_QUEUE": "-1"}, "SALESBOT_LLM_QUEUE"),
+        (
+            {
+                "SALESBOT_TRACKER_URL": "postgresql://u:p@db:5432/shop",
+                "SALESBOT_APP_DB_URL": "postgresql://u:p@db:5432/shop",
+            },
+            "SALESBOT_APP_DB_URL names the tracker store's database",
+        ),
     ],
 )
 def test_bad_values_name_the_variable(env, message):
