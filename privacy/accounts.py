@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import bcrypt
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, insert, select, update
 
 from privacy.registry import PrivacyError
+from privacy.tables import TablesOnFirstUse
 
 NAME = re.compile(r"[\w .@-]{1,100}")
 SHOP = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
@@ -91,18 +91,8 @@ def _hash(password: str) -> str:
 _DUMMY_HASH = bcrypt.hashpw(b"no such agent", bcrypt.gensalt(BCRYPT_ROUNDS))
 
 
-class Accounts:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._created = False
-        self._lock = threading.Lock()
-
-    def _ready(self) -> Engine:
-        if not self._created:
-            with self._lock:
-                metadata.create_all(self.engine)
-                self._created = True
-        return self.engine
+class Accounts(TablesOnFirstUse):
+    metadata = metadata
 
     def add(self, name: str, shop: str, password: str) -> Account:
         if not NAME.fullmatch(name):

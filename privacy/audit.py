@@ -8,14 +8,14 @@ erased something without keeping whom.
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Engine, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, insert, select, update
 
 from privacy.registry import Customer, PersonalDataStore
+from privacy.tables import TablesOnFirstUse
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "take", "reply", "return_to_bot", "export", "forget")
 
@@ -51,18 +51,8 @@ def pseudonym(value: str) -> str:
     return "sha256:" + hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
-class AuditLog:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._created = False
-        self._lock = threading.Lock()
-
-    def _ready(self) -> Engine:
-        if not self._created:
-            with self._lock:
-                metadata.create_all(self.engine)
-                self._created = True
-        return self.engine
+class AuditLog(TablesOnFirstUse):
+    metadata = metadata
 
     def record(
         self,
