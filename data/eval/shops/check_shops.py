@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from knowledge.catalog import format_price, format_spec, load_catalog  # noqa: E402
 
-SHOPS = ("furniture", "running", "coffee", "outdoor", "beauty", "pets")
+SHOPS = ("furniture", "running", "coffee", "outdoor", "beauty", "pets", "cycling", "pantry")
 QUESTION_KEYS = {
     "id",
     "type",
@@ -179,7 +179,7 @@ win("outdoor", "conv-010#1", "comfort_temp_c", "min", cat("sleeping bags", True)
 win("outdoor", "conv-012#0", "power_w", "max", cat("stoves"))
 win("outdoor", "conv-012#2", "weight_g", "min", cat("stoves"))
 
-# beauty and pets: the second final-check set, written after the tuning.
+# beauty and pets: written after the first tuning, without seeing the assistant's results.
 win("beauty", "comparison-001", "price", "min", skus("SB-SER-SALT-DEWDROP", "SB-SER-SALT-BRIGHTC"))
 win("beauty", "comparison-002", "power_w", "max", skus("SB-HD-AER-AERO2", "SB-HD-AER-AERO2PRO"))
 win("beauty", "comparison-003", "weight_g", "min", cat("hair dryers"))
@@ -213,6 +213,45 @@ win("pets", "conv-012#0", "volume_l", "max", cat("aquariums"))
 win("pets", "conv-012#0", "length_cm", "max", cat("aquariums"))
 win("pets", "conv-013#2", "price", "min", cat("aquariums", where=[("heater_included", "==", True)]))
 win("pets", "conv-014#0", "price", "min", cat("cat trees"))
+
+# cycling and pantry: the final-check shops, written without reading the understanding code or any results.
+ELECTRIC = [("electric", "==", True)]
+FRONT = [("position", "==", "front")]
+ORGANIC_EVOO = [("organic", "==", True), ("extra_virgin", "==", True)]
+BIG_EVOO = [("extra_virgin", "==", True), ("volume_ml", ">=", 2000)]
+TEA_BAGS_BLACK = [("tea_type", "==", "black"), ("loose_leaf", "==", False)]
+win("cycling", "comparison-001", "weight_kg", "min", skus("VA-BIK-AAR-PENDLER8", "VA-BIK-STW-FALT20"))
+win("cycling", "comparison-002", "price", "min", skus("VA-HEL-ROT-WABE", "VA-HEL-ROT-WABEMIPS"))
+win("cycling", "comparison-003", "weight_g", "min", cat("helmets"))
+win("cycling", "comparison-004", "price", "min", cat("city bikes", where=ELECTRIC))
+win("cycling", "comparison-005", "brightness_lumens", "max", cat("bike lights", True))  # "in stock" is in the question
+win("cycling", "comparison-005", "brightness_lumens", "max", cat("bike lights", True, where=FRONT))
+win("cycling", "comparison-006", "security_level", "max", cat("locks"))
+win("cycling", "comparison-007", "battery_hours", "max", cat("bike lights"))
+win("cycling", "comparison-008", "weight_kg", "min", cat("locks"))
+win("cycling", "conv-001#1", "weight_kg", "min", PREV, cat("city bikes", True, 3500, ELECTRIC))
+win("cycling", "conv-004#2", "weight_kg", "min", PREV, cat("locks", True, 100))
+win("cycling", "conv-005#2", "battery_hours", "max", skus("VA-LGT-LIB-PENDEL", "VA-LGT-NAF-GLUT"))
+win("cycling", "conv-012#0", "price", "min", cat("city bikes"))
+win("cycling", "conv-013#1", "weight_kg", "min", skus("VA-BIK-AAR-PENDLER8", "VA-BIK-STW-SPRINT"))
+win("cycling", "conv-013#2", "gears", "max", skus("VA-BIK-AAR-PENDLER8", "VA-BIK-STW-SPRINT"))
+
+win("pantry", "comparison-001", "price", "min", skus("TL-TEA-JAD-SENCHA", "TL-TEA-JAD-OOLONG"))
+win("pantry", "comparison-002", "cocoa_percent", "max", skus("TL-CHO-CAC-ARRIBA", "TL-CHO-CAC-MADAGASCAR"))
+win("pantry", "comparison-003", "price", "min", cat("olive oils"))
+win("pantry", "comparison-004", "cooking_time_min", "min", cat("pasta"))
+win("pantry", "comparison-005", "volume_ml", "max", cat("olive oils"))
+win("pantry", "comparison-006", "cocoa_percent", "max", cat("chocolate"))
+win("pantry", "comparison-007", "price", "min", cat("teas"))
+win("pantry", "comparison-008", "acidity_percent", "min", cat("olive oils"))
+win("pantry", "conv-001#1", "price", "min", PREV, cat("chocolate", True, where=[("vegan", "==", True)]))
+win("pantry", "conv-004#2", "cooking_time_min", "min", PREV, cat("pasta", True, 8))
+win("pantry", "conv-005#2", "volume_ml", "max", skus("TL-OIL-LUC-CLASSICO", "TL-OIL-OTA-LEMON"))
+win("pantry", "conv-006#2", "weight_g", "max", PREV, cat("pasta", True, where=[("gluten_free", "==", True)]))
+win("pantry", "conv-010#3", "price", "min", PREV, cat("teas", True, where=[("caffeine_free", "==", True)]))
+win("pantry", "conv-012#0", "cocoa_percent", "max", cat("chocolate"))
+win("pantry", "conv-013#1", "volume_ml", "max", PREV, cat("olive oils", True, 45, ORGANIC_EVOO))
+win("pantry", "conv-014#1", "price", "min", cat("pasta"))
 
 # Exact sets: expected_skus must be exactly the in-stock products of the filtered category.
 EXACT = {
@@ -275,6 +314,28 @@ EXACT = {
     ("pets", "conv-005#0"): cat("aquariums", True, 300),
     ("pets", "conv-010#2"): cat("cat trees", True, 100),
     ("pets", "conv-011#0"): cat("dog food", True, 130, [("grain_free", "==", True)]),
+    ("cycling", "recommendation-002"): cat("city bikes", True, 3500, ELECTRIC),
+    ("cycling", "recommendation-003"): cat("helmets", True, 150, [("mips", "==", True)]),
+    ("cycling", "recommendation-004"): cat("bike lights", True, where=[("position", "==", "front and rear")]),
+    ("cycling", "conv-001#0"): cat("city bikes", True, 3500, ELECTRIC),
+    ("cycling", "conv-004#0"): cat("helmets", True, 100),
+    ("cycling", "conv-004#1"): cat("locks", True, 100),
+    ("cycling", "conv-005#0"): cat("bike lights", True, 60),
+    ("cycling", "conv-010#2"): cat("city bikes", True, 3000, ELECTRIC),
+    ("cycling", "conv-014#0"): cat("helmets", True, 50),
+    ("pantry", "recommendation-001"): cat("pasta", True, where=[("gluten_free", "==", True)]),
+    ("pantry", "recommendation-002"): cat("teas", True, 20, [("caffeine_free", "==", True)]),
+    ("pantry", "recommendation-003"): cat("chocolate", True, where=[("vegan", "==", True)]),
+    ("pantry", "recommendation-005"): cat("olive oils", True, where=BIG_EVOO),
+    ("pantry", "recommendation-007"): cat("teas", True, where=TEA_BAGS_BLACK),
+    ("pantry", "conv-001#0"): cat("chocolate", True, where=[("vegan", "==", True)]),
+    ("pantry", "conv-004#0"): cat("chocolate", True, 8),
+    ("pantry", "conv-004#1"): cat("pasta", True, 8),
+    ("pantry", "conv-005#0"): cat("olive oils", True, 30),
+    ("pantry", "conv-006#1"): cat("pasta", True, where=[("gluten_free", "==", True)]),
+    ("pantry", "conv-010#1"): cat("teas", True, where=[("tea_type", "==", "green")]),
+    ("pantry", "conv-010#2"): cat("teas", True, where=[("caffeine_free", "==", True)]),
+    ("pantry", "conv-013#0"): cat("olive oils", True, 45, ORGANIC_EVOO),
 }
 # "compare the two cheapest": expected_skus are the n cheapest of the previous turn's set and of the pool.
 CHEAPEST = {
@@ -283,6 +344,8 @@ CHEAPEST = {
     ("outdoor", "conv-006#1"): (2, cat("tents", True, 4000)),
     ("beauty", "conv-005#1"): (2, cat("hair dryers", True, 200)),
     ("pets", "conv-005#1"): (2, cat("aquariums", True, 300)),
+    ("cycling", "conv-005#1"): (2, cat("bike lights", True, 60)),
+    ("pantry", "conv-005#1"): (2, cat("olive oils", True, 30)),
 }
 # "nothing fits": no in-stock product of the filtered category costs up to 125 % of the budget.
 NOTHING_FITS = {
@@ -292,6 +355,8 @@ NOTHING_FITS = {
     ("outdoor", "recommendation-006"): (3000, cat("tents", True, where=[("season_rating", "==", "4-season")])),
     ("beauty", "recommendation-006"): (30, cat("hair dryers", True)),
     ("pets", "recommendation-006"): (50, cat("aquariums", True, where=[("filter_included", "==", True)])),
+    ("cycling", "recommendation-006"): (500, cat("city bikes", True, where=[("frame", "==", "folding")])),
+    ("pantry", "recommendation-006"): (15, cat("olive oils", True)),
 }
 
 
