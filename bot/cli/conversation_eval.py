@@ -42,9 +42,10 @@ REFUSAL_MARKERS = (
     "not something i can help",
     "nothing fits",
 )
-# Kept aside while the understanding code is tuned on the other shops; run them with --final only. beauty and pets
-# were written after the tuning, without seeing the assistant's results (data/eval/shops/README.md).
-FINAL_CHECK_SHOPS = ("coffee", "outdoor", "beauty", "pets")
+# Kept aside while the understanding code is tuned on the other shops; run them with --final only. The six other
+# shops have all been looked at while tuning (coffee, outdoor, beauty and pets were kept aside before), so they are
+# tuning shops now (data/eval/shops/README.md).
+FINAL_CHECK_SHOPS = ("cycling", "pantry")
 EVAL_PORTS = {"rasa_port": 5205, "action_port": 5255}  # beside a running `make run` (5005/5055)
 
 

@@ -399,7 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
         "conversations", help="talk to the running assistant over REST on the test shops (data/eval/shops)"
     )
     conversations.add_argument("--shops", help="comma-separated test shops (default: those used while tuning)")
-    conversations.add_argument("--final", action="store_true", help="the shops kept aside for the final check")
+    conversations.add_argument(
+        "--final",
+        action="store_true",
+        help="the shops kept aside for the final check: cycling, pantry (coffee, outdoor, beauty and pets were "
+        "looked at while tuning and are tuning shops now)",
+    )
     conversations.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND (e.g. none: rendered facts)")
     conversations.set_defaults(func=cmd_eval_conversations)
 
