@@ -32,6 +32,21 @@ WHY_WE_ASK = {
 }
 
 
+# "for a festival", "for my curly hair", "to make lattes": up to where a budget, a must-have or the sentence starts.
+_STATED_USE = re.compile(
+    r"\b(?:for|to make)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+|some\s+)?"
+    r"(?P<use>(?!under\b|less\b|about\b|around\b|me\b|you\b|it\b|them\b|him\b|her\b|sale\b)[a-z][a-z' -]{2,40}?)"
+    r"\s*(?=$|[,.;!?]|\b(?:under|below|less|no more|max|up to|around|about|with|and under|but)\b)",
+    re.I,
+)
+
+
+def stated_use(text: str) -> str | None:
+    """The use a message states in passing ("cheap sleeping bag for a festival" -> "festival"), if any."""
+    match = _STATED_USE.search(text)
+    return match.group("use").strip() if match else None
+
+
 def skipped(tracker: Tracker) -> list[str]:
     return list_slot(tracker, "skipped_needs")
 
@@ -104,6 +119,18 @@ class ValidateNeedsForm(FormValidationAction):
         """A budget stated with a cue anywhere in a message ("under 150", "no more than a hundred bucks")."""
         amount = parse_budget(tracker.latest_message.get("text") or "", cued_only=True)
         return {"budget": amount} if amount and amount != tracker.get_slot("budget") else {}
+
+    async def extract_use_case(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """What the product is for, said in the message that starts the discovery ("a sleeping bag for a
+        festival", "a kettle for green tea, under 100") though the NLU tagged no use case: not asked again."""
+        if tracker.get_slot("requested_slot") is not None or tracker.get_slot("use_case"):
+            return {}
+        if _entity_values(tracker, "use_case"):
+            return {}  # the slot's own mapping takes the tagged words
+        found = stated_use(tracker.latest_message.get("text") or "")
+        return {"use_case": found} if found else {}
 
     async def validate_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

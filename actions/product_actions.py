@@ -172,6 +172,6 @@ async def _needs_named(text: str) -> list[dict[str, Any]]:
     """The category and budget a message states, so later questions carry them over."""
     engine = services.engine()
     category = await services.run_blocking(lambda: engine.match_category(text))
-    budget = parse_budget(text)
+    budget = parse_budget(text, cued_only=True)  # not the "25" of a SKU or a model name
     events = [SlotSet("category", category)] if category else []
     return events + ([SlotSet("budget", budget)] if budget else [])

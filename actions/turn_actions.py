@@ -1,5 +1,6 @@
 """The per-turn bookkeeping: one action server call per customer message scores the purchase intent,
-checks the hand-off triggers and notes the name the customer gives.
+checks the hand-off triggers, notes the name the customer gives and whether the catalogue answers the
+message before its intent's flow.
 
 `action_track_turn` is the custom slot mapping of `purchase_intent` (bot/domain/leads.yml) and of
 `customer_name`, `handoff_due` and `handoff_reason` (bot/domain/handoff.yml). How Rasa 3.6 runs it (read in
@@ -29,7 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent, stated_name
-from actions.sales_state import list_slot
+from actions.sales_state import focus_of, list_slot
 from customers import handoff
 
 
@@ -48,6 +49,38 @@ def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
     return handoff.trigger(turn, handoff.parse_keywords(settings.handoff_keywords), settings.hot_lead_threshold)
 
 
+# Intents whose flow asks a question or handles an objection instead of looking in the catalogue. A message
+# the NLU put there that the catalogue answers outright (a product named, a ranking, a follow-up on the
+# products in focus, "and to nz?" after a policy answer) is answered from the catalogue instead: the
+# CatalogueFirstPolicy (bot/rasa_plugins/catalogue_policy.py) runs action_answer_from_catalogue when
+# `catalogue_first` is set. The product and policy intents' own actions already ask the catalogue.
+FLOWS_THE_CATALOGUE_OVERRULES = frozenset(
+    {
+        "inform",
+        "ask_recommendation",
+        "objection_price",
+        "objection_quality",
+        "objection_competitor",
+        "objection_timing",
+        "just_browsing",
+        "affirm",
+        "deny",
+        "thank",
+        "skip_question",
+    }
+)
+
+
+def catalogue_first(tracker: Tracker) -> bool:
+    """Whether the catalogue answers this message instead of its intent's flow. Not inside a form (its
+    own rules handle interruptions) and not while a person owns the conversation."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent not in FLOWS_THE_CATALOGUE_OVERRULES or tracker.is_paused() or tracker.active_loop_name:
+        return False
+    engine = services.engine()
+    return engine.answers_directly(str(tracker.latest_message.get("text") or ""), focus_of(engine, tracker))
+
+
 def customer_name(tracker: Tracker) -> str | None:
     """The name the customer gives in this message ("I'm Anna"), if any. A `customer_name` entity alone is
     not enough: the NLU also tags places and products ("do you ship to Austria?"). The lead form's name
@@ -61,8 +94,8 @@ def customer_name(tracker: Tracker) -> str | None:
 
 class ActionTrackTurn(Action):
     """Runs at every customer message: sets purchase_intent, customer_name when the customer gives their
-    name, and handoff_due with handoff_reason when a trigger fires (a rule in data/rules/handoff.yml then
-    runs action_handoff, which resets them)."""
+    name, catalogue_first, and handoff_due with handoff_reason when a trigger fires (a rule in
+    data/rules/handoff.yml then runs action_handoff, which resets them)."""
 
     def name(self) -> str:
         return "action_track_turn"
@@ -70,6 +103,9 @@ class ActionTrackTurn(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         score, _ = purchase_intent(conversation_of(tracker))
         events = [] if score is None else [SlotSet("purchase_intent", score)]
+        first = await services.run_blocking(lambda: catalogue_first(tracker))
+        if first or tracker.get_slot("catalogue_first"):
+            events.append(SlotSet("catalogue_first", first))
         name = customer_name(tracker)
         if name is not None:
             events.append(SlotSet("customer_name", name))

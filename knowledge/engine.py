@@ -30,6 +30,7 @@ from knowledge.text import (
     find_products,
     find_spec_query,
     matches_word,
+    names_product,
     parse_budget,
     singular,
     tokens,
@@ -67,6 +68,7 @@ class KnowledgeEngine:
         self.relevance_threshold = relevance_threshold
         self._products: list[Product] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
+        self._text_words: set[str] = set()  # every word of the products' texts
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
@@ -86,6 +88,7 @@ class KnowledgeEngine:
                     self._products = self.store.all_products()
                     self._revision = revision
                     self._catalogue_words = {w for p in self._products for w in tokens(f"{p.name} {p.brand}")}
+                    self._text_words = {w for p in self._products for w in tokens(p.document_text())}
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
@@ -131,9 +134,10 @@ class KnowledgeEngine:
             return name.lower()
         return find_category(name, categories) or name
 
-    def resolve_brand(self, name: str | None) -> str | None:
+    def resolve_brand(self, name: str | None, said_text: str = "") -> str | None:
         """The shop's spelling of a brand the customer or the NLU wrote ("acme", "Akme" -> "Acme"); unknown
-        brands stay as they are, so nothing of another brand is shown as theirs."""
+        brands stay as they are, so nothing of another brand is shown as theirs, unless the shop's own product
+        texts use the word or a number in `said_text` counts it (the NLU's guess, not a brand: None)."""
         if not name:
             return None
         said = set(tokens(name))
@@ -141,6 +145,10 @@ class KnowledgeEngine:
             words = tokens(brand)
             if words and all(matches_word(w, said) for w in words):
                 return brand
+        self.products()
+        counted = re.search(rf"\d\s*{re.escape(name)}\b", said_text, re.I) if said_text else None
+        if (said and said <= self._text_words) or counted:
+            return None  # the NLU's guess: words of the shop's own texts, or what a number counts ("2 people")
         return name
 
     def focus(self, shown_skus: list[str], current_sku: str | None, last_sources: list[str] = ()) -> Focus:
@@ -154,6 +162,21 @@ class KnowledgeEngine:
     def policy_topic(self, text: str) -> str | None:
         """The policy page (topic) a message is about, by its name or a usual word for it, if exactly one."""
         return policy_search.find_topic(text, sorted({c.topic for c in self.policy_chunks()}))
+
+    def answers_directly(self, text: str, focus: Focus) -> bool:
+        """Whether the catalogue answers this message better than a dialogue flow that would ask a question or
+        handle an objection: it names a product (by SKU or by two words of its name), asks for a ranking
+        ("lightest hair dryer?"), asks about the products in focus ("which of those is the warmest?", "how many
+        are left?") or carries on with the policy page just quoted ("and to nz?")."""
+        if any(names_product(text, p) for p in find_products(text, self.products())) or self.asks_ranking(text):
+            return True
+        reference = referred(text, focus)
+        if reference is not None:
+            query = find_spec_query(text, _spec_keys(reference.products))
+            # "too expensive" after a product is an objection, not a question about its price
+            if query is not None and (reference.explicit or query.key != "price"):
+                return True
+        return bool(focus.policy_topic and continues(text) and self.match_category(text) is None)
 
     def understand(self, text: str, context: CustomerContext, focus: Focus) -> Answer | None:
         """The catalogue's answer to a message the NLU could not place, or None when it names nothing the shop
@@ -311,7 +334,7 @@ class KnowledgeEngine:
         """Up to `limit` (three) in-stock products for the customer's needs; `text` is their message, whose
         must-haves ("waterproof", "with gps") filter and whose "cheapest"/"lightest" ranks."""
         context = replace(
-            context, category=self.resolve_category(context.category), brand=self.resolve_brand(context.brand)
+            context, category=self.resolve_category(context.category), brand=self.resolve_brand(context.brand, text)
         )
         if context.category and context.category not in self.categories():
             return answers.nothing_fits(context.category)

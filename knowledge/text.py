@@ -277,6 +277,16 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     return [m.product for m in chosen]
 
 
+def names_product(text: str, product: Product) -> bool:
+    """The text names this product beyond doubt: its SKU, or two words of its name that are not its brand
+    ("pfotli ortho xl"), not one everyday word it shares with the customer's sentence ("for the family")."""
+    if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", text.lower()):
+        return True
+    words = _text_words(text)
+    model_words = set(tokens(product.name)) - set(tokens(product.brand))
+    return sum(matches_word(w, words) for w in model_words) >= 2
+
+
 _distinctive_cache: tuple[list[Product], set[str]] | None = None  # the last catalogue list asked about
 
 

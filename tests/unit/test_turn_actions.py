@@ -85,6 +85,7 @@ def test_every_per_turn_slot_is_filled_by_the_one_action():
         "purchase_intent": "action_track_turn",
         "handoff_due": "action_track_turn",
         "handoff_reason": "action_track_turn",
+        "catalogue_first": "action_track_turn",
     }
     assert declared.count("action_track_turn") == 1
     assert "action_validate_slot_mappings" not in declared  # it would be a second call after the extraction
@@ -194,3 +195,42 @@ def test_the_lead_forms_name_question_is_left_to_the_form(settings):
     asked = {"requested_slot": "customer_name"}
     events, _ = run(make_tracker("I'm Anna", "inform", slots=asked, active_loop="lead_form", entities=named("Anna")))
     assert "customer_name" not in slots_of(events)
+
+
+@pytest.fixture
+def shop(settings, tmp_path, catalog_file, use_services):
+    from knowledge.catalog import load_catalog
+    from knowledge.engine import KnowledgeEngine
+    from knowledge.store import CatalogStore, make_client
+    from knowledge.writer import ReplyWriter
+    from tests.unit.conftest import HashEmbeddings
+
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_turns", HashEmbeddings())
+    store.sync(load_catalog(catalog_file))
+    use_services(engine=KnowledgeEngine(store, ReplyWriter(None)))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots", "first"),
+    [
+        ("L2 price", "inform", {}, True),  # a SKU the NLU took for a need
+        ("lightest laptop?", "ask_recommendation", {}, True),  # a ranking: no question to ask first
+        ("how heavy is it", "objection_quality", {"current_product": "L1", "products_in_focus": ["L1"]}, True),
+        ("I need a laptop", "ask_recommendation", {}, False),  # a need: the form asks what it is for
+        ("lightest laptop?", "ask_price", {}, False),  # the product intents' own actions ask the catalogue
+        ("that's too expensive", "objection_price", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
+    ],
+)
+def test_the_catalogue_answers_before_a_flow_that_would_not(shop, text, intent, slots, first):
+    events, _ = run(make_tracker(text, intent, slots=slots))
+    assert slots_of(events).get("catalogue_first", False) is first
+
+
+def test_inside_a_form_the_forms_rules_decide(shop):
+    events, _ = run(make_tracker("L2 price", "inform", active_loop="needs_form"))
+    assert "catalogue_first" not in slots_of(events)
+
+
+def test_the_flag_is_cleared_at_the_next_message(shop):
+    events, _ = run(make_tracker("thanks", "thank", slots={"catalogue_first": True}))
+    assert slots_of(events)["catalogue_first"] is False

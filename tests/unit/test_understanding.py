@@ -234,3 +234,26 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
     assert cheapest.products[0].sku == "K2" and "cheapest" in cheapest.lines[0]
     heaviest = engine.product_question("which cat basket takes the heaviest cat?", CustomerContext())
     assert heaviest.products[0].sku == "K2" and "max cat weight" in heaviest.rendered.lower()
+
+
+@pytest.mark.parametrize(
+    ("said", "focus_skus", "topic", "direct"),
+    [
+        ("S2 price", [], None, True),  # a SKU
+        ("is the two seater in stock", [], None, True),  # two words of a name
+        ("lightest sofa?", [], None, True),  # a ranking
+        ("which of those is the widest?", ["S1", "S2"], None, True),  # a ranking of the products in focus
+        ("how heavy is it", ["S3"], None, True),  # a spec of the product in focus
+        ("and for the corner one?", [], "delivery", True),  # carries on with the page just quoted
+        ("a sofa for the family room", [], None, False),  # one everyday word of a name is no product named
+        ("I need a sofa", [], None, False),  # a need: the discovery flow asks what it is for
+        ("that's too expensive", ["S2"], None, False),  # an objection stays an objection
+        ("thanks!", ["S2"], None, False),
+        ("and sofas?", [], "delivery", False),  # a category: not the page's topic any more
+    ],
+)
+def test_what_the_catalogue_answers_before_the_intents_flow(engine, said, focus_skus, topic, direct):
+    by_sku = {p.sku: p for p in engine.products()}
+    shown = [by_sku[s] for s in focus_skus]
+    focus = Focus(shown, shown[-1] if len(shown) == 1 else None, topic)
+    assert engine.answers_directly(said, focus) is direct
