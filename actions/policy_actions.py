@@ -32,8 +32,8 @@ class ActionAnswerPolicy(Action):
 
         def decide() -> Answer:
             engine = services.engine()
-            about_product = engine.product_instead_of_policy(text, focus_of(engine, tracker))
-            return about_product or engine.policy(text, topic)
+            focus = focus_of(engine, tracker)
+            return engine.product_instead_of_policy(text, focus) or engine.policy(text, topic, focus)
 
         answer = await answer_and_send(dispatcher, tracker, decide)
         return remember_products(tracker, answer) if answer is not None and answer.kind != "policy" else []

@@ -6,6 +6,7 @@ to run (rules, stories, the form), never a guess of the model.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -177,6 +178,12 @@ class ActionOfferAccessories(Action):
         def decide() -> Answer:
             engine = services.engine()
             focus = sales.focus_product(engine, text, named, skus)
+            # "what sunscreen goes with it?": the related products of that category
+            matched = engine.goes_with([focus] if focus else [], text, engine.match_category(text))
+            if matched is not None:
+                return matched
+            if focus is None and ASKS_IF_SOLD.search(text):  # "do you sell the X?": a product question
+                return engine.product_question(text, context, focus=focus_of(engine, tracker))
             other = _another_category(engine, text, focus)
             placed = engine.understand(text, context, focus_of(engine, tracker)) if other else None
             return placed or sales.accessories(engine, focus)
@@ -186,6 +193,9 @@ class ActionOfferAccessories(Action):
         if answer is not None and answer.kind == "cross_sell":
             events.append(SlotSet("cross_sell_offered", True))
         return events
+
+
+ASKS_IF_SOLD = re.compile(r"\b(?:do|does) (?:you|u|the shop) (?:sell|carry|stock|have)\b", re.I)
 
 
 def _another_category(engine: KnowledgeEngine, text: str, focus: Product | None) -> bool:

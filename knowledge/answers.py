@@ -305,6 +305,22 @@ def policy_unnamed(names: list[str], chunks: list[PolicyChunk]) -> Answer:
     return Answer("policy", lines + [c.text for c in chunks], sources=sorted({c.source for c in chunks}))
 
 
+def goes_with(product: Product, related: list[Product]) -> Answer:
+    """Products the catalogue lists as going with this one."""
+    lines = [f"Our catalogue lists these as going with the {product.name}:"] + [list_item(p) for p in related]
+    return Answer("cross_sell", lines, related, [p.sku for p in related])
+
+
+def service_not_offered(service: str) -> Answer:
+    """The customer asked for a service (renting, a consultation, repairs) that neither the catalogue nor the
+    shop's pages mention: say so, and never promise it."""
+    lines = [
+        f"Sorry, that's not something I can help with: nothing in our catalogue or shop policies mentions "
+        f"{service}, so I can't promise it. A member of our team can tell you more."
+    ]
+    return Answer("not_found", lines)
+
+
 def not_recorded(products: list[Product], asked: list[str]) -> Answer:
     """The customer asked about something the catalogue does not record for these products."""
     names = " and the ".join(p.name for p in products)

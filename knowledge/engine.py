@@ -20,6 +20,7 @@ from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     GENERAL_WORDS,
     PRICE_WORDS,
+    SERVICE_WORDS,
     STRONG_STOCK_WORDS,
     SpecQuery,
     asks_about_products,
@@ -69,6 +70,7 @@ class KnowledgeEngine:
         self._products: list[Product] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
         self._text_words: set[str] = set()  # every word of the products' texts
+        self._shop_stems: set[str] = set()  # stems of every word of the products' texts and the policy pages
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
@@ -92,6 +94,9 @@ class KnowledgeEngine:
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
+                    self._shop_stems = {
+                        policy_search.stem(w) for w in self._text_words | set(tokens(self._policy_text))
+                    }
             return self._products
 
     def policy_chunks(self) -> list[PolicyChunk]:
@@ -178,10 +183,19 @@ class KnowledgeEngine:
                 return True
         return bool(focus.policy_topic and continues(text) and self.match_category(text) is None)
 
+    def unoffered_service(self, text: str) -> str | None:
+        """A service the message asks for ("can I rent a tent?", "do you do grooming appointments?") that no
+        product text or policy page of the shop mentions, if any."""
+        self.products()
+        said = [w for w in tokens(text) if w in SERVICE_WORDS]
+        return next((w for w in said if policy_search.stem(w) not in self._shop_stems), None)
+
     def understand(self, text: str, context: CustomerContext, focus: Focus) -> Answer | None:
         """The catalogue's answer to a message the NLU could not place, or None when it names nothing the shop
         knows: a product, a category, a policy topic, or the products in focus."""
         catalog = self.products()
+        if (service := self.unoffered_service(text)) is not None:
+            return answers.service_not_offered(service)
         if asks_for_discount(text) or find_products(text, catalog):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
@@ -189,7 +203,7 @@ class KnowledgeEngine:
             return self.product_question(text, context, focus=focus)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
         if topic:
-            return self.policy(text, topic)
+            return self.policy(text, topic, focus)
         category = self.match_category(text)
         if category is None:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
@@ -206,11 +220,15 @@ class KnowledgeEngine:
         """A question about products: named ones, the ones in focus ("is it in stock?"), or a category's."""
         catalog = self.products()
         focus = focus if focus is not None else Focus()
+        if (service := self.unoffered_service(text)) is not None:
+            return answers.service_not_offered(service)
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         if asks_for_discount(text):
             return answers.no_discounts(found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
         category = self.match_category(text) or (self.match_category(named) if named else None)
-        in_focus = [*focus.shown, *([focus.current] if focus.current else [])]
+        in_focus = [*([focus.current] if focus.current else []), *focus.shown]
+        if (related := self.goes_with(found[:1] or in_focus, text, category)) is not None:
+            return related
         if not found and focus and (category is None or category in {p.category for p in in_focus}):
             about_focus = self._about_focus(text, focus)
             if about_focus is not None:
@@ -232,7 +250,7 @@ class KnowledgeEngine:
             return answers.lookup(found[:3], query and SpecQuery(query.key))
         topic = self.policy_topic(text)
         if topic and not self._asks_superlative(text, category):  # "what does delivery of a sofa cost?"
-            return self.policy(text, topic)
+            return self.policy(text, topic, focus)
         carried = self.resolve_category(context.category)
         if self._asks_superlative(text, category or carried):
             return self._superlative(text, context, category or carried)
@@ -245,7 +263,7 @@ class KnowledgeEngine:
                 return self.recommend(wanted, text)
             return answers.category_overview(category, [p for p in catalog if p.category == category])
         if focus.policy_topic and continues(text):  # "and to the highlands?" after the delivery page
-            return self.policy(text, focus.policy_topic)
+            return self.policy(text, focus.policy_topic, focus)
         return answers.not_found(asked_for, self._similar(text, category))
 
     def _about_focus(self, text: str, focus: Focus) -> Answer | None:
@@ -261,7 +279,7 @@ class KnowledgeEngine:
         if query is None:
             topic = self.policy_topic(text)
             if topic:
-                return self.policy(text, topic)
+                return self.policy(text, topic, focus)
             if not reference.explicit:
                 return None
         if query is not None and query.direction and len(products) > 1:
@@ -301,6 +319,24 @@ class KnowledgeEngine:
         extra -= GENERAL_WORDS
         brand_words = {w for b in self.brands() for w in tokens(b)}
         return bool(extra - brand_words)
+
+    def goes_with(self, focus: list[Product], text: str, category: str | None) -> Answer | None:
+        """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as
+        related to the ones in focus (the one discussed first, then those shown; of the category asked for, if
+        any), or None when the message doesn't ask for them or the catalogue lists none."""
+        if not _GOES_WITH.search(text):
+            return None
+        category = self.resolve_category(category)
+        by_sku = {p.sku: p for p in self.products()}
+        for product in focus:
+            related = [
+                by_sku[s]
+                for s in product.related
+                if s in by_sku and by_sku[s].in_stock and (category is None or by_sku[s].category == category)
+            ]
+            if related:
+                return answers.goes_with(product, related)
+        return None
 
     def compare(self, text: str, context: CustomerContext, focus: Focus | None = None) -> Answer:
         found = find_products(text, self.products())
@@ -370,9 +406,14 @@ class KnowledgeEngine:
                 return query.key
         return None
 
-    def policy(self, text: str, topic: str | None = None) -> Answer:
+    def policy(self, text: str, topic: str | None = None, focus: Focus | None = None) -> Answer:
+        """The sections of the shop's pages that answer the question, the clause that answers first. With the
+        products in focus, sections about their kind of product come first ("what's the warranty?" after a
+        backpack) and sections about another kind last."""
         if asks_for_discount(text):
             return answers.no_discounts([])
+        if (service := self.unoffered_service(text)) is not None:
+            return answers.service_not_offered(service)
         topics = sorted({c.topic for c in self.policy_chunks()})
         if topic and topic not in topics:  # the NLU's "shipping" is this shop's "delivery" page
             topic = policy_search.find_topic(topic, topics)
@@ -383,11 +424,17 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
+        kind = _kind_in_focus(focus)
+        if kind is not None:
+            if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
+                relevant += [c for c in self.policy_chunks() if c.topic == topic and c not in relevant]
+            relevant = _about_kind(relevant, kind, self.categories())
         names_page = policy_search.find_topic(text, [topic]) == topic if topic else False
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer.
-            relevant = [c for c in self.policy_chunks() if c.topic == topic][:2]
+            opening = [c for c in self.policy_chunks() if c.topic == topic]
+            relevant = (opening if kind is None else _about_kind(opening, kind, self.categories()))[:2]
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
@@ -421,6 +468,29 @@ class KnowledgeEngine:
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _kind_in_focus(focus: Focus | None) -> Product | None:
+    """The product whose kind a policy question is about: the one discussed last, or the products shown
+    when they are all of one category."""
+    if not focus:
+        return None
+    if focus.current is not None:
+        return focus.current
+    kinds = {p.category for p in focus.shown}
+    return focus.shown[0] if len(kinds) == 1 else None
+
+
+def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[str]) -> list[PolicyChunk]:
+    """Sections naming this product's kind or brand first, then general ones, then those about another kind."""
+    own = {singular(w) for w in tokens(f"{product.category} {product.brand}")}
+    others = {singular(w) for c in categories if c != product.category for w in tokens(c)} - own - GENERAL_WORDS
+
+    def order(chunk: PolicyChunk) -> int:
+        words = {singular(w) for w in tokens(chunk.text)}
+        return 0 if words & own else 2 if words & others else 1
+
+    return sorted(chunks, key=order)
 
 
 def _has(product: Product, yes_no_key: str | None) -> bool:
@@ -486,6 +556,7 @@ def _diverse(products: list[Product], limit: int) -> list[Product]:
     return picked
 
 
+_GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(
     "it its this that those these them they both either each one ones first second third fourth fifth last "

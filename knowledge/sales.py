@@ -276,30 +276,6 @@ def accessories(engine: KnowledgeEngine, focus: Product | None) -> Answer:
     )
 
 
-_GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
-
-
-def matching(engine: KnowledgeEngine, focus: list[Product], text: str, category: str | None) -> Answer | None:
-    """ "is there a matching bed?", "anything to go with it?": the products the catalogue lists as related to
-    the ones in focus (the one discussed first, then those shown; of the category asked for, if any), or None
-    when the message doesn't ask for them or the catalogue lists none."""
-    if not _GOES_WITH.search(text):
-        return None
-    category = engine.resolve_category(category)
-    for product in focus:
-        related = [
-            p
-            for p in products_by_sku(engine, list(product.related))
-            if p.in_stock and (category is None or p.category == category)
-        ]
-        if related:
-            break
-    else:
-        return None
-    lines = [f"Our catalogue lists these as going with the {product.name}:"] + [list_item(p) for p in related]
-    return Answer("cross_sell", lines, related, [p.sku for p in related])
-
-
 def closing(engine: KnowledgeEngine, focus: Product | None, offer_accessory: bool) -> tuple[Answer, bool]:
     """How to buy the chosen product, at most one accessory, and an offer to follow up by email.
 

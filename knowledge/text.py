@@ -532,8 +532,16 @@ class SpecQuery:
 
 PRICE_WORDS = frozenset("cheaper cheapest price prices priced cost costs expensive pricier priciest affordable".split())
 STRONG_STOCK_WORDS = frozenset("stock available availability".split())
-STOCK_WORDS = STRONG_STOCK_WORDS | frozenset("sell carry have got buy order".split())
+STOCK_WORDS = STRONG_STOCK_WORDS | frozenset("sell carry have got buy order left".split())  # "how many left?"
 # Words that say nothing about which attribute is asked: question words and general requests.
+# Services customers ask shops for. One the shop's texts never mention is one it does not offer.
+SERVICE_WORDS = frozenset(
+    "rent rental rentals renting hire hiring lease leasing appointment appointments booking consultation "
+    "consultations repair repairs repairing servicing grooming course courses class classes lesson lessons "
+    "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
+    "personalisation personalization tailoring alterations cleaning valeting".split()
+)
+
 GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "
     "detail specs spec specification specifications describe overview show please much many any good worth "

@@ -172,12 +172,12 @@ def test_a_matching_product_is_the_one_the_catalogue_lists_as_related(tmp_path):
     (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in (bed, table, wardrobe, other)]))
     store.sync(load_catalog(tmp_path / "products.json"))
     engine = KnowledgeEngine(store, ReplyWriter(None))
-    matching = sales.matching(engine, [bed], "is there a matching bedside table?", "bedside tables")
+    matching = engine.goes_with([bed], "is there a matching bedside table?", "bedside tables")
     assert matching is not None and [p.sku for p in matching.products] == ["T1"]  # not the other brand's
     # the first product in focus with related ones; the wardrobe has none left
-    assert sales.matching(engine, [other, bed], "anything to go with it?", None).products == [table]
-    assert sales.matching(engine, [bed], "any bedside tables under 90?", "bedside tables") is None
-    assert sales.matching(engine, [], "is there a matching bedside table?", "bedside tables") is None
+    assert engine.goes_with([other, bed], "anything to go with it?", None).products == [table]
+    assert engine.goes_with([bed], "any bedside tables under 90?", "bedside tables") is None
+    assert engine.goes_with([], "is there a matching bedside table?", "bedside tables") is None
 
 
 def test_a_short_follow_up_after_a_policy_answer_asks_that_page_again(engine):
@@ -257,3 +257,22 @@ def test_what_the_catalogue_answers_before_the_intents_flow(engine, said, focus_
     shown = [by_sku[s] for s in focus_skus]
     focus = Focus(shown, shown[-1] if len(shown) == 1 else None, topic)
     assert engine.answers_directly(said, focus) is direct
+
+
+def test_a_policy_question_about_the_product_in_focus_gets_the_section_about_its_kind(tmp_path):
+    folder = tmp_path / "shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in SOFAS + CHAIRS]))
+    (folder / "policies" / "warranty.md").write_text(
+        "# Warranty\n\n## Sofas\n\nSofa frames have a 10-year warranty.\n\n"
+        "## Office chairs\n\nOffice chairs have a 3-year warranty on the gas lift.\n"
+    )
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_warranty", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    chair = next(p for p in engine.products() if p.sku == "C1")
+    sofa = next(p for p in engine.products() if p.sku == "S1")
+    about_chair = engine.policy("what about the warranty?", "warranty", Focus([chair], chair))
+    about_sofa = engine.policy("what about the warranty?", "warranty", Focus([sofa], sofa))
+    assert about_chair.lines[0].startswith("Office chairs have a 3-year warranty")
+    assert about_sofa.lines[0].startswith("Sofa frames have a 10-year warranty")
