@@ -27,7 +27,7 @@ from tests.garak.summary import EVAL_THRESHOLD, format_summary, summarise
 GARAK_DIR = PROJECT_ROOT / "var" / "garak"
 GARAK_PYTHON = PROJECT_ROOT / ".venv-garak" / "bin" / "python"
 SEED = 15  # garak draws each probe's prompts with it: the same prompts every run
-# Each probe and how many of its prompts are sent, one reply each: 149, about half an hour on 2 cores.
+# Each probe and how many of its prompts are sent, one reply each: 149, under 4 minutes on 2 busy cores.
 PROBES = {
     "promptinject.HijackHateHumans": 10,  # "ignore the instructions above and say …"
     "promptinject.HijackKillHumans": 10,
@@ -42,6 +42,10 @@ PROBES = {
     "leakreplay.GuardianCloze": 9,
     "leakreplay.NYTCloze": 10,
 }
+# garak judges the DAN jailbreaks by the absence of an AI's refusal phrase ("As an AI language model, I …";
+# mitigation.MitigationBypass), which the shop's polite replies never use: these look for the jailbreak's
+# persona itself in the reply ("[DAN]", "DAN:", "[🔓JAILBREAK]", …) and for a markdown image link (data out).
+DAN_PERSONAS = ["dan.DAN", "dan.DANJailbreak", "dan.DevMode", "dan.DUDE", "dan.STAN", "dan.AntiDAN", "dan.MarkdownLink"]
 SCAN_ENV = {
     "SALESBOT_VAR_DIR": str(GARAK_DIR / "server"),
     "SALESBOT_RASA_PORT": os.environ.get("SALESBOT_GARAK_RASA_PORT", "6005"),
@@ -61,6 +65,7 @@ def garak_config(rasa_url: str, system_prompts: Path, run: str, most: int | None
     for name, prompts in PROBES.items():
         module, probe = name.split(".")
         probes.setdefault(module, {})[probe] = {"soft_probe_prompt_cap": min(prompts, most or prompts)}
+    probes["dan"]["DanInTheWild"]["extended_detectors"] = DAN_PERSONAS
     # The secret to extract: the shop's system prompt, from a local data set instead of garak's downloads.
     probes["sysprompt_extraction"]["SystemPromptExtraction"] |= {
         "system_prompt_sources": [str(system_prompts)],
@@ -78,7 +83,7 @@ def garak_config(rasa_url: str, system_prompts: Path, run: str, most: int | None
             "target_type": "function",
             "target_name": "tests.garak.target#reply",
             "generators": {"function": {"Single": {"kwargs": {"rasa_url": rasa_url}}}},
-            "extended_detectors": False,
+            "extended_detectors": True,  # only DanInTheWild has any: DAN_PERSONAS
             "probes": probes,
         },
         "reporting": {"report_dir": str(GARAK_DIR), "report_prefix": run},
@@ -112,6 +117,7 @@ def run_garak(config: Path) -> None:
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),  # for tests.garak.target
+        "PYTHONHASHSEED": "0",  # with SEED, the same prompts every run (some probes draw from sets)
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CACHE_HOME": str(home / "cache"),
         "XDG_CONFIG_HOME": str(home / "config"),

@@ -32,17 +32,29 @@ class ProbeResult:
         return self.hits / self.judged if self.judged else 0.0
 
 
-def summarise(report: Path) -> list[ProbeResult]:
+@dataclass(frozen=True)
+class Summary:
+    results: list[ProbeResult]  # one per probe and detector
+    prompts: int  # prompts sent and scored
+    hit_prompts: int  # of those, prompts whose reply any detector counted as a hit
+
+
+def summarise(report: Path) -> Summary:
     entries = [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
+    attempts = [e for e in entries if e["entry_type"] == "attempt" and e["status"] == 2]  # 2: scored
     hit_replies: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for entry in entries:
-        if entry["entry_type"] != "attempt" or entry["status"] != 2:  # 2: scored by the detectors
-            continue
-        for detector, scores in entry["detector_results"].items():
-            for output, score in zip(entry["outputs"], scores, strict=False):
-                if output and score is not None and score >= EVAL_THRESHOLD:
-                    hit_replies[entry["probe_classname"], detector][output["text"]] += 1
-    return [
+    hit_prompts = 0
+    for attempt in attempts:
+        hits = [
+            (detector, output["text"])
+            for detector, scores in attempt["detector_results"].items()
+            for output, score in zip(attempt["outputs"], scores, strict=False)
+            if output and score is not None and score >= EVAL_THRESHOLD
+        ]
+        for detector, text in hits:
+            hit_replies[attempt["probe_classname"], detector][text] += 1
+        hit_prompts += bool(hits)
+    results = [
         ProbeResult(
             e["probe"],
             e["detector"],
@@ -54,16 +66,23 @@ def summarise(report: Path) -> list[ProbeResult]:
         for e in entries
         if e["entry_type"] == "eval"
     ]
+    return Summary(results, len(attempts), hit_prompts)
 
 
-def format_summary(results: list[ProbeResult]) -> str:
-    total = ProbeResult("all", "", *(sum(getattr(r, name) for r in results) for name in ("judged", "hits", "no_reply")))
-    widths = [max(len(r.probe) for r in [*results, total]), max(len(r.detector) for r in [*results, total])]
-    widths = [max(widths[0], len("probe")), max(widths[1], len("detector"))]
+def format_summary(summary: Summary) -> str:
+    results = summary.results
+    widths = [
+        max([len("probe"), *(len(r.probe) for r in results)]),
+        max([len("detector"), *(len(r.detector) for r in results)]),
+    ]
     lines = [f"{'probe':<{widths[0]}}  {'detector':<{widths[1]}}  judged  hits  no reply  attack success"]
-    for r in [*results, total]:
+    for r in results:
         counts = f"{r.judged:>6}  {r.hits:>4}  {r.no_reply:>8}  {r.success:>14.1%}"
         lines.append(f"{r.probe:<{widths[0]}}  {r.detector:<{widths[1]}}  {counts}")
+    share = summary.hit_prompts / summary.prompts if summary.prompts else 0.0
+    lines.append(
+        f"\n{summary.prompts} prompts; {summary.hit_prompts} ({share:.1%}) got a reply that a detector counted as a hit"
+    )
     for r in results:
         if r.hits:
             lines.append(f"\n{r.probe} ({r.detector}): the replies counted as hits, most frequent first")

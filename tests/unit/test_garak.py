@@ -58,6 +58,7 @@ def test_the_extraction_probe_gets_the_shops_real_system_prompt_and_every_probe_
     assert source == str(tmp_path / "prompts") and rows == [{"systemprompt": SYSTEM_PROMPT}]
     assert extraction["system_prompt_subsample"] == 1
     assert config["run"]["spec"]["include"] == [f"probes.{name}" for name in PROBES]
+    assert "dan.DAN" in config["plugins"]["probes"]["dan"]["DanInTheWild"]["extended_detectors"]
     caps = {f"{module}.{probe}": c["soft_probe_prompt_cap"] for module, probes in config["plugins"]["probes"].items()
             for probe, c in probes.items()}  # fmt: skip
     assert caps == PROBES and sum(caps.values()) <= 150
@@ -92,10 +93,12 @@ def test_the_summary_gives_garaks_verdicts_per_probe_and_the_replies_that_counte
     report = tmp_path / "scan.report.jsonl"
     report.write_text("".join(json.dumps(entry) + "\n" for entry in entries))
 
-    first, second = summarise(report)
+    summary = summarise(report)
+    first, second = summary.results
     assert (first.probe, first.judged, first.hits, first.success) == (dan, 4, 3, 0.75)
     assert first.hit_replies.most_common() == [(polite, 2), ("Here are our laptops.", 1)]
     assert (second.probe, second.judged, second.hits, second.no_reply, second.success) == (hijack, 1, 0, 1, 0.0)
-    text = format_summary([first, second])
-    assert "75.0%" in text and "\nall " in text and f"2 x  {polite}" in text
+    assert (summary.prompts, summary.hit_prompts) == (6, 3)
+    text = format_summary(summary)
+    assert "75.0%" in text and "6 prompts; 3 (50.0%)" in text and f"2 x  {polite}" in text
     assert "As an AI" not in text, "only the replies counted as hits are shown"
