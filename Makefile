@@ -107,7 +107,7 @@ eval-conversations: setup train
 
 # A bounded garak scan of the REST channel on ports 6005/6055, not part of `make test` (docs/abuse.md).
 garak: train $(GARAK_VENV)/.installed
-	$(call step,garak scan of the REST channel (about 30 minutes))
+	$(call step,garak scan of the REST channel (about 4 minutes))
 	$(VENV)/bin/python -m tests.garak.scan $(GARAK_ARGS)
 
 lint: $(VENV)/.installed
