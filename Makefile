@@ -6,13 +6,14 @@ PYTHON311 ?= $(shell pyenv prefix 3.11 2>/dev/null | head -1)/bin/python
 PYTHON310 ?= $(shell pyenv prefix 3.10 2>/dev/null | head -1)/bin/python
 VENV := .venv
 RASA_VENV := .venv-rasa
+GARAK_VENV := .venv-garak
 SALESBOT := $(VENV)/bin/salesbot
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-scale unit lint train ingest prepare-model bench eval eval-conversations clean web-assets browser
+.PHONY: setup run test test-scale unit lint train ingest prepare-model bench eval eval-conversations garak clean web-assets browser
 
 # Step banners say what runs and how long it takes the first time on a 2-core machine (later runs skip it).
 step = @echo "==> [$$(date +%H:%M:%S)] $(1)"
@@ -38,6 +39,15 @@ $(RASA_VENV)/.installed: requirements/rasa.txt
 	$(call step,Rasa environment .venv-rasa (first time about 3 minutes))
 	test -d $(RASA_VENV) || $(PYTHON310) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install --quiet --no-deps -r requirements/rasa.txt
+	touch $@
+
+# garak, for `make garak` only. The constraint keeps torch on its CPU wheel: any other version pulls gigabytes
+# of CUDA wheels.
+$(GARAK_VENV)/.installed: requirements/garak.txt requirements/garak-constraints.txt
+	@test -x "$(PYTHON311)" || { echo "Python 3.11 not found (set PYTHON311=/path/to/python3.11)"; exit 1; }
+	$(call step,garak environment .venv-garak (first time about 2 minutes))
+	test -d $(GARAK_VENV) || $(PYTHON311) -m venv $(GARAK_VENV)
+	$(GARAK_VENV)/bin/pip install --quiet -r requirements/garak.txt -c requirements/garak-constraints.txt
 	touch $@
 
 setup: $(VENV)/.installed $(LLAMACPP) $(RASA_VENV)/.installed prepare-model web-assets
@@ -94,6 +104,11 @@ eval: setup train
 # Customers' questions and follow-ups over REST on the test shops in data/eval/shops (about 10 minutes).
 eval-conversations: setup train
 	$(SALESBOT) eval conversations
+
+# A bounded garak scan of the REST channel on ports 6005/6055, not part of `make test` (docs/abuse.md).
+garak: train $(GARAK_VENV)/.installed
+	$(call step,garak scan of the REST channel (about 4 minutes))
+	$(VENV)/bin/python -m tests.garak.scan $(GARAK_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -92,6 +92,8 @@ class Settings:
     # personal data (privacy/, docs/privacy.md)
     retention_days: int = 180  # conversations, leads and tickets older than this are erased; 0 keeps them
     share_pii: bool = False  # send e-mails, phones, names… unredacted to an external LLM endpoint and webhooks
+    log_max_mb: float = 10.0  # a server's log (var/logs/<name>.log) past this size is rotated to <name>.log.1
+    log_backups: int = 5  # rotated copies kept per log (<name>.log.1 … .5); older ones are deleted
     # analytics (analytics/, docs/analytics.md)
     experiments_file: str = ""  # the shop's experiments (YAML); empty: no experiments
     public_web_url: str = ""  # where customers reach the web app, e.g. https://shop.example/chat; empty: product
@@ -114,6 +116,10 @@ class Settings:
     def app_db(self) -> str:
         """The app database's SQLAlchemy URL: SALESBOT_APP_DB_URL, else an SQLite file under var/."""
         return self.app_db_url or f"sqlite:///{self.var_dir / 'app.db'}"
+
+    @property
+    def log_max_bytes(self) -> int:
+        return int(self.log_max_mb * 1_000_000)
 
     @property
     def action_url(self) -> str:
@@ -162,6 +168,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"SALESBOT_AGENT_SESSION_HOURS={settings.agent_session_hours}: use a number above 0")
     if settings.retention_days < 0:
         raise SettingsError(f"SALESBOT_RETENTION_DAYS={settings.retention_days}: use 0 (keep) or more days")
+    if settings.log_max_bytes < 1_000:
+        raise SettingsError(f"SALESBOT_LOG_MAX_MB={settings.log_max_mb}: use 0.001 (a thousand bytes) or more")
+    if settings.log_backups < 1:
+        raise SettingsError(f"SALESBOT_LOG_BACKUPS={settings.log_backups}: use 1 or more")
     check_handoff_settings(settings)
     check_abuse_limits(settings)
     check_tracker_url(settings.tracker_url)

@@ -1,17 +1,39 @@
-"""The log files the project writes (`var/logs/*.log`, one per process started by `salesbot up`).
+"""The log files the project writes (`var/logs/*.log`, one per process started by `salesbot up`), and
+their rotation: `<name>.log` becomes `<name>.log.1` when it is full, the oldest copy is deleted.
 
 Personal data patterns are redacted as lines are written (privacy.redact); what identifies a customer
-beyond them, their conversation id, is found and erased here. Files are rewritten in place, so the
-servers that append to them keep writing to the same file.
+beyond them, their conversation id, is found and erased here, in the current files and the rotated copies.
+Files are rewritten in place, so the writer that appends to them keeps writing to the same file.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import BinaryIO
 
 from privacy.registry import Customer, PersonalDataStore
 
 ERASED = "[erased]"
+LOG_FILE = re.compile(r".+\.log(\.[0-9]+)?")  # a log and its rotated copies: actions.log, actions.log.1, …
+
+
+def copy_to_rotating_log(stream: BinaryIO, path: Path, max_bytes: int, backups: int) -> None:
+    """Appends what a server writes to `stream` to `path`, line by line, until the stream ends (then closes
+    it). A line that would take the file past `max_bytes` goes to a new file; the full one is kept as
+    `<path>.1`, `.1` becomes `.2`, and so on up to `<path>.<backups>`; older copies are deleted."""
+    handler = RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", errors="replace")
+    handler.terminator = ""  # each line keeps its own line end
+    with stream:
+        try:
+            for line in iter(stream.readline, b""):
+                # A plain LogRecord, not the process's record factory: the line stays as the server wrote it.
+                text = line.decode(errors="replace")
+                handler.handle(logging.LogRecord(path.name, logging.INFO, "", 0, text, None, None))
+        finally:
+            handler.close()
 
 
 class LogFiles:
@@ -19,7 +41,9 @@ class LogFiles:
         self.folder = folder
 
     def _files(self) -> list[Path]:
-        return sorted(self.folder.glob("*.log")) if self.folder.is_dir() else []
+        if not self.folder.is_dir():
+            return []
+        return sorted(path for path in self.folder.glob("*.log*") if LOG_FILE.fullmatch(path.name))
 
     @staticmethod
     def _needles(customer: Customer) -> list[str]:

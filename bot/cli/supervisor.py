@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from bot.cli.credentials import write_credentials
 from config.settings import PROJECT_ROOT, Settings, parse_redis_url
+from privacy.logs import copy_to_rotating_log
 
 RASA_PATHS = {
     "config": "bot/config.yml",
@@ -57,21 +58,31 @@ class Service:
     health_url: str
     port_setting: str = ""
     env: dict[str, str] = field(default_factory=dict)
+    log_max_bytes: int = Settings().log_max_bytes  # the log's rotation (privacy.logs.copy_to_rotating_log)
+    log_backups: int = Settings().log_backups
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    log_writer: threading.Thread | None = None
 
     def start(self, log_dir: Path) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"{self.name}.log"
-        log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command,
             cwd=PROJECT_ROOT,
             env={**os.environ, **self.env},
-            stdout=log_file,
+            stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us, and we stop the children in order
         )
+        # The server writes to a pipe; this thread writes its lines to the log file and rotates it by size.
+        self.log_writer = threading.Thread(
+            target=copy_to_rotating_log,
+            args=(self.process.stdout, self.log_path, self.log_max_bytes, self.log_backups),
+            name=f"{self.name}-log",
+            daemon=True,
+        )
+        self.log_writer.start()
 
     def healthy(self) -> bool:
         try:
@@ -85,17 +96,28 @@ class Service:
             return False
 
     def stop(self, timeout: float = 15) -> None:
-        """SIGTERM to the server's process group, SIGKILL after `timeout` seconds."""
-        if self.process is None or self.process.poll() is not None:
+        """SIGTERM to the server's process group, SIGKILL after `timeout` seconds; then its last lines are
+        written to the log."""
+        if self.process is None:
             return
-        _signal_group(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            _signal_group(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        if self.process.poll() is None:
+            _signal_group(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._finish_log()
+
+    def _finish_log(self, timeout: float = 5) -> None:
+        """Waits until the log writer has written what the ended server wrote (a process the server left
+        behind may hold the pipe open: then not longer than `timeout` seconds)."""
+        if self.log_writer is not None:
+            self.log_writer.join(timeout)
 
     def log_tail(self, lines: int = 30) -> str:
+        if self.process is not None and self.process.poll() is not None:
+            self._finish_log()
         if not self.log_path or not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -367,6 +389,10 @@ def cors_origins(settings: Settings) -> list[str]:
     return [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
 
 
+def log_limits(settings: Settings) -> dict[str, int]:
+    return {"log_max_bytes": settings.log_max_bytes, "log_backups": settings.log_backups}
+
+
 def rasa_service(settings: Settings) -> Service:
     command = [
         str(rasa_executable(settings)),
@@ -388,14 +414,16 @@ def rasa_service(settings: Settings) -> Service:
         # One argument: a token that starts with "-" (token_urlsafe makes one in 64) is not read as an option.
         command.append(f"--auth-token={settings.rasa_auth_token}")
         status += f"?token={quote(settings.rasa_auth_token, safe='')}"
-    return Service("rasa", command, settings.rasa_port, status, "SALESBOT_RASA_PORT", rasa_env(settings))
+    env = rasa_env(settings)
+    return Service("rasa", command, settings.rasa_port, status, "SALESBOT_RASA_PORT", env, **log_limits(settings))
 
 
 def action_service(settings: Settings) -> Service:
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)]
     env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     health = f"http://localhost:{settings.action_port}/health"
-    return Service("actions", command, settings.action_port, health, "SALESBOT_ACTION_PORT", env)
+    limits = log_limits(settings)
+    return Service("actions", command, settings.action_port, health, "SALESBOT_ACTION_PORT", env, **limits)
 
 
 def web_service(settings: Settings) -> Service:
@@ -406,7 +434,7 @@ def web_service(settings: Settings) -> Service:
         "SALESBOT_RASA_AUTH_TOKEN": settings.rasa_auth_token,
         "SALESBOT_PUBLIC_RASA_URL": settings.public_rasa_url,
     }
-    return Service("web", command, settings.web_port, health, "SALESBOT_WEB_PORT", env)
+    return Service("web", command, settings.web_port, health, "SALESBOT_WEB_PORT", env, **log_limits(settings))
 
 
 def start_all(services: list[Service], log_dir: Path, timeout: float = 180, run: Path | None = None) -> None:

@@ -129,6 +129,7 @@ def two_customers(settings: Settings) -> Settings:
     logs = settings.var_dir / "logs"
     logs.mkdir()
     (logs / "actions.log").write_text("start\nhand-off for web-anna failed\nlead of web-tom saved\n")
+    (logs / "actions.log.1").write_text("turn of tg-anna took 2.1 s\n")  # rotated away earlier
     audit_log(settings).record("Sam", "password", "reply", shop="demo", ticket_id=1, target="web-anna")
     return settings
 
@@ -154,7 +155,10 @@ def test_an_email_finds_every_conversation_and_record_of_the_customer(two_custom
     assert [lead["name"] for lead in data["app_database"]["leads"]] == ["Anna Meyer"]
     assert [t["sender_id"] for t in data["app_database"]["tickets"]] == ["web-anna"]
     assert data["app_database"]["consents"][0]["wording"] == "May we contact you?"
-    assert data["logs"] == {"actions.log": ["hand-off for web-anna failed"]}
+    assert data["logs"] == {
+        "actions.log": ["hand-off for web-anna failed"],
+        "actions.log.1": ["turn of tg-anna took 2.1 s"],
+    }
     assert [entry["action"] for entry in data["audit_log"]] == ["reply"]
     json.dumps(data, default=str)  # JSON-ready
     assert registry.resolve("web-anna").sender_ids == {"web-anna", "tg-anna"}  # by id: via the lead's e-mail
@@ -163,7 +167,7 @@ def test_an_email_finds_every_conversation_and_record_of_the_customer(two_custom
 def test_forget_leaves_nothing_of_the_customer_in_any_store_and_keeps_the_others(two_customers):
     registry = privacy_registry(two_customers)
     erased = registry.forget(registry.resolve(ANNA))
-    assert erased == {"app_database": 3, "analytics": 0, "conversations": 3, "logs": 1, "audit_log": 1}
+    assert erased == {"app_database": 3, "analytics": 0, "conversations": 3, "logs": 2, "audit_log": 1}
     stored = everything_stored(two_customers)
     for trace in (ANNA, "anna meyer", "web-anna", "tg-anna", "2345678"):
         assert trace not in stored, trace

@@ -17,6 +17,8 @@ def test_defaults_and_overrides():
         ({"SALESBOT_LLM_BACKEND": "magic"}, "SALESBOT_LLM_BACKEND"),
         ({"SALESBOT_LOOKUP_WORKERS": "0"}, "SALESBOT_LOOKUP_WORKERS"),
         ({"SALESBOT_LLM_QUEUE": "-1"}, "SALESBOT_LLM_QUEUE"),
+        ({"SALESBOT_LOG_MAX_MB": "0"}, "SALESBOT_LOG_MAX_MB"),
+        ({"SALESBOT_LOG_BACKUPS": "0"}, "SALESBOT_LOG_BACKUPS"),
         (
             {
                 "SALESBOT_TRACKER_URL": "postgresql://u:p@db:5432/shop",

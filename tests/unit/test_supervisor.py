@@ -11,6 +11,7 @@ import pytest
 from bot.cli.supervisor import (
     Service,
     StartupError,
+    action_service,
     ensure_port_free,
     model_is_current,
     models_dir,
@@ -24,6 +25,7 @@ from bot.cli.supervisor import (
     train_command,
     training_digest,
     training_inputs,
+    web_service,
     with_api_token,
 )
 from config.settings import PROJECT_ROOT, Settings, load_settings
@@ -223,3 +225,37 @@ def test_any_api_token_reaches_rasa_as_the_tokens_value(tmp_path, token):
     parser.add_argument("--enable-api", action="store_true")
     assert parser.parse_args(service.command[2:]).auth_token == token
     assert service.health_url.endswith(f"/status?token={token}")
+
+
+# --- the servers' logs -------------------------------------------------------------------------------
+
+LINE = "line {:04d} " + "x" * 40 + "\n"  # 51 bytes
+
+
+def test_every_server_rotates_its_log_as_the_settings_say(tmp_path):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "rasa").touch()
+    env = {"SALESBOT_LOG_MAX_MB": "0.5", "SALESBOT_LOG_BACKUPS": "2", "SALESBOT_VAR_DIR": str(tmp_path)}
+    settings = load_settings({**env, "SALESBOT_RASA_VENV": str(tmp_path)})
+    for service in (action_service(settings), rasa_service(settings), web_service(settings)):
+        assert (service.log_max_bytes, service.log_backups) == (500_000, 2), service.name
+
+
+def test_a_servers_log_is_rotated_by_size_and_keeps_the_newest_lines(tmp_path, started):
+    service = python_service("chatty", f"for i in range(400): print({LINE!r}.format(i), end='')")
+    service.log_max_bytes, service.log_backups = 2_000, 3
+    started.append(service)
+    service.start(tmp_path)
+    service.process.wait(10)
+    service.stop()
+    logs = [tmp_path / name for name in ("chatty.log.3", "chatty.log.2", "chatty.log.1", "chatty.log")]  # oldest first
+    assert sorted(tmp_path.glob("chatty.log*")) == sorted(logs), "three rotated copies, the oldest deleted"
+    assert all(1_900 < log.stat().st_size <= 2_000 for log in logs[:-1])
+    kept = "".join(log.read_text() for log in logs)
+    assert "".join(LINE.format(i) for i in range(400)).endswith(kept) and kept.endswith(LINE.format(399))
+
+
+def test_a_server_that_fails_at_start_up_is_named_with_its_last_words(tmp_path, started):
+    started.append(python_service("rasa", "import sys; print('cannot load the model'); sys.exit(1)"))
+    with pytest.raises(StartupError, match=r"rasa server exited during start-up(.|\n)*cannot load the model"):
+        start_all(started, tmp_path, timeout=30)
