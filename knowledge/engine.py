@@ -173,7 +173,10 @@ class KnowledgeEngine:
         handle an objection: it names a product (by SKU or by two words of its name), asks for a ranking
         ("lightest hair dryer?"), asks about the products in focus ("which of those is the warmest?", "how many
         are left?") or carries on with the policy page just quoted ("and to nz?")."""
-        if any(names_product(text, p) for p in find_products(text, self.products())) or self.asks_ranking(text):
+        if any(names_product(text, p) for p in find_products(text, self.products())):
+            return True
+        category = self.match_category(text)
+        if category is not None and self._asks_superlative(text, category):  # "lightest hair dryer?"
             return True
         reference = referred(text, focus)
         if reference is not None:

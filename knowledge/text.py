@@ -225,7 +225,7 @@ def matches_word(name_word: str, words: set[str]) -> bool:
     return any(
         abs(len(w) - len(name_word)) <= allowed and w[0] == name_word[0] and edit_distance(w, name_word) <= allowed
         for w in words
-        if w.isalpha()
+        if w.isalpha() and w not in EVERYDAY_WORDS  # "have" is no typo of "Haven", "three" none of "tree"
     )
 
 
@@ -339,8 +339,10 @@ _SEPARATORS = re.compile(r"\s*(?:\bvs\b\.?|\bversus\b|\bor\b|\band\b|\bcompared 
 
 
 def _descriptive_words(product: Product) -> set[str]:
-    """Words of a name that describe rather than name it: its category's and its specs' ("GPS Watch")."""
-    return {singular(w) for w in tokens(f"{product.category} {' '.join(product.specs)}")}
+    """Words of a name that describe rather than name it: its category's, its specs' and their values' ("GPS
+    Watch", "Memory Foam Dog Bed")."""
+    values = " ".join(v for v in product.specs.values() if isinstance(v, str))
+    return {singular(w) for w in tokens(f"{product.category} {' '.join(product.specs)} {values}")}
 
 
 def _first_position(lowered: str, product: Product) -> int:
@@ -548,11 +550,14 @@ GENERAL_WORDS = frozenset(
     "like think opinion review recommend there there's get one this that model version new still right now "
     "today currently us we life come comes has have with when time long got then else also ok okay so".split()
 )
+# Words too common to be a customer's typo of a product or category name.
+EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}
 
 
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
-    words = tokens(text)
+    # "no more than 100", "less than 3 kg": a limit, not a ranking
+    words = [w for w, after in zip(tokens(text), [*tokens(text)[1:], ""], strict=True) if after != "than"]
     targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
     if set(words) & _WEIGHT_WORDS and set(words) & _BEARS:  # "how much weight can it take?": a load, not its weight
         targets = ["load", "capacity", "max", "user", *targets]
