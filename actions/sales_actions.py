@@ -7,6 +7,7 @@ to run (rules, stories, the form), never a guess of the model.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,6 +15,7 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.needs_form import stated_use
 from actions.replies import answer_and_send, customer_context
 from actions.sales_state import discussed, focus_hints, focus_of, remember_products, stage
 from actions.sales_tracking import choose_variants
@@ -21,6 +23,7 @@ from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.catalog import Product
 from knowledge.engine import KnowledgeEngine
+from knowledge.text import asks_to_see_products, parse_budget
 
 # Slots that describe one session only; everything else carries over to the customer's next visit.
 SESSION_ONLY_SLOTS = {
@@ -121,10 +124,15 @@ class ActionHandleObjection(Action):
             engine = services.engine()
             focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
             in_focus = focus_of(engine, tracker)
-            if _another_category(engine, text, focus) or engine.asks_ranking(text):
+            # "… one kettle for both, under 150" read as "not now": a category and a budget ask for products
+            asks_for_range = engine.match_category(text) is not None and parse_budget(text, cued_only=True)
+            if _another_category(engine, text, focus) or engine.asks_ranking(text) or asks_for_range:
                 placed = engine.understand(text, context, in_focus)
                 if placed is not None:
                     return placed
+            use = stated_use(text)
+            if focus is not None and use and asks_to_see_products(text):  # "what have you got for thick hair?"
+                return engine.recommend(replace(context, category=focus.category, use_case=use), text)
             # "how long does the battery last on it?" reads like a quality doubt but asks for a spec
             about_product = engine.product_instead_of_policy(text, in_focus) if kind != "price" else None
             return about_product or sales.objection(engine, kind, focus, context)

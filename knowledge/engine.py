@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import replace
 
 from knowledge import answers, policy_search
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 POLICY_CANDIDATES = 8
 
 MAX_RECOMMENDATIONS = 3
+COMMON_IN_PRODUCTS = 3  # a word in this many products' texts names none of them
 OVER_BUDGET_MARGIN = 1.25  # "closest options" may cost up to 25% more than the budget
 SNAPSHOT_CHECK_SECONDS = 30.0
 USE_CASE_BOOST = 0.2  # lexical bonus when the description names the customer's use case
@@ -70,6 +72,7 @@ class KnowledgeEngine:
         self._products: list[Product] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
         self._text_words: set[str] = set()  # every word of the products' texts
+        self._common_words: set[str] = set()  # words of COMMON_IN_PRODUCTS or more products' texts
         self._shop_stems: set[str] = set()  # stems of every word of the products' texts and the policy pages
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
@@ -90,7 +93,10 @@ class KnowledgeEngine:
                     self._products = self.store.all_products()
                     self._revision = revision
                     self._catalogue_words = {w for p in self._products for w in tokens(f"{p.name} {p.brand}")}
-                    self._text_words = {w for p in self._products for w in tokens(p.document_text())}
+                    texts = [set(tokens(f"{p.document_text()} {p.brand}")) for p in self._products]
+                    self._text_words = set().union(*texts)
+                    spread = Counter(w for words in texts for w in words)
+                    self._common_words = {w for w, n in spread.items() if n >= COMMON_IN_PRODUCTS}
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
@@ -173,7 +179,7 @@ class KnowledgeEngine:
         handle an objection: it names a product (by SKU or by two words of its name), asks for a ranking
         ("lightest hair dryer?"), asks about the products in focus ("which of those is the warmest?", "how many
         are left?") or carries on with the policy page just quoted ("and to nz?")."""
-        if any(names_product(text, p) for p in find_products(text, self.products())):
+        if self._names_outright(text, find_products(text, self.products())):
             return True
         category = self.match_category(text)
         if category is not None and self._asks_superlative(text, category):  # "lightest hair dryer?"
@@ -193,13 +199,20 @@ class KnowledgeEngine:
         said = [w for w in tokens(text) if w in SERVICE_WORDS]
         return next((w for w in said if policy_search.stem(w) not in self._shop_stems), None)
 
+    def _names_outright(self, text: str, found: list[Product]) -> bool:
+        return any(names_product(text, p, self._common_words) for p in found)
+
     def understand(self, text: str, context: CustomerContext, focus: Focus) -> Answer | None:
         """The catalogue's answer to a message the NLU could not place, or None when it names nothing the shop
         knows: a product, a category, a policy topic, or the products in focus."""
         catalog = self.products()
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
-        if asks_for_discount(text) or find_products(text, catalog):
+        found = find_products(text, catalog)
+        # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
+        # words ask for the category's products
+        loose = self.match_category(text) is not None and not self._names_outright(text, found)
+        if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
@@ -238,9 +251,11 @@ class KnowledgeEngine:
                 return about_focus
         if found and _only_names_the_category(found, category) and self._asks_superlative(text, category):
             found = []  # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses"
+        if found and category not in (None, *(p.category for p in found)) and not self._names_outright(text, found):
+            found = []  # "camping stove for the family": stoves, not the "Stuga 4 Family Tent"
         if found:
             query = find_spec_query(_without_category_words(without_names(text, found), found), _spec_keys(found))
-            if len(found) > 1 and query and query.direction:
+            if len(found) > 1 and ((query and query.direction) or COMPARING.search(text)):
                 return answers.compare(found[:3], query)
             unknown = unexplained_words(text, found, query)
             words = set(tokens(text))
@@ -276,6 +291,12 @@ class KnowledgeEngine:
             return None
         products = reference.products
         query = _ranking_query(text, products)
+        if query is not None and query.direction and len(products) == 1:
+            # "and the lightest one?" after one product: a ranking of its kind, not of itself
+            pool = [p for p in self._pool(products[0].category) if p.in_stock]
+            ranking = _ranking_query(text, pool)
+            if ranking is not None:
+                return answers.superlative(pool, ranking, f"of our {products[0].category}")
         count = _how_many(text)
         if count and query is not None and query.direction and len(products) > count:
             return answers.compare(_ranked(products, query)[:count], SpecQuery(query.key))

@@ -277,14 +277,14 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     return [m.product for m in chosen]
 
 
-def names_product(text: str, product: Product) -> bool:
-    """The text names this product beyond doubt: its SKU, or two words of its name that are not its brand
-    ("pfotli ortho xl"), not one everyday word it shares with the customer's sentence ("for the family")."""
+def names_product(text: str, product: Product, common: set[str]) -> bool:
+    """The text names this product beyond doubt: its SKU, or two words of its name or brand of which one is
+    not `common` (in many products' texts): "pfotli ortho xl", not "i make pour over" for a "Pour-Over Kettle"."""
     if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", text.lower()):
         return True
     words = _text_words(text)
-    model_words = set(tokens(product.name)) - set(tokens(product.brand))
-    return sum(matches_word(w, words) for w in model_words) >= 2
+    matched = {w for w in tokens(f"{product.name} {product.brand}") if matches_word(w, words)}
+    return len(matched) >= 2 and bool(matched - common)
 
 
 _distinctive_cache: tuple[list[Product], set[str]] | None = None  # the last catalogue list asked about
@@ -346,10 +346,17 @@ def _descriptive_words(product: Product) -> set[str]:
 
 
 def _first_position(lowered: str, product: Product) -> int:
+    """Where the text names the product: its whole name, else the first of the words that tell it apart
+    (not the brand it shares with others: "compare the kvist micro and the flux system stove")."""
     if product.name.lower() in lowered:
         return lowered.find(product.name.lower())
-    positions = [lowered.find(w) for w in tokens(product.name) if lowered.find(w) >= 0]
-    return min(positions, default=len(lowered))
+    words = tokens(product.name)
+    own = [w for w in words if w not in tokens(product.brand) and singular(w) not in _descriptive_words(product)]
+    for candidates in (own, words):
+        positions = [m.start() for w in candidates if (m := re.search(rf"\b{re.escape(w)}", lowered))]
+        if positions:
+            return min(positions)
+    return len(lowered)
 
 
 # Words customers use for a kind of product, grouped by meaning (general English, no shop's data).
