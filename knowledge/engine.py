@@ -19,6 +19,7 @@ from knowledge.catalog import Product
 from knowledge.focus import COMPARING, Focus, continues, referred
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
+    EVERYDAY_WORDS,
     GENERAL_WORDS,
     PRICE_WORDS,
     SERVICE_WORDS,
@@ -245,6 +246,12 @@ class KnowledgeEngine:
         in_focus = [*([focus.current] if focus.current else []), *focus.shown]
         if (related := self.goes_with(found[:1] or in_focus, text, category)) is not None:
             return related
+        kinds = {p.category for p in in_focus}
+        if not found and len(kinds) == 1 and not _QUESTION.search(text):
+            kind = kinds.pop()
+            if category in (None, kind) and _named_value(self._pool(kind), text) is not None:
+                # "sorry i meant dry skin" after cleansers were shown: the products of that kind with it
+                return self.recommend(replace(context, category=kind), text)
         if not found and focus and (category is None or category in {p.category for p in in_focus}):
             about_focus = self._about_focus(text, focus)
             if about_focus is not None:
@@ -403,7 +410,12 @@ class KnowledgeEngine:
         query = " ".join(x for x in (context.use_case, context.feature, context.category, text) if x) or "popular"
         flt = ProductFilter(context.category, context.budget, context.brand, in_stock_only=True)
         must_have = self._yes_no_feature(context, text)
-        hits = [h for h in self.store.search_products(query, flt, k=20) if _has(h.product, must_have)]
+        value = _named_value(self._pool(context.category), text) if context.category else None
+        hits = [
+            h
+            for h in self.store.search_products(query, flt, k=20)
+            if _has(h.product, must_have) and _has_value(h.product, value)
+        ]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
         picks = _diverse([h.product for h in ranked], limit)
@@ -515,6 +527,25 @@ def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[st
         return 0 if words & own else 2 if words & others else 1
 
     return sorted(chunks, key=order)
+
+
+_QUESTION = re.compile(r"\?|^\s*(what|which|how|is|are|does|do|can|could|will|has|have)\b", re.I)
+
+
+def _named_value(pool: list[Product], text: str) -> tuple[str, str] | None:
+    """The one word-valued spec the message names a value of ("dry" skin type, "down" fill), when the products
+    of this pool differ in it: a must-have."""
+    said = {singular(w) for w in tokens(text)} - EVERYDAY_WORDS
+    for key in _spec_keys(pool):
+        values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
+        named = [v for v in values if tokens(v) and {singular(w) for w in tokens(v)} <= said]
+        if len(named) == 1 and len(values) > 1:
+            return key, named[0]
+    return None
+
+
+def _has_value(product: Product, value: tuple[str, str] | None) -> bool:
+    return value is None or str(product.specs.get(value[0], "")).lower() == value[1]
 
 
 def _has(product: Product, yes_no_key: str | None) -> bool:

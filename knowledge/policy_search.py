@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.store import PolicyChunk
-from knowledge.text import GENERAL_WORDS, STOP_WORDS, content_words, singular, tokens
+from knowledge.text import GENERAL_WORDS, STOP_WORDS, content_words, matches_word, singular, tokens
 
 # How much word coverage and shared phrases (0..1 each) weigh against cosine similarity.
 LEXICAL_WEIGHT = 0.5
@@ -185,6 +185,9 @@ def find_topic(text: str, topics: list[str]) -> str | None:
     """The one policy topic (page name) the text is about, by the topic's own word or a usual word for it."""
     lowered = " " + " ".join(tokens(text)) + " "
     found = {t for t in topics for cue in _topic_cues(t) if re.search(rf"\s{re.escape(cue)}", lowered)}
+    if not found:  # "warrenty", "delivry": a typo of a one-word cue of 6 letters or more
+        words = set(tokens(text))
+        found = {t for t in topics for cue in _topic_cues(t) if len(cue) >= 6 and matches_word(cue, words)}
     return found.pop() if len(found) == 1 else None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from knowledge.catalog import Product
@@ -55,6 +56,7 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
+    **dict.fromkeys(["people", "person", "sleeps", "sleep", "seats", "seat"], "persons people seats capacity"),
     **dict.fromkeys(["made", "fabric", "materials"], "material fabric"),
     "battery": "battery",
     "charge": "battery",
@@ -273,17 +275,20 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             continue
         chosen.append(mention)
     # Keep the order in which the customer named them (matters for "X or Y").
-    chosen.sort(key=lambda m: _first_position(lowered, m.product))
+    shared = {w for w, n in Counter(w for m in chosen for w in set(tokens(m.product.name))).items() if n > 1}
+    chosen.sort(key=lambda m: _first_position(lowered, m.product, shared))
     return [m.product for m in chosen]
 
 
 def names_product(text: str, product: Product, common: set[str]) -> bool:
-    """The text names this product beyond doubt: its SKU, or two words of its name or brand of which one is
-    not `common` (in many products' texts): "pfotli ortho xl", not "i make pour over" for a "Pour-Over Kettle"."""
+    """The text names this product beyond doubt: its SKU, or two words of its name or brand that do not describe
+    it (category, specs) of which one is not `common` (in many products' texts): "pfotli ortho xl", not "i make
+    pour over" for a "Pour-Over Kettle" nor "a hair dryer for curly hair" for the "Curl Diffuser Dryer"."""
     if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", text.lower()):
         return True
     words = _text_words(text)
-    matched = {w for w in tokens(f"{product.name} {product.brand}") if matches_word(w, words)}
+    own = {w for w in tokens(f"{product.name} {product.brand}") if singular(w) not in _descriptive_words(product)}
+    matched = {w for w in own if matches_word(w, words)}
     return len(matched) >= 2 and bool(matched - common)
 
 
@@ -345,13 +350,14 @@ def _descriptive_words(product: Product) -> set[str]:
     return {singular(w) for w in tokens(f"{product.category} {' '.join(product.specs)} {values}")}
 
 
-def _first_position(lowered: str, product: Product) -> int:
+def _first_position(lowered: str, product: Product, shared: set[str]) -> int:
     """Where the text names the product: its whole name, else the first of the words that tell it apart
-    (not the brand it shares with others: "compare the kvist micro and the flux system stove")."""
+    from the other products named (not the brand or `shared` words: "the kvist micro and the flux stove")."""
     if product.name.lower() in lowered:
         return lowered.find(product.name.lower())
     words = tokens(product.name)
-    own = [w for w in words if w not in tokens(product.brand) and singular(w) not in _descriptive_words(product)]
+    kind = _descriptive_words(product)
+    own = [w for w in words if w not in tokens(product.brand) and w not in shared and singular(w) not in kind]
     for candidates in (own, words):
         positions = [m.start() for w in candidates if (m := re.search(rf"\b{re.escape(w)}", lowered))]
         if positions:
@@ -393,6 +399,10 @@ CATEGORY_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "dining table, kitchen table",
         "office chair, desk chair",
         "bed, bed frame",
+        "backpack, rucksack, daypack, pack",
+        "aquarium, fish tank",
+        "dog food, kibble",
+        "cat tree, cat tower, cat condo",
     )
 )
 

@@ -276,3 +276,53 @@ def test_a_policy_question_about_the_product_in_focus_gets_the_section_about_its
     about_sofa = engine.policy("what about the warranty?", "warranty", Focus([sofa], sofa))
     assert about_chair.lines[0].startswith("Office chairs have a 3-year warranty")
     assert about_sofa.lines[0].startswith("Sofa frames have a 10-year warranty")
+
+
+def test_a_typo_of_a_policy_topic_still_finds_its_page():
+    topics = ["delivery", "returns", "warranty"]
+    assert find_topic("whats the warrenty on it", topics) == "warranty"
+    assert find_topic("delivry to leeds?", topics) == "delivery"
+    assert find_topic("what is the wait time", topics) is None
+
+
+def test_products_are_named_in_the_order_of_the_words_that_tell_them_apart():
+    shared = [  # both of the brand "Fold"
+        furniture("F1", "Fold Oak Reading Chair", 299.0, "armchairs"),
+        furniture("F2", "Fold Oak Table", 499.0, "dining tables"),
+    ]
+    said = "compare the reading chair and the oak table"
+    assert [p.sku for p in find_products(said, shared)] == ["F1", "F2"]
+    assert [p.sku for p in find_products("compare the oak table and the reading chair", shared)] == ["F2", "F1"]
+
+
+def test_a_ranking_asked_after_one_product_ranks_its_kind(engine):
+    cedar = next(p for p in engine.products() if p.sku == "S3")
+    answer = engine.product_question("and the lightest one?", CustomerContext(), focus=Focus([cedar], cedar))
+    assert answer.products[0].sku == "S1"  # the lightest sofa, not the sofa in focus
+
+
+def test_a_service_the_shop_never_mentions_is_declined(engine):
+    for said in ("can I rent a sofa for a weekend?", "do you do upholstery repairs"):
+        answer = engine.understand(said, CustomerContext(), Focus())
+        assert answer is not None and "not something I can help with" in answer.lines[0]
+    assert engine.unoffered_service("can I return a sofa?") is None
+
+
+def test_a_spec_value_the_customer_names_is_a_must_have_and_a_correction_shows_it(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    beds = [
+        furniture("B1", "Ash Bed", 400.0, "beds", material="oak"),
+        furniture("B2", "Birch Bed", 450.0, "beds", material="pine"),
+        furniture("B3", "Cove Bed", 500.0, "beds", material="oak"),
+    ]
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in beds]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_beds", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    shown = engine.recommend(CustomerContext(category="beds"), "a pine bed please")
+    assert [p.sku for p in shown.products] == ["B2"]
+    corrected = engine.product_question("sorry, I meant oak", CustomerContext(), focus=Focus(list(shown.products)))
+    assert {p.sku for p in corrected.products} == {"B1", "B3"}
+    asked = engine.product_question("what material is it?", CustomerContext(), focus=Focus(list(shown.products)))
+    assert asked.kind == "lookup"  # a question about the product in focus stays one
