@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.sales_state import focus_of, list_slot, stage
+from actions.sales_state import before_latest_message, focus_of, list_slot, stage
 from knowledge.text import asks_about_products, parse_budget
 
 # Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
@@ -208,11 +208,8 @@ class ValidateNeedsForm(FormValidationAction):
 
 def _earlier_value(tracker: Tracker, slot: str) -> Any:
     """The slot's value before the customer's latest message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+    for event in before_latest_message(tracker):
+        if event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -58,18 +59,23 @@ def focus_of(engine: KnowledgeEngine, tracker: Tracker) -> Focus:
     return engine.focus(in_focus(tracker), tracker.get_slot("current_product"), last_reply_sources(tracker))
 
 
+def before_latest_message(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The conversation's events before the customer's latest message, newest first."""
+    events = reversed(tracker.events)
+    for event in events:
+        if event.get("event") == "user":
+            break
+    yield from events
+
+
 def last_reply_sources(tracker: Tracker) -> list[str]:
     """The sources of the assistant's latest reply before the customer's current message."""
-    seen_user = False
-    for event in reversed(tracker.events):
+    for event in before_latest_message(tracker):
         if event.get("event") == "user":
-            if seen_user:
-                return []
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            custom = (event.get("data") or {}).get("custom") or {}
-            if custom.get("sources"):
-                return [str(s) for s in custom["sources"]]
+            return []
+        custom = (event.get("data") or {}).get("custom") or {} if event.get("event") == "bot" else {}
+        if custom.get("sources"):
+            return [str(s) for s in custom["sources"]]
     return []
 
 
