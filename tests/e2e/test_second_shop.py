@@ -33,6 +33,17 @@ CONVERSATIONS = [
             {"text": "is it in stock?", "expected_facts": ["only 1 left"]},
         ],
     },
+    {
+        # Messages the shop-neutral NLU may place in a flow that asks a question or handles an objection: the
+        # catalogue answers them first (catalogue_first, bot/rasa_plugins/catalogue_policy.py).
+        "id": "catalogue-first",
+        "turns": [
+            {"text": "B-200 price", "expected_skus": ["B-200"], "expected_facts": ["1,790.00 CHF"]},
+            {"text": "lightest mountain bike?", "expected_winner": "Montagne Trail 29"},
+            {"text": "how many left?", "expected_skus": ["B-200"], "expected_facts": ["in stock"]},
+            {"text": "can I rent a bike for the weekend?", "must_refuse": True},
+        ],
+    },
     {"id": "not-sold", "turns": [{"text": "do you sell skateboards?", "must_refuse": True}]},
     {"id": "off-topic", "turns": [{"text": "what's the weather like today?"}]},
 ]
