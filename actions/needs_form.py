@@ -47,6 +47,16 @@ def stated_use(text: str) -> str | None:
     return match.group("use").strip() if match else None
 
 
+def stated_now(tracker: Tracker) -> set[str]:
+    """The needs the customer's latest message states that the form extracts itself (a cued budget, a use said
+    in passing), so they are extracted in the same turn instead of being asked for."""
+    said = tracker.latest_message.get("text") or ""
+    stated = {"budget"} if parse_budget(said, cued_only=True) is not None else set()
+    if tracker.get_slot("requested_slot") is None and stated_use(said):
+        stated.add("use_case")
+    return stated
+
+
 def skipped(tracker: Tracker) -> list[str]:
     return list_slot(tracker, "skipped_needs")
 
@@ -71,7 +81,7 @@ class ValidateNeedsForm(FormValidationAction):
         time after; questions the customer skipped are not asked.
         """
         wanted = [slot for slot in domain_slots if slot not in skipped(tracker)]
-        known = {slot for slot in wanted if tracker.get_slot(slot) is not None}
+        known = {slot for slot in wanted if tracker.get_slot(slot) is not None} | stated_now(tracker)
         requested = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
         states_a_need = bool(known - {"category"})

@@ -190,7 +190,8 @@ class ActionOfferAccessories(Action):
             matched = engine.goes_with([focus] if focus else [], text, engine.match_category(text))
             if matched is not None:
                 return matched
-            if focus is None and ASKS_IF_SOLD.search(text):  # "do you sell the X?": a product question
+            if focus is None and ASKS_IF_SOLD.search(text) and engine.match_category(text) is None:
+                # "do you sell the X?": a product question
                 return engine.product_question(text, context, focus=focus_of(engine, tracker))
             other = _another_category(engine, text, focus)
             placed = engine.understand(text, context, focus_of(engine, tracker)) if other else None

@@ -57,7 +57,8 @@ def quantities_in(text: str) -> set[tuple[str, str]]:
     """(number, unit word) pairs such as ("18", "hours") or ("999", "eur")."""
     return {
         (normalise_number(number), unit.lower())
-        for number, unit in re.findall(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*([A-Za-z]+|%)", text)  # "24, weight": no pair
+        # "24, weight" is no pair, nor a number ending a line and the next line's first word
+        for number, unit in re.findall(r"(\d+(?:,\d{3})*(?:\.\d+)?)[^\S\n]*([A-Za-z]+|%)", text)
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.needs_form import ValidateNeedsForm
+from actions.needs_form import ValidateNeedsForm, stated_now
 from actions.product_actions import ActionAnswerProductQuestion, ActionRecommendProducts
 from knowledge.catalog import load_catalog
 from knowledge.engine import KnowledgeEngine
@@ -129,9 +129,24 @@ def test_the_form_takes_category_and_budget_from_any_message_that_states_them(en
 )
 def test_a_customer_who_asks_what_there_is_sees_products_without_questions(engine, said, at_once):
     slots = {"category": "laptops"}
+    said_now = tracker(said, slots=slots)
     wanted = asyncio.run(
         ValidateNeedsForm().required_slots(
-            ["category", "use_case", "budget", "features"], CollectingDispatcher(), tracker(said, slots=slots), {}
+            ["category", "use_case", "budget", "features"], CollectingDispatcher(), said_now, {}
         )
     )
-    assert wanted == (["category"] if at_once else ["category", "use_case"])  # one question at most
+    asked = [slot for slot in wanted if slot not in slots and slot not in stated_now(said_now)]
+    assert asked == ([] if at_once else ["use_case"])  # one question at most
+
+
+@pytest.mark.parametrize(
+    ("said", "stated"),
+    [
+        ("kettle with temperature control for tea, under 100", {"use_case", "budget"}),
+        ("cheap sleeping bag for a festival", {"use_case"}),
+        ("a laptop, no more than a thousand", {"budget"}),
+        ("can you recommend a laptop?", set()),
+    ],
+)
+def test_needs_stated_in_passing_are_taken_not_asked(said, stated):
+    assert stated_now(tracker(said)) == stated
