@@ -35,16 +35,18 @@ WHY_WE_ASK = {
 # "for a festival", "for my curly hair", "to make lattes": up to where a budget, a must-have or the sentence starts.
 _STATED_USE = re.compile(
     r"\b(?:for|to make)\s+(?:a\s+|an\s+|the\s+|my\s+|our\s+|some\s+)?"
-    r"(?P<use>(?!under\b|less\b|about\b|around\b|me\b|you\b|it\b|them\b|him\b|her\b|sale\b)[a-z][a-z' -]{2,40}?)"
-    r"\s*(?=$|[,.;!?]|\b(?:under|below|less|no more|max|up to|around|about|with|and under|but)\b)",
+    r"(?P<use>(?!under\b|less\b|about\b|around\b|me\b|you\b|it\b|them\b|him\b|her\b|sale\b)[a-z0-9][a-z0-9' -]{2,40}?)"
+    r"\s*(?=$|[,.;!?]|\b(?:under|below|less|no more|max|up to|around|about|with|and under|but|for)\b)",
     re.I,
 )
 
 
 def stated_use(text: str) -> str | None:
-    """The use a message states in passing ("cheap sleeping bag for a festival" -> "festival"), if any."""
-    match = _STATED_USE.search(text)
-    return match.group("use").strip() if match else None
+    """The uses a message states in passing ("cheap sleeping bag for a festival" -> "festival"), if any."""
+    uses = [match.group("use").strip() for match in _STATED_USE.finditer(text)]
+    # "a 5 day trek" and "2 people" are uses, "200" and "200 dollars" budgets
+    uses = [u for u in uses if re.search(r"[a-z]{3}", u, re.I) and parse_budget(u, cued_only=True) is None]
+    return " and ".join(uses) or None
 
 
 def stated_now(tracker: Tracker) -> set[str]:

@@ -248,11 +248,11 @@ class KnowledgeEngine:
             return related
         kinds = {p.category for p in in_focus}
         if not found and len(kinds) == 1 and not _QUESTION.search(text):
-            kind = kinds.pop()
+            (kind,) = kinds
             if category in (None, kind) and _named_value(self._pool(kind), text) is not None:
                 # "sorry i meant dry skin" after cleansers were shown: the products of that kind with it
                 return self.recommend(replace(context, category=kind), text)
-        if not found and focus and (category is None or category in {p.category for p in in_focus}):
+        if not found and focus and (category is None or category in kinds or self._asks_spec_of(text, focus)):
             about_focus = self._about_focus(text, focus)
             if about_focus is not None:
                 return about_focus
@@ -290,6 +290,15 @@ class KnowledgeEngine:
         if focus.policy_topic and continues(text):  # "and to the highlands?" after the delivery page
             return self.policy(text, focus.policy_topic, focus)
         return answers.not_found(asked_for, self._similar(text, category))
+
+    def _asks_spec_of(self, text: str, focus: Focus) -> bool:
+        """ "does it have a grinder built in?" about an espresso machine: "it" and one of its specs, though
+        "grinder" also names a category."""
+        reference = referred(text, focus)
+        if reference is None or not reference.explicit:
+            return False
+        query = find_spec_query(text, _spec_keys(reference.products))
+        return query is not None and query.key not in ("price", "stock")
 
     def _about_focus(self, text: str, focus: Focus) -> Answer | None:
         """Answers about the products in focus, or None when the message is not about them."""
@@ -476,7 +485,8 @@ class KnowledgeEngine:
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
-        return answers.policy(relevant[:2], policy_search.answer_first(text, relevant[:2], self._policy_idf))
+        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=kind is not None)
+        return answers.policy(relevant[:2], first)
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         # The current snapshot: the gate's names and brands, and the categories claims are judged in.
@@ -495,7 +505,8 @@ class KnowledgeEngine:
         query = _ranking_query(text, pool)
         assert query is not None
         budget = parse_budget(text) or context.budget
-        candidates = [p for p in pool if p.in_stock and (budget is None or p.price <= budget)]
+        must_have = self._yes_no_feature(replace(context, category=category, feature=None), text)
+        candidates = [p for p in pool if p.in_stock and (budget is None or p.price <= budget) and _has(p, must_have)]
         scope = f"of our {category}" if category else "in our catalogue"
         if budget is not None:
             scope += f" up to {budget:g}"
@@ -523,8 +534,13 @@ def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[st
     others = {singular(w) for c in categories if c != product.category for w in tokens(c)} - own - GENERAL_WORDS
 
     def order(chunk: PolicyChunk) -> int:
-        words = {singular(w) for w in tokens(chunk.text)}
-        return 0 if words & own else 2 if words & others else 1
+        text = chunk.text.lower()
+        words = {singular(w) for w in tokens(text)}
+        # "covers espresso machines only, not grinders": a section that excludes the kind is not about it
+        named = {
+            w for w in words & own if not re.search(rf"\b(?:not|except|excluding|other than)\b[^.]{{0,40}}\b{w}", text)
+        }
+        return 0 if named else 2 if words & others or words & own else 1
 
     return sorted(chunks, key=order)
 
@@ -570,7 +586,8 @@ def _overlap(wanted: set[str], product: Product) -> float:
     """Share of the customer's use-case words that the product's own text mentions."""
     if not wanted:
         return 0.0
-    return len(wanted & content_words(product.document_text())) / len(wanted)
+    said = {policy_search.stem(w) for w in wanted}  # "trek" and "trekking"
+    return len(said & {policy_search.stem(w) for w in content_words(product.document_text())}) / len(said)
 
 
 def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:

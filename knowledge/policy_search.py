@@ -221,10 +221,13 @@ def readable_sentences(text: str) -> list[str]:
     return sentences
 
 
-def answer_first(question: str, chunks: list[PolicyChunk], idf_table: dict[str, float]) -> list[str]:
+def answer_first(
+    question: str, chunks: list[PolicyChunk], idf_table: dict[str, float], *, sections_in_order: bool = False
+) -> list[str]:
     """The sentences of these sections that answer the question, best first (a customer asking "can I
     return it if I don't like it?" reads the return period first, not the conditions), then the rest of the
-    sections."""
+    sections. With `sections_in_order` the first section's best sentences come first whatever the others
+    score (its section was chosen for the product in focus)."""
     query = Query.parse(question)
     sentences = [(rank, s) for rank, chunk in enumerate(chunks) for s in readable_sentences(chunk.text)]
     if not query.words or not sentences:
@@ -234,6 +237,7 @@ def answer_first(question: str, chunks: list[PolicyChunk], idf_table: dict[str, 
     wants_figure = asks_cost(question) or bool(_WANTS_FIGURE.search(question))
     scored = [
         (
+            -chunk_rank if sections_in_order else 0,
             _coverage(query, weights, _stems(s)) + (_FIGURE_BONUS[wants_figure] if _FIGURE.search(s) else 0.0),
             -chunk_rank,
             -i,
@@ -241,7 +245,7 @@ def answer_first(question: str, chunks: list[PolicyChunk], idf_table: dict[str, 
         )
         for i, (chunk_rank, s) in enumerate(sentences)
     ]
-    best = [s for score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
+    best = [s for _, score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
     # Then the rest of the sections, in their own order: the answer first, nothing of it lost.
     rest = [s for _, s in sentences if s not in best]
     return (best + rest)[:MAX_POLICY_SENTENCES]

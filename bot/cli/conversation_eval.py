@@ -25,6 +25,7 @@ from knowledge import answers
 from knowledge.catalog import LoadResult, Product, load_catalog
 from knowledge.gate import check_reply
 from knowledge.policy_search import readable_sentences
+from knowledge.text import parse_budget
 
 SHOPS_DIR = PROJECT_ROOT / "data" / "eval" / "shops"
 EXPECTATIONS = ("expected_skus", "expected_facts", "expected_winner", "max_price", "must_refuse", "forbidden")
@@ -156,9 +157,9 @@ def check_turn(
     problems += [f"another shop's words: {f!r}" for f in foreign if f.lower() in lowered]
     overviews = [_overview_of(shop, category) for category in {p.category for p in named}]
     policies = [" ".join(readable_sentences(page.text)) for page in shop.policies]  # as replies quote them
-    reference = "\n".join(
-        [*(said_before or []), turn.text, *(_facts_of(p) for p in named), *overviews, *policies]
-    )
+    said = [*(said_before or []), turn.text]
+    budgets = [f"{amount:g}" for text in said if (amount := parse_budget(text)) is not None]  # "two hundred"
+    reference = "\n".join([*said, *budgets, *(_facts_of(p) for p in named), *overviews, *policies])
     invented = check_reply(
         reply,
         reference,
