@@ -262,9 +262,9 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         score = len(matched & core) / len(core)
         # "the Chesterton sofa": a word only this name has, typed as it is (or a long word with a typo); "the
         # automat 5": a model word with the model number
-        if score < min_score and any(w in distinctive and (w in words or len(w) >= 7) for w in matched):
-            score = min_score
-        elif score < min_score and name_models & text_models and any(not _has_digit(w) for w in matched & core):
+        distinct = any(w in distinctive and (w in words or len(w) >= 7) for w in matched)
+        model = bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)
+        if score < min_score and (distinct or model):
             score = min_score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
