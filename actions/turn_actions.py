@@ -49,36 +49,44 @@ def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
     return handoff.trigger(turn, handoff.parse_keywords(settings.handoff_keywords), settings.hot_lead_threshold)
 
 
-# Intents whose flow asks a question or handles an objection instead of looking in the catalogue. A message
-# the NLU put there that the catalogue answers outright (a product named, a ranking, a follow-up on the
-# products in focus, "and to nz?" after a policy answer) is answered from the catalogue instead: the
-# CatalogueFirstPolicy (bot/rasa_plugins/catalogue_policy.py) runs action_answer_from_catalogue when
-# `catalogue_first` is set. The product and policy intents' own actions already ask the catalogue.
-FLOWS_THE_CATALOGUE_OVERRULES = frozenset(
-    {
-        "inform",
-        "ask_recommendation",
-        "objection_price",
-        "objection_quality",
-        "objection_competitor",
-        "objection_timing",
-        "just_browsing",
-        "affirm",
-        "deny",
-        "thank",
-        "skip_question",
-    }
-)
+# Intents whose flow asks a question or handles an objection instead of looking in the catalogue, with the
+# readings of the catalogue (`KnowledgeEngine.direct_answer`) that overrule each: a message the NLU put there that
+# the catalogue answers outright is answered from the catalogue instead. The CatalogueFirstPolicy
+# (bot/rasa_plugins/catalogue_policy.py) runs action_answer_from_catalogue when `catalogue_first` is set. The
+# product and policy intents' own actions already ask the catalogue; buying or accessories for a named product
+# stay what they are, but not a ranking ("ok which in-stock bag is the warmest then?" read as buying).
+_ANY = frozenset({"product", "ranking", "focus", "policy"})
+FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        [
+            "inform",
+            "ask_recommendation",
+            "objection_price",
+            "objection_quality",
+            "objection_competitor",
+            "objection_timing",
+            "just_browsing",
+            "affirm",
+            "deny",
+            "thank",
+            "skip_question",
+        ],
+        _ANY,
+    ),
+    **dict.fromkeys(["ready_to_buy", "ask_accessories"], frozenset({"ranking"})),
+}
 
 
 def catalogue_first(tracker: Tracker) -> bool:
     """Whether the catalogue answers this message instead of its intent's flow. Not inside a form (its
     own rules handle interruptions) and not while a person owns the conversation."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent not in FLOWS_THE_CATALOGUE_OVERRULES or tracker.is_paused() or tracker.active_loop_name:
+    overruled_by = FLOWS_THE_CATALOGUE_OVERRULES.get(str(intent), frozenset())
+    if not overruled_by or tracker.is_paused() or tracker.active_loop_name:
         return False
     engine = services.engine()
-    return engine.answers_directly(str(tracker.latest_message.get("text") or ""), focus_of(engine, tracker))
+    reading = engine.direct_answer(str(tracker.latest_message.get("text") or ""), focus_of(engine, tracker))
+    return reading in overruled_by
 
 
 def customer_name(tracker: Tracker) -> str | None:

@@ -175,23 +175,23 @@ class KnowledgeEngine:
         """The policy page (topic) a message is about, by its name or a usual word for it, if exactly one."""
         return policy_search.find_topic(text, sorted({c.topic for c in self.policy_chunks()}))
 
-    def answers_directly(self, text: str, focus: Focus) -> bool:
-        """Whether the catalogue answers this message better than a dialogue flow that would ask a question or
-        handle an objection: it names a product (by SKU or by two words of its name), asks for a ranking
-        ("lightest hair dryer?"), asks about the products in focus ("which of those is the warmest?", "how many
-        are left?") or carries on with the policy page just quoted ("and to nz?")."""
+    def direct_answer(self, text: str, focus: Focus) -> str | None:
+        """Why the catalogue answers this message outright, if it does, so a dialogue flow that would ask a
+        question or handle an objection can give way: "product" (named beyond doubt, or by SKU), "ranking" in a
+        category it names ("lightest hair dryer?"), "focus" (about the products in focus: "which of those is the
+        warmest?", "how many are left?") or "policy" (carries on with the page just quoted: "and to nz?")."""
         if self._names_outright(text, find_products(text, self.products())):
-            return True
+            return "product"
         category = self.match_category(text)
-        if category is not None and self._asks_superlative(text, category):  # "lightest hair dryer?"
-            return True
+        if category is not None and self._asks_superlative(text, category):
+            return "ranking"
         reference = referred(text, focus)
         if reference is not None:
             query = find_spec_query(text, _spec_keys(reference.products))
             # "too expensive" after a product is an objection, not a question about its price
             if query is not None and (reference.explicit or query.key != "price"):
-                return True
-        return bool(focus.policy_topic and continues(text) and self.match_category(text) is None)
+                return "focus"
+        return "policy" if focus.policy_topic and continues(text) and category is None else None
 
     def unoffered_service(self, text: str) -> str | None:
         """A service the message asks for ("can I rent a tent?", "do you do grooming appointments?") that no
@@ -209,6 +209,9 @@ class KnowledgeEngine:
         catalog = self.products()
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
+        in_focus = [*([focus.current] if focus.current else []), *focus.shown]
+        if (related := self.goes_with(in_focus, text, self.match_category(text))) is not None:
+            return related  # "is there a matching bed?" after tables were shown
         found = find_products(text, catalog)
         # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
         # words ask for the category's products

@@ -219,6 +219,8 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("I need a laptop", "ask_recommendation", {}, False),  # a need: the form asks what it is for
         ("lightest laptop?", "ask_price", {}, False),  # the product intents' own actions ask the catalogue
         ("that's too expensive", "objection_price", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
+        ("which laptop is the lightest then?", "ready_to_buy", {}, True),  # a ranking is no purchase
+        ("I want to buy the Lumen Air 13", "ready_to_buy", {}, False),  # a purchase of a named product stays one
     ],
 )
 def test_the_catalogue_answers_before_a_flow_that_would_not(shop, text, intent, slots, first):

@@ -239,24 +239,24 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
 @pytest.mark.parametrize(
     ("said", "focus_skus", "topic", "direct"),
     [
-        ("S2 price", [], None, True),  # a SKU
-        ("is the two seater in stock", [], None, True),  # two words of a name
-        ("lightest sofa?", [], None, True),  # a ranking
-        ("which of those is the widest?", ["S1", "S2"], None, True),  # a ranking of the products in focus
-        ("how heavy is it", ["S3"], None, True),  # a spec of the product in focus
-        ("and for the corner one?", [], "delivery", True),  # carries on with the page just quoted
-        ("a sofa for the family room", [], None, False),  # one everyday word of a name is no product named
-        ("I need a sofa", [], None, False),  # a need: the discovery flow asks what it is for
-        ("that's too expensive", ["S2"], None, False),  # an objection stays an objection
-        ("thanks!", ["S2"], None, False),
-        ("and sofas?", [], "delivery", False),  # a category: not the page's topic any more
+        ("S2 price", [], None, "product"),  # a SKU
+        ("is the two seater in stock", [], None, "product"),  # two words of a name
+        ("lightest sofa?", [], None, "ranking"),
+        ("which of those is the widest?", ["S1", "S2"], None, "focus"),  # a ranking of the products in focus
+        ("how heavy is it", ["S3"], None, "focus"),  # a spec of the product in focus
+        ("and for the corner one?", [], "delivery", "policy"),  # carries on with the page just quoted
+        ("a sofa for the family room", [], None, None),  # one everyday word of a name is no product named
+        ("I need a sofa", [], None, None),  # a need: the discovery flow asks what it is for
+        ("that's too expensive", ["S2"], None, None),  # an objection stays an objection
+        ("thanks!", ["S2"], None, None),
+        ("and sofas?", [], "delivery", None),  # a category: not the page's topic any more
     ],
 )
 def test_what_the_catalogue_answers_before_the_intents_flow(engine, said, focus_skus, topic, direct):
     by_sku = {p.sku: p for p in engine.products()}
     shown = [by_sku[s] for s in focus_skus]
     focus = Focus(shown, shown[-1] if len(shown) == 1 else None, topic)
-    assert engine.answers_directly(said, focus) is direct
+    assert engine.direct_answer(said, focus) == direct
 
 
 def test_a_policy_question_about_the_product_in_focus_gets_the_section_about_its_kind(tmp_path):
