@@ -1,7 +1,8 @@
 """The log files the project writes (`var/logs/*.log`, one per process started by `salesbot up`), and
 their rotation: `<name>.log` becomes `<name>.log.1` when it is full, the oldest copy is deleted.
 
-Personal data patterns are redacted as lines are written (privacy.redact); what identifies a customer
+Personal data patterns are redacted as lines are written (privacy.redact), in every server's log, Rasa's
+included; what identifies a customer
 beyond them, their conversation id, is found and erased here, in the current files and the rotated copies.
 Files are rewritten in place, so the writer that appends to them keeps writing to the same file.
 """
@@ -14,6 +15,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import BinaryIO
 
+from privacy.redact import redact
 from privacy.registry import Customer, PersonalDataStore
 
 ERASED = "[erased]"
@@ -29,8 +31,9 @@ def copy_to_rotating_log(stream: BinaryIO, path: Path, max_bytes: int, backups: 
     with stream:
         try:
             for line in iter(stream.readline, b""):
-                # A plain LogRecord, not the process's record factory: the line stays as the server wrote it.
-                text = line.decode(errors="replace")
+                # Every server's lines are redacted here, Rasa's too (its process cannot import this project's
+                # redaction); a plain LogRecord, so nothing else of the line changes.
+                text = redact(line.decode(errors="replace"))
                 handler.handle(logging.LogRecord(path.name, logging.INFO, "", 0, text, None, None))
         finally:
             handler.close()

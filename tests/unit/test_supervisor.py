@@ -255,6 +255,19 @@ def test_a_servers_log_is_rotated_by_size_and_keeps_the_newest_lines(tmp_path, s
     assert "".join(LINE.format(i) for i in range(400)).endswith(kept) and kept.endswith(LINE.format(399))
 
 
+def test_personal_data_a_server_prints_is_redacted_in_its_log(tmp_path, started):
+    """Rasa logs the messages it receives at debug level; its process cannot import the project's redaction."""
+    said = "Received user message 'mail me at anna.berg@example.com or call +41 79 123 45 67'"
+    service = python_service("rasa-like", f"print({said!r})")
+    started.append(service)
+    service.start(tmp_path)
+    service.process.wait(10)
+    service.stop()
+    logged = (tmp_path / "rasa-like.log").read_text()
+    assert "anna.berg@example.com" not in logged and "123 45 67" not in logged
+    assert "[email]" in logged and "[phone]" in logged
+
+
 def test_a_server_that_fails_at_start_up_is_named_with_its_last_words(tmp_path, started):
     started.append(python_service("rasa", "import sys; print('cannot load the model'); sys.exit(1)"))
     with pytest.raises(StartupError, match=r"rasa server exited during start-up(.|\n)*cannot load the model"):
