@@ -10,6 +10,7 @@ the model writes that reply with references, code fills in the values
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from knowledge.catalog import Product, format_price, format_spec, spec_label
@@ -88,9 +89,11 @@ def stock_text(product: Product) -> str:
     return "in stock"
 
 
-def list_item(product: Product) -> str:
-    """One line of a product list: name, price, stock and the first few specs."""
-    specs = spec_text(product, list(product.specs)[:MAX_SPECS_IN_LIST])
+def list_item(product: Product, first: Sequence[str] = ()) -> str:
+    """One line of a product list: name, price, stock and the first few specs (the `first` keys before the
+    others: the ones the customer's need is about)."""
+    keys = [k for k in first if k in product.specs] + [k for k in product.specs if k not in first]
+    specs = spec_text(product, keys[:MAX_SPECS_IN_LIST])
     line = f"- {product.name}: {price_text(product)}, {stock_text(product)}"
     return f"{line} ({specs})" if specs else line
 
@@ -222,13 +225,16 @@ def scope_words(scope: str) -> str:
     return scope.split(" up to ")[0]
 
 
-def recommend(picks: list[Product], context: CustomerContext, over_budget: list[Product]) -> Answer:
+def recommend(
+    picks: list[Product], context: CustomerContext, over_budget: list[Product], needed: Sequence[str] = ()
+) -> Answer:
+    """Up to three products for the customer's needs; `needed` are the spec keys the needs are about, shown first."""
     if picks:
         lines = [f"Here is what fits{_needs_phrase(context)}:"]
-        lines.extend(list_item(p) for p in picks)
+        lines.extend(list_item(p, needed) for p in picks)
     elif over_budget:
         lines = [f"Nothing fits{_needs_phrase(context)}. The closest options are slightly over budget:"]
-        lines.extend(list_item(p) for p in over_budget)
+        lines.extend(list_item(p, needed) for p in over_budget)
     else:
         return nothing_fits(context.category or "matching")
     shown = picks or over_budget

@@ -423,10 +423,11 @@ class KnowledgeEngine:
         flt = ProductFilter(context.category, context.budget, context.brand, in_stock_only=True)
         must_have = self._yes_no_feature(context, text)
         value = _named_value(self._pool(context.category), text) if context.category else None
+        least = _least_amount(self._pool(context.category), text) if context.category else None
         hits = [
             h
             for h in self.store.search_products(query, flt, k=20)
-            if _has(h.product, must_have) and _has_value(h.product, value)
+            if _has(h.product, must_have) and _has_value(h.product, value) and _holds(h.product, least)
         ]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
@@ -439,7 +440,8 @@ class KnowledgeEngine:
                 key=lambda p: p.price,
             )
             over_budget = nearest[: min(2, limit)]
-        return answers.recommend(picks, context, over_budget)
+        needed = [k for k in (must_have, value and value[0], least and least[0]) if k]
+        return answers.recommend(picks, context, over_budget, needed)
 
     def _yes_no_feature(self, context: CustomerContext, text: str = "") -> str | None:
         """The spec key of a must-have that is a yes/no spec ("waterproof", "gps", "stylus support"), named
@@ -561,6 +563,37 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, str] | None:
         if len(named) == 1 and len(values) > 1:
             return key, named[0]
     return None
+
+
+# "about 150kg", "for 2 people", "a 120 litre tank": an amount with what it counts
+_AMOUNT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(kg|kilos?|litres?|liters?|l|people|persons?|guests|seats?)\b", re.I)
+_UNIT = {"kilo": "kg", "kilos": "kg", "litre": "l", "litres": "l", "liter": "l", "liters": "l"}
+_HOLDING = {"max", "load", "capacity", "user", "volume"}  # a key with its unit and one of these holds the amount
+_PEOPLE = {"persons", "person", "people", "seats", "sleeps"}
+
+
+def _least_amount(pool: list[Product], text: str) -> tuple[str, float] | None:
+    """A need stated as an amount that a capacity spec of these products must reach: "a big guy, about 150kg" ->
+    (`max_load_kg`, 150), "tent for 2 people" -> (`persons`, 2). Never the product's own weight or size."""
+    for number, said in _AMOUNT_OF.findall(text):
+        unit = _UNIT.get(said.lower(), said.lower())
+        for key in _spec_keys(pool):
+            words = set(tokens(key))
+            holds = (
+                words & _PEOPLE
+                if unit in {"people", "person", "persons", "guests", "seat", "seats"}
+                else (unit in words and words & _HOLDING)
+            )
+            if holds and any(answers.spec_value(p, key) is not None for p in pool):
+                return key, float(number)
+    return None
+
+
+def _holds(product: Product, least: tuple[str, float] | None) -> bool:
+    if least is None:
+        return True
+    value = answers.spec_value(product, least[0])
+    return value is not None and value >= least[1]
 
 
 def _has_value(product: Product, value: tuple[str, str] | None) -> bool:

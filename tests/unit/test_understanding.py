@@ -326,3 +326,23 @@ def test_a_spec_value_the_customer_names_is_a_must_have_and_a_correction_shows_i
     assert {p.sku for p in corrected.products} == {"B1", "B3"}
     asked = engine.product_question("what material is it?", CustomerContext(), focus=Focus(list(shown.products)))
     assert asked.kind == "lookup"  # a question about the product in focus stays one
+
+
+def test_an_amount_the_customer_needs_is_reached_by_a_capacity_spec_and_shown(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    chairs = [
+        furniture("K1", "Kite Task Chair", 150.0, "office chairs", weight_kg=12.0, max_load_kg=110.0),
+        furniture("K2", "Kodiak Heavy Chair", 420.0, "office chairs", weight_kg=21.0, max_load_kg=180.0),
+        furniture("T1", "Tarn Table", 500.0, "dining tables", seats=4.0),
+        furniture("T2", "Teak Table", 800.0, "dining tables", seats=8.0),
+    ]
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in chairs]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_loads", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    big = engine.recommend(CustomerContext(category="office chairs"), "a chair for a big guy, about 150kg")
+    assert [p.sku for p in big.products] == ["K2"]  # the load it holds, not its own weight
+    assert "(max load 180 kg" in big.lines[1]  # what the need is about comes first
+    family = engine.recommend(CustomerContext(category="dining tables"), "a table for 6 people")
+    assert [p.sku for p in family.products] == ["T2"]
