@@ -310,12 +310,18 @@ class KnowledgeEngine:
             return None
         products = reference.products
         query = _ranking_query(text, products)
-        if query is not None and query.direction and len(products) == 1:
-            # "and the lightest one?" after one product: a ranking of its kind, not of itself
-            pool = [p for p in self._pool(products[0].category) if p.in_stock]
-            ranking = _ranking_query(text, pool)
-            if ranking is not None:
-                return answers.superlative(pool, ranking, f"of our {products[0].category}")
+        if query is not None and query.direction:
+            # "the cheapest one with a heater": a ranking keeps the must-have it names
+            kind = products[0].category
+            must_have = self._yes_no_feature(CustomerContext(category=kind), text)
+            having = [p for p in products if _has(p, must_have)]
+            if not having or len(products) == 1:
+                # "and the lightest one?" after one product, or none of those has it: a ranking of the kind
+                pool = [p for p in self._pool(kind) if p.in_stock and _has(p, must_have)]
+                ranking = _ranking_query(text, pool)
+                if ranking is not None and pool:
+                    return answers.superlative(pool, ranking, f"of our {kind}")
+            products = having or products
         count = _how_many(text)
         if count and query is not None and query.direction and len(products) > count:
             return answers.compare(_ranked(products, query)[:count], SpecQuery(query.key))

@@ -346,3 +346,20 @@ def test_an_amount_the_customer_needs_is_reached_by_a_capacity_spec_and_shown(tm
     assert "(max load 180 kg" in big.lines[1]  # what the need is about comes first
     family = engine.recommend(CustomerContext(category="dining tables"), "a table for 6 people")
     assert [p.sku for p in family.products] == ["T2"]
+
+
+def test_a_ranking_of_the_products_in_focus_keeps_the_must_have_it_names(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    tanks = [
+        furniture("A1", "Alba Tank", 40.0, "aquariums", heater=False),
+        furniture("A2", "Brook Tank", 90.0, "aquariums", heater=True),
+        furniture("A3", "Cove Tank", 250.0, "aquariums", heater=True),
+    ]
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in tanks]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_tanks", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    shown = Focus(list(engine.products()))
+    answer = engine.product_question("whats the cheapest one with a heater then", CustomerContext(), focus=shown)
+    assert answer.products[0].sku == "A2"
