@@ -21,6 +21,8 @@ from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     EVERYDAY_WORDS,
     GENERAL_WORDS,
+    LESS_WORDS,
+    MORE_WORDS,
     PRICE_WORDS,
     SERVICE_WORDS,
     STRONG_STOCK_WORDS,
@@ -28,6 +30,7 @@ from knowledge.text import (
     asks_about_products,
     asks_for_discount,
     asks_to_see_products,
+    category_phrases,
     content_words,
     find_category,
     find_products,
@@ -191,6 +194,9 @@ class KnowledgeEngine:
             # "too expensive" after a product is an objection, not a question about its price
             if query is not None and (reference.explicit or query.key != "price"):
                 return "focus"
+        kind = _one_kind([*([focus.current] if focus.current else []), *focus.shown])
+        if category is None and kind is not None and self._asks_superlative(text, kind):
+            return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
         return "policy" if focus.policy_topic and continues(text) and category is None else None
 
     def unoffered_service(self, text: str) -> str | None:
@@ -225,11 +231,17 @@ class KnowledgeEngine:
         if topic:
             return self.policy(text, topic, focus)
         category = self.match_category(text)
+        kind = _one_kind(in_focus)
+        if category is None and kind is not None and self._asks_superlative(text, kind):
+            # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
+            return self.product_question(text, replace(context, category=kind), focus=focus)
         if category is None:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             return answer if answer.kind == "policy" else None
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
-        if self._asks_superlative(text, category) or (context.budget is None and not asks_about_products(text)):
+        other_brand = self._names_something_else(_named_in(text), category)  # "do u have de cecco pasta"
+        asks_overview = context.budget is None and not asks_about_products(text)
+        if self._asks_superlative(text, category) or asks_overview or other_brand:
             return self.product_question(text, context, focus=focus)
         return self.recommend(context, text)
 
@@ -364,10 +376,16 @@ class KnowledgeEngine:
         """ "Bose headphones" names a brand we don't carry; "headphones" or "Lumen headphones" does not."""
         if not phrase:
             return False
-        extra = content_words(phrase) - {singular(w) for w in tokens(category)} - set(tokens(category))
-        extra -= GENERAL_WORDS
+        kind = {w for p in category_phrases(category) for w in p.split()} | set(tokens(category))
+        extra = {w for w in content_words(phrase) if singular(w) not in kind and w not in kind and not w.isdigit()}
+        extra -= GENERAL_WORDS | LESS_WORDS | MORE_WORDS | {"under", "below", "over", "max", "budget"}
         brand_words = {w for b in self.brands() for w in tokens(b)}
-        return bool(extra - brand_words)
+        # "pasta thats gluten free": the words of the category's specs and their values name a must-have
+        pool = self._pool(category)
+        spec_words = {
+            w for p in pool for k, v in p.specs.items() for w in tokens(f"{k} {v if isinstance(v, str) else ''}")
+        }
+        return bool(extra - brand_words - spec_words - {"thats", "that", "which", "is", "are"})
 
     def goes_with(self, focus: list[Product], text: str, category: str | None) -> Answer | None:
         """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as
@@ -526,6 +544,12 @@ class KnowledgeEngine:
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _one_kind(products: list[Product]) -> str | None:
+    """The category of these products, when they are all of one."""
+    kinds = {p.category for p in products}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _kind_in_focus(focus: Focus | None) -> Product | None:

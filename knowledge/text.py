@@ -249,6 +249,8 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             continue
         name_words = set(tokens(product.name))
         brand_words = set(tokens(product.brand))
+        # "ebike" names an "E-Bike": a hyphenated name word typed as one word
+        name_words |= {a + b for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()) if a + b in words}
         matched = {w for w in name_words if matches_word(w, words)}
         # A brand plus a bare number ("Nimbus ... 13") is not a mention: a model word must match.
         if not name_words or not any(not w.replace(".", "").isdigit() for w in matched - brand_words):
@@ -277,6 +279,13 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if covered and not _named_apart(lowered, mention, chosen):
             continue
         chosen.append(mention)
+    # A better-scored mention whose words are all inside another's ("pendler 8" inside "pendler 8 ebike")
+    # gives way to it too, unless it is named on its own.
+    chosen = [
+        m
+        for m in chosen
+        if not any(m.matched < c.matched for c in chosen) or _named_apart(lowered, m, [c for c in chosen if c is not m])
+    ]
     # Keep the order in which the customer named them (matters for "X or Y").
     shared = {w for w, n in Counter(w for m in chosen for w in set(tokens(m.product.name))).items() if n > 1}
     chosen.sort(key=lambda m: _first_position(lowered, m.product, shared))
@@ -451,6 +460,8 @@ def find_category(text: str, categories: list[str]) -> str | None:
             found.append((2, len(words[-1]), category))
         elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in said_words):
             found.append((3, 0, category))
+        elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
+            found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
     if not found:
         return None
     named_whole = [c for strength, _, c in found if strength == 0]
@@ -574,6 +585,10 @@ GENERAL_WORDS = frozenset(
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}
 
 
+def _stem(word: str) -> str:
+    return singular(word)[:5] if len(word) >= 5 else word
+
+
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
@@ -588,9 +603,11 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
     best_key, best_overlap = None, 0.0
+    wanted_stems = {_stem(w) for w in wanted}
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
-        overlap = len(key_words & wanted)
+        # "secure" asks about a security level: a shared stem of five letters counts too
+        overlap = len(key_words & wanted) or len({_stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
         # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins.
         ranks = [targets.index(w) for w in key_words if w in targets]
         score = overlap - (min(ranks) / 100 if ranks else 0.0)

@@ -16,7 +16,7 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
 from knowledge.policy_search import find_topic
 from knowledge.store import CatalogStore, make_client
-from knowledge.text import find_category, find_products
+from knowledge.text import find_category, find_products, find_spec_query
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings
 
@@ -363,3 +363,23 @@ def test_a_ranking_of_the_products_in_focus_keeps_the_must_have_it_names(tmp_pat
     shown = Focus(list(engine.products()))
     answer = engine.product_question("whats the cheapest one with a heater then", CustomerContext(), focus=shown)
     assert answer.products[0].sku == "A2"
+
+
+def test_words_shops_customers_shorten_or_glue(tmp_path):
+    bikes = [
+        furniture("B1", "Ferro Pendler 8 City Bike", 1190.0, "city bikes", security_level=None),
+        furniture("B2", "Ferro Pendler 8 E-Bike", 3290.0, "city bikes"),
+        furniture("L1", "Gatto Bar Lock", 69.0, "locks", security_level=11.0),
+        furniture("L2", "Gatto Chain Lock", 119.0, "locks", security_level=15.0),
+    ]
+    assert [p.sku for p in find_products("how much is the pendler 8 ebike?", bikes)] == ["B2"]
+    assert find_category("some choc under 8 bucks?", ["chocolate", "teas"]) == "chocolate"
+    assert find_category("some tea please", ["chocolate", "teas"]) == "teas"
+    query = find_spec_query("which lock is the most secure", ["security_level", "length_cm"])
+    assert query is not None and query.key == "security_level" and query.direction == "max"
+
+
+def test_a_brand_the_shop_does_not_carry_is_said_and_a_must_have_is_not_one(engine):
+    refused = engine.understand("do you have chesterfield sofas?", CustomerContext(), Focus())
+    assert refused is not None and refused.kind == "not_found" and "chesterfield" in refused.lines[0]
+    assert not engine._names_something_else("sofas with a width of 200", "sofas")  # a spec's word is a need
