@@ -592,7 +592,8 @@ def _stem(word: str) -> str:
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
-    words = [w for w, after in zip(tokens(text), [*tokens(text)[1:], ""], strict=True) if after != "than"]
+    said = tokens(text)
+    words = [w for i, w in enumerate(said) if i + 1 == len(said) or said[i + 1] != "than"]
     targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
     if set(words) & _WEIGHT_WORDS and set(words) & _BEARS:  # "how much weight can it take?": a load, not its weight
         targets = ["load", "capacity", "max", "user", *targets]

@@ -123,3 +123,9 @@ def test_a_compound_of_one_head_noun_names_the_category_of_its_first_modifier():
     assert find_category("best running shoes", shoes) == "running shoes"
     assert find_category("any shoes?", shoes) == "shoes"
     assert find_category("what sofa beds have you got", ["sofas", "beds"]) == "sofas"  # heads differ: as before
+
+
+def test_a_spec_query_in_a_message_without_words_is_none():
+    """The engine strips the category's words before ranking: "laptop laptop …" leaves nothing to read."""
+    assert find_spec_query("", ["weight_kg"]) is None
+    assert find_spec_query("🙂🙂", ["weight_kg"]) is None
