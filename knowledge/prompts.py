@@ -35,6 +35,17 @@ SECRET_FRAGMENTS = [
 Example = tuple[str, str, str]
 _RECOMMEND: list[Example] = [
     (
+        "[2], [3]",
+        'Customer: "a tent for a festival, under 300"\n'
+        "Need: use {use} (a festival), budget {budget}\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "you said a festival: it is made “for festivals and weekend trips”"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "{2.price} is within your budget of {budget}"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "{3.price} is within your budget of {budget}"',
+        "I'd pick the {1.name} at {1.price}: it's made for festivals and weekend trips. "
+        "The {2.name} ({2.price}) and the {3.name} ({3.price}) are also within your budget.",
+    ),
+    (
         "recommend",
         'Customer: "I need headphones for the gym, under 150"\n'
         "Need: use {use} (the gym), budget {budget}\n"
