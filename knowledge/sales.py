@@ -52,6 +52,9 @@ def why(product: Product, index: int, context: CustomerContext, features: list[s
         if product.price <= context.budget:
             return f"{ref}price}} is within your budget of {{budget}}"
         return f"{ref}price}}, a little over your budget of {{budget}}: the closest we have"
+    if context.use_case:  # a reason for something else would read as one for the need ("peppery, for bread":
+        # "made for frying and baking"); say what the data does not
+        return f"its description does not mention {context.use_case}"
     # Nothing said yet that the data speaks to: what the shop's own text says it is made for, not a spec
     # picked at random ("it has a forest green" was a model's reading of "colour: forest green").
     made_for = _MADE_FOR.findall(product.description)
