@@ -239,7 +239,9 @@ class KnowledgeEngine:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             return answer if answer.kind == "policy" else None
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
-        other_brand = self._names_something_else(_named_in(text), category)  # "do u have de cecco pasta"
+        asked_for = _named_in(text)  # "do u have de cecco pasta", not "i have a sensitive nose"
+        other_brand = bool(asked_for) and find_category(asked_for or "", [category]) == category
+        other_brand = other_brand and self._names_something_else(asked_for, category)
         asks_overview = context.budget is None and not asks_about_products(text)
         if self._asks_superlative(text, category) or asks_overview or other_brand:
             return self.product_question(text, context, focus=focus)

@@ -383,3 +383,5 @@ def test_a_brand_the_shop_does_not_carry_is_said_and_a_must_have_is_not_one(engi
     refused = engine.understand("do you have chesterfield sofas?", CustomerContext(), Focus())
     assert refused is not None and refused.kind == "not_found" and "chesterfield" in refused.lines[0]
     assert not engine._names_something_else("sofas with a width of 200", "sofas")  # a spec's word is a need
+    kept = engine.understand("a wide sofa please, i have a small flat", CustomerContext(), Focus())
+    assert kept is not None and kept.kind != "not_found"  # "have a small flat" names no other product
