@@ -90,9 +90,7 @@ class ActionRecommendProducts(Action):
         def decide() -> Answer:
             engine = services.engine()
             category = engine.match_category(said) or context.category
-            focus = focus_of(engine, tracker)
-            in_focus = [focus.current] if focus.current else []
-            matching = engine.goes_with(in_focus + focus.shown, said, category)
+            matching = engine.goes_with(focus_of(engine, tracker).products, said, category)
             found = matching or sales.with_reasons(engine.recommend(context, said, limit), context, wanted)
             return with_closing_question(found, knobs.get("closing_question"))
 

@@ -22,7 +22,6 @@ from actions.sales_tracking import choose_variants
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.catalog import Product
-from knowledge.engine import KnowledgeEngine
 from knowledge.text import asks_to_see_products, parse_budget
 
 # Slots that describe one session only; everything else carries over to the customer's next visit.
@@ -119,14 +118,14 @@ class ActionHandleObjection(Action):
         named, skus = focus_hints(tracker)
         context = customer_context(tracker)
 
-
         def decide() -> Answer:
             engine = services.engine()
             focus = None if kind == "browsing" else sales.focus_product(engine, text, named, skus)
             in_focus = focus_of(engine, tracker)
+            category = engine.match_category(text)
             # "… one kettle for both, under 150" read as "not now": a category and a budget ask for products
-            asks_for_range = engine.match_category(text) is not None and parse_budget(text, cued_only=True)
-            if _another_category(engine, text, focus) or engine.asks_ranking(text) or asks_for_range:
+            asks_for_range = category is not None and parse_budget(text, cued_only=True) is not None
+            if _another_category(category, focus) or engine.asks_ranking(text) or asks_for_range:
                 placed = engine.understand(text, context, in_focus)
                 if placed is not None:
                     return placed
@@ -186,14 +185,15 @@ class ActionOfferAccessories(Action):
         def decide() -> Answer:
             engine = services.engine()
             focus = sales.focus_product(engine, text, named, skus)
+            category = engine.match_category(text)
             # "what sunscreen goes with it?": the related products of that category
-            matched = engine.goes_with([focus] if focus else [], text, engine.match_category(text))
+            matched = engine.goes_with([focus] if focus else [], text, category)
             if matched is not None:
                 return matched
-            if focus is None and ASKS_IF_SOLD.search(text) and engine.match_category(text) is None:
+            if focus is None and ASKS_IF_SOLD.search(text) and category is None:
                 # "do you sell the X?": a product question
                 return engine.product_question(text, context, focus=focus_of(engine, tracker))
-            other = _another_category(engine, text, focus)
+            other = _another_category(category, focus)
             placed = engine.understand(text, context, focus_of(engine, tracker)) if other else None
             return placed or sales.accessories(engine, focus)
 
@@ -207,9 +207,8 @@ class ActionOfferAccessories(Action):
 ASKS_IF_SOLD = re.compile(r"\b(?:do|does) (?:you|u|the shop) (?:sell|carry|stock|have)\b", re.I)
 
 
-def _another_category(engine: KnowledgeEngine, text: str, focus: Product | None) -> bool:
-    """The message names a category other than the product in focus ("what's your cheapest gps watch then?"
-    read as a price objection, "what office chairs have lumbar support?" as an accessories question): the
-    catalogue's answer to the message beats the objection or cross-sell script."""
-    category = engine.match_category(text)
+def _another_category(category: str | None, focus: Product | None) -> bool:
+    """The message names a category (`category`) other than the product in focus ("what's your cheapest gps
+    watch then?" read as a price objection, "what office chairs have lumbar support?" as an accessories
+    question): the catalogue's answer to the message beats the objection or cross-sell script."""
     return category is not None and (focus is None or focus.category != category)

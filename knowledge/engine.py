@@ -39,6 +39,7 @@ from knowledge.text import (
     names_product,
     parse_budget,
     singular,
+    stem,
     tokens,
     unexplained_words,
     without_names,
@@ -104,9 +105,7 @@ class KnowledgeEngine:
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
-                    self._shop_stems = {
-                        policy_search.stem(w) for w in self._text_words | set(tokens(self._policy_text))
-                    }
+                    self._shop_stems = {stem(w) for w in self._text_words | set(tokens(self._policy_text))}
             return self._products
 
     def policy_chunks(self) -> list[PolicyChunk]:
@@ -194,8 +193,7 @@ class KnowledgeEngine:
             # "too expensive" after a product is an objection, not a question about its price
             if query is not None and (reference.explicit or query.key != "price"):
                 return "focus"
-        kind = _one_kind([*([focus.current] if focus.current else []), *focus.shown])
-        if category is None and kind is not None and self._asks_superlative(text, kind):
+        if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
         return "policy" if focus.policy_topic and continues(text) and category is None else None
 
@@ -204,7 +202,7 @@ class KnowledgeEngine:
         product text or policy page of the shop mentions, if any."""
         self.products()
         said = [w for w in tokens(text) if w in SERVICE_WORDS]
-        return next((w for w in said if policy_search.stem(w) not in self._shop_stems), None)
+        return next((w for w in said if stem(w) not in self._shop_stems), None)
 
     def _names_outright(self, text: str, found: list[Product]) -> bool:
         return any(names_product(text, p, self._common_words) for p in found)
@@ -215,13 +213,13 @@ class KnowledgeEngine:
         catalog = self.products()
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
-        in_focus = [*([focus.current] if focus.current else []), *focus.shown]
-        if (related := self.goes_with(in_focus, text, self.match_category(text))) is not None:
+        category = self.match_category(text)
+        if (related := self.goes_with(focus.products, text, category)) is not None:
             return related  # "is there a matching bed?" after tables were shown
         found = find_products(text, catalog)
         # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
         # words ask for the category's products
-        loose = self.match_category(text) is not None and not self._names_outright(text, found)
+        loose = category is not None and not self._names_outright(text, found)
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
@@ -230,8 +228,7 @@ class KnowledgeEngine:
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
         if topic:
             return self.policy(text, topic, focus)
-        category = self.match_category(text)
-        kind = _one_kind(in_focus)
+        kind = focus.kind
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
@@ -239,9 +236,10 @@ class KnowledgeEngine:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             return answer if answer.kind == "policy" else None
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
-        asked_for = _named_in(text)  # "do u have de cecco pasta", not "i have a sensitive nose"
-        other_brand = bool(asked_for) and find_category(asked_for or "", [category]) == category
-        other_brand = other_brand and self._names_something_else(asked_for, category)
+        asked_for = _named_in(text) or ""  # "do u have de cecco pasta", not "i have a sensitive nose"
+        other_brand = find_category(asked_for, [category]) == category and self._names_something_else(
+            asked_for, category
+        )
         asks_overview = context.budget is None and not asks_about_products(text)
         if self._asks_superlative(text, category) or asks_overview or other_brand:
             return self.product_question(text, context, focus=focus)
@@ -260,15 +258,14 @@ class KnowledgeEngine:
         if asks_for_discount(text):
             return answers.no_discounts(found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
         category = self.match_category(text) or (self.match_category(named) if named else None)
-        in_focus = [*([focus.current] if focus.current else []), *focus.shown]
-        if (related := self.goes_with(found[:1] or in_focus, text, category)) is not None:
+        if (related := self.goes_with(found[:1] or focus.products, text, category)) is not None:
             return related
-        kinds = {p.category for p in in_focus}
-        if not found and len(kinds) == 1 and not _QUESTION.search(text):
-            (kind,) = kinds
-            if category in (None, kind) and _named_value(self._pool(kind), text) is not None:
-                # "sorry i meant dry skin" after cleansers were shown: the products of that kind with it
-                return self.recommend(replace(context, category=kind), text)
+        kind = focus.kind
+        states_value = kind is not None and category in (None, kind) and not _QUESTION.search(text)
+        if not found and states_value and _named_value(self._pool(kind), text) is not None:
+            # "sorry i meant dry skin" after cleansers were shown: the products of that kind with it
+            return self.recommend(replace(context, category=kind), text)
+        kinds = {p.category for p in focus.products}
         if not found and focus and (category is None or category in kinds or self._asks_spec_of(text, focus)):
             about_focus = self._about_focus(text, focus)
             if about_focus is not None:
@@ -380,14 +377,14 @@ class KnowledgeEngine:
             return False
         kind = {w for p in category_phrases(category) for w in p.split()} | set(tokens(category))
         extra = {w for w in content_words(phrase) if singular(w) not in kind and w not in kind and not w.isdigit()}
-        extra -= GENERAL_WORDS | LESS_WORDS | MORE_WORDS | {"under", "below", "over", "max", "budget"}
+        extra -= EVERYDAY_WORDS | LESS_WORDS | MORE_WORDS | {"thats", "under", "below", "over", "max", "budget"}
         brand_words = {w for b in self.brands() for w in tokens(b)}
         # "pasta thats gluten free": the words of the category's specs and their values name a must-have
         pool = self._pool(category)
         spec_words = {
             w for p in pool for k, v in p.specs.items() for w in tokens(f"{k} {v if isinstance(v, str) else ''}")
         }
-        return bool(extra - brand_words - spec_words - {"thats", "that", "which", "is", "are"})
+        return bool(extra - brand_words - spec_words)
 
     def goes_with(self, focus: list[Product], text: str, category: str | None) -> Answer | None:
         """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as
@@ -548,21 +545,12 @@ class KnowledgeEngine:
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
 
 
-def _one_kind(products: list[Product]) -> str | None:
-    """The category of these products, when they are all of one."""
-    kinds = {p.category for p in products}
-    return kinds.pop() if len(kinds) == 1 else None
-
-
 def _kind_in_focus(focus: Focus | None) -> Product | None:
     """The product whose kind a policy question is about: the one discussed last, or the products shown
     when they are all of one category."""
     if not focus:
         return None
-    if focus.current is not None:
-        return focus.current
-    kinds = {p.category for p in focus.shown}
-    return focus.shown[0] if len(kinds) == 1 else None
+    return focus.current or (focus.shown[0] if focus.kind is not None else None)
 
 
 def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[str]) -> list[PolicyChunk]:
@@ -654,8 +642,8 @@ def _overlap(wanted: set[str], product: Product) -> float:
     """Share of the customer's use-case words that the product's own text mentions."""
     if not wanted:
         return 0.0
-    said = {policy_search.stem(w) for w in wanted}  # "trek" and "trekking"
-    return len(said & {policy_search.stem(w) for w in content_words(product.document_text())}) / len(said)
+    said = {stem(w) for w in wanted}  # "trek" and "trekking"
+    return len(said & {stem(w) for w in content_words(product.document_text())}) / len(said)
 
 
 def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:

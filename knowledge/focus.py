@@ -54,6 +54,17 @@ class Focus:
     def __bool__(self) -> bool:
         return bool(self.shown) or self.current is not None
 
+    @property
+    def products(self) -> list[Product]:
+        """The product discussed last first, then the products shown."""
+        return [*([self.current] if self.current is not None else []), *self.shown]
+
+    @property
+    def kind(self) -> str | None:
+        """The category of the products in focus, when they are all of one."""
+        kinds = {p.category for p in self.products}
+        return kinds.pop() if len(kinds) == 1 else None
+
 
 def continues(text: str) -> bool:
     """ "and to the highlands?", "what about express?": a short message that carries on with the last answer."""

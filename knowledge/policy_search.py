@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.store import PolicyChunk
-from knowledge.text import GENERAL_WORDS, STOP_WORDS, content_words, matches_word, singular, tokens
+from knowledge.text import GENERAL_WORDS, STOP_WORDS, content_words, matches_word, singular, stem, tokens
 
 # How much word coverage and shared phrases (0..1 each) weigh against cosine similarity.
 LEXICAL_WEIGHT = 0.5
@@ -56,18 +56,6 @@ _COST_QUESTION = re.compile(
     r"\bhow much\b|\bwhat (does|do|is|are|will)\b.{0,40}\b(cost|costs|charge|fee)\b|\b(cost|price) of\b", re.I
 )
 _AMOUNT = re.compile(r"\d[\d.,]*\s*(%|[A-Z]{3}\b)|[$€£¥]\s*\d|\bfree\b|\bno charge\b|\bat no cost\b", re.I)
-
-
-def stem(word: str) -> str:
-    """Crude but shop-agnostic: "shipping", "shipped" and "ship" become "ship"; "returns" "retur"."""
-    word = singular(word)
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3:
-            word = word[: -len(suffix)]
-            if len(word) > 2 and word[-1] == word[-2]:  # shipp → ship
-                word = word[:-1]
-            break
-    return word[:5]
 
 
 def asks_cost(question: str) -> bool:

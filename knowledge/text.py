@@ -244,7 +244,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     distinctive = _distinctive_words(catalog)
     mentions = []
     for product in catalog:
-        if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered):
+        if _names_sku(lowered, product):
             mentions.append(ProductMention(product, 2.0, frozenset(tokens(product.name))))
             continue
         name_words = set(tokens(product.name))
@@ -296,12 +296,16 @@ def names_product(text: str, product: Product, common: set[str]) -> bool:
     """The text names this product beyond doubt: its SKU, or two words of its name or brand that do not describe
     it (category, specs) of which one is not `common` (in many products' texts): "pfotli ortho xl", not "i make
     pour over" for a "Pour-Over Kettle" nor "a hair dryer for curly hair" for the "Curl Diffuser Dryer"."""
-    if re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", text.lower()):
+    if _names_sku(text.lower(), product):
         return True
     words = _text_words(text)
     own = {w for w in tokens(f"{product.name} {product.brand}") if singular(w) not in _descriptive_words(product)}
     matched = {w for w in own if matches_word(w, words)}
     return len(matched) >= 2 and bool(matched - common)
+
+
+def _names_sku(lowered: str, product: Product) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered))
 
 
 _distinctive_cache: tuple[list[Product], set[str]] | None = None  # the last catalogue list asked about
@@ -566,7 +570,6 @@ class SpecQuery:
 PRICE_WORDS = frozenset("cheaper cheapest price prices priced cost costs expensive pricier priciest affordable".split())
 STRONG_STOCK_WORDS = frozenset("stock available availability".split())
 STOCK_WORDS = STRONG_STOCK_WORDS | frozenset("sell carry have got buy order left".split())  # "how many left?"
-# Words that say nothing about which attribute is asked: question words and general requests.
 # Services customers ask shops for. One the shop's texts never mention is one it does not offer.
 SERVICE_WORDS = frozenset(
     "rent rental rentals renting hire hiring lease leasing appointment appointments booking consultation "
@@ -574,7 +577,7 @@ SERVICE_WORDS = frozenset(
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
     "personalisation personalization tailoring alterations cleaning valeting".split()
 )
-
+# Words that say nothing about which attribute is asked: question words and general requests.
 GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "
     "detail specs spec specification specifications describe overview show please much many any good worth "
@@ -585,8 +588,16 @@ GENERAL_WORDS = frozenset(
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}
 
 
-def _stem(word: str) -> str:
-    return singular(word)[:5] if len(word) >= 5 else word
+def stem(word: str) -> str:
+    """Crude but shop-agnostic: "shipping", "shipped" and "ship" become "ship"; "returns" "retur"."""
+    word = singular(word)
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2]:  # shipp → ship
+                word = word[:-1]
+            break
+    return word[:5]
 
 
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
@@ -604,11 +615,11 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
     best_key, best_overlap = None, 0.0
-    wanted_stems = {_stem(w) for w in wanted}
+    wanted_stems = {stem(w) for w in wanted}
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         # "secure" asks about a security level: a shared stem of five letters counts too
-        overlap = len(key_words & wanted) or len({_stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
+        overlap = len(key_words & wanted) or len({stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
         # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins.
         ranks = [targets.index(w) for w in key_words if w in targets]
         score = overlap - (min(ranks) / 100 if ranks else 0.0)

@@ -1,13 +1,11 @@
 """The catalogue-first policy (bot/rasa_plugins/catalogue_policy.py), run for real in the Rasa environment:
 the project's domain, trackers built from events as Rasa builds them, and the policy's predictions."""
 
-import json
-import subprocess
 import textwrap
 
 import pytest
 
-from config.settings import PROJECT_ROOT, load_settings
+from tests.unit.rasa_env import run_in_rasa_env
 
 SCRIPT = textwrap.dedent(
     """
@@ -51,19 +49,7 @@ SCRIPT = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def predictions() -> dict:
-    python = load_settings().rasa_venv / "bin" / "python"
-    if not python.exists():
-        pytest.skip(f"no Rasa environment at {python.parent.parent} (run `make setup`)")
-    completed = subprocess.run(
-        [str(python), "-c", SCRIPT],
-        cwd=PROJECT_ROOT,
-        env={"PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return run_in_rasa_env(SCRIPT)
 
 
 def test_a_flagged_message_is_answered_from_the_catalogue_then_the_bot_listens(predictions):

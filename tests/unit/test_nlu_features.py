@@ -5,13 +5,12 @@ through a small script in that interpreter: train it on a few messages, load it 
 model storage as Rasa does, featurize new messages and report what it added.
 """
 
-import json
-import subprocess
 import textwrap
 
 import pytest
 
-from config.settings import PROJECT_ROOT, load_settings
+from config.settings import PROJECT_ROOT
+from tests.unit.rasa_env import run_in_rasa_env
 
 SCRIPT = textwrap.dedent(
     """
@@ -88,19 +87,7 @@ SCRIPT = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def featurized() -> dict:
-    python = load_settings().rasa_venv / "bin" / "python"
-    if not python.exists():
-        pytest.skip(f"no Rasa environment at {python.parent.parent} (run `make setup`)")
-    completed = subprocess.run(
-        [str(python), "-c", SCRIPT],
-        cwd=PROJECT_ROOT,
-        env={"PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return run_in_rasa_env(SCRIPT)
 
 
 def test_each_text_gets_one_384_dimensional_sentence_feature(featurized):
