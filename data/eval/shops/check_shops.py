@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO))
 
 from knowledge.catalog import format_price, format_spec, load_catalog  # noqa: E402
 
-SHOPS = ("furniture", "running", "coffee", "outdoor", "beauty", "pets", "cycling", "pantry")
+SHOPS = ("furniture", "running", "coffee", "outdoor", "beauty", "pets", "cycling", "pantry", "music", "garden")
 QUESTION_KEYS = {
     "id",
     "type",
@@ -214,7 +214,8 @@ win("pets", "conv-012#0", "length_cm", "max", cat("aquariums"))
 win("pets", "conv-013#2", "price", "min", cat("aquariums", where=[("heater_included", "==", True)]))
 win("pets", "conv-014#0", "price", "min", cat("cat trees"))
 
-# cycling and pantry: the final-check shops, written without reading the understanding code or any results.
+# cycling and pantry: written as the final-check shops, without reading the understanding code or any results;
+# tuning shops since music and garden took their place.
 ELECTRIC = [("electric", "==", True)]
 FRONT = [("position", "==", "front")]
 ORGANIC_EVOO = [("organic", "==", True), ("extra_virgin", "==", True)]
@@ -252,6 +253,44 @@ win("pantry", "conv-010#3", "price", "min", PREV, cat("teas", True, where=[("caf
 win("pantry", "conv-012#0", "cocoa_percent", "max", cat("chocolate"))
 win("pantry", "conv-013#1", "volume_ml", "max", PREV, cat("olive oils", True, 45, ORGANIC_EVOO))
 win("pantry", "conv-014#1", "price", "min", cat("pasta"))
+
+# music and garden: the final-check shops, written without reading the understanding code or any results.
+HAMMER = [("hammer_action", "==", True)]
+BATTERY_AMP = [("battery_powered", "==", True)]
+CORDLESS = [("power_source", "==", "cordless")]
+win("music", "comparison-001", "price", "min", skus("KV-GTR-FJK-F30", "KV-GTR-FJK-F30E"))
+win("music", "comparison-002", "length_cm", "max", skus("KV-UKE-PAP-LANISOP", "KV-UKE-PAP-LANICON"))
+win("music", "comparison-003", "weight_kg", "min", cat("acoustic guitars"))
+win("music", "comparison-004", "price", "min", cat("digital pianos"))
+win("music", "comparison-005", "speaker_inches", "max", cat("guitar amps"))
+win("music", "comparison-006", "polyphony", "max", cat("digital pianos"))
+win("music", "comparison-007", "power_w", "max", cat("guitar amps", True))  # "in stock" is in the question
+win("music", "comparison-008", "length_cm", "min", cat("ukuleles"))
+win("music", "conv-001#1", "weight_kg", "min", PREV, cat("digital pianos", True, 6000, HAMMER))
+win("music", "conv-004#2", "weight_kg", "min", PREV, cat("acoustic guitars", True, 3000))
+win("music", "conv-005#2", "length_cm", "min", skus("KV-UKE-PAP-LANISOP", "KV-UKE-KOL-TRAVEL"))
+win("music", "conv-011#1", "power_w", "max", PREV, cat("guitar amps", True, 2500, BATTERY_AMP))
+win("music", "conv-012#0", "price", "min", cat("ukuleles"))
+win("music", "conv-013#1", "weight_kg", "max", skus("KV-PNO-TAS-HJEM", "KV-PNO-TAS-PORTA88"))
+win("music", "conv-013#2", "speaker_power_w", "max", skus("KV-PNO-TAS-HJEM", "KV-PNO-TAS-PORTA88"))
+
+win("garden", "comparison-001", "weight_kg", "min", skus("LG-MOW-GRV-C32", "LG-MOW-GRV-C32B"))
+win("garden", "comparison-002", "price", "min", skus("LG-PLA-SOL-KRUKKE40", "LG-PLA-SOL-TERRA30"))
+win("garden", "comparison-003", "weight_kg", "min", cat("lawn mowers"))
+win("garden", "comparison-004", "price", "min", cat("hedge trimmers"))
+win("garden", "comparison-005", "length_m", "max", cat("garden hoses"))
+win("garden", "comparison-006", "max_lawn_m2", "max", cat("lawn mowers"))
+win("garden", "comparison-007", "volume_l", "max", cat("planters"))
+win("garden", "comparison-007", "width_cm", "max", cat("planters"))  # "biggest" either way
+win("garden", "comparison-007", "height_cm", "max", cat("planters"))
+win("garden", "comparison-008", "blade_length_cm", "max", cat("hedge trimmers", True))  # "in stock" is in the question
+win("garden", "conv-001#1", "blade_length_cm", "max", PREV, cat("hedge trimmers", True, 2000))
+win("garden", "conv-004#2", "length_m", "max", PREV, cat("garden hoses", True, 800))
+win("garden", "conv-005#2", "cutting_width_cm", "max", skus("LG-MOW-HKR-SPINDEL", "LG-MOW-GRV-C32B"))
+win("garden", "conv-011#1", "weight_kg", "min", PREV, cat("hedge trimmers", True, where=CORDLESS))
+win("garden", "conv-012#0", "price", "min", cat("lawn mowers"))
+win("garden", "conv-013#2", "weight_kg", "max", skus("LG-MOW-GRV-P46", "LG-MOW-TRK-B53"))
+win("garden", "conv-013#3", "cutting_width_cm", "max", skus("LG-MOW-GRV-P46", "LG-MOW-TRK-B53"))
 
 # Exact sets: expected_skus must be exactly the in-stock products of the filtered category.
 EXACT = {
@@ -336,6 +375,22 @@ EXACT = {
     ("pantry", "conv-010#1"): cat("teas", True, where=[("tea_type", "==", "green")]),
     ("pantry", "conv-010#2"): cat("teas", True, where=[("caffeine_free", "==", True)]),
     ("pantry", "conv-013#0"): cat("olive oils", True, 45, ORGANIC_EVOO),
+    ("music", "recommendation-002"): cat("digital pianos", True, 5000, HAMMER),
+    ("music", "recommendation-003"): cat("ukuleles", True, where=[("pickup", "==", True)]),
+    ("music", "conv-001#0"): cat("digital pianos", True, 6000, HAMMER),
+    ("music", "conv-004#0"): cat("digital pianos", True, 3000),
+    ("music", "conv-004#1"): cat("acoustic guitars", True, 3000),
+    ("music", "conv-005#0"): cat("ukuleles", True, 700),
+    ("music", "conv-010#2"): cat("ukuleles", True, where=[("size", "==", "concert")]),
+    ("music", "conv-011#0"): cat("guitar amps", True, 2500, BATTERY_AMP),
+    ("music", "conv-014#0"): cat("acoustic guitars", True, where=[("left_handed", "==", True)]),
+    ("garden", "recommendation-001"): cat("lawn mowers", True, 3000, [*CORDLESS, ("battery_included", "==", True)]),
+    ("garden", "recommendation-002"): cat("lawn mowers", True, where=[("power_source", "==", "robotic")]),
+    ("garden", "conv-001#0"): cat("hedge trimmers", True, 2000),
+    ("garden", "conv-004#0"): cat("planters", True, 800),
+    ("garden", "conv-004#1"): cat("garden hoses", True, 800),
+    ("garden", "conv-005#0"): cat("lawn mowers", True, 3000),
+    ("garden", "conv-011#0"): cat("hedge trimmers", True, where=CORDLESS),
 }
 # "compare the two cheapest": expected_skus are the n cheapest of the previous turn's set and of the pool.
 CHEAPEST = {
@@ -346,6 +401,8 @@ CHEAPEST = {
     ("pets", "conv-005#1"): (2, cat("aquariums", True, 300)),
     ("cycling", "conv-005#1"): (2, cat("bike lights", True, 60)),
     ("pantry", "conv-005#1"): (2, cat("olive oils", True, 30)),
+    ("music", "conv-005#1"): (2, cat("ukuleles", True, 700)),
+    ("garden", "conv-005#1"): (2, cat("lawn mowers", True, 3000)),
 }
 # "nothing fits": no in-stock product of the filtered category costs up to 125 % of the budget.
 NOTHING_FITS = {
@@ -357,6 +414,8 @@ NOTHING_FITS = {
     ("pets", "recommendation-006"): (50, cat("aquariums", True, where=[("filter_included", "==", True)])),
     ("cycling", "recommendation-006"): (500, cat("city bikes", True, where=[("frame", "==", "folding")])),
     ("pantry", "recommendation-006"): (15, cat("olive oils", True)),
+    ("music", "recommendation-006"): (2000, cat("acoustic guitars", True, where=[("pickup", "==", True)])),
+    ("garden", "recommendation-006"): (4000, cat("lawn mowers", True, where=[("power_source", "==", "petrol")])),
 }
 
 
