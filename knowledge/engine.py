@@ -82,6 +82,7 @@ class KnowledgeEngine:
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
+        self._topic_cues: dict[str, frozenset[str]] = {}  # per policy page, the words that say a message is about it
         self._revision: tuple[str, int] | None = None  # the store's revision the snapshot was read at
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -105,6 +106,10 @@ class KnowledgeEngine:
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
+                    pages: dict[str, str] = {}
+                    for chunk in self._policy_chunks:
+                        pages[chunk.topic] = f"{pages.get(chunk.topic, '')} {chunk.title} {chunk.text}"
+                    self._topic_cues = policy_search.topic_cues(pages)
                     self._shop_stems = {stem(w) for w in self._text_words | set(tokens(self._policy_text))}
             return self._products
 
@@ -174,8 +179,9 @@ class KnowledgeEngine:
         return Focus([by_sku[s] for s in shown_skus if s in by_sku], by_sku.get(current_sku or ""), topic)
 
     def policy_topic(self, text: str) -> str | None:
-        """The policy page (topic) a message is about, by its name or a usual word for it, if exactly one."""
-        return policy_search.find_topic(text, sorted({c.topic for c in self.policy_chunks()}))
+        """The policy page (topic) a message is about, by its name or a usual word for its kind, if exactly one."""
+        self.products()
+        return policy_search.find_topic(text, self._topic_cues)
 
     def direct_answer(self, text: str, focus: Focus) -> str | None:
         """Why the catalogue answers this message outright, if it does, so a dialogue flow that would ask a
@@ -487,9 +493,8 @@ class KnowledgeEngine:
             return answers.no_discounts([])
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
-        topics = sorted({c.topic for c in self.policy_chunks()})
-        if topic and topic not in topics:  # the NLU's "shipping" is this shop's "delivery" page
-            topic = policy_search.find_topic(topic, topics)
+        if topic and topic not in self._topic_cues:  # the NLU's "shipping" is this shop's "delivery" page
+            topic = self.policy_topic(topic)
         chunks = self.store.search_policies(text, k=POLICY_CANDIDATES, topic=topic)
         names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
         unnamed = [n for n in names if n not in self._policy_text]
@@ -502,7 +507,8 @@ class KnowledgeEngine:
             if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
                 relevant += [c for c in self.policy_chunks() if c.topic == topic and c not in relevant]
             relevant = _about_kind(relevant, kind, self.categories())
-        names_page = policy_search.find_topic(text, [topic]) == topic if topic else False
+        cues = {topic: self._topic_cues[topic]} if topic in self._topic_cues else {}
+        names_page = bool(cues) and policy_search.find_topic(text, cues) == topic
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer.

@@ -163,19 +163,44 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _topic_cues(topic: str) -> set[str]:
-    stem = singular(topic.lower().replace("_", " ").replace("-", " "))[:5]
-    group = next((g for g in TOPIC_WORDS if any(w.startswith(stem) or stem.startswith(w[:5]) for w in g)), ())
-    return {stem, *group}
+MIN_MENTIONS = 2  # a page that uses a kind's usual words this often (and more than any other page) is that kind
 
 
-def find_topic(text: str, topics: list[str]) -> str | None:
-    """The one policy topic (page name) the text is about, by the topic's own word or a usual word for it."""
+def topic_cues(pages: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Per policy page (its topic name -> its text), the words that say a message is about it: the start of its
+    name and the usual words of the usual kind of page it is (TOPIC_WORDS). The kind is the one its text talks
+    about most, unless another page talks about that kind even more ("money-back" and "changed-your-mind"
+    pages are about returns, "getting-it-home" about delivery), else the one its name says."""
+    kinds = {}
+    for topic, text in pages.items():
+        counts = [_mentions(text.lower(), group) for group in TOPIC_WORDS]
+        best = max(range(len(TOPIC_WORDS)), key=counts.__getitem__)
+        if counts[best] >= MIN_MENTIONS:
+            kinds[topic] = (best, counts[best])
+    cues = {}
+    for topic in pages:
+        name = singular(topic.lower().replace("_", " ").replace("-", " "))[:5]
+        kind, said = kinds.get(topic, (-1, 0))
+        if kind < 0 or any(k == kind and n > said for page, (k, n) in kinds.items() if page != topic):
+            kind = next(
+                (i for i, g in enumerate(TOPIC_WORDS) if any(w.startswith(name) or name.startswith(w[:5]) for w in g)),
+                -1,
+            )
+        cues[topic] = frozenset({name, *(TOPIC_WORDS[kind] if kind >= 0 else ())})
+    return cues
+
+
+def _mentions(text: str, cues: tuple[str, ...]) -> int:
+    return sum(len(re.findall(rf"\b{re.escape(cue)}", text)) for cue in cues)
+
+
+def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
+    """The one policy topic (page name) the text is about, by the page's cues (`topic_cues`)."""
     lowered = " " + " ".join(tokens(text)) + " "
-    found = {t for t in topics for cue in _topic_cues(t) if re.search(rf"\s{re.escape(cue)}", lowered)}
+    found = {t for t, words in cues.items() for cue in words if re.search(rf"\s{re.escape(cue)}", lowered)}
     if not found:  # "warrenty", "delivry": a typo of a one-word cue of 6 letters or more
-        words = set(tokens(text))
-        found = {t for t in topics for cue in _topic_cues(t) if len(cue) >= 6 and matches_word(cue, words)}
+        said = set(tokens(text))
+        found = {t for t, words in cues.items() for cue in words if len(cue) >= 6 and matches_word(cue, said)}
     return found.pop() if len(found) == 1 else None
 
 
