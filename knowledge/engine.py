@@ -36,6 +36,7 @@ from knowledge.text import (
     find_products,
     find_spec_query,
     matches_word,
+    name_nouns,
     names_product,
     parse_budget,
     singular,
@@ -78,6 +79,7 @@ class KnowledgeEngine:
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
         self._text_words: set[str] = set()  # every word of the products' texts
         self._common_words: set[str] = set()  # words of COMMON_IN_PRODUCTS or more products' texts
+        self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
         self._shop_stems: set[str] = set()  # stems of every word of the products' texts and the policy pages
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
@@ -103,6 +105,7 @@ class KnowledgeEngine:
                     self._text_words = set().union(*texts)
                     spread = Counter(w for words in texts for w in words)
                     self._common_words = {w for w, n in spread.items() if n >= COMMON_IN_PRODUCTS}
+                    self._name_nouns = name_nouns(self._products)
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
@@ -141,7 +144,8 @@ class KnowledgeEngine:
         return sorted({p.brand for p in self.products() if p.brand})
 
     def match_category(self, text: str) -> str | None:
-        return find_category(text, self.categories())
+        categories = self.categories()
+        return find_category(text, categories, self._name_nouns)
 
     def resolve_category(self, name: str | None) -> str | None:
         """The shop's category for what the customer or the NLU called it ("couch" -> "sofas"); unknown names
@@ -151,7 +155,7 @@ class KnowledgeEngine:
         categories = self.categories()
         if name.lower() in categories:
             return name.lower()
-        return find_category(name, categories) or name
+        return find_category(name, categories, self._name_nouns) or name
 
     def resolve_brand(self, name: str | None, said_text: str = "") -> str | None:
         """The shop's spelling of a brand the customer or the NLU wrote ("acme", "Akme" -> "Acme"); unknown

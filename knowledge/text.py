@@ -443,10 +443,26 @@ def category_phrases(category: str) -> set[str]:
     return {p for p in phrases if p}
 
 
-def find_category(text: str, categories: list[str]) -> str | None:
+def name_nouns(products: list[Product]) -> dict[str, str]:
+    """Words a shop's product names end in that belong to one category ("Glazed Pot", "Terracotta Pot": "pot"
+    is a planter; "Practice Amp": "amp" a guitar amp): the last word of at least two names of that category and
+    of no other category's name. Customers call products by them."""
+    endings: dict[str, set[str]] = {}
+    counts: Counter[tuple[str, str]] = Counter()
+    for product in products:
+        words = tokens(product.name)
+        last = singular(words[-1]) if words else ""
+        if len(last) >= 3 and last.isalpha() and last not in EVERYDAY_WORDS:
+            endings.setdefault(last, set()).add(product.category)
+            counts[last, product.category] += 1
+    return {w: next(iter(c)) for w, c in endings.items() if len(c) == 1 and counts[w, next(iter(c))] >= 2}
+
+
+def find_category(text: str, categories: list[str], nouns: dict[str, str] | None = None) -> str | None:
     """The shop category the text names, if exactly one: its name (singular or plural), a synonym
-    ("couch" for sofas), its head noun alone ("shoes" for running shoes) or a compound of it
-    ("phone" inside "smartphones"), typos of longer words forgiven. The most specific kind of match wins."""
+    ("couch" for sofas), its head noun alone ("shoes" for running shoes) or a noun its products' names end in
+    (`name_nouns`: "pot" for planters), or a compound of it ("phone" inside "smartphones"), typos of longer
+    words forgiven. The most specific kind of match wins."""
     said = _phrase(text)
     said_words = set(said.split())
     found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
@@ -456,12 +472,15 @@ def find_category(text: str, categories: list[str]) -> str | None:
             continue
         words = own.split()
         synonyms = [p for p in category_phrases(category) if f" {p} " in said]
+        named_by = [w for w, c in (nouns or {}).items() if c == category and matches_word(w, said_words)]
         if f" {own} " in said or all(matches_word(w, said_words) for w in words):
             found.append((0, len(own), category))
         elif synonyms:
             found.append((1, max(map(len, synonyms)), category))
         elif matches_word(words[-1], said_words) and len(words) > 1:
             found.append((2, len(words[-1]), category))
+        elif named_by:
+            found.append((2, max(map(len, named_by)), category))
         elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in said_words):
             found.append((3, 0, category))
         elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
@@ -500,12 +519,16 @@ CURRENCY_WORDS = {
     **dict.fromkeys(["£", "pound", "pounds", "gbp", "quid"], "GBP"),
     **dict.fromkeys(["¥", "jpy"], "JPY"),
     **{code.lower(): code for code in ("CHF", "SEK", "NOK", "DKK", "PLN", "CZK")},
-    "kronor": "SEK",
+    **dict.fromkeys(["kronor", "kronors"], "SEK"),
+    **dict.fromkeys(["kroner", "krone", "kr"], "NOK"),  # Norwegian or Danish: only what the customer said
+    **dict.fromkeys(["franc", "francs"], "CHF"),
+    **dict.fromkeys(["zł", "zloty", "zlotys", "złoty"], "PLN"),
 }
 _CURRENCY_SYMBOLS = re.escape("".join(w for w in CURRENCY_WORDS if not w.isalpha()))
 _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
 CURRENCY = re.compile(rf"[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)  # "€", "EUR", "euros", "bucks"
 _MONEY = re.compile(r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
+_BUDGET_CUE_AFTER = re.compile(rf"\s*(?:(?:{_CURRENCY_NAMES})\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|around|about|budget|within|"
     r"spend|cheaper than|<|~)"
@@ -520,10 +543,24 @@ _NUMBER_WORDS = {
 _WORDED_AMOUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(hundred|thousand|grand)\b")
 
 
+_TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
+_WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money, said in words
+    rf"\b(?:(?P<cue>under|below|than|max|up to|around|about)\s+)?(?P<tens>{_TENS})\b"
+    rf"(?P<cur>\s+(?:{_CURRENCY_NAMES})\b)?"
+)
+
+
 def _digits_for_words(lowered: str) -> str:
-    """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000"."""
+    """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000", "under fifty" -> "under 50"."""
     scale = {"hundred": 100, "thousand": 1000, "grand": 1000}
-    return _WORDED_AMOUNT.sub(lambda m: str(_NUMBER_WORDS[m.group(1)] * scale[m.group(2)]), lowered)
+    lowered = _WORDED_AMOUNT.sub(lambda m: str(_NUMBER_WORDS[m.group(1)] * scale[m.group(2)]), lowered)
+
+    def tens(match: re.Match[str]) -> str:
+        if not (match.group("cue") or match.group("cur")):
+            return match.group(0)
+        return match.group(0).replace(match.group("tens"), str(_NUMBER_WORDS[match.group("tens")]))
+
+    return _WORDED_TENS.sub(tens, lowered)
 
 
 def parse_budget(text: str, cued_only: bool = False) -> float | None:
@@ -548,7 +585,11 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
         if not match.group("k") and unit and unit.group(1) in UNIT_WORDS | {"people", "persons", "seats", "kids"}:
             continue  # "about 150kg", "for 4 people": a quantity, not an amount of money
         cue = bool(
-            match.group("cur") or match.group("k") or _BUDGET_CUE.search(before) or CURRENCY.match(after.lstrip())
+            match.group("cur")
+            or match.group("k")
+            or _BUDGET_CUE.search(before)
+            or CURRENCY.match(after.lstrip())
+            or _BUDGET_CUE_AFTER.match(after)
         )
         candidates.append((1 if cue else 0, number))
     if not candidates:

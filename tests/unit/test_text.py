@@ -1,6 +1,14 @@
 import pytest
 
-from knowledge.text import SpecQuery, find_category, find_products, find_spec_query, parse_budget, unexplained_words
+from knowledge.text import (
+    SpecQuery,
+    find_category,
+    find_products,
+    find_spec_query,
+    name_nouns,
+    parse_budget,
+    unexplained_words,
+)
 from tests.unit.conftest import make_product
 
 
@@ -129,3 +137,32 @@ def test_a_spec_query_in_a_message_without_words_is_none():
     """The engine strips the category's words before ranking: "laptop laptop …" leaves nothing to read."""
     assert find_spec_query("", ["weight_kg"]) is None
     assert find_spec_query("🙂🙂", ["weight_kg"]) is None
+
+
+def test_the_nouns_product_names_end_in_name_their_category():
+    products = [
+        make_product("P1", "Terra Glazed Pot", 49.0, category="planters"),
+        make_product("P2", "Stone Tall Pot", 79.0, category="planters"),
+        make_product("P3", "Rail Balcony Planter", 29.0, category="planters"),
+        make_product("A1", "Brøl Practice Amp", 199.0, category="guitar amps"),
+        make_product("A2", "Brøl Stage Amp", 399.0, category="guitar amps"),
+        make_product("K1", "Reef Starter Kit", 99.0, category="aquariums"),
+        make_product("K2", "Garden Tool Kit", 39.0, category="tool sets"),
+        make_product("K3", "Reef Pro Kit", 199.0, category="aquariums"),
+    ]
+    nouns = name_nouns(products)
+    assert nouns == {"pot": "planters", "amp": "guitar amps"}  # "planter" is one name; "kit" ends two categories'
+    categories = sorted({p.category for p in products})
+    assert find_category("a pot for a small tree, max 1000", categories, nouns) == "planters"
+    assert find_category("any pots that stay out in winter?", categories, nouns) == "planters"
+    assert find_category("a pot", categories) is None  # without the shop's names nothing says so
+    assert find_category("an amp for my guitar", categories, nouns) == "guitar amps"
+
+
+def test_budgets_in_kroner_francs_and_words_with_the_cue_after_the_amount():
+    assert parse_budget("show me planters, 800 kroner max", cued_only=True) == 800
+    assert parse_budget("a pot for the door, 1000 kr tops", cued_only=True) == 1000
+    assert parse_budget("under fifty francs", cued_only=True) == 50
+    assert parse_budget("around twenty quid", cued_only=True) == 20
+    assert parse_budget("a table for 6 people max", cued_only=True) is None
+    assert parse_budget("i have twenty friends coming", cued_only=True) is None
