@@ -32,7 +32,20 @@ sys.path.insert(0, str(REPO))
 
 from knowledge.catalog import format_price, format_spec, load_catalog  # noqa: E402
 
-SHOPS = ("furniture", "running", "coffee", "outdoor", "beauty", "pets", "cycling", "pantry", "music", "garden")
+SHOPS = (
+    "furniture",
+    "running",
+    "coffee",
+    "outdoor",
+    "beauty",
+    "pets",
+    "cycling",
+    "pantry",
+    "music",
+    "garden",
+    "toys",
+    "stationery",
+)
 QUESTION_KEYS = {
     "id",
     "type",
@@ -292,6 +305,41 @@ win("garden", "conv-012#0", "price", "min", cat("lawn mowers"))
 win("garden", "conv-013#2", "weight_kg", "max", skus("LG-MOW-GRV-P46", "LG-MOW-TRK-B53"))
 win("garden", "conv-013#3", "cutting_width_cm", "max", skus("LG-MOW-GRV-P46", "LG-MOW-TRK-B53"))
 
+# toys and stationery: the next held-out pair, written without reading the understanding code or any results.
+COOP = [("cooperative", "==", True)]
+win("toys", "comparison-001", "price", "min", skus("TK-GAM-GRY-BLYSK", "TK-GAM-GRY-SMOKTRAVEL"))
+win("toys", "comparison-002", "weight_kg", "min", skus("TK-RID-ROW-BIEG10", "TK-RID-ROW-BIEG12"))
+win("toys", "comparison-003", "pieces", "max", cat("building sets", True))  # "in stock" is in the question
+win("toys", "comparison-004", "price", "min", cat("board games"))
+win("toys", "comparison-005", "weight_kg", "min", cat("ride-ons"))
+win("toys", "comparison-006", "play_time_min", "max", cat("board games", True))  # "in stock" is in the question
+win("toys", "comparison-007", "build_height_cm", "max", cat("building sets"))
+win("toys", "comparison-008", "price", "min", cat("soft toys"))
+win("toys", "conv-001#1", "weight_kg", "min", PREV, cat("ride-ons", True, 250))
+win("toys", "conv-004#2", "height_cm", "max", PREV, cat("soft toys", True, 100))
+win("toys", "conv-005#2", "pieces", "max", skus("TK-BLD-BUD-FARMA", "TK-BLD-BRK-MARBLE"))
+win("toys", "conv-011#1", "play_time_min", "min", PREV, cat("board games", True, where=COOP))
+win("toys", "conv-012#0", "price", "min", cat("ride-ons", where=[("type", "==", "balance bike")]))
+win("toys", "conv-013#2", "weight_kg", "max", skus("TK-RID-HUL-RAKIETA", "TK-RID-HUL-TRIO"))
+win("toys", "conv-013#3", "max_rider_weight_kg", "max", skus("TK-RID-HUL-RAKIETA", "TK-RID-HUL-TRIO"))
+
+HARDCOVER = [("hardcover", "==", True)]
+win("stationery", "comparison-001", "price", "min", skus("ST-PEN-FJA-STUDENT", "ST-PEN-FJA-STUDENTL"))
+win("stationery", "comparison-002", "arm_reach_cm", "max", skus("ST-LMP-LYK-ARC", "ST-LMP-LYK-ARCMINI"))
+win("stationery", "comparison-003", "weight_g", "max", cat("fountain pens"))
+win("stationery", "comparison-004", "price", "min", cat("notebooks"))
+win("stationery", "comparison-005", "brightness_lumens", "max", cat("desk lamps"))
+win("stationery", "comparison-006", "paper_weight_gsm", "max", cat("notebooks"))
+win("stationery", "comparison-007", "weight_g", "min", cat("school bags"))
+win("stationery", "comparison-008", "volume_l", "max", cat("school bags"))
+win("stationery", "conv-001#1", "volume_l", "max", PREV, cat("school bags", True, 100))
+win("stationery", "conv-004#2", "pages", "max", PREV, cat("notebooks", True, 30))
+win("stationery", "conv-005#2", "brightness_lumens", "max", skus("ST-LMP-LUX-CLIP", "ST-LMP-LYK-NOVA"))
+win("stationery", "conv-011#1", "paper_weight_gsm", "max", PREV, cat("notebooks", True, where=HARDCOVER))
+win("stationery", "conv-012#0", "price", "min", cat("fountain pens"))
+win("stationery", "conv-013#2", "weight_g", "max", skus("ST-PEN-KOH-NOVA", "ST-PEN-PEN-BRASS"))
+win("stationery", "conv-013#3", "length_mm", "max", skus("ST-PEN-KOH-NOVA", "ST-PEN-PEN-BRASS"))
+
 # Exact sets: expected_skus must be exactly the in-stock products of the filtered category.
 EXACT = {
     ("furniture", "recommendation-001"): cat("office chairs", True, where=[("lumbar_support", "==", True)]),
@@ -391,6 +439,30 @@ EXACT = {
     ("garden", "conv-004#1"): cat("garden hoses", True, 800),
     ("garden", "conv-005#0"): cat("lawn mowers", True, 3000),
     ("garden", "conv-011#0"): cat("hedge trimmers", True, where=CORDLESS),
+    ("toys", "recommendation-001"): cat("building sets", True, where=[("age_years", "==", "6-10")]),
+    ("toys", "recommendation-002"): cat("board games", True, 120, COOP),
+    ("toys", "recommendation-004"): cat(
+        "soft toys", True, where=[("suitable_from_birth", "==", True), ("machine_washable", "==", True)]
+    ),
+    ("toys", "recommendation-007"): cat("ride-ons", True, 400, [("foldable", "==", True)]),
+    ("toys", "conv-001#0"): cat("ride-ons", True, 250),
+    ("toys", "conv-004#0"): cat("board games", True, 100),
+    ("toys", "conv-004#1"): cat("soft toys", True, 100),
+    ("toys", "conv-005#0"): cat("building sets", True, 200),
+    ("toys", "conv-006#1"): cat("building sets", True, where=[("motorised", "==", True)]),
+    ("toys", "conv-010#1"): cat("soft toys", True, where=[("suitable_from_birth", "==", True)]),
+    ("toys", "conv-011#0"): cat("board games", True, where=COOP),
+    ("stationery", "recommendation-001"): cat("school bags", True, where=[("laptop_sleeve_inches", ">=", 15)]),
+    ("stationery", "recommendation-002"): cat("notebooks", True, 40, [("fountain_pen_friendly", "==", True)]),
+    ("stationery", "recommendation-004"): cat("desk lamps", True, 150, [("usb_ports", ">=", 1)]),
+    ("stationery", "recommendation-005"): cat("school bags", True, where=[("waterproof", "==", True)]),
+    ("stationery", "conv-001#0"): cat("school bags", True, 100),
+    ("stationery", "conv-004#0"): cat("fountain pens", True, 30),
+    ("stationery", "conv-004#1"): cat("notebooks", True, 30),
+    ("stationery", "conv-005#0"): cat("desk lamps", True, 150),
+    ("stationery", "conv-010#2"): cat("desk lamps", True, 60),
+    ("stationery", "conv-011#0"): cat("notebooks", True, where=HARDCOVER),
+    ("stationery", "conv-012#1"): cat("fountain pens", True, where=[("left_handed", "==", True)]),
 }
 # "compare the two cheapest": expected_skus are the n cheapest of the previous turn's set and of the pool.
 CHEAPEST = {
@@ -403,6 +475,8 @@ CHEAPEST = {
     ("pantry", "conv-005#1"): (2, cat("olive oils", True, 30)),
     ("music", "conv-005#1"): (2, cat("ukuleles", True, 700)),
     ("garden", "conv-005#1"): (2, cat("lawn mowers", True, 3000)),
+    ("toys", "conv-005#1"): (2, cat("building sets", True, 200)),
+    ("stationery", "conv-005#1"): (2, cat("desk lamps", True, 150)),
 }
 # "nothing fits": no in-stock product of the filtered category costs up to 125 % of the budget.
 NOTHING_FITS = {
@@ -416,6 +490,11 @@ NOTHING_FITS = {
     ("pantry", "recommendation-006"): (15, cat("olive oils", True)),
     ("music", "recommendation-006"): (2000, cat("acoustic guitars", True, where=[("pickup", "==", True)])),
     ("garden", "recommendation-006"): (4000, cat("lawn mowers", True, where=[("power_source", "==", "petrol")])),
+    ("toys", "recommendation-006"): (200, cat("building sets", True, where=[("motorised", "==", True)])),
+    ("stationery", "recommendation-006"): (
+        200,
+        cat("fountain pens", True, where=[("nib_material", "contains", "gold")]),
+    ),
 }
 
 
