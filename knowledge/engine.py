@@ -482,7 +482,12 @@ class KnowledgeEngine:
         pool = self._pool(context.category)
         yes_no = [k for k in _spec_keys(pool) if any(isinstance(p.specs.get(k), bool) for p in pool)]
         category_words = {singular(w) for w in tokens(context.category or "")}
-        text = " ".join(w for w in tokens(text) if singular(w) not in category_words)  # "sofa" is no "sofa bed"
+        # "sofa" is no "sofa bed", and the "lightest helmet" need not have an integrated light
+        # nor the "most powerful amp" a battery-powered one: the words of a ranking name no must-have
+        said = tokens(text)
+        ranked = {said[i + 1] for i, w in enumerate(said[:-1]) if w in ("most", "least", "more", "less")}
+        ignored = category_words | LESS_WORDS | MORE_WORDS | ranked
+        text = " ".join(w for w in said if singular(w) not in ignored and w not in ignored)
         for said in (context.feature, text):
             query = find_spec_query(said, yes_no) if said and yes_no else None
             if query is not None and query.key in yes_no:

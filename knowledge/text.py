@@ -14,27 +14,28 @@ from dataclasses import dataclass
 from knowledge.catalog import Product
 
 _WORD = re.compile(r"[^\W_]+(?:[.][0-9]+)?")  # letters of any script and digits
-UNIT_WORDS = frozenset(
-    [
-        "kg",
-        "g",
-        "gram",
-        "grams",
-        "hours",
-        "hour",
-        "h",
-        "inches",
-        "inch",
-        "in",
-        "gb",
-        "tb",
-        "mah",
-        "mp",
-        "hz",
-        "w",
-        "mm",
-        "cm",
-    ]
+# The units customers say, as the unit part of a spec key ("how many litres" asks about "volume_l").
+SAID_UNITS = {
+    **dict.fromkeys(["kg", "kilo", "kilos", "kilogram", "kilograms"], "kg"),
+    **dict.fromkeys(["g", "gram", "grams"], "g"),
+    **dict.fromkeys(["hours", "hour", "hrs", "h"], "hours"),
+    **dict.fromkeys(["inches", "inch", "in"], "inches"),
+    **dict.fromkeys(["gb", "tb", "mah", "mp", "hz"], ""),
+    **dict.fromkeys(["w", "watt", "watts"], "w"),
+    **dict.fromkeys(["mm", "millimetre", "millimetres", "millimeter", "millimeters"], "mm"),
+    **dict.fromkeys(["cm", "centimetre", "centimetres", "centimeter", "centimeters"], "cm"),
+    **dict.fromkeys(["m", "metre", "metres", "meter", "meters"], "m"),
+    **dict.fromkeys(["km", "kilometre", "kilometres", "kilometer", "kilometers"], "km"),
+    **dict.fromkeys(["m2", "sqm"], "m2"),
+    **dict.fromkeys(["l", "litre", "litres", "liter", "liters"], "l"),
+    **dict.fromkeys(["ml", "millilitre", "millilitres", "milliliter", "milliliters"], "ml"),
+    **dict.fromkeys(["min", "mins", "minute", "minutes"], "min"),
+}
+UNIT_WORDS = frozenset(SAID_UNITS)
+_AMBIGUOUS_UNITS = frozenset("in h m l g w".split())  # "is it in stock", "a 4 m tent": only with a number
+_SIZE_UNITS = frozenset("mm cm m km inches in l ml m2".split())
+_SIZE_WORDS = frozenset(
+    "big bigger biggest small smaller smallest large larger largest size long longer tall wide".split()
 )
 # Words customers use for a spec, mapped to the words that may appear in a shop's spec keys (space-separated,
 # most likely first): "biggest" is the screen on a phone and the capacity of a tent, whichever key the shop has.
@@ -57,7 +58,8 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
     **dict.fromkeys(["people", "person", "sleeps", "sleep", "seats", "seat"], "persons people seats capacity"),
-    **dict.fromkeys(["made", "fabric", "materials"], "material fabric"),
+    **dict.fromkeys(["made", "fabric", "materials"], "material fabric wood shell"),
+    **dict.fromkeys(["where", "origin", "grown", "produced"], "origin country region"),
     "battery": "battery",
     "charge": "battery",
     "display": "screen",
@@ -641,6 +643,15 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+_FAST_WORDS = frozenset("fast faster fastest quick quicker quickest".split())
+
+
+def _key_unit(key: str) -> str | None:
+    """The unit part of a spec key ("volume_l" -> "l"), if it has one."""
+    last = key.lower().rpartition("_")[2]
+    return last if "_" in key and last in SAID_UNITS.values() else None
+
+
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
@@ -657,13 +668,16 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "max"
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
+    said_units = {SAID_UNITS[w] for w in words if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         # "secure" asks about a security level: a shared stem of five letters counts too
         overlap = len(key_words & wanted) or len({stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
-        # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins.
-        ranks = [targets.index(w) for w in key_words if w in targets]
-        score = overlap - (min(ranks) / 100 if ranks else 0.0)
+        overlap += _key_unit(key) in said_units  # "how many litres does it take": its volume_l
+        # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins; a key
+        # word the customer said ("what wood is it made of": top_wood, not material) beats a synonym's.
+        ranks = [targets.index(w) for w in key_words if w in targets and w not in words]
+        score = overlap - (min(ranks) / 100 if ranks else 0.0) + 0.05 * len(key_words & set(words))
         if overlap and score > best_overlap:
             best_key, best_overlap = key, score
     if best_key is not None:
@@ -671,6 +685,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
             direction = "min"
         if direction and wanted & {"warm", "warmer", "warmest"} and "temp" in tokens(best_key):
             direction = "min"  # the warmest sleeping bag has the lowest comfort temperature
+        if direction and wanted & _FAST_WORDS and "time" in tokens(best_key):
+            direction = "min"  # the pasta that cooks fastest has the shortest cooking time
         return SpecQuery(best_key, direction)
     if wanted & PRICE_WORDS or "how much" in text.lower():
         if wanted & {"cheaper", "cheapest", "affordable"} or ("less" in wanted and "expensive" in wanted):
@@ -699,6 +715,11 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "money", *CURRENCY_WORDS}
+    said_units = {SAID_UNITS[w] for w in tokens(text) if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
+    if query is not None and _key_unit(query.key) in said_units:
+        return set()  # "how many litres of soil does it take": the unit says what is asked
+    if query is not None and _key_unit(query.key) in _SIZE_UNITS:
+        known |= _SIZE_WORDS  # "how big is the speaker": its size in inches
     if query is not None and {"load", "capacity"} & set(tokens(query.key)):
         known |= _WEIGHT_WORDS | _BEARS | {"much"}
     name_words = {w for product in products for w in tokens(product.name)}

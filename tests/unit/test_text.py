@@ -166,3 +166,15 @@ def test_budgets_in_kroner_francs_and_words_with_the_cue_after_the_amount():
     assert parse_budget("around twenty quid", cued_only=True) == 20
     assert parse_budget("a table for 6 people max", cued_only=True) is None
     assert parse_budget("i have twenty friends coming", cued_only=True) is None
+
+
+def test_a_unit_said_names_the_spec_measured_in_it_and_size_words_fit_sizes():
+    keys = ["material", "height_cm", "volume_l", "speaker_inches", "top_wood", "origin"]
+    assert find_spec_query("how many litres of soil does it take", keys).key == "volume_l"
+    assert find_spec_query("how big is the speaker", keys).key == "speaker_inches"
+    assert find_spec_query("what wood is it made of", keys).key == "top_wood"
+    assert find_spec_query("where is it from", keys).key == "origin"
+    assert find_spec_query("is it in stock", keys).key == "stock"
+    pot = make_product("P1", "Krukke 60", 99.0, category="planters", volume_l=95.0, speaker_inches=10.0)
+    assert unexplained_words("how many litres of soil does the krukke 60 take", [pot], SpecQuery("volume_l")) == set()
+    assert unexplained_words("how big is the speaker", [pot], SpecQuery("speaker_inches")) == set()
