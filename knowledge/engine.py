@@ -191,7 +191,9 @@ class KnowledgeEngine:
         """Why the catalogue answers this message outright, if it does, so a dialogue flow that would ask a
         question or handle an objection can give way: "product" (named beyond doubt, or by SKU), "ranking" in a
         category it names ("lightest hair dryer?"), "focus" (about the products in focus: "which of those is the
-        warmest?", "how many are left?") or "policy" (carries on with the page just quoted: "and to nz?")."""
+        warmest?", "how many are left?", "what's the second one like?"), "policy" (carries on with the page just
+        quoted: "and to nz?") or "category" (names a category the products in focus are not of: "hi, looking
+        for vegan choc")."""
         if self._names_outright(text, find_products(text, self.products())):
             return "product"
         category = self.match_category(text)
@@ -203,9 +205,13 @@ class KnowledgeEngine:
             # "too expensive" after a product is an objection, not a question about its price
             if query is not None and (reference.explicit or query.key != "price"):
                 return "focus"
+            if reference.explicit and len(reference.products) == 1 < len(focus.shown) and category is None:
+                return "focus"  # "go on then, what's the second one like"
         if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
-        return "policy" if focus.policy_topic and continues(text) and category is None else None
+        if focus.policy_topic and continues(text) and category is None:
+            return "policy"
+        return "category" if category is not None and category != focus.kind else None
 
     def unoffered_service(self, text: str) -> str | None:
         """A service the message asks for ("can I rent a tent?", "do you do grooming appointments?") that no

@@ -40,6 +40,10 @@ COMPARING = re.compile(r"\b(compare|comparison|difference|differ|vs|versus)\b", 
 # "how heavy?", "in stock?".
 _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|and what about|ok and|so)\b", re.I)
 MAX_ELLIPSIS_WORDS = 5
+# A short question about an attribute carries on with the product discussed too: "how many do u have left",
+# "how much would that be then".
+_ATTRIBUTE_QUESTION = re.compile(r"\bhow (many|much|long|big|heavy|tall|wide)\b|\b(in stock|left|available)\b", re.I)
+MAX_ATTRIBUTE_QUESTION_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -103,5 +107,7 @@ def referred(text: str, focus: Focus) -> Reference | None:
     if _SINGULAR.search(text):
         return Reference(list(single), True)
     if _ELLIPSIS.search(text) or len(words) <= MAX_ELLIPSIS_WORDS:
+        return Reference(list(single), False)
+    if _ATTRIBUTE_QUESTION.search(text) and len(words) <= MAX_ATTRIBUTE_QUESTION_WORDS:
         return Reference(list(single), False)
     return None

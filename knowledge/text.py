@@ -421,6 +421,16 @@ CATEGORY_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "aquarium, fish tank",
         "dog food, kibble",
         "cat tree, cat tower, cat condo",
+        "helmet, lid, bike helmet, cycle helmet",
+        "bike light, bike lamp, cycle light",
+        "olive oil, evoo, extra virgin olive oil",
+        "ukulele, uke",
+        "digital piano, keyboard, electric piano, stage piano, e piano",
+        "guitar amp, amp, amplifier, guitar amplifier",
+        "lawn mower, mower, lawnmower",
+        "hedge trimmer, hedge cutter, hedgecutter",
+        "garden hose, hose, hosepipe",
+        "planter, plant pot, flower pot",
     )
 )
 

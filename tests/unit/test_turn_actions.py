@@ -221,6 +221,11 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("that's too expensive", "objection_price", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
         ("which laptop is the lightest then?", "ready_to_buy", {}, True),  # a ranking is no purchase
         ("I want to buy the Lumen Air 13", "ready_to_buy", {}, False),  # a purchase of a named product stays one
+        ("I want a laptop for the train", "ready_to_buy", {}, True),  # a category, nothing chosen: products
+        ("ok I'll take the laptop", "ready_to_buy", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
+        ("hi, looking for a light laptop", "greet", {}, True),  # more than a greeting
+        ("hi there", "greet", {}, False),
+        ("go on, what's the second one like", "goodbye", {"products_in_focus": ["L1", "L2"]}, True),
     ],
 )
 def test_the_catalogue_answers_before_a_flow_that_would_not(shop, text, intent, slots, first):

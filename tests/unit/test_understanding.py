@@ -245,11 +245,14 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
         ("which of those is the widest?", ["S1", "S2"], None, "focus"),  # a ranking of the products in focus
         ("how heavy is it", ["S3"], None, "focus"),  # a spec of the product in focus
         ("and for the corner one?", [], "delivery", "policy"),  # carries on with the page just quoted
-        ("a sofa for the family room", [], None, None),  # one everyday word of a name is no product named
-        ("I need a sofa", [], None, None),  # a need: the discovery flow asks what it is for
+        ("a sofa for the family room", [], None, "category"),  # one everyday word of a name is no product named
+        ("I need a sofa", [], None, "category"),  # a category: only a greeting's or buying flow gives way
+        ("I need a sofa", ["S1"], None, None),  # the kind in focus: the flow goes on
+        ("go on then, what's the second one like", ["S1", "S2"], None, "focus"),  # one of those shown
+        ("how many do u have left then", ["S2"], None, "focus"),  # a short question about an attribute
         ("that's too expensive", ["S2"], None, None),  # an objection stays an objection
         ("thanks!", ["S2"], None, None),
-        ("and sofas?", [], "delivery", None),  # a category: not the page's topic any more
+        ("and sofas?", [], "delivery", "category"),  # a category: not the page's topic any more
     ],
 )
 def test_what_the_catalogue_answers_before_the_intents_flow(engine, said, focus_skus, topic, direct):
