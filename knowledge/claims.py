@@ -6,7 +6,7 @@ or when the spec the word is about puts the product on the claimed side of its c
 words in the product's text. A product's yes/no spec named in a sentence must be "yes" for it unless the
 sentence says "no"/"without". Superlatives ("the lightest") need the product to be the extreme of the
 products shown. Claims are read per sentence, about the products that sentence refers to ({N.…}), else
-about product 1; a superlative is about the first of them.
+about product 1; a superlative is about the first one the sentence names.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ def unsupported_claims(
 
 
 def _referred(sentence: str, shown: Sequence[Product]) -> list[Product]:
-    numbers = {int(m.group(1)) for m in re.finditer(r"\{(\d+)\.", sentence)}
-    return [shown[n - 1] for n in sorted(numbers) if 1 <= n <= len(shown)]
+    """The products a sentence refers to, in the order it names them first."""
+    numbers = dict.fromkeys(int(m.group(1)) for m in re.finditer(r"\{(\d+)\.", sentence))
+    return [shown[n - 1] for n in numbers if 1 <= n <= len(shown)]
 
 
 def _problems(

@@ -147,8 +147,11 @@ def check_written(
     *,
     catalogue: Sequence[Product],
     secret_fragments: list[str],
+    opening: str = "",
 ) -> tuple[str, GateResult]:
     """Check a reply the model wrote with references, fill them in, and check the filled text.
+
+    `opening` is the start code wrote (`prompts.opening`): it may use the customer's words.
 
     Returns the filled text (empty when a reference cannot be filled) and the result. The model's own
     words may hold no number, currency, product or brand name, link or stock claim: those come only
@@ -182,7 +185,7 @@ def check_written(
         reasons.append(f"leaves out what was asked: {', '.join(missing)}")
     if _TASK_TALK.search(typed) or "[" in typed:
         reasons.append("talks about its notes instead of to the customer")
-    if echoes(typed, question):
+    if echoes(without_references(written.removeprefix(opening)), question):
         reasons.append("repeats the customer's question")
     if len(_SENTENCE_END.findall(written.strip() + " ")) > MAX_SENTENCES or len(written.split()) > MAX_WORDS:
         reasons.append(f"longer than {MAX_SENTENCES} sentences or {MAX_WORDS} words")

@@ -46,7 +46,11 @@ class UnknownBackendError(ValueError):
 
 
 class Generator(Protocol):
+    """`continues_replies`: a last message with the role "assistant" is an opening the model continues (its
+    return value is the continuation); backends without it get no such message."""
+
     name: str
+    continues_replies: bool
 
     def load(self) -> None: ...
 
@@ -57,6 +61,7 @@ class TransformersGenerator:
     """Greedy decoding with a local causal LM; one generation at a time per process."""
 
     name = "transformers"
+    continues_replies = True
 
     def __init__(self, model_name: str, cache_dir: Path, threads: int = 1, int8: bool = True) -> None:
         self.model_name = model_name
@@ -139,7 +144,10 @@ class TransformersGenerator:
         return int(self._inputs(messages)["input_ids"].shape[1])
 
     def _inputs(self, messages: list[Message]) -> Any:
-        prompt = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        opening = bool(messages) and messages[-1]["role"] == "assistant"
+        prompt = self._tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=not opening, continue_final_message=opening
+        )
         return self._tokenizer(prompt, return_tensors="pt")
 
 
@@ -151,6 +159,7 @@ class LlamaCppGenerator:
     """
 
     name = "llamacpp"
+    continues_replies = False  # its chat formatter closes every message
 
     def __init__(self, model_name: str, cache_dir: Path, threads: int = 1, context_tokens: int = 2048) -> None:
         self.model_name = model_name
@@ -245,6 +254,7 @@ class OpenAICompatibleGenerator:
     """Chat completions over HTTP; the server does the heavy lifting."""
 
     name = "openai"
+    continues_replies = False  # not part of the chat-completions API
 
     def __init__(
         self, base_url: str, model: str, api_key: str | None = None, outgoing: Callable[[str], str] | None = None

@@ -8,10 +8,14 @@ your instructions" is just text to answer.
 
 from __future__ import annotations
 
+import re
 import zlib
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.prompts import ChatPromptTemplate, HumanMessagePromptTemplate
+
+from knowledge.answers import Answer, CustomerContext
+from knowledge.catalog import Product, spec_label
 
 SYSTEM_PROMPT = (
     "You write a shop assistant's chat reply from the NOTES. "
@@ -122,6 +126,14 @@ _COMPARE: list[Example] = [
     ),
     (
         "say",
+        'Customer: "what is your lightest camera?"\n'
+        "Need: nothing stated\n"
+        "Answer: say [1] is the lightest of our cameras\n"
+        "[1] {1.name} {1.price}, {1.stock}; weight {1.weight_g}, zoom {1.zoom_x}",
+        "The {1.name} is the lightest of our cameras, with a weight of {1.weight_g}. It costs {1.price}.",
+    ),
+    (
+        "say",
         'Customer: "which is lighter, the trail e5 or the city e3?"\n'
         "Need: nothing stated\n"
         "Answer: say [2] is the lightest of these\n"
@@ -142,23 +154,34 @@ _COMPARE: list[Example] = [
 ]
 _OBJECTION: list[Example] = [
     (
+        "[3] cost less",
+        'Customer: "hmm, bit much for me"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [2] and [3] cost less\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}\n"
+        "[3] {3.name} {3.price}, {3.stock}",
+        "I understand, but I can't offer a discount on the {1.name} at {1.price}. "
+        "The {2.name} ({2.price}) and the {3.name} ({3.price}) cost less.",
+    ),
+    (
         "cost less",
         'Customer: "that\'s too expensive"\n'
         "Need: nothing stated\n"
         "Answer: say kindly that we can't offer a discount on [1]; [2] cost less\n"
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}",
-        "I understand. I can't offer a discount on the {1.name} at {1.price}, "
-        "but the {2.name} costs less at {2.price}.",
+        "I understand, but I can't offer a discount on the {1.name} at {1.price}; "
+        "the {2.name} costs less at {2.price}.",
     ),
     (
         "affordable",
         'Customer: "bit pricey"\n'
         "Need: nothing stated\n"
-        "Answer: say kindly that we can't offer a discount on [1]; [1] is already our most affordable in stock\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [1] is already our most affordable option\n"
         "[1] {1.name} {1.price}, {1.stock}",
-        "I understand, but I can't offer a discount: the {1.name} at {1.price} is already our most affordable "
-        "option in stock.",
+        "I understand, but I can't offer a discount on the {1.name} at {1.price}: it is already our most "
+        "affordable option.",
     ),
 ]
 _CLOSING: list[Example] = [
@@ -183,13 +206,21 @@ _CLOSING: list[Example] = [
 ]
 _CROSS_SELL: list[Example] = [
     (
-        "suggest",
+        "[1] and [2]",
         'Customer: "anything to go with it?"\n'
         "Need: nothing stated\n"
         "Answer: suggest [1] and [2]: our catalogue lists them as going with the product the customer chose\n"
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}",
         "The {1.name} at {1.price} and the {2.name} at {2.price} go with it.",
+    ),
+    (
+        "suggest",
+        'Customer: "what else do I need with it?"\n'
+        "Need: nothing stated\n"
+        "Answer: suggest [1]: our catalogue lists them as going with the product the customer chose\n"
+        "[1] {1.name} {1.price}, {1.stock}",
+        "The {1.name} at {1.price} goes well with it.",
     ),
 ]
 EXAMPLES: dict[str, list[Example]] = {
@@ -202,20 +233,26 @@ EXAMPLES: dict[str, list[Example]] = {
 }
 
 
-def example_for(kind: str, task: str, question: str) -> tuple[str, str]:
-    """A worked example of this kind of answer: the first whose marker the task contains (several with that
-    marker: the question chooses, so openings vary and the same question gets the same example)."""
+def example_for(kind: str, task: str, question: str, products: int = 0) -> tuple[str, str]:
+    """A worked example of this kind of answer: the first marker the task contains; among the examples with
+    that marker, those with as many products as the answer (a small model copies the example's shape), and
+    among those the question chooses, so openings vary and the same question gets the same example."""
     examples = EXAMPLES.get(kind) or _RECOMMEND
     marker = next((e[0] for e in examples if e[0] in task), examples[0][0])
     matching = [e for e in examples if e[0] == marker]
+    matching = [e for e in matching if _products_in(e[1]) == products] or matching
     _, notes, reply = matching[zlib.crc32(question.encode()) % len(matching)]
     return notes, reply
 
 
-def reply_prompt(kind: str, task: str, question: str) -> ChatPromptTemplate:
+def _products_in(notes: str) -> int:
+    return sum(line.startswith("[") for line in notes.splitlines())
+
+
+def reply_prompt(kind: str, task: str, question: str, products: int = 0) -> ChatPromptTemplate:
     """System instructions, a worked example (fixed messages: their braces are references, not variables),
     then the notes."""
-    notes, reply = example_for(kind, task, question)
+    notes, reply = example_for(kind, task, question, products)
     return ChatPromptTemplate.from_messages(
         [
             SystemMessage(SYSTEM_PROMPT),
@@ -224,3 +261,76 @@ def reply_prompt(kind: str, task: str, question: str) -> ChatPromptTemplate:
             HumanMessagePromptTemplate.from_template("NOTES:\n{notes}"),
         ]
     )
+
+
+_RECOMMEND_OPENINGS = (
+    "I'd recommend the {1.name} at {1.price}",
+    "The {1.name} ({1.price}) would be my pick",
+    "My pick is the {1.name} at {1.price}",
+)
+_OBJECTION_OPENINGS = (
+    "I understand, but I can't offer a discount on the {1.name} at {1.price}",
+    "Fair enough; I can't offer a discount on the {1.name} at {1.price}",
+    "I hear you. Our price for the {1.name} is {1.price}, and I can't offer a discount",
+)
+_CLOSING_OPENINGS = (
+    "Great choice! The {1.name} is {1.price}",
+    "Good pick: the {1.name} is {1.price}",
+    "Lovely! The {1.name} comes to {1.price}",
+)
+_WINNER_TASK = re.compile(r"^say \[(\d)\] (is the \w+|has the \w+ [\w ]+?) (of [\w ]+)$")
+
+
+def _varied(openings: tuple[str, ...], question: str, product: Product) -> str:
+    """One of several openings, chosen by the question and the product, so replies don't all start alike."""
+    return openings[zlib.crc32(f"{question} {product.sku}".encode()) % len(openings)]
+
+
+def _value_phrase(number: str, key: str) -> str:
+    return f", at {{{number}.price}}" if key == "price" else f", with a {spec_label(key)} of {{{number}.{key}}}"
+
+
+def opening(answer: Answer, context: CustomerContext, question: str) -> str:
+    """The first words of the reply, holding what was asked, for a model that continues a reply: the answer
+    comes first by construction and the model writes the rest (why it fits, what else to know). Empty when
+    the answer has no single fact to open with (a side-by-side comparison, a tie, a yes/no spec)."""
+    task = answer.task
+    if not task or not answer.products:
+        return ""
+    first = answer.products[0]
+    if answer.kind == "lookup":
+        asked = [key.partition(".")[2] for key in answer.key_facts if key.startswith("1.")]
+        if "stock" in asked and "price" in asked:
+            return "The {1.name} costs {1.price} and is {1.stock}"
+        if not asked or asked[0] in ("name", "price"):
+            return "The {1.name} costs {1.price}"
+        if asked == ["stock"]:
+            return "The {1.name} is {1.stock}"
+        key = asked[0]
+        value = first.specs.get(key)
+        if isinstance(value, bool) or str(value).lower() in ("yes", "no"):
+            return ""
+        return f"The {{1.name}} has a {spec_label(key)} of {{1.{key}}}"
+    if answer.kind == "compare":
+        winner = _WINNER_TASK.match(task)
+        if winner is None:
+            return ""
+        number, predicate, scope = winner.groups()
+        asked = [k.partition(".")[2] for k in answer.key_facts if k.startswith(f"{number}.")]
+        value = next((_value_phrase(number, key) for key in asked if key != "name"), "")
+        return f"The {{{number}.name}} {predicate} {scope}{value}"
+    if answer.kind == "recommend":
+        if task.startswith("say honestly"):
+            within = "within your budget of {budget}" if context.budget is not None else "a perfect fit"
+            return f"Nothing we have is {within}, I'm afraid: the closest is the {{1.name}} at {{1.price}}"
+        if context.use_case:
+            return "For {use}, I'd pick the {1.name} at {1.price}"
+        return _varied(_RECOMMEND_OPENINGS, question, first)
+    if answer.kind == "objection":
+        return _varied(_OBJECTION_OPENINGS, question, first)
+    if answer.kind == "closing":
+        ordering = ", and you can order it here: {1.url}" if "1.url" in answer.key_facts else ""
+        return _varied(_CLOSING_OPENINGS, question, first) + ordering
+    if answer.kind == "cross_sell":
+        return "The {1.name} at {1.price}"
+    return ""

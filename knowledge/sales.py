@@ -173,7 +173,7 @@ def price_objection(engine: KnowledgeEngine, focus: Product | None, context: Cus
     elif nearest:
         about_others = f"[1] is out of stock; {other_refs} are in stock and closest to its price"
     else:
-        about_others = "[1] is already our most affordable in stock"
+        about_others = "[1] is already our most affordable option"
     return Answer(
         "objection",
         lines,

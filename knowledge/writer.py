@@ -23,7 +23,7 @@ from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
 from knowledge.gate import check_written
 from knowledge.generation import GenerationError, Generator, Message
-from knowledge.prompts import SECRET_FRAGMENTS, reply_prompt
+from knowledge.prompts import SECRET_FRAGMENTS, opening, reply_prompt
 from knowledge.references import FactSheet, notes
 
 log = logging.getLogger(__name__)
@@ -60,21 +60,64 @@ def addressed(text: str, name: str | None) -> str:
     return f"{name}, {text}"
 
 
-class ReplyWriter:
-    """prompt | model | text, then references filled and the fact gate; the rendered facts when it fails."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
-    def __init__(self, generator: Generator | None, max_new_tokens: int = 64) -> None:
+
+def complete_sentences(text: str, start: str = "") -> str:
+    """The text up to its last complete sentence and before its first repeated one: a model that ran out of
+    tokens or went round in circles has still written these. An unfinished sentence that holds the end of
+    the code's opening `start` is cut at its last ";" after the opening, or back to the opening."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        if sentence in kept:
+            break
+        kept.append(sentence)
+    if kept and not kept[-1].endswith((".", "!", "?")):
+        unfinished = kept.pop()
+        if len(" ".join(kept)) < len(start):  # the opening ends in it
+            within = len(start) - len(" ".join(kept)) - (1 if kept else 0)
+            clause = unfinished[:within] + unfinished[within:].rpartition(";")[0]
+            kept.append((clause if len(clause) > within else unfinished[:within]).rstrip(" ,;:") + ".")
+        elif not kept:
+            kept.append(unfinished)  # nothing finished: the gate says it was cut off
+    return " ".join(kept)
+
+
+def continued(start: str, continuation: str) -> str:
+    """The code's opening and the model's continuation as one text."""
+    if not start:
+        return continuation
+    glue = "" if not continuation or continuation[0] in ",.;:!?)" else " "
+    return f"{start}{glue}{continuation}"
+
+
+class ReplyWriter:
+    """prompt | model | text, then references filled and the fact gate; the rendered facts when it fails.
+
+    With a backend that continues replies (`Generator.continues_replies`) and `openings` on, code writes the
+    reply's first words with what was asked (`prompts.opening`) and the model continues them.
+    """
+
+    def __init__(self, generator: Generator | None, max_new_tokens: int = 64, openings: bool = True) -> None:
         self.generator = generator
         self.max_new_tokens = max_new_tokens
+        self.openings = openings
 
-    def chain(self, answer: Answer, question: str, time_limit: float) -> Runnable:
+    def opening(self, answer: Answer, context: CustomerContext, question: str) -> str:
+        if not self.openings or not getattr(self.generator, "continues_replies", False):
+            return ""
+        return opening(answer, context, question)
+
+    def chain(self, answer: Answer, question: str, time_limit: float, start: str = "") -> Runnable:
         generator = self.generator
         assert generator is not None
 
         def call_model(prompt: PromptValue) -> str:
-            return generator.generate(to_messages(prompt), max_new_tokens=self.max_new_tokens, time_limit=time_limit)
+            messages = to_messages(prompt) + ([{"role": "assistant", "content": start}] if start else [])
+            return generator.generate(messages, max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
-        return reply_prompt(answer.kind, answer.task, question) | RunnableLambda(call_model) | StrOutputParser()
+        prompt = reply_prompt(answer.kind, answer.task, question, len(answer.products))
+        return prompt | RunnableLambda(call_model) | StrOutputParser()
 
     def warm(self) -> None:
         """Load the model and run one short generation of a reply prompt.
@@ -108,15 +151,20 @@ class ReplyWriter:
             return Reply(addressed(answer.rendered, context.name), answer.sources)
         question = question[:MAX_QUESTION_CHARS]
         fallback = addressed(answer.rendered, context.name)
+        start = self.opening(answer, context, question)
         try:
-            raw = self.chain(answer, question, time_limit).invoke({"notes": notes(answer, context, question)})
+            raw = self.chain(answer, question, time_limit, start).invoke({"notes": notes(answer, context, question)})
         except GenerationError as exc:
             log.warning("generation failed, sending the rendered facts: %s", exc)
             return Reply(fallback, answer.sources, rejected=[str(exc)], seconds=time.perf_counter() - started)
-        written = " ".join(raw.strip().strip('"').split())
+        continuation = " ".join(raw.strip().strip('"').split())
+        if start and not re.search(r"[^\W\d_]", continuation):  # the model added no words of its own
+            elapsed = time.perf_counter() - started
+            return Reply(fallback, answer.sources, rejected=["wrote nothing after the opening"], seconds=elapsed)
+        written = complete_sentences(continued(start, continuation), start)
         sheet = FactSheet(answer.products, context)
         filled, result = check_written(
-            written, answer, sheet, question, catalogue=catalogue, secret_fragments=SECRET_FRAGMENTS
+            written, answer, sheet, question, catalogue=catalogue, secret_fragments=SECRET_FRAGMENTS, opening=start
         )
         elapsed = time.perf_counter() - started
         if result.reasons:

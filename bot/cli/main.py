@@ -253,7 +253,7 @@ def cmd_eval_replies(settings: Settings, args: argparse.Namespace) -> int:
     if args.llm_backend:
         settings = replace(settings, llm_backend=args.llm_backend)
     out = settings.var_dir / "eval" / "replies.md"
-    print(reply_eval.run(settings, shops, args.limit, out))
+    print(reply_eval.run(settings, shops, args.limit, out, openings=not args.no_openings))
     return 0
 
 
@@ -414,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     replies.add_argument("--shops", default="furniture,running", help="comma-separated test shops")
     replies.add_argument("--limit", type=int, help="product replies per shop, sampled (default: all)")
     replies.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND")
+    replies.add_argument(
+        "--no-openings", action="store_true", help="the model writes the whole reply (no opening written by code)"
+    )
     replies.set_defaults(func=cmd_eval_replies)
 
     nlu = eval_sub.add_parser("nlu", help="intent/entity F1 on a held-out file and out-of-scope handling")

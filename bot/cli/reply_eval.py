@@ -276,13 +276,14 @@ def _quote(text: str) -> str:
     return " / ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def run(settings: Settings, shops: list[str], limit: int | None, out: Path) -> str:
+def run(settings: Settings, shops: list[str], limit: int | None, out: Path, openings: bool = True) -> str:
     """Play the shops, write both replies, print the figures; the sampled conversations go to `out`."""
     report = []
     everything: list[Conversation] = []
     for shop in shops:
         shop_settings = replace(settings, shop=f"eval-replies-{shop}", var_dir=settings.var_dir / "eval")
         engine = build_engine(shop_settings)
+        engine.writer.openings = openings
         engine.store.sync(load_catalog(SHOPS_DIR / shop / "catalog"))
         engine.refresh()
         engine.warm()
@@ -293,7 +294,8 @@ def run(settings: Settings, shops: list[str], limit: int | None, out: Path) -> s
         write_replies(engine, turns, settings.llm_time_limit)
         everything += conversations
         report += [
-            f"shop {shop} (LLM: {shop_settings.llm_backend}), {len(turns)} product replies:",
+            f"shop {shop} (LLM: {shop_settings.llm_backend}, openings {'on' if openings else 'off'}), "
+            f"{len(turns)} product replies:",
             format_figures(figures(engine, turns, after=False), figures(engine, turns, after=True)),
         ]
     out.parent.mkdir(parents=True, exist_ok=True)

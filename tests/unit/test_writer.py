@@ -4,11 +4,12 @@ import pytest
 
 from knowledge import sales
 from knowledge.answers import NEXT_LOOKUP, CustomerContext, compare, lookup, not_found, recommend
+from knowledge.claims import unsupported_claims
 from knowledge.generation import GenerationError, Message
-from knowledge.prompts import SYSTEM_PROMPT, reply_prompt
+from knowledge.prompts import SYSTEM_PROMPT, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes
 from knowledge.text import SpecQuery
-from knowledge.writer import ReplyWriter, addressed, to_messages
+from knowledge.writer import ReplyWriter, addressed, complete_sentences, to_messages
 
 
 class ScriptedGenerator:
@@ -151,3 +152,62 @@ def test_warming_runs_a_reply_prompt_once_and_tolerates_no_model(products):
     assert len(generator.prompts) == 1
     assert generator.prompts[0][0] == {"role": "system", "content": SYSTEM_PROMPT}  # the part llama.cpp caches
     ReplyWriter(None).warm()  # SALESBOT_LLM_BACKEND=none: nothing to warm
+
+
+class ContinuingGenerator(ScriptedGenerator):
+    """A backend that continues an opening, as the transformers backend does."""
+
+    continues_replies = True
+
+
+def test_code_opens_with_what_was_asked_and_the_model_continues(products):
+    answer = lookup([products[0]], SpecQuery("price"))
+    generator = ContinuingGenerator(", a good pick for travel.")
+    reply = ReplyWriter(generator).write(answer, "how much?", CustomerContext(), time_limit=5, catalogue=products)
+    assert generator.prompts[0][-1] == {"role": "assistant", "content": "The {1.name} costs {1.price} and is {1.stock}"}
+    assert reply.generated
+    assert reply.text.startswith("The Lumen Air 13 costs 999.00 EUR and is in stock, a good pick for travel.")
+    off = ReplyWriter(ContinuingGenerator("The {1.name} costs {1.price}, {1.stock}."), openings=False)
+    assert off.write(answer, "how much?", CustomerContext(), 5, catalogue=products).generated
+    assert off.generator.prompts[0][-1]["role"] == "user"  # the model writes the whole reply
+
+
+def test_an_opening_the_model_adds_nothing_to_is_not_a_written_reply(products):
+    answer = lookup([products[0]], SpecQuery("price"))
+    reply = ReplyWriter(ContinuingGenerator(".")).write(answer, "how much?", CustomerContext(), 5, catalogue=products)
+    assert not reply.generated and reply.rejected == ["wrote nothing after the opening"]
+    assert reply.text == answer.rendered
+
+
+def test_openings_hold_the_asked_fact_and_none_is_made_where_no_single_fact_answers(products):
+    context = CustomerContext(use_case="travel")
+    assert opening(lookup([products[0]], SpecQuery("stock")), context, "?") == "The {1.name} is {1.stock}"
+    assert opening(lookup([products[0]], SpecQuery("weight_kg")), context, "?") == (
+        "The {1.name} has a weight of {1.weight_kg}"
+    )
+    winner = compare(products[:2], SpecQuery("weight_kg", "min"))
+    assert opening(winner, context, "?") == "The {1.name} is the lightest of these, with a weight of {1.weight_kg}"
+    assert opening(compare(products[:2], None), context, "?") == ""  # side by side: the model writes it all
+    picks = recommend(products[:2], context, [])
+    assert opening(picks, context, "?") == "For {use}, I'd pick the {1.name} at {1.price}"
+    budget = CustomerContext(budget=400)
+    assert opening(recommend([], budget, [products[2]]), budget, "?").startswith(
+        "Nothing we have is within your budget of {budget}"
+    )
+
+
+def test_a_draft_cut_off_or_going_round_in_circles_keeps_its_finished_sentences():
+    start = "The {1.name} costs {1.price}"  # an opening that leaves the stock to the model
+    assert complete_sentences(f"{start} and is {{1.stock}}; hood {{1.hood}}, packable", start) == (
+        f"{start} and is {{1.stock}}."
+    )
+    assert complete_sentences(f"{start}. It is light. It is light. It is", start) == f"{start}. It is light."
+    assert complete_sentences(f"{start}. It is light. And the", start) == f"{start}. It is light."
+    assert complete_sentences("It has a and the") == "It has a and the"  # nothing finished: the gate refuses it
+
+
+def test_a_superlative_is_about_the_product_the_sentence_names_first(products):
+    ok = "The {2.name} is the lightest of these, with a weight of {2.weight_kg} against {1.weight_kg} for the {1.name}."
+    assert unsupported_claims(ok, [products[1], products[0]], products, use_backed=False) == []
+    wrong = "The {1.name} is the lightest of these, against {2.weight_kg} for the {2.name}."
+    assert unsupported_claims(wrong, [products[1], products[0]], products, use_backed=False)
