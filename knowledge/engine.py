@@ -209,8 +209,12 @@ class KnowledgeEngine:
                 return "focus"  # "go on then, what's the second one like"
         if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
+        if focus.kind is not None and _ALTERNATIVE.search(text) and category in (None, focus.kind):
+            return "focus"  # "anything similar i can get now?" after a sold-out product
         if focus.policy_topic and continues(text) and category is None:
             return "policy"
+        if self.policy_topic(text) and not _PRODUCT_REQUEST.search(text) and parse_budget(text, cued_only=True) is None:
+            return "policy"  # "how long have i got to send a guitar back", though it names a category
         return "category" if category is not None and category != focus.kind else None
 
     def unoffered_service(self, text: str) -> str | None:
@@ -248,6 +252,9 @@ class KnowledgeEngine:
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
+        if category in (None, kind) and kind is not None and _ALTERNATIVE.search(text):
+            # "anything similar i can get now? i ride unlit roads": others of that kind, for the need said
+            return self.recommend(replace(context, category=kind), text)
         if category is None:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             return answer if answer.kind == "policy" else None
@@ -517,7 +524,8 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
-        kind = _kind_in_focus(focus)
+        in_focus = _kind_in_focus(focus)
+        kind = in_focus or self._kind_named(text)
         if kind is not None:
             if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
                 relevant += [c for c in self.policy_chunks() if c.topic == topic and c not in relevant]
@@ -534,8 +542,14 @@ class KnowledgeEngine:
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
-        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=kind is not None)
+        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=in_focus is not None)
         return answers.policy(relevant[:2], first)
+
+    def _kind_named(self, text: str) -> Product | None:
+        """A product of the category the message names ("what does delivery cost for a lawn mower?"), whose
+        kind picks the policy sections about it."""
+        category = self.match_category(text)
+        return next((p for p in self.products() if p.category == category), None)
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         # The current snapshot: the gate's names and brands, and the categories claims are judged in.
@@ -705,6 +719,16 @@ def _diverse(products: list[Product], limit: int) -> list[Product]:
     return picked
 
 
+# Asking for products, not about a policy: "do you have guitars with a pickup", "show me mowers with free delivery".
+_PRODUCT_REQUEST = re.compile(
+    r"\b(show|recommend|suggest|looking for|look for|searching for|do you (?:have|sell|carry|stock)|got any|"
+    r"(?:need|want) (?:a|an|some)|any \w+ (?:with|for|under))\b",
+    re.I,
+)
+_ALTERNATIVE = re.compile(
+    r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
+    re.I,
+)
 _GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(

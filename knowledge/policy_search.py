@@ -165,7 +165,6 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "courier",
         "tracking",
         "pick up",
-        "pickup",
         "click and collect",
         "collect it",
     ),
@@ -207,10 +206,18 @@ def _mentions(text: str, cues: tuple[str, ...]) -> int:
     return sum(len(re.findall(rf"\b{re.escape(cue)}", text)) for cue in cues)
 
 
+def _cue_pattern(cue: str) -> str:
+    """A cue at a word start; a two-word cue may have two words inside it ("send a guitar back")."""
+    first, _, last = cue.partition(" ")
+    if last and " " not in last:
+        return rf"\s{re.escape(first)}(?:\s\w+){{0,2}}\s{re.escape(last)}"
+    return rf"\s{re.escape(cue)}"
+
+
 def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
     """The one policy topic (page name) the text is about, by the page's cues (`topic_cues`)."""
     lowered = " " + " ".join(tokens(text)) + " "
-    found = {t for t, words in cues.items() for cue in words if re.search(rf"\s{re.escape(cue)}", lowered)}
+    found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
     if not found:  # "warrenty", "delivry": a typo of a one-word cue of 6 letters or more
         said = set(tokens(text))
         found = {t for t, words in cues.items() for cue in words if len(cue) >= 6 and matches_word(cue, said)}

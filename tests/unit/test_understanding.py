@@ -85,6 +85,13 @@ def test_the_policy_topic_is_found_by_the_pages_name_or_a_usual_word(said, topic
     assert find_topic(said, topic_cues({"delivery": "", "returns": ""})) == topic
 
 
+def test_something_similar_after_a_sold_out_product_shows_others_of_its_kind(engine):
+    sold_out = CHAIRS[1]
+    answer = engine.understand("anything similar i can get now?", CustomerContext(), Focus([sold_out], sold_out))
+    assert answer is not None and answer.kind == "recommend"
+    assert [p.sku for p in answer.products] == ["C1"]
+
+
 def test_references_resolve_against_the_products_in_focus():
     shown = Focus(SOFAS)
     assert referred("tell me more about the second one", shown).products == [SOFAS[1]]
@@ -253,6 +260,9 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
         ("that's too expensive", ["S2"], None, None),  # an objection stays an objection
         ("thanks!", ["S2"], None, None),
         ("and sofas?", [], "delivery", "category"),  # a category: not the page's topic any more
+        ("how long have i got to send a sofa back", [], None, "policy"),  # a policy, though it names a category
+        ("do you have sofas with free delivery", [], None, "category"),  # products asked for
+        ("anything similar i can get sooner?", ["C2"], None, "focus"),  # others of the kind in focus
     ],
 )
 def test_what_the_catalogue_answers_before_the_intents_flow(engine, said, focus_skus, topic, direct):
