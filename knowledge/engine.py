@@ -80,7 +80,7 @@ class KnowledgeEngine:
         self._text_words: set[str] = set()  # every word of the products' texts
         self._common_words: set[str] = set()  # words of COMMON_IN_PRODUCTS or more products' texts
         self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
-        self._shop_stems: set[str] = set()  # stems of every word of the products' texts and the policy pages
+        self._policy_stems: set[str] = set()  # stems of every word of the policy pages
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
@@ -113,7 +113,7 @@ class KnowledgeEngine:
                     for chunk in self._policy_chunks:
                         pages[chunk.topic] = f"{pages.get(chunk.topic, '')} {chunk.title} {chunk.text}"
                     self._topic_cues = policy_search.topic_cues(pages)
-                    self._shop_stems = {stem(w) for w in self._text_words | set(tokens(self._policy_text))}
+                    self._policy_stems = {stem(w) for w in tokens(self._policy_text)}
             return self._products
 
     def policy_chunks(self) -> list[PolicyChunk]:
@@ -218,11 +218,32 @@ class KnowledgeEngine:
         return "category" if category is not None and category != focus.kind else None
 
     def unoffered_service(self, text: str) -> str | None:
-        """A service the message asks for ("can I rent a tent?", "do you do grooming appointments?") that no
-        product text or policy page of the shop mentions, if any."""
+        """A service the message asks for ("can I rent a tent?", "do you offer guitar lessons?") that no policy
+        page of the shop mentions, if any: a product made "for lessons" is no lesson the shop gives."""
         self.products()
         said = [w for w in tokens(text) if w in SERVICE_WORDS]
-        return next((w for w in said if stem(w) not in self._shop_stems), None)
+        return next((w for w in said if stem(w) not in self._policy_stems), None)
+
+    def discounts(self, text: str, products: list[Product]) -> Answer:
+        """The shop's own terms for the discount asked about, quoted from its pages ("do we get a discount? my
+        daughter goes to the music school"); else that prices are as listed. A discount is never invented."""
+        chunks = [c for c in self.store.search_policies(text, k=POLICY_CANDIDATES) if _DISCOUNT_TERMS.search(c.text)]
+        relevant = policy_search.rank(policy_search.Query.parse(text), chunks, self._policy_idf)
+        if not relevant:
+            return answers.no_discounts(products)
+        return answers.policy(relevant[:1], policy_search.answer_first(text, relevant[:1], self._policy_idf))
+
+    def _unknown_asked_for(self, text: str) -> str | None:
+        """What "do you sell …?" or "got any …?" asks for, when none of its words is in the shop's texts."""
+        match = _ASKS_FOR.search(text)
+        if match is None:
+            return None
+        name = match.group("name").strip()
+        words = set(content_words(name)) - EVERYDAY_WORDS - GENERAL_WORDS
+        known = self._text_words | self._catalogue_words
+        if not words or any(w in known or singular(w) in known or stem(w) in self._policy_stems for w in words):
+            return None
+        return name
 
     def _names_outright(self, text: str, found: list[Product]) -> bool:
         return any(names_product(text, p, self._common_words) for p in found)
@@ -257,7 +278,10 @@ class KnowledgeEngine:
             return self.recommend(replace(context, category=kind), text)
         if category is None:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
-            return answer if answer.kind == "policy" else None
+            if answer.kind == "policy":
+                return answer
+            unknown = self._unknown_asked_for(text)  # "got any barilla": a name the shop has never heard of
+            return answers.not_found(unknown, self._similar(text, None)) if unknown else None
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
         asked_for = _named_in(text) or ""  # "do u have de cecco pasta", not "i have a sensitive nose"
         other_brand = find_category(asked_for, [category]) == category and self._names_something_else(
@@ -279,7 +303,7 @@ class KnowledgeEngine:
             return answers.service_not_offered(service)
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         if asks_for_discount(text):
-            return answers.no_discounts(found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
+            return self.discounts(text, found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
         category = self.match_category(text) or (self.match_category(named) if named else None)
         if (related := self.goes_with(found[:1] or focus.products, text, category)) is not None:
             return related
@@ -512,7 +536,7 @@ class KnowledgeEngine:
         products in focus, sections about their kind of product come first ("what's the warranty?" after a
         backpack) and sections about another kind last."""
         if asks_for_discount(text):
-            return answers.no_discounts([])
+            return self.discounts(text, [])
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
         if topic and topic not in self._topic_cues:  # the NLU's "shipping" is this shop's "delivery" page
@@ -725,6 +749,13 @@ _PRODUCT_REQUEST = re.compile(
     r"(?:need|want) (?:a|an|some)|any \w+ (?:with|for|under))\b",
     re.I,
 )
+# "got any barilla", "do you sell de cecco?": a short request for something by name, at the end of the message
+_ASKS_FOR = re.compile(
+    r"^\W*(?:hi\W+|hey\W+)?(?:do you (?:sell|carry|stock|have)|have you got|got|any chance of)\s+(?:any\s+|some\s+)?"
+    r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2})\W*$",
+    re.I,
+)
+_DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,

@@ -168,7 +168,7 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "click and collect",
         "collect it",
     ),
-    ("warranty", "guarantee", "repair", "broken", "defect", "faulty"),
+    ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic"),
     ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice"),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),

@@ -6,6 +6,7 @@ these tests; the held-out test shops in data/eval/shops are never used in tests 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -413,3 +414,31 @@ def test_a_brand_the_shop_does_not_carry_is_said_and_a_must_have_is_not_one(engi
     assert not engine._names_something_else("sofas with a width of 200", "sofas")  # a spec's word is a need
     kept = engine.understand("a wide sofa please, i have a small flat", CustomerContext(), Focus())
     assert kept is not None and kept.kind != "not_found"  # "have a small flat" names no other product
+
+
+def test_services_are_the_policy_pages_and_discounts_are_quoted_only_from_them(tmp_path):
+    folder = tmp_path / "shop"
+    (folder / "policies").mkdir(parents=True)
+    made_for_lessons = "A small guitar for players taking their first lessons."
+    lessons = replace(furniture("G1", "Fir Parlour Guitar", 899.0, "guitars"), description=made_for_lessons)
+    (folder / "products.json").write_text(json.dumps([lessons.to_dict()]))
+    (folder / "policies" / "paying.md").write_text(
+        "# Paying\n\nWe take cards.\n\n## Music schools\n\nPupils of a music school get 10% off every guitar.\n"
+    )
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_lessons", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    assert engine.unoffered_service("do you offer guitar lessons?") == "lessons"
+    school = engine.understand("my son goes to a music school, do we get a discount?", CustomerContext(), Focus())
+    assert school is not None and "10% off" in school.rendered
+    plain = engine.understand("can i get a discount on the parlour guitar?", CustomerContext(), Focus())
+    assert plain is not None and "exactly as listed" in plain.rendered
+
+
+def test_a_name_the_shop_has_never_heard_of_is_not_sold(engine):
+    for said in ("got any barilla", "do you sell kivik?"):
+        answer = engine.understand(said, CustomerContext(), Focus())
+        assert answer is not None and answer.kind == "not_found", said
+    seaters = engine.understand("got any two seaters?", CustomerContext(), Focus())
+    assert seaters is not None and seaters.products and seaters.products[0].sku == "S1"
+    assert engine.understand("got it", CustomerContext(), Focus()) is None  # "it": no name asked for
