@@ -548,8 +548,7 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
-        in_focus = _kind_in_focus(focus)
-        kind = in_focus or self._kind_named(text)
+        kind = _kind_in_focus(focus)
         if kind is not None:
             if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
                 relevant += [c for c in self.policy_chunks() if c.topic == topic and c not in relevant]
@@ -566,14 +565,8 @@ class KnowledgeEngine:
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
-        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=in_focus is not None)
+        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=kind is not None)
         return answers.policy(relevant[:2], first)
-
-    def _kind_named(self, text: str) -> Product | None:
-        """A product of the category the message names ("what does delivery cost for a lawn mower?"), whose
-        kind picks the policy sections about it."""
-        category = self.match_category(text)
-        return next((p for p in self.products() if p.category == category), None)
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
         # The current snapshot: the gate's names and brands, and the categories claims are judged in.

@@ -95,7 +95,12 @@ def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) 
     """A recommendation where every product line carries one reason tied to the customer's needs."""
     if answer.kind != "recommend":
         return answer
-    lines = answer.lines[:1] + [f"{list_item(p)}. Why: {reason(p, context, features)}." for p in answer.products]
+    # each product's own line, which shows the specs the needs are about first ("max load 180 kg" for 150 kg)
+    shown = answer.lines[1 : 1 + len(answer.products)]
+    items = [shown[i] if i < len(shown) else list_item(p) for i, p in enumerate(answer.products)]
+    lines = answer.lines[:1] + [
+        f"{item}. Why: {reason(p, context, features)}." for item, p in zip(items, answer.products, strict=True)
+    ]
     reasons = [why(p, i, context, features) for i, p in enumerate(answer.products, start=1)]
     if context.use_case and not any(_use_case_reason(p, context.use_case) for p in answer.products):
         # Honest when the data says nothing about the need: no reason is made up for it.

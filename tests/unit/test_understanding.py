@@ -442,3 +442,18 @@ def test_a_name_the_shop_has_never_heard_of_is_not_sold(engine):
     seaters = engine.understand("got any two seaters?", CustomerContext(), Focus())
     assert seaters is not None and seaters.products and seaters.products[0].sku == "S1"
     assert engine.understand("got it", CustomerContext(), Focus()) is None  # "it": no name asked for
+
+
+def test_the_reasons_keep_the_specs_a_need_is_about_in_each_line(tmp_path):
+    chairs = [
+        furniture("C7", "Oak Heavy Duty Chair", 429.0, "office chairs", max_load_kg=180.0, colour="black", arms="yes"),
+        furniture("C8", "Oak Task Chair", 129.0, "office chairs", max_load_kg=110.0, colour="grey", arms="no"),
+    ]
+    (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in chairs]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_loads", HashEmbeddings())
+    store.sync(load_catalog(tmp_path / "products.json"))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    context = CustomerContext(category="office chairs", use_case="working from home")
+    answer = sales.with_reasons(engine.recommend(context, "a chair for a big guy, about 150kg"), context, [])
+    assert [p.sku for p in answer.products] == ["C7"]
+    assert "(max load 180 kg" in answer.lines[1] and "Why:" in answer.lines[1]
