@@ -229,11 +229,15 @@ def recommend(
     picks: list[Product], context: CustomerContext, over_budget: list[Product], needed: Sequence[str] = ()
 ) -> Answer:
     """Up to three products for the customer's needs; `needed` are the spec keys the needs are about, shown first."""
-    if picks:
-        lines = [f"Here is what fits{_needs_phrase(context)}:"]
+    if picks:  # the answer first: the pick, then the list
+        lines = [f"I'd suggest the {picks[0].name}. Here is what fits{_needs_phrase(context)}:"]
         lines.extend(list_item(p, needed) for p in picks)
     elif over_budget:
-        lines = [f"Nothing fits{_needs_phrase(context)}. The closest options are slightly over budget:"]
+        closest = over_budget[0]
+        lines = [
+            f"Nothing fits{_needs_phrase(context)}; the closest is the {closest.name} at {price_text(closest)}, "
+            "slightly over budget:"
+        ]
         lines.extend(list_item(p, needed) for p in over_budget)
     else:
         return nothing_fits(context.category or "matching")

@@ -145,9 +145,8 @@ def objection(engine: KnowledgeEngine, kind: str, focus: Product | None, context
 def price_objection(engine: KnowledgeEngine, focus: Product | None, context: CustomerContext) -> Answer:
     """No discount: the listed price, and cheaper in-stock products of the same category, closest first."""
     category = focus.category if focus else context.category
-    lines = ["I understand. I can't offer a discount: our prices are exactly as listed in the catalogue."]
-    if focus:
-        lines[0] += f" The {focus.name} costs {price_text(focus)}."
+    on = f" on the {focus.name} ({price_text(focus)})" if focus else ""
+    lines = [f"I understand, but I can't offer a discount{on}: our prices are exactly as listed in the catalogue."]
     limit = focus.price if focus else context.budget
     cheaper = [
         p
@@ -271,7 +270,9 @@ def accessories(engine: KnowledgeEngine, focus: Product | None) -> Answer:
     related = [p for p in products_by_sku(engine, list(focus.related)) if p.in_stock]
     if not related:
         return Answer("objection", [f"Our catalogue lists no accessories in stock for the {focus.name}."], [focus])
-    lines = [f"Goes well with the {focus.name}:"] + [list_item(p) for p in related]
+    names = " and the ".join(p.name for p in related)
+    lines = [f"The {names} {'go' if len(related) > 1 else 'goes'} well with the {focus.name}:"]
+    lines += [list_item(p) for p in related]
     refs = " and ".join(f"[{i}]" for i in range(1, len(related) + 1))
     return Answer(
         "cross_sell",
@@ -295,7 +296,7 @@ def closing(engine: KnowledgeEngine, focus: Product | None, offer_accessory: boo
     if not focus.in_stock:
         lines = [f"The {focus.name} is currently out of stock, so it can't be ordered right now."]
         return Answer("closing", lines, [focus], [focus.sku]), False
-    lines = [f"Great choice! The {focus.name} costs {price_text(focus)} and is {stock_text(focus)}."]
+    lines = [f"Great choice: the {focus.name} costs {price_text(focus)} and is {stock_text(focus)}."]
     if focus.url:
         lines.append(f"You can order it here: {focus.url}")
     else:

@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -211,3 +212,31 @@ def test_a_superlative_is_about_the_product_the_sentence_names_first(products):
     assert unsupported_claims(ok, [products[1], products[0]], products, use_backed=False) == []
     wrong = "The {1.name} is the lightest of these, against {2.weight_kg} for the {2.name}."
     assert unsupported_claims(wrong, [products[1], products[0]], products, use_backed=False)
+
+
+def test_rendered_answers_put_what_was_asked_in_their_first_sentence(products):
+    """The rendered facts are the fallback of every written reply: they answer first too."""
+    from bot.cli.reply_eval import Turn, answer_first
+
+    context = CustomerContext(category="laptops", budget=1500)
+    rendered = [
+        lookup([products[0]], SpecQuery("price")),
+        recommend(products[:2], context, []),
+        recommend([], CustomerContext(category="laptops", budget=500), [products[2]]),
+        sales.closing(FakeShop(products), products[0], offer_accessory=False)[0],
+        sales.accessories(FakeShop(products), replace(products[0], related=("L2", "H1"))),
+        sales.price_objection(FakeShop(products), products[1], CustomerContext()),
+    ]
+    for answer in rendered:
+        assert answer.key_facts, answer.kind
+        assert answer_first(Turn("?", CustomerContext(), answer), answer.rendered), answer.rendered
+
+
+class FakeShop:
+    """What the sales answers read of the engine: the catalogue."""
+
+    def __init__(self, products):
+        self._products = products
+
+    def products(self):
+        return self._products
