@@ -27,6 +27,8 @@ _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.
 # Talk about the assistant itself: a sales reply never needs it, an injected request often asks for it.
 _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language model|as an ai|jailbreak|DAN)\b", re.I)
 # A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
+# "The {1.colour} at {1.colour} goes well with it": a value used as if it were a product
+_VALUE_AS_THING = re.compile(r"\b[Tt]he \{\d+\.(?!name\})[^{}]+\}")
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
 _LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|example)\b", re.I)
 _STOCK_TALK = re.compile(r"\b(in stock|out of stock|sold out|available now|left in stock|\w+ left)\b", re.I)
@@ -183,6 +185,8 @@ def check_written(
     missing = [f"{{{key}}}" for key in answer.key_facts if key not in references_in(written)]
     if missing:
         reasons.append(f"leaves out what was asked: {', '.join(missing)}")
+    if _VALUE_AS_THING.search(written):
+        reasons.append("uses a value as if it were a product")
     if _TASK_TALK.search(typed) or "[" in typed:
         reasons.append("talks about its notes instead of to the customer")
     if echoes(without_references(written.removeprefix(opening)), question):

@@ -253,7 +253,7 @@ def cmd_eval_replies(settings: Settings, args: argparse.Namespace) -> int:
     if args.llm_backend:
         settings = replace(settings, llm_backend=args.llm_backend)
     out = settings.var_dir / "eval" / "replies.md"
-    print(reply_eval.run(settings, shops, args.limit, out, openings=not args.no_openings))
+    print(reply_eval.run(settings, shops, args.limit, out, openings=args.openings))
     return 0
 
 
@@ -415,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     replies.add_argument("--limit", type=int, help="product replies per shop, sampled (default: all)")
     replies.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND")
     replies.add_argument(
-        "--no-openings", action="store_true", help="the model writes the whole reply (no opening written by code)"
+        "--openings", action="store_true", help="code writes each reply's opening and the model continues it"
     )
     replies.set_defaults(func=cmd_eval_replies)
 

@@ -276,7 +276,7 @@ def _quote(text: str) -> str:
     return " / ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def run(settings: Settings, shops: list[str], limit: int | None, out: Path, openings: bool = True) -> str:
+def run(settings: Settings, shops: list[str], limit: int | None, out: Path, openings: bool = False) -> str:
     """Play the shops, write both replies, print the figures; the sampled conversations go to `out`."""
     report = []
     everything: list[Conversation] = []

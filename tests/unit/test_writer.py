@@ -164,18 +164,20 @@ class ContinuingGenerator(ScriptedGenerator):
 def test_code_opens_with_what_was_asked_and_the_model_continues(products):
     answer = lookup([products[0]], SpecQuery("price"))
     generator = ContinuingGenerator(", a good pick for travel.")
-    reply = ReplyWriter(generator).write(answer, "how much?", CustomerContext(), time_limit=5, catalogue=products)
+    writer_with_openings = ReplyWriter(generator, openings=True)
+    reply = writer_with_openings.write(answer, "how much?", CustomerContext(), time_limit=5, catalogue=products)
     assert generator.prompts[0][-1] == {"role": "assistant", "content": "The {1.name} costs {1.price} and is {1.stock}"}
     assert reply.generated
     assert reply.text.startswith("The Lumen Air 13 costs 999.00 EUR and is in stock, a good pick for travel.")
-    off = ReplyWriter(ContinuingGenerator("The {1.name} costs {1.price}, {1.stock}."), openings=False)
+    off = ReplyWriter(ContinuingGenerator("The {1.name} costs {1.price}, {1.stock}."))  # the default
     assert off.write(answer, "how much?", CustomerContext(), 5, catalogue=products).generated
     assert off.generator.prompts[0][-1]["role"] == "user"  # the model writes the whole reply
 
 
 def test_an_opening_the_model_adds_nothing_to_is_not_a_written_reply(products):
     answer = lookup([products[0]], SpecQuery("price"))
-    reply = ReplyWriter(ContinuingGenerator(".")).write(answer, "how much?", CustomerContext(), 5, catalogue=products)
+    writer_with_openings = ReplyWriter(ContinuingGenerator("."), openings=True)
+    reply = writer_with_openings.write(answer, "how much?", CustomerContext(), 5, catalogue=products)
     assert not reply.generated and reply.rejected == ["wrote nothing after the opening"]
     assert reply.text == answer.rendered
 
@@ -240,3 +242,10 @@ class FakeShop:
 
     def products(self):
         return self._products
+
+
+def test_a_value_written_as_if_it_were_a_product_falls_back(products):
+    answer = sales.accessories(FakeShop(products), replace(products[0], related=("L2",)))
+    w, _ = writer("The {1.name} at {1.price} goes well with it. The {1.weight_kg} at {1.weight_kg} goes well with it.")
+    reply = w.write(answer, "anything to go with it?", CustomerContext(), 5, catalogue=products)
+    assert not reply.generated and "uses a value as if it were a product" in reply.rejected
