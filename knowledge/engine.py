@@ -309,9 +309,15 @@ class KnowledgeEngine:
             return related
         kind = focus.kind
         states_value = kind is not None and category in (None, kind) and not _QUESTION.search(text)
-        if not found and states_value and _named_value(self._pool(kind), text) is not None:
-            # "sorry i meant dry skin" after cleansers were shown: the products of that kind with it
-            return self.recommend(replace(context, category=kind), text)
+        of_kind = replace(context, category=kind)
+        if (
+            not found
+            and states_value
+            and (_named_value(self._pool(kind), text) is not None or self._yes_no_feature(of_kind, text) is not None)
+        ):
+            # "sorry i meant dry skin", "i meant something without caffeine" after cleansers or teas were shown:
+            # the products of that kind with it
+            return self.recommend(of_kind, text)
         kinds = {p.category for p in focus.products}
         if not found and focus and (category is None or category in kinds or self._asks_spec_of(text, focus)):
             about_focus = self._about_focus(text, focus)

@@ -268,9 +268,12 @@ def answer_first(
     weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
     # A sentence with a figure (a period, an amount) settles a question more often; "how much/long …?" needs one.
     wants_figure = asks_cost(question) or bool(_WANTS_FIGURE.search(question))
+    # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
+    # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
     scored = [
         (
             -chunk_rank if sections_in_order else 0,
+            bool(wants_figure and _FIGURE.search(s)),
             _coverage(query, weights, _stems(s)) + (_FIGURE_BONUS[wants_figure] if _FIGURE.search(s) else 0.0),
             -chunk_rank,
             -i,
@@ -278,7 +281,7 @@ def answer_first(
         )
         for i, (chunk_rank, s) in enumerate(sentences)
     ]
-    best = [s for _, score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
+    best = [s for _, _, score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
     # Then the rest of the sections, in their own order: the answer first, nothing of it lost.
     rest = [s for _, s in sentences if s not in best]
     return (best + rest)[:MAX_POLICY_SENTENCES]

@@ -116,7 +116,9 @@ def notes(answer: Answer, context: CustomerContext, question: str) -> str:
         line = f"[{index}] {{{index}.name}} {{{index}.price}}, {{{index}.stock}}"
         if index <= len(answer.reasons):
             line += f'; why: "{answer.reasons[index - 1]}"'
-        if answer.reasons:  # a recommendation: the reason is what to say, the cards carry the specs
+        # A recommendation's reason is what to say, and a closing, objection or cross-sell is about buying: the
+        # cards carry the specs (a model given them appends "Adjustable arms yes, and colour black.")
+        if answer.reasons or answer.kind not in ("lookup", "compare"):
             lines.append(line)
             continue
         keys = [k for k in product.specs if k in asked] or list(product.specs)[:MAX_SPECS_IN_NOTES]

@@ -93,3 +93,17 @@ def test_the_sentence_that_answers_comes_first_and_nothing_is_dropped():
         "You can return anything within 45 days of delivery.",
         "Items must be unused and in their box.",
     ]
+
+
+def test_a_how_long_question_is_answered_by_a_sentence_with_a_period_first():
+    from knowledge.policy_search import answer_first, idf
+    from knowledge.store import PolicyChunk
+
+    page = (
+        "Returns:\nYou can return any item within 21 days of delivery.\n"
+        "Made-to-order items, including sofas in a custom fabric, cannot be returned unless they are faulty.\n"
+    )
+    chunks = [PolicyChunk("returns", "Returns", page, "returns.md#returns", 0.6)]
+    first = answer_first("how long do i have to return a sofa?", chunks, idf(chunks))
+    assert first[0] == "You can return any item within 21 days of delivery."
+    assert "Made-to-order" in first[1]  # nothing lost: the clause about sofas follows

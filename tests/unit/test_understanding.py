@@ -457,3 +457,21 @@ def test_the_reasons_keep_the_specs_a_need_is_about_in_each_line(tmp_path):
     answer = sales.with_reasons(engine.recommend(context, "a chair for a big guy, about 150kg"), context, [])
     assert [p.sku for p in answer.products] == ["C7"]
     assert "(max load 180 kg" in answer.lines[1] and "Why:" in answer.lines[1]
+
+
+def test_a_correction_that_names_a_yes_no_need_shows_the_products_with_it(tmp_path):
+    teas = [
+        furniture("T1", "Dawn Breakfast Tea", 14.5, "teas", caffeine_free=False),
+        furniture("T2", "Dusk Rooibos", 15.0, "teas", caffeine_free=True),
+        furniture("T3", "Moss Green Tea", 22.0, "teas", caffeine_free=False),
+    ]
+    (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in teas]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_teas", HashEmbeddings())
+    store.sync(load_catalog(tmp_path / "products.json"))
+    engine = KnowledgeEngine(store, ReplyWriter(None))
+    shown = Focus(engine.products()[:1] + engine.products()[2:])
+    said = "oh sorry, i meant something without caffeine, it's for my mum"
+    answer = engine.understand(said, CustomerContext(), shown)
+    assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["T2"]
+    asked = engine.understand("does it have caffeine?", CustomerContext(), Focus([teas[0]], teas[0]))
+    assert asked is not None and asked.kind == "lookup"  # a question about the tea in focus stays one

@@ -249,3 +249,11 @@ def test_a_value_written_as_if_it_were_a_product_falls_back(products):
     w, _ = writer("The {1.name} at {1.price} goes well with it. The {1.weight_kg} at {1.weight_kg} goes well with it.")
     reply = w.write(answer, "anything to go with it?", CustomerContext(), 5, catalogue=products)
     assert not reply.generated and "uses a value as if it were a product" in reply.rejected
+
+
+def test_the_notes_of_a_closing_or_cross_sell_offer_no_specs_to_recite(products):
+    closing, _ = sales.closing(FakeShop(products), products[0], offer_accessory=False)
+    cross_sell = sales.accessories(FakeShop(products), replace(products[0], related=("L2",)))
+    for answer in (closing, cross_sell):
+        assert "weight_kg" not in notes(answer, CustomerContext(), "ok, I'll take it"), answer.kind
+    assert "{1.weight_kg}" in notes(lookup([products[0]], None), CustomerContext(), "tell me about it")
