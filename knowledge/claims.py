@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from knowledge.catalog import Product, spec_label
 from knowledge.references import REFERENCE
-from knowledge.text import STOP_WORDS, content_words, singular
+from knowledge.text import STOP_WORDS, content_words, sentences, singular
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,6 @@ _FOR = re.compile(
     re.I,
 )
 _NEGATION = re.compile(r"\b(no|not|without|doesn't|does not|lacks?)\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def unsupported_claims(
@@ -75,7 +74,7 @@ def unsupported_claims(
     which "{use}" after "great for" claims.
     """
     problems = []
-    for sentence in _SENTENCE.split(text):
+    for sentence in sentences(text):
         about = _referred(sentence, shown) or list(shown[:1])
         plain = REFERENCE.sub(lambda m: "{use}" if m.group(1) == "use" else " ", sentence)
         for product in about:

@@ -24,6 +24,7 @@ from knowledge.text import (
     LESS_WORDS,
     MORE_WORDS,
     PRICE_WORDS,
+    SAID_UNITS,
     SERVICE_WORDS,
     STRONG_STOCK_WORDS,
     SpecQuery,
@@ -144,8 +145,7 @@ class KnowledgeEngine:
         return sorted({p.brand for p in self.products() if p.brand})
 
     def match_category(self, text: str) -> str | None:
-        categories = self.categories()
-        return find_category(text, categories, self._name_nouns)
+        return find_category(text, self.categories(), self._name_nouns)
 
     def resolve_category(self, name: str | None) -> str | None:
         """The shop's category for what the customer or the NLU called it ("couch" -> "sofas"); unknown names
@@ -645,7 +645,6 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, str] | None:
 
 # "about 150kg", "for 2 people", "a 120 litre tank": an amount with what it counts
 _AMOUNT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*(kg|kilos?|litres?|liters?|l|people|persons?|guests|seats?)\b", re.I)
-_UNIT = {"kilo": "kg", "kilos": "kg", "litre": "l", "litres": "l", "liter": "l", "liters": "l"}
 _HOLDING = {"max", "load", "capacity", "user", "volume"}  # a key with its unit and one of these holds the amount
 _PEOPLE = {"persons", "person", "people", "seats", "sleeps"}
 
@@ -654,7 +653,7 @@ def _least_amount(pool: list[Product], text: str) -> tuple[str, float] | None:
     """A need stated as an amount that a capacity spec of these products must reach: "a big guy, about 150kg" ->
     (`max_load_kg`, 150), "tent for 2 people" -> (`persons`, 2). Never the product's own weight or size."""
     for number, said in _AMOUNT_OF.findall(text):
-        unit = _UNIT.get(said.lower(), said.lower())
+        unit = SAID_UNITS.get(said.lower(), said.lower())
         for key in _spec_keys(pool):
             words = set(tokens(key))
             holds = (

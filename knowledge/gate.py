@@ -19,7 +19,7 @@ from knowledge.answers import Answer
 from knowledge.catalog import Product
 from knowledge.claims import unsupported_claims, use_backed
 from knowledge.references import FactSheet, UnknownReference, references_in, without_references
-from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, STOP_WORDS, tokens
+from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, STOP_WORDS, sentences, tokens
 
 log = logging.getLogger(__name__)
 
@@ -193,10 +193,10 @@ def check_written(
         reasons.append("repeats the customer's question")
     if len(_SENTENCE_END.findall(written.strip() + " ")) > MAX_SENTENCES or len(written.split()) > MAX_WORDS:
         reasons.append(f"longer than {MAX_SENTENCES} sentences or {MAX_WORDS} words")
-    sentences = [" ".join(tokens(x)) for x in re.split(r"(?<=[.!?])\s+", written.strip()) if x]
-    if len(set(sentences)) < len(sentences):
+    said = [" ".join(tokens(x)) for x in sentences(written)]
+    if len(set(said)) < len(said):
         reasons.append("repeats a sentence")
-    for sentence in re.split(r"(?<=[.!?])\s+", written.strip()):
+    for sentence in sentences(written):
         names = re.findall(r"\{(\d+)\.name\}", sentence)
         if len(set(names)) < len(names):  # "the {1.name} and the {1.name} go with it"
             reasons.append("names the same product twice in a sentence")
@@ -226,7 +226,7 @@ def check_written(
 def _mixed_comparisons(written: str) -> list[str]:
     """ "a width of {1.width_cm} against {2.price}": a comparison sets values of one field against each other."""
     problems = []
-    for sentence in re.split(r"(?<=[.!?])\s+", written):
+    for sentence in sentences(written):
         if _COMPARING.search(sentence):
             fields = {ref.partition(".")[2] for ref in references_in(sentence)} - {"", "name", "brand", "url"}
             if len(fields) > 1:

@@ -33,7 +33,7 @@ SAID_UNITS = {
 }
 UNIT_WORDS = frozenset(SAID_UNITS)
 _AMBIGUOUS_UNITS = frozenset("in h m l g w".split())  # "is it in stock", "a 4 m tent": only with a number
-_SIZE_UNITS = frozenset("mm cm m km inches in l ml m2".split())
+_SIZE_UNITS = frozenset("mm cm m km inches l ml m2".split())
 _SIZE_WORDS = frozenset(
     "big bigger biggest small smaller smallest large larger largest size long longer tall wide".split()
 )
@@ -653,7 +653,20 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut after each ".", "!" or "?" that a space follows."""
+    return [s for s in _SENTENCE_BREAK.split(text.strip()) if s]
+
+
 _FAST_WORDS = frozenset("fast faster fastest quick quicker quickest".split())
+
+
+def _said_units(words: list[str]) -> set[str]:
+    """The spec-key units of the unit words said ("litres" -> "l"), leaving out those that are also words."""
+    return {SAID_UNITS[w] for w in words if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
 
 
 def _key_unit(key: str) -> str | None:
@@ -678,7 +691,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "max"
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
-    said_units = {SAID_UNITS[w] for w in words if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
+    said_units = _said_units(words)
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         # "secure" asks about a security level: a shared stem of five letters counts too
@@ -725,8 +738,7 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "money", *CURRENCY_WORDS}
-    said_units = {SAID_UNITS[w] for w in tokens(text) if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
-    if query is not None and _key_unit(query.key) in said_units:
+    if query is not None and _key_unit(query.key) in _said_units(tokens(text)):
         return set()  # "how many litres of soil does it take": the unit says what is asked
     if query is not None and _key_unit(query.key) in _SIZE_UNITS:
         known |= _SIZE_WORDS  # "how big is the speaker": its size in inches

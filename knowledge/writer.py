@@ -25,6 +25,7 @@ from knowledge.gate import check_written
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, opening, reply_prompt
 from knowledge.references import FactSheet, notes
+from knowledge.text import sentences
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
@@ -60,15 +61,12 @@ def addressed(text: str, name: str | None) -> str:
     return f"{name}, {text}"
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
 def complete_sentences(text: str, start: str = "") -> str:
     """The text up to its last complete sentence and before its first repeated one: a model that ran out of
     tokens or went round in circles has still written these. An unfinished sentence that holds the end of
     the code's opening `start` is cut at its last ";" after the opening, or back to the opening."""
     kept: list[str] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in sentences(text):
         if sentence in kept:
             break
         kept.append(sentence)

@@ -50,6 +50,18 @@ def engine(tmp_path) -> KnowledgeEngine:
     return KnowledgeEngine(store, ReplyWriter(None))
 
 
+def shop_engine(tmp_path, products: list[Product], policies: dict[str, str] | None = None) -> KnowledgeEngine:
+    """An engine over a made-up shop: these products and policy pages (file name -> Markdown)."""
+    folder = tmp_path / "made-up-shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
+    for name, text in (policies or {}).items():
+        (folder / "policies" / name).write_text(text)
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_made_up", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    return KnowledgeEngine(store, ReplyWriter(None))
+
+
 @pytest.mark.parametrize(
     ("said", "category"),
     [
@@ -378,17 +390,12 @@ def test_an_amount_the_customer_needs_is_reached_by_a_capacity_spec_and_shown(tm
 
 
 def test_a_ranking_of_the_products_in_focus_keeps_the_must_have_it_names(tmp_path):
-    folder = tmp_path / "shop"
-    folder.mkdir()
     tanks = [
         furniture("A1", "Alba Tank", 40.0, "aquariums", heater=False),
         furniture("A2", "Brook Tank", 90.0, "aquariums", heater=True),
         furniture("A3", "Cove Tank", 250.0, "aquariums", heater=True),
     ]
-    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in tanks]))
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_tanks", HashEmbeddings())
-    store.sync(load_catalog(folder))
-    engine = KnowledgeEngine(store, ReplyWriter(None))
+    engine = shop_engine(tmp_path, tanks)
     shown = Focus(list(engine.products()))
     answer = engine.product_question("whats the cheapest one with a heater then", CustomerContext(), focus=shown)
     assert answer.products[0].sku == "A2"
@@ -417,17 +424,10 @@ def test_a_brand_the_shop_does_not_carry_is_said_and_a_must_have_is_not_one(engi
 
 
 def test_services_are_the_policy_pages_and_discounts_are_quoted_only_from_them(tmp_path):
-    folder = tmp_path / "shop"
-    (folder / "policies").mkdir(parents=True)
     made_for_lessons = "A small guitar for players taking their first lessons."
     lessons = replace(furniture("G1", "Fir Parlour Guitar", 899.0, "guitars"), description=made_for_lessons)
-    (folder / "products.json").write_text(json.dumps([lessons.to_dict()]))
-    (folder / "policies" / "paying.md").write_text(
-        "# Paying\n\nWe take cards.\n\n## Music schools\n\nPupils of a music school get 10% off every guitar.\n"
-    )
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_lessons", HashEmbeddings())
-    store.sync(load_catalog(folder))
-    engine = KnowledgeEngine(store, ReplyWriter(None))
+    paying = "# Paying\n\nWe take cards.\n\n## Music schools\n\nPupils of a music school get 10% off every guitar.\n"
+    engine = shop_engine(tmp_path, [lessons], {"paying.md": paying})
     assert engine.unoffered_service("do you offer guitar lessons?") == "lessons"
     school = engine.understand("my son goes to a music school, do we get a discount?", CustomerContext(), Focus())
     assert school is not None and "10% off" in school.rendered
@@ -449,10 +449,7 @@ def test_the_reasons_keep_the_specs_a_need_is_about_in_each_line(tmp_path):
         furniture("C7", "Oak Heavy Duty Chair", 429.0, "office chairs", max_load_kg=180.0, colour="black", arms="yes"),
         furniture("C8", "Oak Task Chair", 129.0, "office chairs", max_load_kg=110.0, colour="grey", arms="no"),
     ]
-    (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in chairs]))
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_loads", HashEmbeddings())
-    store.sync(load_catalog(tmp_path / "products.json"))
-    engine = KnowledgeEngine(store, ReplyWriter(None))
+    engine = shop_engine(tmp_path, chairs)
     context = CustomerContext(category="office chairs", use_case="working from home")
     answer = sales.with_reasons(engine.recommend(context, "a chair for a big guy, about 150kg"), context, [])
     assert [p.sku for p in answer.products] == ["C7"]
@@ -465,10 +462,7 @@ def test_a_correction_that_names_a_yes_no_need_shows_the_products_with_it(tmp_pa
         furniture("T2", "Dusk Rooibos", 15.0, "teas", caffeine_free=True),
         furniture("T3", "Moss Green Tea", 22.0, "teas", caffeine_free=False),
     ]
-    (tmp_path / "products.json").write_text(json.dumps([p.to_dict() for p in teas]))
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_teas", HashEmbeddings())
-    store.sync(load_catalog(tmp_path / "products.json"))
-    engine = KnowledgeEngine(store, ReplyWriter(None))
+    engine = shop_engine(tmp_path, teas)
     shown = Focus(engine.products()[:1] + engine.products()[2:])
     said = "oh sorry, i meant something without caffeine, it's for my mum"
     answer = engine.understand(said, CustomerContext(), shown)
