@@ -402,8 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     conversations.add_argument(
         "--final",
         action="store_true",
-        help="the shops kept aside for the final check: toys, stationery (coffee, outdoor, beauty, pets, cycling, "
-        "pantry, music and garden were looked at while tuning and are tuning shops now)",
+        help="the shops kept aside for the final check: kitchen, fashion (coffee, outdoor, beauty, pets, cycling, "
+        "pantry, music, garden, toys and stationery were looked at while tuning and are tuning shops now)",
     )
     conversations.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND (e.g. none: rendered facts)")
     conversations.set_defaults(func=cmd_eval_conversations)

@@ -46,6 +46,7 @@ SHOPS = (
     "toys",
     "stationery",
     "kitchen",
+    "fashion",
 )
 QUESTION_KEYS = {
     "id",
@@ -539,6 +540,41 @@ EXACT.update(
 CHEAPEST[("kitchen", "conv-005#1")] = (2, cat("food storage", True, 400))
 NOTHING_FITS[("kitchen", "recommendation-006")] = (500, cat("frying pans", True, where=CAST_IRON))
 NULL_SPECS[("kitchen", "ES-STO-BER-WRAPS")] = {"capacity_l"}  # beeswax wraps have no capacity
+
+
+# fashion: written without reading the understanding code or any results.
+COATS, KNIT, JEANS, BOOTS = "winter coats", "knitwear", "jeans", "leather boots"
+WASHABLE = [("machine_washable", "==", True)]
+win("fashion", "comparison-001", "price", "min", skus("VW-BOT-SVE-CHW", "VW-BOT-SVE-CHM"))
+win("fashion", "comparison-002", "weight_kg", "max", skus("VW-COA-MRZ-KRK", "VW-COA-MRZ-KRKL"))
+win("fashion", "comparison-003", "weight_kg", "min", cat(COATS))
+win("fashion", "comparison-004", "price", "min", cat(KNIT))
+win("fashion", "comparison-005", "denim_weight_oz", "max", cat(JEANS))
+win("fashion", "comparison-006", "weight_g", "max", cat(KNIT))
+win("fashion", "comparison-007", "weight_g", "max", cat(BOOTS, True))  # "in stock" is in the question
+win("fashion", "comparison-008", "length_cm", "max", cat(COATS))
+win("fashion", "conv-001#1", "weight_g", "min", PREV, cat(KNIT, True, 2500))
+win("fashion", "conv-004#2", "weight_g", "max", PREV, cat(KNIT, True, 2000))
+win("fashion", "conv-005#2", "heel_height_mm", "min", skus("VW-BOT-KOP-BOSA", "VW-BOT-SVE-CHW"))
+win("fashion", "conv-011#1", "price", "min", PREV, cat(KNIT, True, where=WASHABLE))
+win("fashion", "conv-012#0", "price", "min", cat(COATS))
+win("fashion", "conv-013#2", "weight_kg", "min", skus("VW-COA-HOR-LODEN", "VW-COA-HOR-BOURKA"))
+win("fashion", "conv-013#3", "length_cm", "max", skus("VW-COA-HOR-LODEN", "VW-COA-HOR-BOURKA"))
+EXACT.update(
+    {
+        ("fashion", "recommendation-001"): cat(
+            COATS, True, 8000, [("waterproof", "==", True), ("fill", "==", "duck down")]
+        ),
+        ("fashion", "recommendation-002"): cat(JEANS, True, where=[("stretch", "==", True)]),
+        ("fashion", "conv-001#0"): cat(KNIT, True, 2500),
+        ("fashion", "conv-004#0"): cat(JEANS, True, 2000),
+        ("fashion", "conv-004#1"): cat(KNIT, True, 2000),
+        ("fashion", "conv-005#0"): cat(BOOTS, True, 3500),
+        ("fashion", "conv-011#0"): cat(KNIT, True, where=WASHABLE),
+    }
+)
+CHEAPEST[("fashion", "conv-005#1")] = (2, cat(BOOTS, True, 3500))
+NOTHING_FITS[("fashion", "recommendation-006")] = (2500, cat(BOOTS, True, where=[("waterproof", "==", True)]))
 
 
 class Checker:
