@@ -120,7 +120,8 @@ class ValidateNeedsForm(FormValidationAction):
             # "what else would you suggest?" right after a product: the category of the products in focus
             focus = focus_of(engine, tracker)
             kinds = {p.category for p in ([focus.current] if focus.current else focus.shown)}
-            return kinds.pop() if len(kinds) == 1 else None
+            # else the category a need points to ("need something to ride on for my nephew")
+            return kinds.pop() if len(kinds) == 1 else engine.guess_category(said)
 
         found = await services.run_blocking(decide)
         return {"category": found} if found and found != tracker.get_slot("category") else {}
@@ -161,7 +162,7 @@ class ValidateNeedsForm(FormValidationAction):
                 focus = focus_of(engine, tracker)
                 kinds = {p.category for p in ([focus.current] if focus.current else focus.shown)}
                 match = kinds.pop() if len(kinds) == 1 else None
-            return categories, match
+            return categories, match or engine.guess_category(said)  # "something cuddly for a toddler"
 
         categories, match = await services.run_blocking(decide)
         if match:

@@ -41,6 +41,7 @@ from knowledge.text import (
     names_product,
     parse_budget,
     singular,
+    states_a_need,
     stem,
     tokens,
     unexplained_words,
@@ -58,6 +59,11 @@ COMMON_IN_PRODUCTS = 3  # a word in this many products' texts names none of them
 OVER_BUDGET_MARGIN = 1.25  # "closest options" may cost up to 25% more than the budget
 SNAPSHOT_CHECK_SECONDS = 30.0
 USE_CASE_BOOST = 0.2  # lexical bonus when the description names the customer's use case
+# A need's category guessed from the products most like it: how close the closest must be, and by how much closer
+# than the closest product of any other category (set on the tuning shops' needs without a category, where wrong
+# guesses and messages that are no product request scored below these).
+CATEGORY_GUESS_SIMILARITY = 0.27
+CATEGORY_GUESS_MARGIN = 0.01
 _NAMED_AFTER = re.compile(
     r"\b(?:sell|have|carry|stock|about|price of|cost of|much is|much are|much does|is the|are the|got)\s+"
     r"(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
@@ -146,6 +152,23 @@ class KnowledgeEngine:
 
     def match_category(self, text: str) -> str | None:
         return find_category(text, self.categories(), self._name_nouns)
+
+    def guess_category(self, text: str) -> str | None:
+        """The category a need points to without naming it ("need something to ride on for my nephew", "my son
+        is scared of the dark, something cuddly?"): the category of the products most like the message, when
+        the message states a need and one category is clearly closest. The reply names the category it chose,
+        so a wrong guess is one "no, I meant …" away."""
+        if not states_a_need(text) or asks_for_discount(text):
+            return None
+        closest: dict[str, float] = {}
+        for hit in self.store.search_products(text, ProductFilter(None), k=8):
+            closest.setdefault(hit.product.category, hit.similarity)
+        ranked = sorted(closest.values(), reverse=True)
+        if not ranked or ranked[0] < CATEGORY_GUESS_SIMILARITY:
+            return None
+        if len(ranked) > 1 and ranked[0] - ranked[1] < CATEGORY_GUESS_MARGIN:
+            return None
+        return max(closest, key=closest.__getitem__)
 
     def resolve_category(self, name: str | None) -> str | None:
         """The shop's category for what the customer or the NLU called it ("couch" -> "sofas"); unknown names
@@ -276,6 +299,10 @@ class KnowledgeEngine:
         if category in (None, kind) and kind is not None and _ALTERNATIVE.search(text):
             # "anything similar i can get now? i ride unlit roads": others of that kind, for the need said
             return self.recommend(replace(context, category=kind), text)
+        if category is None and (guessed := self.guess_category(text)) is not None:
+            # "my son is scared of the dark, have you got something cuddly?": a need that names no category
+            budget = parse_budget(text, cued_only=True) or context.budget
+            return self.recommend(replace(context, category=guessed, budget=budget), text)
         if category is None:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             if answer.kind == "policy":

@@ -126,6 +126,10 @@ MORE_WORDS = frozenset(
         "loudest",
         "warmer",
         "warmest",
+        "further",
+        "furthest",
+        "farther",
+        "farthest",
     ]
 )
 
@@ -243,7 +247,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     lowered = text.lower()
     words = _text_words(text)
     text_models = {w for w in words if _has_digit(w)}
-    distinctive = _distinctive_words(catalog)
+    distinctive, generic = _name_words(catalog)
     mentions = []
     for product in catalog:
         if _names_sku(lowered, product):
@@ -261,8 +265,10 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         name_models = {w for w in name_words if _has_digit(w)}
         if name_models and text_models and not name_models & text_models:
             continue
-        # Scored on the words that tell this product apart: "Pace 2" names the "Pacer Labs Pace 2 GPS Watch"
-        core = {w for w in name_words - brand_words if singular(w) not in _descriptive_words(product)} or name_words
+        # Scored on the words that tell this product apart: "Pace 2" names the "Pacer Labs Pace 2 GPS Watch",
+        # "arc" the "Lykta Arc LED Desk Lamp" when three lamps are "LED" lamps
+        kind = _descriptive_words(product)
+        core = {w for w in name_words - brand_words if singular(w) not in kind and w not in generic} or name_words
         score = len(matched & core) / len(core)
         # "the Chesterton sofa": a word only this name has, typed as it is (or a long word with a typo); "the
         # automat 5": a model word with the model number
@@ -272,11 +278,17 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             score = min_score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
-    mentions.sort(key=lambda m: (-m.score, -len(m.matched), m.product.name))
+    if not mentions:
+        mentions = _named_together(words, catalog, generic, min_score)
+    mentions.sort(key=lambda m: (-m.score, -len(m.matched), len(tokens(m.product.name)), m.product.name))
     chosen: list[ProductMention] = []
     for mention in mentions:
+        # "the aurora 88" is the Aurora 88, not also the Aurora 88 Pro, whose "pro" nobody said
         covered = any(
-            mention.matched < c.matched or (mention.matched <= c.matched and mention.score < c.score) for c in chosen
+            mention.matched < c.matched
+            or (mention.matched <= c.matched and mention.score < c.score)
+            or (mention.matched == c.matched and len(tokens(mention.product.name)) > len(tokens(c.product.name)))
+            for c in chosen
         )
         if covered and not _named_apart(lowered, mention, chosen):
             continue
@@ -310,27 +322,50 @@ def _names_sku(lowered: str, product: Product) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered))
 
 
-_distinctive_cache: tuple[list[Product], set[str]] | None = None  # the last catalogue list asked about
+_name_words_cache: tuple[list[Product], tuple[set[str], set[str]]] | None = None  # the last catalogue asked about
+GENERIC_IN_NAMES = 3  # a name word in this many names ("LED", "Fountain") tells none of them apart
 
 
-def _distinctive_words(catalog: list[Product]) -> set[str]:
-    """Name words that single out one product: in no other name, not a brand, category, spec name or number.
+def _name_words(catalog: list[Product]) -> tuple[set[str], set[str]]:
+    """The catalogue's distinctive name words (in one name only, not a brand, category, spec name or number) and
+    its generic ones (in GENERIC_IN_NAMES names or more, not numbers).
 
     Computed once per catalogue snapshot: the engine hands the same list on every message until a sync."""
-    global _distinctive_cache
-    if _distinctive_cache is None or _distinctive_cache[0] is not catalog:
-        _distinctive_cache = (catalog, _compute_distinctive_words(catalog))
-    return _distinctive_cache[1]
+    global _name_words_cache
+    if _name_words_cache is None or _name_words_cache[0] is not catalog:
+        counts = Counter(w for product in catalog for w in set(tokens(product.name)))
+        common = {w for p in catalog for w in tokens(f"{p.brand} {p.category} {' '.join(p.specs)}")}
+        common |= {singular(w) for w in common}
+        distinctive = {
+            w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common
+        }
+        generic = {w for w, n in counts.items() if n >= GENERIC_IN_NAMES and not _has_digit(w)}
+        _name_words_cache = (catalog, (distinctive, generic))
+    return _name_words_cache[1]
 
 
-def _compute_distinctive_words(catalog: list[Product]) -> set[str]:
-    counts: dict[str, int] = {}
+def _named_together(
+    words: set[str], catalog: list[Product], generic: set[str], min_score: float
+) -> list[ProductMention]:
+    """The product that the name words said name together when no name was said on its own: "the rakieta
+    scooter" is the Rakieta Folding Scooter, not the Rakieta Space Station; "the nova desk lamp" the Nova lamp,
+    not the Nova pen. Two words or more, one of them neither the brand nor generic, in one name only."""
+    matched_by = {}
+    text_models = {w for w in words if _has_digit(w)}
     for product in catalog:
-        for word in set(tokens(product.name)):
-            counts[word] = counts.get(word, 0) + 1
-    common = {w for p in catalog for w in tokens(f"{p.brand} {p.category} {' '.join(p.specs)}")}
-    common |= {singular(w) for w in common}
-    return {w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common}
+        name_words = set(tokens(product.name))
+        name_models = {w for w in name_words if _has_digit(w)}
+        if name_models and text_models and not name_models & text_models:
+            continue  # "Lumen Air 15" is not the "Lumen Air 13"
+        matched = frozenset(w for w in name_words if matches_word(w, words))
+        own = matched - set(tokens(product.brand)) - generic
+        if len(matched) >= 2 and any(not _has_digit(w) for w in own):
+            matched_by[product.sku] = (product, matched)
+    if not matched_by:
+        return []
+    most = max(len(m) for _, m in matched_by.values())
+    best = [(p, m) for p, m in matched_by.values() if len(m) == most]
+    return [ProductMention(p, min_score, m) for p, m in best] if len({m for _, m in best}) == 1 else []
 
 
 def without_names(text: str, products: list[Product]) -> str:
@@ -662,6 +697,12 @@ def sentences(text: str) -> list[str]:
 
 
 _FAST_WORDS = frozenset("fast faster fastest quick quicker quickest".split())
+# "how many are left?", "any left in stock": the stock, not a left-handed model
+_STOCK_LEFT = re.compile(r"\b(?P<head>(?:many|much|any|some)\b[\w\s,'-]{0,40}?)\bleft\b|\bleft(?= in stock\b)", re.I)
+
+
+def _left_as_stock(text: str) -> str:
+    return _STOCK_LEFT.sub(lambda m: (m.group("head") or "") + "stock", text)
 
 
 def _said_units(words: list[str]) -> set[str]:
@@ -678,7 +719,7 @@ def _key_unit(key: str) -> str | None:
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
-    said = tokens(text)
+    said = tokens(_left_as_stock(text))
     words = [w for i, w in enumerate(said) if i + 1 == len(said) or said[i + 1] != "than"]
     targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
     if set(words) & _WEIGHT_WORDS and set(words) & _BEARS:  # "how much weight can it take?": a load, not its weight
@@ -701,6 +742,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         # word the customer said ("what wood is it made of": top_wood, not material) beats a synonym's.
         ranks = [targets.index(w) for w in key_words if w in targets and w not in words]
         score = overlap - (min(ranks) / 100 if ranks else 0.0) + 0.05 * len(key_words & set(words))
+        score -= 0.001 * len(key_words - wanted)  # "how heavy is it": its weight, not its max rider weight
         if overlap and score > best_overlap:
             best_key, best_overlap = key, score
     if best_key is not None:
@@ -775,10 +817,24 @@ def asks_about_products(text: str) -> bool:
     return asks_to_see_products(text) or bool(_HAVE_PRODUCTS.search(text))
 
 
+# A need said without naming what would meet it: "need something to ride on for my nephew", "a present for a
+# newborn", "his room is really dark, what would help?". "Do you sell lego?" or "got any jigsaw puzzles?" name a
+# thing, which the shop has or not; they state no need.
+_STATES_A_NEED = re.compile(
+    r"\b(?:something|anything|present|gift|what (?:would|could|might) help|what (?:should|could) i (?:get|buy)|"
+    r"(?:need|want|looking for|searching for|after) (?:a|an|some)\b)",
+    re.I,
+)
+
+
+def states_a_need(text: str) -> bool:
+    return bool(_STATES_A_NEED.search(text))
+
+
 # Talk of discounts and offers, in a customer's question or in a model's sentence (the fact gate).
 DISCOUNT_TALK = re.compile(
     r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|price match\w*|cashback|deal\w*|on sale|"
-    r"sale price|sale|percent off|free gift)\b|%\s*off|\d+\s*%",
+    r"sale price|sale|percent off|free gift|(?:anything|something|money) off)\b|%\s*off|\d+\s*%",
     re.I,
 )
 

@@ -115,6 +115,9 @@ def test_the_form_takes_category_and_budget_from_any_message_that_states_them(en
     unchanged = tracker("for my 2 kids", slots={"category": "laptops", "budget": 800})
     assert asyncio.run(form.extract_category(CollectingDispatcher(), unchanged, {})) == {}
     assert asyncio.run(form.extract_budget(CollectingDispatcher(), unchanged, {})) == {}  # "2" is not a budget
+    # a need that names no category: the category of the products most like it (KnowledgeEngine.guess_category)
+    need = tracker("need something that sounds like the sonora echo")
+    assert asyncio.run(form.extract_category(CollectingDispatcher(), need, {})) == {"category": "headphones"}
 
 
 @pytest.mark.parametrize(

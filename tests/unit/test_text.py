@@ -178,3 +178,33 @@ def test_a_unit_said_names_the_spec_measured_in_it_and_size_words_fit_sizes():
     pot = make_product("P1", "Krukke 60", 99.0, category="planters", volume_l=95.0, speaker_inches=10.0)
     assert unexplained_words("how many litres of soil does the krukke 60 take", [pot], SpecQuery("volume_l")) == set()
     assert unexplained_words("how big is the speaker", [pot], SpecQuery("speaker_inches")) == set()
+
+
+def test_names_that_share_words_are_told_apart_by_the_words_said_together():
+    lamps = [
+        make_product("A1", "Lumo Arc LED Desk Lamp", 189.0, category="desk lamps"),
+        make_product("A2", "Lumo Arc Mini LED Desk Lamp", 139.0, category="desk lamps"),
+        make_product("A3", "Lumo Vela LED Desk Lamp", 119.0, category="desk lamps"),
+        make_product("P1", "Inkwell Vela Fountain Pen", 89.0, category="fountain pens"),
+        make_product("S1", "Hopla Comet Space Station", 249.0, category="building sets"),
+        make_product("S2", "Zoomi Comet Folding Scooter", 349.0, category="ride-ons"),
+    ]
+    # "LED" is in three names: it tells none of them apart, so "arc" alone names the Arc, not the Arc Mini
+    assert [p.sku for p in find_products("how bright is the lumo arc lamp", lamps)] == ["A1"]
+    assert [p.sku for p in find_products("arc or arc mini, which reaches further", lamps)] == ["A1", "A2"]
+    # a word two names share, with a word only one of them has: that one
+    assert [p.sku for p in find_products("max weight on the comet scooter", lamps)] == ["S2"]
+    assert [p.sku for p in find_products("colour temperature of the vela desk lamp", lamps)] == ["A3"]
+    assert find_products("is the comet any good", lamps) != ["S2"]  # one shared word names neither for sure
+
+
+def test_the_spec_asked_is_the_one_whose_words_were_said():
+    ride_on = ["max_rider_weight_kg", "weight_kg", "handlebar_height_cm"]
+    assert find_spec_query("how heavy is the scooter", ride_on) == SpecQuery("weight_kg")
+    assert find_spec_query("what's the max weight on it", ride_on) == SpecQuery("max_rider_weight_kg")
+    assert find_spec_query("how many players can play it", ["play_time_min", "players"]) == SpecQuery("players")
+    assert find_spec_query("which one reaches further", ["arm_reach_cm", "power_w"]) == SpecQuery("arm_reach_cm", "max")
+    pens = ["left_handed", "nib_size"]
+    assert find_spec_query("maki pen, how many left?", pens) == SpecQuery("stock")
+    assert find_spec_query("any left in stock?", pens) == SpecQuery("stock")
+    assert find_spec_query("is there a left handed one", pens) == SpecQuery("left_handed")

@@ -469,3 +469,26 @@ def test_a_correction_that_names_a_yes_no_need_shows_the_products_with_it(tmp_pa
     assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["T2"]
     asked = engine.understand("does it have caffeine?", CustomerContext(), Focus([teas[0]], teas[0]))
     assert asked is not None and asked.kind == "lookup"  # a question about the tea in focus stays one
+
+
+def test_a_need_that_names_no_category_is_met_in_the_category_of_the_products_most_like_it(tmp_path):
+    def toy(sku: str, name: str, category: str, description: str) -> Product:
+        return Product(sku, name, category, name.split()[0], 99.0, "PLN", 5, description)
+
+    engine = shop_engine(
+        tmp_path,
+        [
+            toy("R1", "Zip Balance Bike", "ride-ons", "a balance bike to ride on, for little riders who ride outside"),
+            toy("R2", "Zip Scooter", "ride-ons", "a scooter to ride on to nursery, riders ride it outside"),
+            toy("B1", "Tock Castle", "building sets", "bricks to build a castle, build and rebuild"),
+            toy("B2", "Tock Farm", "building sets", "big bricks to build a farm"),
+        ],
+    )
+    said = "need something to ride on outside"
+    assert engine.guess_category(said) == "ride-ons"
+    answer = engine.understand(said, CustomerContext(), Focus())
+    assert answer is not None and answer.kind == "recommend" and {p.sku for p in answer.products} == {"R1", "R2"}
+    assert engine.guess_category("something to build a castle") == "building sets"
+    assert engine.guess_category("do you sell ride on bikes?") is None  # names a thing, states no need
+    assert engine.guess_category("do we get anything off?") is None  # a discount question
+    assert engine.guess_category("something nice") is None  # close to nothing in particular
