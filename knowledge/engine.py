@@ -206,8 +206,14 @@ class KnowledgeEngine:
         return Focus([by_sku[s] for s in shown_skus if s in by_sku], by_sku.get(current_sku or ""), topic)
 
     def policy_topic(self, text: str) -> str | None:
-        """The policy page (topic) a message is about, by its name or a usual word for its kind, if exactly one."""
+        """The policy page (topic) a message is about, by its name or a usual word for its kind, if exactly one.
+        The words of a category the message names don't count: "a waterproof school bag" asks nothing of the
+        "school orders" page."""
         self.products()
+        category = self.match_category(text)
+        if category is not None:
+            named = {singular(w) for w in tokens(category)}
+            text = " ".join(w for w in tokens(text) if singular(w) not in named)
         return policy_search.find_topic(text, self._topic_cues)
 
     def direct_answer(self, text: str, focus: Focus) -> str | None:

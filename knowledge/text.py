@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from knowledge.catalog import Product
 
@@ -55,6 +56,8 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["narrow", "narrower", "narrowest"], "width"),
     **dict.fromkeys(["deep", "deeper", "deepest"], "depth"),
     **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
+    # thick paper is heavy paper: its grams per square metre
+    **dict.fromkeys(["thick", "thicker", "thickest"], "thickness depth gsm"),
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
     **dict.fromkeys(["people", "person", "sleeps", "sleep", "seats", "seat"], "persons people seats capacity"),
@@ -130,6 +133,8 @@ MORE_WORDS = frozenset(
         "furthest",
         "farther",
         "farthest",
+        "thicker",
+        "thickest",
     ]
 )
 
@@ -349,7 +354,8 @@ def _named_together(
 ) -> list[ProductMention]:
     """The product that the name words said name together when no name was said on its own: "the rakieta
     scooter" is the Rakieta Folding Scooter, not the Rakieta Space Station; "the nova desk lamp" the Nova lamp,
-    not the Nova pen. Two words or more, one of them neither the brand nor generic, in one name only."""
+    not the Nova pen. Two words or more, one of them neither the brand, generic nor a word of the product's
+    kind, in one name only."""
     matched_by = {}
     text_models = {w for w in words if _has_digit(w)}
     for product in catalog:
@@ -358,7 +364,8 @@ def _named_together(
         if name_models and text_models and not name_models & text_models:
             continue  # "Lumen Air 15" is not the "Lumen Air 13"
         matched = frozenset(w for w in name_words if matches_word(w, words))
-        own = matched - set(tokens(product.brand)) - generic
+        kind = _descriptive_words(product)
+        own = {w for w in matched - set(tokens(product.brand)) - generic if singular(w) not in kind}
         if len(matched) >= 2 and any(not _has_digit(w) for w in own):
             matched_by[product.sku] = (product, matched)
     if not matched_by:
@@ -721,6 +728,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     # "no more than 100", "less than 3 kg": a limit, not a ranking
     said = tokens(_left_as_stock(text))
     words = [w for i, w in enumerate(said) if i + 1 == len(said) or said[i + 1] != "than"]
+    words += [a + b for a, b in pairwise(words) if a.isalpha() and b.isalpha()]  # "hard cover": hardcover
     targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
     if set(words) & _WEIGHT_WORDS and set(words) & _BEARS:  # "how much weight can it take?": a load, not its weight
         targets = ["load", "capacity", "max", "user", *targets]

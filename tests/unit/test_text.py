@@ -208,3 +208,9 @@ def test_the_spec_asked_is_the_one_whose_words_were_said():
     assert find_spec_query("maki pen, how many left?", pens) == SpecQuery("stock")
     assert find_spec_query("any left in stock?", pens) == SpecQuery("stock")
     assert find_spec_query("is there a left handed one", pens) == SpecQuery("left_handed")
+
+
+def test_a_spec_key_said_as_two_words_and_thick_paper():
+    notebooks = ["pages", "hardcover", "paper_weight_gsm"]
+    assert find_spec_query("which notebooks have a hard cover?", notebooks) == SpecQuery("hardcover")
+    assert find_spec_query("which has the thickest paper", notebooks) == SpecQuery("paper_weight_gsm", "max")

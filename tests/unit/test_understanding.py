@@ -492,3 +492,16 @@ def test_a_need_that_names_no_category_is_met_in_the_category_of_the_products_mo
     assert engine.guess_category("do you sell ride on bikes?") is None  # names a thing, states no need
     assert engine.guess_category("do we get anything off?") is None  # a discount question
     assert engine.guess_category("something nice") is None  # close to nothing in particular
+
+
+def test_a_category_named_is_no_policy_question_though_a_policy_page_shares_its_words(tmp_path):
+    bags = [
+        furniture("B1", "Packly Tote School Bag", 79.0, "school bags", weight_g=900.0),
+        furniture("B2", "Packly Lark School Bag", 59.0, "school bags", weight_g=380.0),
+    ]
+    orders = "# School orders\n\nSchools get 10% off when they order 30 or more of the same item.\n"
+    engine = shop_engine(tmp_path, bags, {"school-orders.md": orders})
+    assert engine.policy_topic("lightest school bag?") is None
+    assert engine.policy_topic("do you do anything for school orders?") == "school-orders"
+    answer = engine.understand("lightest school bag?", CustomerContext(), Focus())
+    assert answer is not None and [p.sku for p in answer.products] == ["B2"]
