@@ -273,7 +273,8 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # Scored on the words that tell this product apart: "Pace 2" names the "Pacer Labs Pace 2 GPS Watch",
         # "arc" the "Lykta Arc LED Desk Lamp" when three lamps are "LED" lamps
         kind = _descriptive_words(product)
-        core = {w for w in name_words - brand_words if singular(w) not in kind and w not in generic} or name_words
+        own = {w for w in name_words - brand_words if singular(w) not in kind}
+        core = (own - generic) or own or name_words
         score = len(matched & core) / len(core)
         # "the Chesterton sofa": a word only this name has, typed as it is (or a long word with a typo); "the
         # automat 5": a model word with the model number

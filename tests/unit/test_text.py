@@ -214,3 +214,14 @@ def test_a_spec_key_said_as_two_words_and_thick_paper():
     notebooks = ["pages", "hardcover", "paper_weight_gsm"]
     assert find_spec_query("which notebooks have a hard cover?", notebooks) == SpecQuery("hardcover")
     assert find_spec_query("which has the thickest paper", notebooks) == SpecQuery("paper_weight_gsm", "max")
+
+
+def test_a_name_whose_own_words_are_all_shared_is_not_named_by_its_kind_alone():
+    trees = [
+        make_product("T1", "Miau Cloud Cat Tree", 129.0, category="cat trees"),
+        make_product("T2", "Miau Sky Tower", 99.0, category="cat trees"),
+        make_product("D1", "Wuff Cloud Dog Bed", 79.0, category="dog beds"),
+        make_product("D2", "Wuff Cloud Dog Bed XL", 99.0, category="dog beds"),
+    ]
+    assert find_products("cheapest cat tree for my kitty?", trees) == []
+    assert [p.sku for p in find_products("the cloud cat tree", trees)] == ["T1"]
