@@ -604,7 +604,9 @@ class KnowledgeEngine:
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
-        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=kind is not None)
+        first = policy_search.answer_first(
+            text, relevant[:2], self._policy_idf, sections_in_order=kind is not None, carries_on=continues(text)
+        )
         return answers.policy(relevant[:2], first)
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:

@@ -277,32 +277,41 @@ def readable_sentences(text: str) -> list[str]:
 
 
 def answer_first(
-    question: str, chunks: list[PolicyChunk], idf_table: dict[str, float], *, sections_in_order: bool = False
+    question: str,
+    chunks: list[PolicyChunk],
+    idf_table: dict[str, float],
+    *,
+    sections_in_order: bool = False,
+    carries_on: bool = False,
 ) -> list[str]:
     """The sentences of these sections that answer the question, best first (a customer asking "can I
     return it if I don't like it?" reads the return period first, not the conditions), then the rest of the
     sections. With `sections_in_order` the first section's best sentences come first whatever the others
-    score (its section was chosen for the product in focus)."""
+    score (its section was chosen for the product in focus). A question that `carries_on` with the last
+    answer ("and to austria?") wants the figure that differs: the price or time for Austria."""
     query = Query.parse(question)
     sentences = [(rank, s) for rank, chunk in enumerate(chunks) for s in readable_sentences(chunk.text)]
     if not query.words or not sentences:
         return [s for _, s in sentences[:MAX_ANSWER_SENTENCES]]
     weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
     # A sentence with a figure (a period, an amount) settles a question more often; "how much/long …?" needs one.
-    wants_figure = asks_cost(question) or bool(_WANTS_FIGURE.search(question))
+    wants_figure = carries_on or asks_cost(question) or bool(_WANTS_FIGURE.search(question))
     # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
     # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
-    scored = [
-        (
-            -chunk_rank if sections_in_order else 0,
-            bool(wants_figure and _FIGURE.search(s)),
-            _coverage(query, weights, _stems(s)) + (_FIGURE_BONUS[wants_figure] if _FIGURE.search(s) else 0.0),
-            -chunk_rank,
-            -i,
-            s,
+    scored = []
+    for i, (chunk_rank, s) in enumerate(sentences):
+        coverage = _coverage(query, weights, _stems(s))
+        figure = bool(_FIGURE.search(s))
+        scored.append(
+            (
+                -chunk_rank if sections_in_order else 0,
+                wants_figure and figure and coverage > 0,
+                coverage + (_FIGURE_BONUS[wants_figure] if figure else 0.0),
+                -chunk_rank,
+                -i,
+                s,
+            )
         )
-        for i, (chunk_rank, s) in enumerate(sentences)
-    ]
     best = [s for _, _, score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
     # Then the rest of the sections, in their own order: the answer first, nothing of it lost.
     rest = [s for _, s in sentences if s not in best]
