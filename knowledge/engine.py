@@ -533,10 +533,14 @@ class KnowledgeEngine:
         must_have = self._yes_no_feature(context, text)
         value = _named_value(self._pool(context.category), text) if context.category else None
         least = _least_amount(self._pool(context.category), text) if context.category else None
+        age = _age_said(self._pool(context.category), text) if context.category else None
         hits = [
             h
             for h in self.store.search_products(query, flt, k=20)
-            if _has(h.product, must_have) and _has_value(h.product, value) and _holds(h.product, least)
+            if _has(h.product, must_have)
+            and _has_value(h.product, value)
+            and _holds(h.product, least)
+            and _suits_age(h.product, age)
         ]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
@@ -699,6 +703,32 @@ def _least_amount(pool: list[Product], text: str) -> tuple[str, float] | None:
             if holds and any(answers.spec_value(p, key) is not None for p in pool):
                 return key, float(number)
     return None
+
+
+# "for my 6 year old", "a 2-year-old", "aged 9": a child's age, which an age spec ("6-10", "7+", 3) must suit
+_AGE = re.compile(r"\b(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b|\baged\s+(\d{1,2})\b", re.I)
+_AGE_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:\+|[-–]\s*(\d+(?:\.\d+)?))?\s*$")  # "6-10", "7+", "3"
+
+
+def _age_said(pool: list[Product], text: str) -> tuple[str, float] | None:
+    """The age spec of these products (a key with "age" in it, in years) and the child's age the message says."""
+    match = _AGE.search(text)
+    keys = [k for k in _spec_keys(pool) if "age" in tokens(k) and not {"month", "months"} & set(tokens(k))]
+    if match is None or not keys:
+        return None
+    return keys[0], float(next(g for g in match.groups() if g))
+
+
+def _suits_age(product: Product, age: tuple[str, float] | None) -> bool:
+    """Whether the product's age spec ("6-10", "7+", or a bare minimum age) includes the age; a product that
+    records no age, or one in another form, is not ruled out."""
+    if age is None:
+        return True
+    match = _AGE_RANGE.match(str(product.specs.get(age[0], "")))
+    if match is None:
+        return True
+    low, high = match.groups()
+    return float(low) <= age[1] <= (float(high) if high else float("inf"))
 
 
 def _holds(product: Product, least: tuple[str, float] | None) -> bool:

@@ -519,3 +519,18 @@ def test_a_category_named_is_no_policy_question_though_a_policy_page_shares_its_
     assert engine.policy_topic("do you do anything for school orders?") == "school-orders"
     answer = engine.understand("lightest school bag?", CustomerContext(), Focus())
     assert answer is not None and [p.sku for p in answer.products] == ["B2"]
+
+
+def test_a_childs_age_said_keeps_to_the_products_made_for_it(tmp_path):
+    sets = [
+        furniture("K1", "Brikko Marble Tower", 179.0, "building sets", age_years="6-10"),
+        furniture("K2", "Brikko Big Farm", 139.0, "building sets", age_years="2-5"),
+        furniture("K3", "Brikko Robo Rover", 459.0, "building sets", age_years="9+"),
+        furniture("K4", "Brikko Starter Box", 99.0, "building sets", age_years=4),
+    ]
+    engine = shop_engine(tmp_path, sets)
+    context = CustomerContext(category="building sets")
+    assert [p.sku for p in engine.recommend(context, "something to build for my 6 year old").products] == ["K1", "K4"]
+    assert [p.sku for p in engine.recommend(context, "a present for a 3-year-old").products] == ["K2"]
+    assert {p.sku for p in engine.recommend(context, "for my nephew, aged 12").products} == {"K3", "K4"}
+    assert len(engine.recommend(context, "something to build").products) == 3
