@@ -214,3 +214,12 @@ def test_a_spec_key_said_as_two_words_and_thick_paper():
     notebooks = ["pages", "hardcover", "paper_weight_gsm"]
     assert find_spec_query("which notebooks have a hard cover?", notebooks) == SpecQuery("hardcover")
     assert find_spec_query("which has the thickest paper", notebooks) == SpecQuery("paper_weight_gsm", "max")
+
+
+def test_the_category_asked_for_beats_the_one_it_is_for_or_goes_with():
+    music = ["acoustic guitars", "guitar amps", "ukuleles"]
+    said = "what amp would you use for busking with an acoustic guitar and a mic"
+    assert find_category(said, music) == "guitar amps"
+    assert find_category("amp for my acoustic guitar", music) == "guitar amps"
+    assert find_category("looking for an acoustic guitar", music) == "acoustic guitars"
+    assert find_category("a lock for my bike", ["bike locks", "city bikes"]) == "bike locks"
