@@ -320,7 +320,10 @@ class KnowledgeEngine:
         other_brand = find_category(asked_for, [category]) == category and self._names_something_else(
             asked_for, category
         )
-        asks_overview = context.budget is None and not asks_about_products(text)
+        # "tents?" asks what there is; "camping stove for car camping with the family" states a need
+        category_words = {singular(w) for w in tokens(category)} | set(category_phrases(category))
+        states_more = {singular(w) for w in content_words(text)} - category_words - EVERYDAY_WORDS
+        asks_overview = context.budget is None and not asks_about_products(text) and not states_more
         if self._asks_superlative(text, category) or asks_overview or other_brand:
             return self.product_question(text, context, focus=focus)
         return self.recommend(context, text)

@@ -534,3 +534,10 @@ def test_a_childs_age_said_keeps_to_the_products_made_for_it(tmp_path):
     assert [p.sku for p in engine.recommend(context, "a present for a 3-year-old").products] == ["K2"]
     assert {p.sku for p in engine.recommend(context, "for my nephew, aged 12").products} == {"K3", "K4"}
     assert len(engine.recommend(context, "something to build").products) == 3
+
+
+def test_a_category_with_a_need_gets_recommendations_and_a_bare_category_an_overview(engine):
+    need = engine.understand("a sofa for movie nights with the family", CustomerContext(), Focus())
+    assert need is not None and need.kind == "recommend"
+    bare = engine.understand("sofas?", CustomerContext(), Focus())
+    assert bare is not None and bare.kind == "overview"
