@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.replies import answer_and_send
 from actions.sales_state import before_latest_message, focus_of, list_slot, stage
+from knowledge.answers import Answer, CustomerContext
 from knowledge.text import asks_about_products, parse_budget
 
 # Words around a use case that are not the use case: "mostly for gaming" -> "gaming".
@@ -167,6 +169,16 @@ class ValidateNeedsForm(FormValidationAction):
         categories, match = await services.run_blocking(decide)
         if match:
             return {"category": match}
+
+        def policy_answer() -> Answer | None:
+            engine = services.engine()
+            return engine.understand(said, CustomerContext(), focus_of(engine, tracker))
+
+        # "can you gift wrap it?" asked instead of the category: the shop's pages answer it, then the form asks again
+        answer = await services.run_blocking(policy_answer)
+        if answer is not None and answer.kind == "policy":
+            await answer_and_send(dispatcher, tracker, lambda: answer)
+            return {"category": None}
         dispatcher.utter_message(
             text=f"Sorry, we don't sell {text!r}. We have: {', '.join(categories)}."
             if text

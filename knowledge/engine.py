@@ -320,7 +320,10 @@ class KnowledgeEngine:
         other_brand = find_category(asked_for, [category]) == category and self._names_something_else(
             asked_for, category
         )
-        asks_overview = context.budget is None and not asks_about_products(text)
+        # "tents?" asks what there is; "camping stove for car camping with the family" states a need
+        category_words = {singular(w) for w in tokens(category)} | set(category_phrases(category))
+        states_more = {singular(w) for w in content_words(text)} - category_words - EVERYDAY_WORDS
+        asks_overview = context.budget is None and not asks_about_products(text) and not states_more
         if self._asks_superlative(text, category) or asks_overview or other_brand:
             return self.product_question(text, context, focus=focus)
         return self.recommend(context, text)
@@ -533,10 +536,14 @@ class KnowledgeEngine:
         must_have = self._yes_no_feature(context, text)
         value = _named_value(self._pool(context.category), text) if context.category else None
         least = _least_amount(self._pool(context.category), text) if context.category else None
+        age = _age_said(self._pool(context.category), text) if context.category else None
         hits = [
             h
             for h in self.store.search_products(query, flt, k=20)
-            if _has(h.product, must_have) and _has_value(h.product, value) and _holds(h.product, least)
+            if _has(h.product, must_have)
+            and _has_value(h.product, value)
+            and _holds(h.product, least)
+            and _suits_age(h.product, age)
         ]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
@@ -604,7 +611,9 @@ class KnowledgeEngine:
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
-        first = policy_search.answer_first(text, relevant[:2], self._policy_idf, sections_in_order=kind is not None)
+        first = policy_search.answer_first(
+            text, relevant[:2], self._policy_idf, sections_in_order=kind is not None, carries_on=continues(text)
+        )
         return answers.policy(relevant[:2], first)
 
     def phrase(self, answer: Answer, question: str, context: CustomerContext, time_limit: float) -> Reply:
@@ -697,6 +706,32 @@ def _least_amount(pool: list[Product], text: str) -> tuple[str, float] | None:
             if holds and any(answers.spec_value(p, key) is not None for p in pool):
                 return key, float(number)
     return None
+
+
+# "for my 6 year old", "a 2-year-old", "aged 9": a child's age, which an age spec ("6-10", "7+", 3) must suit
+_AGE = re.compile(r"\b(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b|\baged\s+(\d{1,2})\b", re.I)
+_AGE_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:\+|[-–]\s*(\d+(?:\.\d+)?))?\s*$")  # "6-10", "7+", "3"
+
+
+def _age_said(pool: list[Product], text: str) -> tuple[str, float] | None:
+    """The age spec of these products (a key with "age" in it, in years) and the child's age the message says."""
+    match = _AGE.search(text)
+    keys = [k for k in _spec_keys(pool) if "age" in tokens(k) and not {"month", "months"} & set(tokens(k))]
+    if match is None or not keys:
+        return None
+    return keys[0], float(next(g for g in match.groups() if g))
+
+
+def _suits_age(product: Product, age: tuple[str, float] | None) -> bool:
+    """Whether the product's age spec ("6-10", "7+", or a bare minimum age) includes the age; a product that
+    records no age, or one in another form, is not ruled out."""
+    if age is None:
+        return True
+    match = _AGE_RANGE.match(str(product.specs.get(age[0], "")))
+    if match is None:
+        return True
+    low, high = match.groups()
+    return float(low) <= age[1] <= (float(high) if high else float("inf"))
 
 
 def _holds(product: Product, least: tuple[str, float] | None) -> bool:

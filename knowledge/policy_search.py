@@ -154,6 +154,8 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "take it back",
         "money back",
         "cooling off",
+        "change mind",
+        "not happy",
     ),
     (
         "shipping",
@@ -180,26 +182,39 @@ MIN_MENTIONS = 2  # a page that uses a kind's usual words this often (and more t
 
 def topic_cues(pages: dict[str, str]) -> dict[str, frozenset[str]]:
     """Per policy page (its topic name -> its text), the words that say a message is about it: the start of its
-    name and the usual words of the usual kind of page it is (TOPIC_WORDS). The kind is the one its text talks
-    about most, unless another page talks about that kind even more ("money-back" and "changed-your-mind"
-    pages are about returns, "getting-it-home" about delivery), else the one its name says."""
-    kinds = {}
+    name and the usual words of the usual kinds of page it is (TOPIC_WORDS). A page is of every kind a word of
+    its name names ("refunds-nib-swaps-and-warranty": returns and warranty; "shipping-and-paying": shipping and
+    payment). A page whose name names no kind is of the kind its text talks about most, unless another page's
+    name names that kind or another page talks about it even more ("money-back" and "changed-your-mind" pages
+    are about returns, "getting-it-home" about delivery)."""
+    named = {topic: _kinds_named(topic) for topic in pages}
+    by_text = {}
     for topic, text in pages.items():
         counts = [_mentions(text.lower(), group) for group in TOPIC_WORDS]
         best = max(range(len(TOPIC_WORDS)), key=counts.__getitem__)
         if counts[best] >= MIN_MENTIONS:
-            kinds[topic] = (best, counts[best])
+            by_text[topic] = (best, counts[best])
     cues = {}
     for topic in pages:
-        name = singular(topic.lower().replace("_", " ").replace("-", " "))[:5]
-        kind, said = kinds.get(topic, (-1, 0))
-        if kind < 0 or any(k == kind and n > said for page, (k, n) in kinds.items() if page != topic):
-            kind = next(
-                (i for i, g in enumerate(TOPIC_WORDS) if any(w.startswith(name) or name.startswith(w[:5]) for w in g)),
-                -1,
-            )
-        cues[topic] = frozenset({name, *(TOPIC_WORDS[kind] if kind >= 0 else ())})
+        kinds = set(named[topic])
+        if not kinds and topic in by_text:
+            kind, said = by_text[topic]
+            claimed = any(kind in named[page] for page in pages if page != topic)
+            if not claimed and not any(k == kind and n > said for page, (k, n) in by_text.items() if page != topic):
+                kinds.add(kind)
+        cues[topic] = frozenset({_name_cue(topic), *(cue for kind in kinds for cue in TOPIC_WORDS[kind])})
     return cues
+
+
+def _kinds_named(topic: str) -> set[int]:
+    """The kinds of page (TOPIC_WORDS) the words of a page's name name: "care-and-repairs" is a warranty page."""
+    words = {stem(w) for w in tokens(topic.replace("_", " ").replace("-", " ")) if w not in STOP_WORDS}
+    return {
+        i
+        for i, group in enumerate(TOPIC_WORDS)
+        for cue in group
+        if " " not in cue and any(w.startswith(stem(cue)) for w in words)  # "paying" is "pay"
+    }
 
 
 def _mentions(text: str, cues: tuple[str, ...]) -> int:
@@ -221,7 +236,14 @@ def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
     if not found:  # "warrenty", "delivry": a typo of a one-word cue of 6 letters or more
         said = set(tokens(text))
         found = {t for t, words in cues.items() for cue in words if len(cue) >= 6 and matches_word(cue, said)}
+    if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
+        found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
     return found.pop() if len(found) == 1 else None
+
+
+def _name_cue(topic: str) -> str:
+    """The start of a page's name, the cue every page has (`topic_cues`)."""
+    return singular(topic.lower().replace("_", " ").replace("-", " "))[:5]
 
 
 MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first
@@ -255,32 +277,41 @@ def readable_sentences(text: str) -> list[str]:
 
 
 def answer_first(
-    question: str, chunks: list[PolicyChunk], idf_table: dict[str, float], *, sections_in_order: bool = False
+    question: str,
+    chunks: list[PolicyChunk],
+    idf_table: dict[str, float],
+    *,
+    sections_in_order: bool = False,
+    carries_on: bool = False,
 ) -> list[str]:
     """The sentences of these sections that answer the question, best first (a customer asking "can I
     return it if I don't like it?" reads the return period first, not the conditions), then the rest of the
     sections. With `sections_in_order` the first section's best sentences come first whatever the others
-    score (its section was chosen for the product in focus)."""
+    score (its section was chosen for the product in focus). A question that `carries_on` with the last
+    answer ("and to austria?") wants the figure that differs: the price or time for Austria."""
     query = Query.parse(question)
     sentences = [(rank, s) for rank, chunk in enumerate(chunks) for s in readable_sentences(chunk.text)]
     if not query.words or not sentences:
         return [s for _, s in sentences[:MAX_ANSWER_SENTENCES]]
     weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
     # A sentence with a figure (a period, an amount) settles a question more often; "how much/long …?" needs one.
-    wants_figure = asks_cost(question) or bool(_WANTS_FIGURE.search(question))
+    wants_figure = carries_on or asks_cost(question) or bool(_WANTS_FIGURE.search(question))
     # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
     # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
-    scored = [
-        (
-            -chunk_rank if sections_in_order else 0,
-            bool(wants_figure and _FIGURE.search(s)),
-            _coverage(query, weights, _stems(s)) + (_FIGURE_BONUS[wants_figure] if _FIGURE.search(s) else 0.0),
-            -chunk_rank,
-            -i,
-            s,
+    scored = []
+    for i, (chunk_rank, s) in enumerate(sentences):
+        coverage = _coverage(query, weights, _stems(s))
+        figure = bool(_FIGURE.search(s))
+        scored.append(
+            (
+                -chunk_rank if sections_in_order else 0,
+                wants_figure and figure and coverage > 0,
+                coverage + (_FIGURE_BONUS[wants_figure] if figure else 0.0),
+                -chunk_rank,
+                -i,
+                s,
+            )
         )
-        for i, (chunk_rank, s) in enumerate(sentences)
-    ]
     best = [s for _, _, score, _, _, s in sorted(scored, reverse=True) if score > 0][:MAX_ANSWER_SENTENCES]
     # Then the rest of the sections, in their own order: the answer first, nothing of it lost.
     rest = [s for _, s in sentences if s not in best]

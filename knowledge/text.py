@@ -521,6 +521,7 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
     said = _phrase(text)
     said_words = set(said.split())
     found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
+    mentions: dict[str, set[str]] = {}  # per category found, the words that named it
     for category in categories:
         own = _phrase(category).strip()
         if not own:
@@ -540,8 +541,14 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
             found.append((3, 0, category))
         elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
             found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
+        mentions[category] = {w for phrase in [own, *synonyms, *named_by] for w in phrase.split()}
     if not found:
         return None
+    # "what amp would you use with an acoustic guitar?", "a lock for my bike": the category asked for, not the
+    # one the customer already has or wants it for
+    asked = [c for _, _, c in found if not _named_as_context(said.split(), mentions[c])]
+    if len(asked) == 1 < len(found):
+        return asked[0]
     named_whole = [c for strength, _, c in found if strength == 0]
     heads = {_phrase(c).split()[-1] for c in named_whole}
     if len(named_whole) > 1 and len(heads) == 1:  # "trail running shoe": trail shoes or running shoes?
@@ -551,6 +558,27 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
     best = min((strength, -length) for strength, length, _ in found)
     winners = [c for strength, length, c in found if (strength, -length) == best]
     return winners[0] if len(winners) == 1 else None
+
+
+_ARTICLES = frozenset("a an the some this that these those".split())
+_CONTEXT_BEFORE = frozenset("my our his her their your with fits fit matching match".split())
+_REQUEST_BEFORE_FOR = frozenset("looking look searching search shopping".split())
+
+
+def _named_as_context(said: list[str], words: set[str]) -> bool:
+    """Whether a category's first mention (the first of `words` in `said`) is what the product is for or goes
+    with ("for my bike", "with an acoustic guitar"), not what is asked for ("looking for a lock")."""
+    at = next((i for i, w in enumerate(said) if any(matches_word(c, {w}) for c in words)), None)
+    if at is None:
+        return False
+    before = at - 1
+    while before >= 0 and said[before] in _ARTICLES:
+        before -= 1
+    if before < 0:
+        return False
+    if said[before] == "for":
+        return before == 0 or said[before - 1] not in _REQUEST_BEFORE_FOR
+    return said[before] in _CONTEXT_BEFORE
 
 
 def _compound_rank(category: str, said: list[str]) -> tuple[int, int]:

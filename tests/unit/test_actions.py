@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from rasa_sdk import Tracker
@@ -153,3 +154,25 @@ def test_a_customer_who_asks_what_there_is_sees_products_without_questions(engin
 )
 def test_needs_stated_in_passing_are_taken_not_asked(said, stated):
     assert stated_now(tracker(said)) == stated
+
+
+def test_a_policy_question_asked_instead_of_the_category_is_answered_and_the_form_asks_again(
+    tmp_path, products, use_services
+):
+    folder = tmp_path / "shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
+    (folder / "policies" / "gifts.md").write_text("# Gifts\n\nWe gift wrap any order for 4 EUR per item.\n")
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_gifts", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    use_services(engine=KnowledgeEngine(store, ReplyWriter(None)))
+    dispatcher = CollectingDispatcher()
+    said = "can you gift wrap it?"
+    result = asyncio.run(ValidateNeedsForm().validate_category(said, dispatcher, tracker(said), {}))
+    assert result == {"category": None}
+    assert "4 EUR per item" in dispatcher.messages[0]["text"]
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ValidateNeedsForm().validate_category("cameras", dispatcher, tracker("cameras"), {})) == {
+        "category": None
+    }
+    assert "we don't sell 'cameras'" in dispatcher.messages[0]["text"]

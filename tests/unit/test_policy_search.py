@@ -107,3 +107,17 @@ def test_a_how_long_question_is_answered_by_a_sentence_with_a_period_first():
     first = answer_first("how long do i have to return a sofa?", chunks, idf(chunks))
     assert first[0] == "You can return any item within 21 days of delivery."
     assert "Made-to-order" in first[1]  # nothing lost: the clause about sofas follows
+
+
+def test_a_follow_up_that_carries_on_reads_the_figure_for_the_place_it_names_first():
+    shipping = PolicyChunk(
+        "shipping",
+        "Shipping",
+        "We ship from Rotterdam to the Netherlands, Germany and Austria.\n"
+        "| Country | Cost |\n|---|---|\n| Netherlands | €4.95 |\n| Germany, Austria | €7.95 |",
+        "shipping.md",
+        0.5,
+    )
+    table = idf([shipping])
+    assert "7.95" in answer_first("and austria?", [shipping], table, carries_on=True)[0]
+    assert "7.95" not in answer_first("do you ship to austria?", [shipping], table)[0]

@@ -225,3 +225,12 @@ def test_a_name_whose_own_words_are_all_shared_is_not_named_by_its_kind_alone():
     ]
     assert find_products("cheapest cat tree for my kitty?", trees) == []
     assert [p.sku for p in find_products("the cloud cat tree", trees)] == ["T1"]
+
+
+def test_the_category_asked_for_beats_the_one_it_is_for_or_goes_with():
+    music = ["acoustic guitars", "guitar amps", "ukuleles"]
+    said = "what amp would you use for busking with an acoustic guitar and a mic"
+    assert find_category(said, music) == "guitar amps"
+    assert find_category("amp for my acoustic guitar", music) == "guitar amps"
+    assert find_category("looking for an acoustic guitar", music) == "acoustic guitars"
+    assert find_category("a lock for my bike", ["bike locks", "city bikes"]) == "bike locks"

@@ -319,6 +319,20 @@ def test_a_page_with_an_unusual_name_is_found_by_what_its_text_talks_about():
     assert find_topic("is it comfortable", topics) is None
 
 
+def test_a_page_is_of_every_kind_its_name_names():
+    pages = {
+        "refunds-nibs-and-warranty": "Return it within 14 days. A faulty pen is repaired under warranty.",
+        "shipping-and-paying": "We ship in 2 days. Pay by card.",
+        "school-orders": "Schools pay by invoice. Schools pay within 30 days; pay the invoice by transfer.",
+    }
+    topics = topic_cues(pages)
+    assert find_topic("whats the waranty on it", topics) == "refunds-nibs-and-warranty"
+    assert find_topic("can i send it back", topics) == "refunds-nibs-and-warranty"
+    # the school page talks of paying most, but the shop's own page for paying says so in its name
+    assert find_topic("can i pay with paynow", topics) == "shipping-and-paying"
+    assert find_topic("do schools get anything off on big school orders", topics) == "school-orders"
+
+
 def test_a_typo_of_a_policy_topic_still_finds_its_page():
     topics = topic_cues({"delivery": "", "returns": "", "warranty": ""})
     assert find_topic("whats the warrenty on it", topics) == "warranty"
@@ -505,3 +519,25 @@ def test_a_category_named_is_no_policy_question_though_a_policy_page_shares_its_
     assert engine.policy_topic("do you do anything for school orders?") == "school-orders"
     answer = engine.understand("lightest school bag?", CustomerContext(), Focus())
     assert answer is not None and [p.sku for p in answer.products] == ["B2"]
+
+
+def test_a_childs_age_said_keeps_to_the_products_made_for_it(tmp_path):
+    sets = [
+        furniture("K1", "Brikko Marble Tower", 179.0, "building sets", age_years="6-10"),
+        furniture("K2", "Brikko Big Farm", 139.0, "building sets", age_years="2-5"),
+        furniture("K3", "Brikko Robo Rover", 459.0, "building sets", age_years="9+"),
+        furniture("K4", "Brikko Starter Box", 99.0, "building sets", age_years=4),
+    ]
+    engine = shop_engine(tmp_path, sets)
+    context = CustomerContext(category="building sets")
+    assert [p.sku for p in engine.recommend(context, "something to build for my 6 year old").products] == ["K1", "K4"]
+    assert [p.sku for p in engine.recommend(context, "a present for a 3-year-old").products] == ["K2"]
+    assert {p.sku for p in engine.recommend(context, "for my nephew, aged 12").products} == {"K3", "K4"}
+    assert len(engine.recommend(context, "something to build").products) == 3
+
+
+def test_a_category_with_a_need_gets_recommendations_and_a_bare_category_an_overview(engine):
+    need = engine.understand("a sofa for movie nights with the family", CustomerContext(), Focus())
+    assert need is not None and need.kind == "recommend"
+    bare = engine.understand("sofas?", CustomerContext(), Focus())
+    assert bare is not None and bare.kind == "overview"
