@@ -10,7 +10,7 @@ from knowledge.generation import GenerationError, Message
 from knowledge.prompts import SYSTEM_PROMPT, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes
 from knowledge.text import SpecQuery
-from knowledge.writer import ReplyWriter, addressed, complete_sentences, to_messages
+from knowledge.writer import ReplyWriter, addressed, answer_comes_first, complete_sentences, to_messages
 
 
 class ScriptedGenerator:
@@ -257,3 +257,14 @@ def test_the_notes_of_a_closing_or_cross_sell_offer_no_specs_to_recite(products)
     for answer in (closing, cross_sell):
         assert "weight_kg" not in notes(answer, CustomerContext(), "ok, I'll take it"), answer.kind
     assert "{1.weight_kg}" in notes(lookup([products[0]], None), CustomerContext(), "tell me about it")
+
+
+def test_the_sentence_with_the_answer_comes_first_and_an_empty_opening_goes():
+    draft = "Great choice! It suits {use}. The {1.name} costs {1.price}."
+    assert answer_comes_first(draft, "1.price") == "The {1.name} costs {1.price}. It suits {use}."
+    assert answer_comes_first("The {1.name} costs {1.price}. Enjoy!", "1.price") == (
+        "The {1.name} costs {1.price}. Enjoy!"
+    )
+    # no sentence holds the answer: the draft stays as it is (the gate then finds the key fact missing)
+    assert answer_comes_first("Great choice! It suits {use}.", "1.price") == "Great choice! It suits {use}."
+    assert answer_comes_first("Great choice!", None) == "Great choice!"
