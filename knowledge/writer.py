@@ -24,7 +24,7 @@ from knowledge.catalog import Product
 from knowledge.gate import check_written
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, opening, reply_prompt
-from knowledge.references import FactSheet, notes, references_in
+from knowledge.references import FactSheet, UnknownReference, notes, references_in
 from knowledge.text import sentences
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,23 @@ def answer_comes_first(written: str, key_fact: str | None) -> str:
         answer = holds.index(True)
         parts = [parts[answer], *parts[:answer], *parts[answer + 1 :]]
     return " ".join(parts)
+
+
+def without_unfillable(written: str, sheet: FactSheet) -> str:
+    """The draft less its sentences with a reference the facts cannot fill ("{2.name}" when one product was
+    shown, "{1.weight_g}" for a product whose weight is in kg): the model's other sentences may still be good,
+    and code never guesses what such a reference meant. The draft stays whole when every sentence has one."""
+
+    def fillable(sentence: str) -> bool:
+        try:
+            for reference in references_in(sentence):
+                sheet.value(reference)
+        except UnknownReference:
+            return False
+        return True
+
+    kept = [s for s in sentences(written) if fillable(s)]
+    return " ".join(kept) if kept else written
 
 
 def continued(start: str, continuation: str) -> str:
@@ -186,9 +203,9 @@ class ReplyWriter:
             elapsed = time.perf_counter() - started
             return Reply(fallback, answer.sources, rejected=["wrote nothing after the opening"], seconds=elapsed)
         written = complete_sentences(continued(start, continuation), start)
-        if not start:  # an opening written by code holds the answer already
-            written = answer_comes_first(written, next(iter(answer.key_facts), None))
         sheet = FactSheet(answer.products, context)
+        if not start:  # an opening written by code holds the answer already, and must stay
+            written = answer_comes_first(without_unfillable(written, sheet), next(iter(answer.key_facts), None))
         filled, result = check_written(
             written, answer, sheet, question, catalogue=catalogue, secret_fragments=SECRET_FRAGMENTS, opening=start
         )
