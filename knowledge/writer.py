@@ -24,7 +24,7 @@ from knowledge.catalog import Product
 from knowledge.gate import check_written
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, opening, reply_prompt
-from knowledge.references import FactSheet, notes
+from knowledge.references import FactSheet, UnknownReference, notes, references_in
 from knowledge.text import sentences
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,46 @@ def complete_sentences(text: str, start: str = "") -> str:
         elif not kept:
             kept.append(unfinished)  # nothing finished: the gate says it was cut off
     return " ".join(kept)
+
+
+MAX_FILLER_WORDS = 5  # "Great choice!", "Sure, happy to help!": an opening that says nothing asked
+
+
+def answer_comes_first(written: str, key_fact: str | None) -> str:
+    """The draft with the sentence that holds what was asked (the answer's first key fact, a reference such as
+    "1.price") first: a short opening without any reference ("Great choice!") is dropped, and a later sentence
+    with the answer moves to the front. A customer reads the answer first, as the prompt asks and the small
+    model often forgets."""
+    if key_fact is None:
+        return written
+    parts = sentences(written)
+    holds = [key_fact in references_in(s) for s in parts]
+    if not parts or holds[0] or not any(holds):
+        return written
+    if not references_in(parts[0]) and len(parts[0].split()) <= MAX_FILLER_WORDS:
+        parts = parts[1:]
+        holds = holds[1:]
+    if not holds[0]:
+        answer = holds.index(True)
+        parts = [parts[answer], *parts[:answer], *parts[answer + 1 :]]
+    return " ".join(parts)
+
+
+def without_unfillable(written: str, sheet: FactSheet) -> str:
+    """The draft less its sentences with a reference the facts cannot fill ("{2.name}" when one product was
+    shown, "{1.weight_g}" for a product whose weight is in kg): the model's other sentences may still be good,
+    and code never guesses what such a reference meant. The draft stays whole when every sentence has one."""
+
+    def fillable(sentence: str) -> bool:
+        try:
+            for reference in references_in(sentence):
+                sheet.value(reference)
+        except UnknownReference:
+            return False
+        return True
+
+    kept = [s for s in sentences(written) if fillable(s)]
+    return " ".join(kept) if kept else written
 
 
 def continued(start: str, continuation: str) -> str:
@@ -164,6 +204,8 @@ class ReplyWriter:
             return Reply(fallback, answer.sources, rejected=["wrote nothing after the opening"], seconds=elapsed)
         written = complete_sentences(continued(start, continuation), start)
         sheet = FactSheet(answer.products, context)
+        if not start:  # an opening written by code holds the answer already, and must stay
+            written = answer_comes_first(without_unfillable(written, sheet), next(iter(answer.key_facts), None))
         filled, result = check_written(
             written, answer, sheet, question, catalogue=catalogue, secret_fragments=SECRET_FRAGMENTS, opening=start
         )

@@ -10,7 +10,14 @@ from knowledge.generation import GenerationError, Message
 from knowledge.prompts import SYSTEM_PROMPT, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes
 from knowledge.text import SpecQuery
-from knowledge.writer import ReplyWriter, addressed, complete_sentences, to_messages
+from knowledge.writer import (
+    ReplyWriter,
+    addressed,
+    answer_comes_first,
+    complete_sentences,
+    to_messages,
+    without_unfillable,
+)
 
 
 class ScriptedGenerator:
@@ -257,3 +264,22 @@ def test_the_notes_of_a_closing_or_cross_sell_offer_no_specs_to_recite(products)
     for answer in (closing, cross_sell):
         assert "weight_kg" not in notes(answer, CustomerContext(), "ok, I'll take it"), answer.kind
     assert "{1.weight_kg}" in notes(lookup([products[0]], None), CustomerContext(), "tell me about it")
+
+
+def test_the_sentence_with_the_answer_comes_first_and_an_empty_opening_goes():
+    draft = "Great choice! It suits {use}. The {1.name} costs {1.price}."
+    assert answer_comes_first(draft, "1.price") == "The {1.name} costs {1.price}. It suits {use}."
+    assert answer_comes_first("The {1.name} costs {1.price}. Enjoy!", "1.price") == (
+        "The {1.name} costs {1.price}. Enjoy!"
+    )
+    # no sentence holds the answer: the draft stays as it is (the gate then finds the key fact missing)
+    assert answer_comes_first("Great choice! It suits {use}.", "1.price") == "Great choice! It suits {use}."
+    assert answer_comes_first("Great choice!", None) == "Great choice!"
+
+
+def test_sentences_with_references_the_facts_cannot_fill_are_left_out(products):
+    sheet = FactSheet(products[:1], CustomerContext(use_case="travel"))
+    draft = "The {1.name} costs {1.price}. The {2.name} is another option. It weighs {1.weight_g}."
+    assert without_unfillable(draft, sheet) == "The {1.name} costs {1.price}."
+    # nothing would be left: the draft stays, and the gate says why it fails
+    assert without_unfillable("The {2.name} is great.", sheet) == "The {2.name} is great."
