@@ -164,7 +164,8 @@ class ValidateNeedsForm(FormValidationAction):
                 focus = focus_of(engine, tracker)
                 kinds = {p.category for p in ([focus.current] if focus.current else focus.shown)}
                 match = kinds.pop() if len(kinds) == 1 else None
-            return categories, match or engine.guess_category(said)  # "something cuddly for a toddler"
+            # the answer to "what kind of product?": "something cuddly for a toddler"
+            return categories, match or engine.guess_category(said, answers_what_kind=True)
 
         categories, match = await services.run_blocking(decide)
         if match:

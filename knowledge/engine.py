@@ -153,12 +153,12 @@ class KnowledgeEngine:
     def match_category(self, text: str) -> str | None:
         return find_category(text, self.categories(), self._name_nouns)
 
-    def guess_category(self, text: str) -> str | None:
+    def guess_category(self, text: str, *, answers_what_kind: bool = False) -> str | None:
         """The category a need points to without naming it ("need something to ride on for my nephew", "my son
         is scared of the dark, something cuddly?"): the category of the products most like the message, when
-        the message states a need and one category is clearly closest. The reply names the category it chose,
-        so a wrong guess is one "no, I meant …" away."""
-        if not states_a_need(text) or asks_for_discount(text):
+        the message states a need (or `answers_what_kind` of product the customer wants) and one category is
+        clearly closest. The reply names the category it chose, so a wrong guess is one "no, I meant …" away."""
+        if not (answers_what_kind or states_a_need(text)) or asks_for_discount(text):
             return None
         closest: dict[str, float] = {}
         for hit in self.store.search_products(text, ProductFilter(None), k=8):
@@ -211,9 +211,10 @@ class KnowledgeEngine:
         "school orders" page."""
         self.products()
         category = self.match_category(text)
-        if category is not None:
+        said = [singular(w) for w in tokens(text)]
+        if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone
             named = {singular(w) for w in tokens(category)}
-            text = " ".join(w for w in tokens(text) if singular(w) not in named)
+            text = " ".join(w for w in said if w not in named)
         return policy_search.find_topic(text, self._topic_cues)
 
     def direct_answer(self, text: str, focus: Focus) -> str | None:
@@ -223,8 +224,9 @@ class KnowledgeEngine:
         warmest?", "how many are left?", "what's the second one like?"), "policy" (carries on with the page just
         quoted: "and to nz?") or "category" (names a category the products in focus are not of: "hi, looking
         for vegan choc")."""
-        if self._names_outright(text, find_products(text, self.products())):
-            return "product"
+        named = find_products(text, self.products())
+        if self._names_outright(text, named):
+            return "policy" if self._policy_question_about(text, named) else "product"
         category = self.match_category(text)
         if category is not None and self._asks_superlative(text, category):
             return "ranking"
@@ -274,6 +276,15 @@ class KnowledgeEngine:
             return None
         return name
 
+    def _policy_question_about(self, text: str, products: list[Product]) -> bool:
+        """A question for a policy page that names products ("can I send the castle set back?"), not one about
+        their data ("is the castle set in stock?")."""
+        if self.policy_topic(text) is None:
+            return False
+        query = find_spec_query(without_names(text, products), _spec_keys(products))
+        # "if i buy it as a present, can i send it back?": buying is no question about its stock
+        return query is None or (query.key == "stock" and not set(tokens(text)) & STRONG_STOCK_WORDS)
+
     def _names_outright(self, text: str, found: list[Product]) -> bool:
         return any(names_product(text, p, self._common_words) for p in found)
 
@@ -287,6 +298,9 @@ class KnowledgeEngine:
         if (related := self.goes_with(focus.products, text, category)) is not None:
             return related  # "is there a matching bed?" after tables were shown
         found = find_products(text, catalog)
+        if found and self._policy_question_about(text, found):
+            # "if i buy the castle set as a present, can i send it back?": the returns page, for that product
+            return self.policy(text, self.policy_topic(text), Focus(found, found[0]))
         # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
         # words ask for the category's products
         loose = category is not None and not self._names_outright(text, found)
@@ -634,7 +648,12 @@ class KnowledgeEngine:
         assert query is not None
         budget = parse_budget(text) or context.budget
         must_have = self._yes_no_feature(replace(context, category=category, feature=None), text)
-        candidates = [p for p in pool if p.in_stock and (budget is None or p.price <= budget) and _has(p, must_have)]
+        value = _named_value(pool, text) if category else None  # "the cheapest balance bike": of that type
+        candidates = [
+            p
+            for p in pool
+            if p.in_stock and (budget is None or p.price <= budget) and _has(p, must_have) and _has_value(p, value)
+        ]
         scope = f"of our {category}" if category else "in our catalogue"
         if budget is not None:
             scope += f" up to {budget:g}"

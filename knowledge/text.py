@@ -63,6 +63,7 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["people", "person", "sleeps", "sleep", "seats", "seat"], "persons people seats capacity"),
     **dict.fromkeys(["made", "fabric", "materials"], "material fabric wood shell"),
     **dict.fromkeys(["where", "origin", "grown", "produced"], "origin country region"),
+    **dict.fromkeys(["leftie", "lefty", "lefties", "leftys", "lefthanded", "southpaw"], "left"),
     "battery": "battery",
     "charge": "battery",
     "display": "screen",
@@ -522,6 +523,10 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
     said_words = set(said.split())
     found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
     mentions: dict[str, set[str]] = {}  # per category found, the words that named it
+    modifiers: dict[str, set[str]] = {}  # the first words of multi-word categories, and whose they are
+    for category in categories:
+        for modifier in _phrase(category).split()[:-1]:
+            modifiers.setdefault(modifier, set()).add(category)
     for category in categories:
         own = _phrase(category).strip()
         if not own:
@@ -541,6 +546,8 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
             found.append((3, 0, category))
         elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
             found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
+        elif any(m in said_words and m not in EVERYDAY_WORDS and modifiers[m] == {category} for m in words[:-1]):
+            found.append((4, 0, category))  # "he loves building things": building sets, the one "building" kind
         mentions[category] = {w for phrase in [own, *synonyms, *named_by] for w in phrase.split()}
     if not found:
         return None
@@ -555,6 +562,17 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
         ranked = sorted(named_whole, key=lambda c: _compound_rank(c, said.split()))
         if _compound_rank(ranked[0], said.split()) != _compound_rank(ranked[1], said.split()):
             return ranked[0]
+    named = [c for strength, _, c in found if strength <= 2]  # by name, synonym, head noun or a product noun
+    if len(named) > 1:
+        # "notebook that fountain pen ink won't bleed through": the kind named first is the one asked for;
+        # "acoustic guitar amp": names that share a word are one compound, whose last noun is the kind. Names
+        # side by side ("sofa bed", "laptop bag") are left to the strength of each match.
+        spans = sorted((_span(said.split(), mentions[c]), c) for c in named)
+        (first, first_kind), (second, second_kind) = spans[0], spans[1]
+        if second[0] <= first[1] and second[1] > first[1]:
+            return second_kind
+        if second[0] > first[1] + 1:
+            return first_kind
     best = min((strength, -length) for strength, length, _ in found)
     winners = [c for strength, length, c in found if (strength, -length) == best]
     return winners[0] if len(winners) == 1 else None
@@ -579,6 +597,17 @@ def _named_as_context(said: list[str], words: set[str]) -> bool:
     if said[before] == "for":
         return before == 0 or said[before - 1] not in _REQUEST_BEFORE_FOR
     return said[before] in _CONTEXT_BEFORE
+
+
+def _span(said: list[str], words: set[str]) -> tuple[int, int]:
+    """Where a category is named: the first said word that is one of `words`, and the last of the run of such
+    words that follows it."""
+    hits = [any(matches_word(c, {w}) for c in words) for w in said]
+    start = hits.index(True) if True in hits else len(said)
+    end = start
+    while end + 1 < len(said) and hits[end + 1]:
+        end += 1
+    return start, end
 
 
 def _compound_rank(category: str, said: list[str]) -> tuple[int, int]:

@@ -234,3 +234,15 @@ def test_the_category_asked_for_beats_the_one_it_is_for_or_goes_with():
     assert find_category("amp for my acoustic guitar", music) == "guitar amps"
     assert find_category("looking for an acoustic guitar", music) == "acoustic guitars"
     assert find_category("a lock for my bike", ["bike locks", "city bikes"]) == "bike locks"
+
+
+def test_the_first_kind_named_is_asked_for_and_a_lone_modifier_names_its_kind():
+    paper = ["fountain pens", "notebooks", "desk lamps"]
+    assert find_category("notebook that fountain pen ink won't bleed through", paper) == "notebooks"
+    assert find_category("acoustic guitar amp", ["acoustic guitars", "guitar amps"]) == "guitar amps"
+    toys = ["building sets", "board games", "soft toys"]
+    assert find_category("he's 4 and loves building things", toys) == "building sets"
+    assert find_category("he loves games", toys) == "board games"
+    assert find_spec_query("my kid's a leftie, is there a version for them?", ["left_handed", "nib_size"]) == (
+        SpecQuery("left_handed")
+    )

@@ -541,3 +541,20 @@ def test_a_category_with_a_need_gets_recommendations_and_a_bare_category_an_over
     assert need is not None and need.kind == "recommend"
     bare = engine.understand("sofas?", CustomerContext(), Focus())
     assert bare is not None and bare.kind == "overview"
+
+
+def test_a_policy_question_naming_a_product_gets_the_policy_and_a_type_said_narrows_a_ranking(tmp_path):
+    ride_ons = [
+        furniture("R1", "Zoomi Trio Scooter", 199.0, "ride-ons", type="scooter", weight_kg=2.4),
+        furniture("R2", "Rowa Biegacz Balance Bike", 219.0, "ride-ons", type="balance bike", weight_kg=2.9),
+        furniture("R3", "Rowa Biegacz Max Balance Bike", 259.0, "ride-ons", type="balance bike", weight_kg=3.4),
+    ]
+    returns = "# Returns\n\nYou can send back any toy within 30 days of delivery for a full refund.\n"
+    engine = shop_engine(tmp_path, ride_ons, {"returns.md": returns})
+    said = "if i buy the trio scooter as a present, can i send it back?"
+    assert engine.direct_answer(said, Focus()) == "policy"
+    answer = engine.understand(said, CustomerContext(), Focus())
+    assert answer is not None and answer.kind == "policy" and "30 days" in answer.lines[0]
+    assert engine.direct_answer("is the zoomi trio in stock?", Focus()) == "product"
+    cheapest = engine.understand("whats the cheapest balance bike", CustomerContext(), Focus())
+    assert cheapest is not None and cheapest.products[0].sku == "R2"
