@@ -26,6 +26,7 @@ from knowledge.text import (
     PRICE_WORDS,
     SAID_UNITS,
     SERVICE_WORDS,
+    SPEC_SYNONYMS,
     STRONG_STOCK_WORDS,
     SpecQuery,
     asks_about_products,
@@ -551,22 +552,25 @@ class KnowledgeEngine:
         value = _named_value(self._pool(context.category), text) if context.category else None
         least = _least_amount(self._pool(context.category), text) if context.category else None
         age = _age_said(self._pool(context.category), text) if context.category else None
-        hits = [
-            h
-            for h in self.store.search_products(query, flt, k=20)
-            if _has(h.product, must_have)
-            and _has_value(h.product, value)
-            and _holds(h.product, least)
-            and _suits_age(h.product, age)
-        ]
+
+        def fits(product: Product) -> bool:
+            return (
+                _has(product, must_have)
+                and _has_value(product, value)
+                and _holds(product, least)
+                and _suits_age(product, age)
+            )
+
+        hits = [h for h in self.store.search_products(query, flt, k=20) if fits(h.product)]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
         ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
         picks = _diverse([h.product for h in ranked], limit)
         over_budget: list[Product] = []
         if not picks and context.budget is not None:
             wider = ProductFilter(context.category, context.budget * OVER_BUDGET_MARGIN, context.brand, True)
+            # what meets every need but the budget: a product that misses a need is no "closest option"
             nearest = sorted(
-                (h.product for h in self.store.search_products(query, wider, k=20) if _has(h.product, must_have)),
+                (h.product for h in self.store.search_products(query, wider, k=20) if fits(h.product)),
                 key=lambda p: p.price,
             )
             over_budget = nearest[: min(2, limit)]
@@ -692,16 +696,26 @@ def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[st
 _QUESTION = re.compile(r"\?|^\s*(what|which|how|is|are|does|do|can|could|will|has|have)\b", re.I)
 
 
-def _named_value(pool: list[Product], text: str) -> tuple[str, str] | None:
-    """The one word-valued spec the message names a value of ("dry" skin type, "down" fill), when the products
-    of this pool differ in it: a must-have."""
+def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] | None:
+    """The word-valued spec the message names values of, when the products of this pool differ in it: a
+    must-have. A value said whole ("dry" skin type, "down" fill), else the values with a word said that is
+    their own ("gold nib": "14k gold" and "18k gold", not "steel")."""
     said = {singular(w) for w in tokens(text)} - EVERYDAY_WORDS
     for key in _spec_keys(pool):
         values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
         named = [v for v in values if tokens(v) and {singular(w) for w in tokens(v)} <= said]
         if len(named) == 1 and len(values) > 1:
-            return key, named[0]
+            return key, frozenset(named)
+        if not named:
+            partly = {v for v in values if {singular(w) for w in tokens(v) if _value_word(w)} & said}
+            if partly and len(partly) < len(values):
+                return key, frozenset(partly)
     return None
+
+
+def _value_word(word: str) -> bool:
+    """A word of a spec value that names it when said alone: not a number, a size or a ranking word."""
+    return len(word) >= 4 and word.isalpha() and word not in SPEC_SYNONYMS and word not in LESS_WORDS | MORE_WORDS
 
 
 # "about 150kg", "for 2 people", "a 120 litre tank": an amount with what it counts
@@ -760,8 +774,8 @@ def _holds(product: Product, least: tuple[str, float] | None) -> bool:
     return value is not None and value >= least[1]
 
 
-def _has_value(product: Product, value: tuple[str, str] | None) -> bool:
-    return value is None or str(product.specs.get(value[0], "")).lower() == value[1]
+def _has_value(product: Product, value: tuple[str, frozenset[str]] | None) -> bool:
+    return value is None or str(product.specs.get(value[0], "")).lower() in value[1]
 
 
 def _has(product: Product, yes_no_key: str | None) -> bool:

@@ -558,3 +558,19 @@ def test_a_policy_question_naming_a_product_gets_the_policy_and_a_type_said_narr
     assert engine.direct_answer("is the zoomi trio in stock?", Focus()) == "product"
     cheapest = engine.understand("whats the cheapest balance bike", CustomerContext(), Focus())
     assert cheapest is not None and cheapest.products[0].sku == "R2"
+
+
+def test_a_value_word_said_is_a_must_have_and_the_closest_options_meet_every_need_but_the_budget(tmp_path):
+    pens = [
+        furniture("P1", "Inka Student Pen", 24.9, "fountain pens", nib_material="steel"),
+        furniture("P2", "Inka Brass Pen", 129.0, "fountain pens", nib_material="steel"),
+        furniture("P3", "Kofu Maki Pen", 1280.0, "fountain pens", nib_material="18k gold"),
+        furniture("P4", "Kofu Classic Pen", 229.0, "fountain pens", nib_material="14k gold"),
+    ]
+    engine = shop_engine(tmp_path, pens)
+    context = CustomerContext(category="fountain pens", budget=200)
+    answer = engine.recommend(context, "gold nib fountain pen under 200 dollars?")
+    assert [p.sku for p in answer.products] == ["P4"]  # over budget, but the only gold nib near it
+    assert "P1" not in answer.rendered and "Student" not in answer.rendered
+    gold = engine.recommend(replace(context, budget=None), "a gold nib pen")
+    assert {p.sku for p in gold.products} == {"P3", "P4"}
