@@ -223,8 +223,10 @@ class KnowledgeEngine:
         question or handle an objection can give way: "product" (named beyond doubt, or by SKU), "ranking" in a
         category it names ("lightest hair dryer?"), "focus" (about the products in focus: "which of those is the
         warmest?", "how many are left?", "what's the second one like?"), "policy" (carries on with the page just
-        quoted: "and to nz?") or "category" (names a category the products in focus are not of: "hi, looking
-        for vegan choc")."""
+        quoted: "and to nz?"), "category" (names a category the products in focus are not of: "hi, looking
+        for vegan choc") or "service" (asks for a service no page of the shop offers: "can i rent a piano?")."""
+        if self.unoffered_service(text) is not None:
+            return "service"
         named = find_products(text, self.products())
         if self._names_outright(text, named):
             return "policy" if self._policy_question_about(text, named) else "product"

@@ -728,7 +728,8 @@ SERVICE_WORDS = frozenset(
     "rent rental rentals renting hire hiring lease leasing appointment appointments booking consultation "
     "consultations repair repairs repairing servicing grooming course courses class classes lesson lessons "
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
-    "personalisation personalization tailoring alterations cleaning valeting".split()
+    "personalisation personalization tailoring alterations cleaning valeting registry registries subscription "
+    "subscriptions membership trade".split()
 )
 # Words that say nothing about which attribute is asked: question words and general requests.
 GENERAL_WORDS = frozenset(

@@ -574,3 +574,11 @@ def test_a_value_word_said_is_a_must_have_and_the_closest_options_meet_every_nee
     assert "P1" not in answer.rendered and "Student" not in answer.rendered
     gold = engine.recommend(replace(context, budget=None), "a gold nib pen")
     assert {p.sku for p in gold.products} == {"P3", "P4"}
+
+
+def test_a_service_no_page_offers_overrules_any_flow(engine):
+    assert engine.direct_answer("can i rent a sofa for a few months?", Focus()) == "service"
+    assert engine.direct_answer("can i trade in my old sofa?", Focus()) == "service"
+    answer = engine.understand("can i rent a sofa for a few months?", CustomerContext(), Focus())
+    assert answer is not None and "nothing in our catalogue or shop policies mentions rent" in answer.rendered
+    assert engine.direct_answer("can i return a sofa?", Focus()) != "service"
