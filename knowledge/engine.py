@@ -337,10 +337,12 @@ class KnowledgeEngine:
         other_brand = find_category(asked_for, [category]) == category and self._names_something_else(
             asked_for, category
         )
-        # "tents?" asks what there is; "camping stove for car camping with the family" states a need
+        # "tents?" asks what there is, "where's the koroneiki oil from?" about a product it half names; "camping
+        # stove for car camping with the family" states a need
         category_words = {singular(w) for w in tokens(category)} | set(category_phrases(category))
         states_more = {singular(w) for w in content_words(text)} - category_words - EVERYDAY_WORDS
-        asks_overview = context.budget is None and not asks_about_products(text) and not states_more
+        states_need = bool(states_more) and not (found and _QUESTION.search(text))
+        asks_overview = context.budget is None and not asks_about_products(text) and not states_need
         if self._asks_superlative(text, category) or asks_overview or other_brand:
             return self.product_question(text, context, focus=focus)
         return self.recommend(context, text)
@@ -861,6 +863,7 @@ _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,
 )
+_QUESTION = re.compile(r"\?|^\W*(?:how|what|whats|what's|where|where's|which|when|who|is|are|does|do|can)\b", re.I)
 _GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(

@@ -541,6 +541,8 @@ def test_a_category_with_a_need_gets_recommendations_and_a_bare_category_an_over
     assert need is not None and need.kind == "recommend"
     bare = engine.understand("sofas?", CustomerContext(), Focus())
     assert bare is not None and bare.kind == "overview"
+    about_one = engine.understand("how wide is the two seater sofa?", CustomerContext(), Focus())
+    assert about_one is not None and about_one.kind == "lookup" and about_one.products[0].sku == "S1"
 
 
 def test_a_policy_question_naming_a_product_gets_the_policy_and_a_type_said_narrows_a_ranking(tmp_path):
