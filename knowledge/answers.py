@@ -206,8 +206,8 @@ def _superlative(query: SpecQuery) -> str:
 
 def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answer:
     sentence = _extreme_sentence(candidates, query, among=scope)
-    if not sentence:
-        return nothing_fits(scope)
+    if not sentence:  # "of our grinders up to 200" -> "grinders up to 200"
+        return nothing_fits(scope.removeprefix("of our ").removeprefix("in our ").replace("catalogue", "products"))
     winner = next(p for p in candidates if sentence.startswith(f"The {p.name} "))
     return Answer(
         "compare",
@@ -240,7 +240,7 @@ def recommend(
         ]
         lines.extend(list_item(p, needed) for p in over_budget)
     else:
-        return nothing_fits(context.category or "matching")
+        return nothing_fits(context.category or "products")
     shown = picks or over_budget
     others = ", ".join(f"[{i}]" for i in range(2, len(shown) + 1))
     if picks:
@@ -271,7 +271,7 @@ def _needs_phrase(context: CustomerContext) -> str:
 
 def nothing_fits(scope: str) -> Answer:
     text = (
-        f"I couldn't find {scope} products in our catalogue that match. "
+        f"I couldn't find any {scope} in our catalogue that match. "
         "Could you loosen the budget or pick another category?"
     )
     return Answer("nothing_fits", [text])

@@ -704,7 +704,9 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
     """The word-valued spec the message names values of, when the products of this pool differ in it: a
     must-have. A value said whole ("dry" skin type, "down" fill), else the values with a word said that is
     their own ("gold nib": "14k gold" and "18k gold", not "steel")."""
-    said = {singular(w) for w in tokens(text)} - EVERYDAY_WORDS
+    # not the kind's own words ("lightest lock": no "U-lock" must-have) nor a budget's ("max 120": no "max" cushioning)
+    ignored = EVERYDAY_WORDS | _BUDGET_WORDS | {singular(w) for p in pool for w in tokens(p.category)}
+    said = {singular(w) for w in tokens(text)} - ignored
     for key in _spec_keys(pool):
         values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
         named = [v for v in values if tokens(v) and {singular(w) for w in tokens(v)} <= said]
@@ -715,6 +717,9 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
             if partly and len(partly) < len(values):
                 return key, frozenset(partly)
     return None
+
+
+_BUDGET_WORDS = frozenset("max maximum tops under below budget".split())
 
 
 def _value_word(word: str) -> bool:

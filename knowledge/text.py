@@ -556,6 +556,10 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
     asked = [c for _, _, c in found if not _named_as_context(said.split(), mentions[c])]
     if len(asked) == 1 < len(found):
         return asked[0]
+    # "i just bought the bright c serum, what sunscreen goes with it?": the kind a question asks for
+    questioned = [c for c in asked if _word_before(said.split(), mentions[c]) in _ASKING_BEFORE]
+    if len(questioned) == 1 < len(asked):
+        return questioned[0]
     named_whole = [c for strength, _, c in found if strength == 0]
     heads = {_phrase(c).split()[-1] for c in named_whole}
     if len(named_whole) > 1 and len(heads) == 1:  # "trail running shoe": trail shoes or running shoes?
@@ -579,24 +583,27 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
 
 
 _ARTICLES = frozenset("a an the some this that these those".split())
-_CONTEXT_BEFORE = frozenset("my our his her their your with fits fit matching match".split())
+_CONTEXT_BEFORE = frozenset("my our his her their your with fits fit matching match bought own".split())
+_ASKING_BEFORE = frozenset("what which any need want recommend suggest".split())
 _REQUEST_BEFORE_FOR = frozenset("looking look searching search shopping".split())
 
 
 def _named_as_context(said: list[str], words: set[str]) -> bool:
     """Whether a category's first mention (the first of `words` in `said`) is what the product is for or goes
     with ("for my bike", "with an acoustic guitar"), not what is asked for ("looking for a lock")."""
+    before = _word_before(said, words)
+    if before == "for":
+        at = next(i for i, w in enumerate(said) if any(matches_word(c, {w}) for c in words))
+        before_for = next((w for w in reversed(said[:at]) if w not in _ARTICLES and w != "for"), "")
+        return before_for not in _REQUEST_BEFORE_FOR
+    return before in _CONTEXT_BEFORE
+
+
+def _word_before(said: list[str], words: set[str]) -> str:
+    """The word before a category's first mention (the first of `words` in `said`), articles skipped."""
     at = next((i for i, w in enumerate(said) if any(matches_word(c, {w}) for c in words)), None)
-    if at is None:
-        return False
-    before = at - 1
-    while before >= 0 and said[before] in _ARTICLES:
-        before -= 1
-    if before < 0:
-        return False
-    if said[before] == "for":
-        return before == 0 or said[before - 1] not in _REQUEST_BEFORE_FOR
-    return said[before] in _CONTEXT_BEFORE
+    before = [w for w in said[:at] if w not in _ARTICLES] if at is not None else []
+    return before[-1] if before else ""
 
 
 def _span(said: list[str], words: set[str]) -> tuple[int, int]:

@@ -234,6 +234,8 @@ def test_the_category_asked_for_beats_the_one_it_is_for_or_goes_with():
     assert find_category("amp for my acoustic guitar", music) == "guitar amps"
     assert find_category("looking for an acoustic guitar", music) == "acoustic guitars"
     assert find_category("a lock for my bike", ["bike locks", "city bikes"]) == "bike locks"
+    skin = ["face serums", "sunscreens"]
+    assert find_category("i just bought the bright c serum, what sunscreen goes with it?", skin) == "sunscreens"
 
 
 def test_the_first_kind_named_is_asked_for_and_a_lone_modifier_names_its_kind():

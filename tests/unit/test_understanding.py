@@ -584,3 +584,21 @@ def test_a_service_no_page_offers_overrules_any_flow(engine):
     answer = engine.understand("can i rent a sofa for a few months?", CustomerContext(), Focus())
     assert answer is not None and "nothing in our catalogue or shop policies mentions rent" in answer.rendered
     assert engine.direct_answer("can i return a sofa?", Focus()) != "service"
+
+
+def test_the_kinds_own_words_and_a_budgets_are_no_must_have(tmp_path):
+    locks = [
+        furniture("L1", "Kolka Kabel Cable", 24.0, "locks", lock_type="cable", weight_kg=0.4),
+        furniture("L2", "Eisen Buegel 14", 69.0, "locks", lock_type="u-lock", weight_kg=1.1),
+        furniture("L3", "Eisen Kette 110", 89.0, "locks", lock_type="chain lock", weight_kg=2.2),
+    ]
+    engine = shop_engine(tmp_path, locks)
+    lightest = engine.understand("what's the lightest lock you sell", CustomerContext(), Focus())
+    assert lightest is not None and lightest.products[0].sku == "L1"
+    shoes = [
+        furniture("R1", "Velo Cloud 3", 139.99, "running shoes", cushioning="max"),
+        furniture("R2", "Kine Daily 12", 109.99, "running shoes", cushioning="balanced"),
+    ]
+    engine = shop_engine(tmp_path / "shoes", shoes)
+    context = CustomerContext(category="running shoes", budget=120)
+    assert [p.sku for p in engine.recommend(context, "cheap running shoes for the gym, max 120").products] == ["R2"]
