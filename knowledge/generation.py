@@ -57,6 +57,17 @@ class Generator(Protocol):
     def generate(self, messages: list[Message], *, max_new_tokens: int, time_limit: float) -> str: ...
 
 
+MIN_SHARED_PREFIX = 32  # tokens: shorter shared starts are not worth a cache copy
+MAX_PREFIXES = 6  # recent prompts kept with their caches (a few MB each): one per reply kind in use
+
+
+def _keep_first(cache: Any, tokens: int) -> None:
+    """Cut a transformers key/value cache to its first `tokens` tokens (its `crop` takes how many to remove)."""
+    extra = cache.get_seq_length() - tokens
+    if extra > 0:
+        cache.crop(-extra)
+
+
 class TransformersGenerator:
     """Greedy decoding with a local causal LM; one generation at a time per process."""
 
@@ -71,6 +82,7 @@ class TransformersGenerator:
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._prefixes: list[tuple[list[int], Any]] = []  # prompts prefilled lately and their key/value caches
 
     def load(self) -> None:
         with self._lock:
@@ -126,18 +138,46 @@ class TransformersGenerator:
         self.load()
         with self._lock:
             inputs = self._inputs(messages)
+            ids = inputs["input_ids"][0].tolist()
             with torch.inference_mode():
                 output = self._model.generate(
                     **inputs,
+                    past_key_values=self._cached_prefix(ids),
                     max_new_tokens=max_new_tokens,
                     min_new_tokens=min_new_tokens,
                     max_time=time_limit,
                     do_sample=False,
                     pad_token_id=self._tokenizer.eos_token_id,
                     stopping_criteria=criteria,
+                    return_dict_in_generate=True,
                 )
-            new_tokens = output[0][inputs["input_ids"].shape[1] :]
+            self._remember_prefix(ids, output.past_key_values)
+            new_tokens = output.sequences[0][len(ids) :]
             return self._tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
+
+    def _cached_prefix(self, ids: list[int]) -> Any:
+        """A copy of the key/value cache of the longest start this prompt shares with a recent one (the system
+        prompt and worked example of its reply kind), so only the rest is prefilled; None when none is long."""
+        import copy
+
+        best, best_length = None, 0
+        for known, cache in self._prefixes:
+            length = next((i for i, (a, b) in enumerate(zip(known, ids, strict=False)) if a != b), len(known))
+            if length > best_length:
+                best, best_length = cache, length
+        best_length = min(best_length, len(ids) - 1)  # the model must see at least the last token again
+        if best is None or best_length < MIN_SHARED_PREFIX:
+            return None
+        cache = copy.deepcopy(best)
+        _keep_first(cache, best_length)
+        return cache
+
+    def _remember_prefix(self, ids: list[int], cache: Any) -> None:
+        if cache is None or MAX_PREFIXES == 0:
+            return
+        _keep_first(cache, len(ids))  # the prompt's part, not the reply's
+        others = [(known, c) for known, c in self._prefixes if known != ids]
+        self._prefixes = [*others[max(0, len(others) - MAX_PREFIXES + 1) :], (ids, cache)]
 
     def prompt_tokens(self, messages: list[Message]) -> int:
         self.load()

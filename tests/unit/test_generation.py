@@ -92,3 +92,24 @@ def test_personal_data_leaves_for_an_llm_endpoint_only_when_allowed(server, tmp_
     sent = ChatCompletions.requests[0]["messages"][0]["content"]
     expected = said if share else "I'm at [email] or [phone]; is the Lumen Air 13 (1,299.00 EUR) in stock?"
     assert sent == expected
+
+
+def test_a_prompt_that_starts_like_a_recent_one_reuses_its_prefilled_start(tmp_path, monkeypatch):
+    from config.settings import Settings
+    from knowledge import generation
+    from knowledge.packaged_models import ModelPackageMissing, prepare_model
+
+    try:
+        prepare_model("smollm2-135m", Settings().model_cache)
+    except ModelPackageMissing as exc:
+        pytest.skip(str(exc))
+    system = {"role": "system", "content": "You write short, friendly replies for a shop. " * 8}
+    first = [system, {"role": "user", "content": "Say hello to Sam."}]
+    second = [system, {"role": "user", "content": "Say goodbye to Ann."}]
+    cached = generation.TransformersGenerator("smollm2-135m", Settings().model_cache, int8=False)
+    cached.generate(first, max_new_tokens=8, time_limit=60)
+    shared = cached._cached_prefix(cached._inputs(second)["input_ids"][0].tolist())
+    assert shared is not None and generation.MIN_SHARED_PREFIX <= shared.get_seq_length() < cached.prompt_tokens(second)
+    with_cache = cached.generate(second, max_new_tokens=8, time_limit=60)
+    monkeypatch.setattr(generation, "MIN_SHARED_PREFIX", 10**6)  # never reuse: everything prefilled
+    assert cached.generate(second, max_new_tokens=8, time_limit=60) == with_cache
