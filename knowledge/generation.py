@@ -155,6 +155,11 @@ class TransformersGenerator:
             new_tokens = output.sequences[0][len(ids) :]
             return self._tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
 
+    def forget_prompt(self) -> None:
+        """Forget the prefilled prompts, so the next call prefills the whole prompt (for benchmarks)."""
+        with self._lock:
+            self._prefixes = []
+
     def _cached_prefix(self, ids: list[int]) -> Any:
         """A copy of the key/value cache of the longest start this prompt shares with a recent one (the system
         prompt and worked example of its reply kind), so only the rest is prefilled; None when none is long."""

@@ -88,8 +88,8 @@ def bench_generator(settings: Settings, runs: int = GENERATOR_RUNS) -> dict[str,
         "method": "greedy, end tokens forbidden until max_new_tokens; a timestamp at every token; "
         "first token = prompt formatting + tokenising + prefill of the whole prompt (llama.cpp's prompt "
         "cache is emptied before each run) + first decode step; median of the runs. "
-        "ttft_system_prompt_cached_s: llama.cpp right after another customer's turn (same system prompt, "
-        "other facts and question), as in service",
+        "ttft_system_prompt_cached_s: right after another customer's turn (same system prompt, other facts "
+        "and question), as in service: llama.cpp keeps its last prompt, transformers its last six",
         "variants": {},
     }
     for label, make in _generator_variants(settings):
