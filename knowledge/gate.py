@@ -19,7 +19,7 @@ from knowledge.answers import Answer
 from knowledge.catalog import Product
 from knowledge.claims import unsupported_claims, use_backed
 from knowledge.references import FactSheet, UnknownReference, references_in, without_references
-from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, STOP_WORDS, sentences, tokens
+from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, SAID_UNITS, STOP_WORDS, sentences, tokens
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,8 @@ _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language mod
 # A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
 # "The {1.colour} at {1.colour} goes well with it": a value used as if it were a product
 _VALUE_AS_THING = re.compile(r"\b[Tt]he \{\d+\.(?!name\})[^{}]+\}")
+# "with a gig bag of yes", "has yes pickup": a yes/no value read as an amount
+_YES_NO_AS_AMOUNT = re.compile(r"\b(?:of|an?)\s+(?:yes|no)\b|\bhas\s+yes\b", re.I)
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
 _LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|example)\b", re.I)
 _STOCK_TALK = re.compile(r"\b(in stock|out of stock|sold out|available now|left in stock|\w+ left)\b", re.I)
@@ -167,10 +169,12 @@ def check_written(
         reasons.append("empty reply")
         return "", result
     try:
-        filled = sheet.fill(written)
+        filled = without_doubled_units(sheet.fill(written))
     except UnknownReference as exc:
         reasons.append(f"unknown reference {exc}")
         filled = ""
+    if _YES_NO_AS_AMOUNT.search(filled):
+        reasons.append("writes a yes/no value as an amount")
     if numbers_in(typed):
         reasons.append(f"typed numbers itself: {', '.join(sorted(numbers_in(typed)))}")
     if currencies_in(typed):
@@ -221,6 +225,14 @@ def check_written(
         ).reasons
     result.reasons = list(dict.fromkeys(reasons))
     return filled, result
+
+
+def without_doubled_units(filled: str) -> str:
+    """ "a battery of 20 hours hours": the model typed the unit the filled value already has."""
+    return _DOUBLED_UNIT.sub(r"\1", filled)
+
+
+_DOUBLED_UNIT = re.compile(rf"\b({'|'.join(sorted(map(re.escape, SAID_UNITS), key=len, reverse=True))})\s+\1\b", re.I)
 
 
 def _mixed_comparisons(written: str) -> list[str]:

@@ -250,7 +250,8 @@ MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first
 MAX_POLICY_SENTENCES = 10  # in all, the rest of the sections after them
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*])")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
-_WANTS_FIGURE = re.compile(r"\b(how (long|much|many|soon|fast)|when)\b", re.I)
+# "how long…?", and what a guarantee or warranty question wants to know first: for how long
+_WANTS_FIGURE = re.compile(r"\b(how (long|much|many|soon|fast)|when|guarantee|warranty|warranties)\b", re.I)
 _FIGURE_BONUS = {False: 0.1, True: 0.3}
 _FIGURE = re.compile(r"\d|\b(free|one|two|three|four|five|six|seven|ten|twelve|thirty)\b", re.I)
 

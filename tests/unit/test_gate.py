@@ -136,3 +136,27 @@ def test_a_cut_off_repeated_or_mixed_up_reply_is_caught():
     )
     twice = "The {1.name} costs {1.price}, and the {1.name} is {1.stock}."
     assert "names the same product twice in a sentence" in written(twice)
+
+
+def test_a_unit_typed_after_a_filled_value_goes_and_a_yes_no_value_is_no_amount():
+    answer = lookup([LAPTOPS[0]], SpecQuery("battery_hours"))
+    filled, result = check_written(
+        "The {1.name} has a battery of {1.battery_hours} hours.",
+        answer,
+        FactSheet(answer.products, CustomerContext()),
+        "how long does the battery last?",
+        catalogue=LAPTOPS,
+        secret_fragments=[],
+    )
+    assert result.passed and filled == "The Lumen Air 13 has a battery of 16 hours."
+    backlit = make_product("K1", "Lumen Key 2", 49.0, backlit=True)
+    answer = lookup([backlit], SpecQuery("backlit"))
+    reasons = check_written(
+        "The {1.name} comes with a backlight of {1.backlit}.",
+        answer,
+        FactSheet(answer.products, CustomerContext()),
+        "is it backlit?",
+        catalogue=[backlit],
+        secret_fragments=[],
+    )[1].reasons
+    assert "writes a yes/no value as an amount" in reasons

@@ -121,3 +121,16 @@ def test_a_follow_up_that_carries_on_reads_the_figure_for_the_place_it_names_fir
     table = idf([shipping])
     assert "7.95" in answer_first("and austria?", [shipping], table, carries_on=True)[0]
     assert "7.95" not in answer_first("do you ship to austria?", [shipping], table)[0]
+
+
+def test_a_guarantee_question_reads_the_period_first():
+    warranty = PolicyChunk(
+        "warranty",
+        "Guarantee",
+        "Not covered: office chairs used by someone heavier than their maximum load.\n"
+        "Office chairs: a 3-year guarantee, including the gas lift.",
+        "warranty.md",
+        0.5,
+    )
+    first = answer_first("whats the guarantee on office chairs", [warranty], idf([warranty]))[0]
+    assert first.startswith("Office chairs: a 3-year guarantee")
