@@ -551,10 +551,12 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
         mentions[category] = {w for phrase in [own, *synonyms, *named_by] for w in phrase.split()}
     if not found:
         return None
-    # "what amp would you use with an acoustic guitar?", "a lock for my bike": the category asked for, not the
-    # one the customer already has or wants it for
-    asked = [c for _, _, c in found if not _named_as_context(said.split(), mentions[c])]
-    if len(asked) == 1 < len(found):
+    # "what amp would you use with an acoustic guitar?", "a lock for my bike": of the categories named by name,
+    # synonym or noun (a lone modifier or a cut-short word is too weak: "a running jacket"), the one asked for,
+    # not the one the customer already has or wants it for
+    strong = [c for strength, _, c in found if strength <= 2]
+    asked = [c for c in strong if not _named_as_context(said.split(), mentions[c])]
+    if len(asked) == 1 < len(strong):
         return asked[0]
     # "i just bought the bright c serum, what sunscreen goes with it?": the kind a question asks for
     questioned = [c for c in asked if _word_before(said.split(), mentions[c]) in _ASKING_BEFORE]
@@ -566,12 +568,11 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
         ranked = sorted(named_whole, key=lambda c: _compound_rank(c, said.split()))
         if _compound_rank(ranked[0], said.split()) != _compound_rank(ranked[1], said.split()):
             return ranked[0]
-    named = [c for strength, _, c in found if strength <= 2]  # by name, synonym, head noun or a product noun
-    if len(named) > 1:
+    if len(strong) > 1:
         # "notebook that fountain pen ink won't bleed through": the kind named first is the one asked for;
         # "acoustic guitar amp": names that share a word are one compound, whose last noun is the kind. Names
         # side by side ("sofa bed", "laptop bag") are left to the strength of each match.
-        spans = sorted((_span(said.split(), mentions[c]), c) for c in named)
+        spans = sorted((_span(said.split(), mentions[c]), c) for c in strong)
         (first, first_kind), (second, second_kind) = spans[0], spans[1]
         if second[0] <= first[1] and second[1] > first[1]:
             return second_kind

@@ -248,3 +248,9 @@ def test_the_first_kind_named_is_asked_for_and_a_lone_modifier_names_its_kind():
     assert find_spec_query("my kid's a leftie, is there a version for them?", ["left_handed", "nib_size"]) == (
         SpecQuery("left_handed")
     )
+
+
+def test_a_lone_modifier_does_not_compete_with_a_category_named_by_its_noun():
+    running = ["running shoes", "trail shoes", "jackets", "watches"]
+    assert find_category("need a running jacket, under $200", running) == "jackets"
+    assert find_category("i love running", running) == "running shoes"
