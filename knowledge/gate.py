@@ -189,7 +189,7 @@ def check_written(
     missing = [f"{{{key}}}" for key in answer.key_facts if key not in references_in(written)]
     if missing:
         reasons.append(f"leaves out what was asked: {', '.join(missing)}")
-    if _VALUE_AS_THING.search(written):
+    if uses_value_as_thing(written):
         reasons.append("uses a value as if it were a product")
     if _TASK_TALK.search(typed) or "[" in typed:
         reasons.append("talks about its notes instead of to the customer")
@@ -225,6 +225,11 @@ def check_written(
         ).reasons
     result.reasons = list(dict.fromkeys(reasons))
     return filled, result
+
+
+def uses_value_as_thing(written: str) -> bool:
+    """ "The {1.colour} at {1.colour} goes well with it": a spec value used as if it named a product."""
+    return bool(_VALUE_AS_THING.search(written))
 
 
 def without_doubled_units(filled: str) -> str:

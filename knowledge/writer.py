@@ -21,7 +21,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
-from knowledge.gate import check_written
+from knowledge.gate import check_written, uses_value_as_thing
 from knowledge.generation import GenerationError, Generator, Message
 from knowledge.prompts import SECRET_FRAGMENTS, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes, references_in
@@ -104,12 +104,15 @@ def answer_comes_first(written: str, key_fact: str | None) -> str:
     return " ".join(parts)
 
 
-def without_unfillable(written: str, sheet: FactSheet) -> str:
-    """The draft less its sentences with a reference the facts cannot fill ("{2.name}" when one product was
-    shown, "{1.weight_g}" for a product whose weight is in kg): the model's other sentences may still be good,
-    and code never guesses what such a reference meant. The draft stays whole when every sentence has one."""
+def without_broken_sentences(written: str, sheet: FactSheet) -> str:
+    """The draft less the sentences code cannot trust: a reference the facts cannot fill ("{2.name}" when one
+    product was shown, "{1.weight_g}" for a weight in kg), or a value written as if it were a product ("The
+    {1.display} is {1.display}."). The model's other sentences may still be good, and code never guesses what
+    such a sentence meant. The draft stays whole when every sentence is broken (the gate then says why)."""
 
-    def fillable(sentence: str) -> bool:
+    def trusted(sentence: str) -> bool:
+        if uses_value_as_thing(sentence):
+            return False
         try:
             for reference in references_in(sentence):
                 sheet.value(reference)
@@ -117,7 +120,7 @@ def without_unfillable(written: str, sheet: FactSheet) -> str:
             return False
         return True
 
-    kept = [s for s in sentences(written) if fillable(s)]
+    kept = [s for s in sentences(written) if trusted(s)]
     return " ".join(kept) if kept else written
 
 
@@ -205,7 +208,7 @@ class ReplyWriter:
         written = complete_sentences(continued(start, continuation), start)
         sheet = FactSheet(answer.products, context)
         if not start:  # an opening written by code holds the answer already, and must stay
-            written = answer_comes_first(without_unfillable(written, sheet), next(iter(answer.key_facts), None))
+            written = answer_comes_first(without_broken_sentences(written, sheet), next(iter(answer.key_facts), None))
         filled, result = check_written(
             written, answer, sheet, question, catalogue=catalogue, secret_fragments=SECRET_FRAGMENTS, opening=start
         )

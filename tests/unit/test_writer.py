@@ -16,7 +16,7 @@ from knowledge.writer import (
     answer_comes_first,
     complete_sentences,
     to_messages,
-    without_unfillable,
+    without_broken_sentences,
 )
 
 
@@ -251,9 +251,13 @@ class FakeShop:
         return self._products
 
 
-def test_a_value_written_as_if_it_were_a_product_falls_back(products):
+def test_a_value_written_as_if_it_were_a_product_is_left_out_or_the_reply_falls_back(products):
     answer = sales.accessories(FakeShop(products), replace(products[0], related=("L2",)))
     w, _ = writer("The {1.name} at {1.price} goes well with it. The {1.weight_kg} at {1.weight_kg} goes well with it.")
+    reply = w.write(answer, "anything to go with it?", CustomerContext(), 5, catalogue=products)
+    assert reply.generated and reply.text.startswith("The Corvid Blade 16 at 1,899.00 EUR goes well with it.")
+    assert "2.3 kg" not in reply.text
+    w, _ = writer("The {1.weight_kg} at {1.weight_kg} goes well with it.")
     reply = w.write(answer, "anything to go with it?", CustomerContext(), 5, catalogue=products)
     assert not reply.generated and "uses a value as if it were a product" in reply.rejected
 
@@ -277,9 +281,11 @@ def test_the_sentence_with_the_answer_comes_first_and_an_empty_opening_goes():
     assert answer_comes_first("Great choice!", None) == "Great choice!"
 
 
-def test_sentences_with_references_the_facts_cannot_fill_are_left_out(products):
+def test_sentences_code_cannot_trust_are_left_out(products):
     sheet = FactSheet(products[:1], CustomerContext(use_case="travel"))
     draft = "The {1.name} costs {1.price}. The {2.name} is another option. It weighs {1.weight_g}."
-    assert without_unfillable(draft, sheet) == "The {1.name} costs {1.price}."
+    assert without_broken_sentences(draft, sheet) == "The {1.name} costs {1.price}."
+    draft = "The {1.name} costs {1.price} and is {1.stock}. The {1.battery_hours} is {1.stock}."
+    assert without_broken_sentences(draft, sheet) == "The {1.name} costs {1.price} and is {1.stock}."
     # nothing would be left: the draft stays, and the gate says why it fails
-    assert without_unfillable("The {2.name} is great.", sheet) == "The {2.name} is great."
+    assert without_broken_sentences("The {2.name} is great.", sheet) == "The {2.name} is great."
