@@ -65,6 +65,7 @@ USE_CASE_BOOST = 0.2  # lexical bonus when the description names the customer's 
 # guesses and messages that are no product request scored below these).
 CATEGORY_GUESS_SIMILARITY = 0.27
 CATEGORY_GUESS_MARGIN = 0.01
+_NEED_WORDS = frozenset("something anything present gift need needs want looking searching help suggest".split())
 _NAMED_AFTER = re.compile(
     r"\b(?:sell|have|carry|stock|about|price of|cost of|much is|much are|much does|is the|are the|got)\s+"
     r"(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
@@ -158,8 +159,11 @@ class KnowledgeEngine:
         """The category a need points to without naming it ("need something to ride on for my nephew", "my son
         is scared of the dark, something cuddly?"): the category of the products most like the message, when
         the message states a need (or `answers_what_kind` of product the customer wants) and one category is
-        clearly closest. The reply names the category it chose, so a wrong guess is one "no, I meant …" away."""
+        clearly closest. The reply names the category it chose, so a wrong guess is one "no, I meant …" away.
+        "Can you recommend something?" says nothing of the need: the customer is asked."""
         if not (answers_what_kind or states_a_need(text)) or asks_for_discount(text):
+            return None
+        if not content_words(text) - EVERYDAY_WORDS - _NEED_WORDS:
             return None
         closest: dict[str, float] = {}
         for hit in self.store.search_products(text, ProductFilter(None), k=8):

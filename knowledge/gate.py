@@ -30,6 +30,7 @@ _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language mod
 # "The {1.colour} at {1.colour} goes well with it": a value used as if it were a product
 _VALUE_AS_THING = re.compile(r"\b[Tt]he \{\d+\.(?!name\})[^{}]+\}")
 # "with a gig bag of yes", "has yes pickup": a yes/no value read as an amount
+_BUDGET_TALK = re.compile(r"\bbudget\b", re.I)  # "also within your budget", when none was given
 _YES_NO_AS_AMOUNT = re.compile(r"\b(?:of|an?)\s+(?:yes|no)\b|\bhas\s+yes\b", re.I)
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
 _LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|example)\b", re.I)
@@ -175,6 +176,8 @@ def check_written(
         filled = ""
     if _YES_NO_AS_AMOUNT.search(filled):
         reasons.append("writes a yes/no value as an amount")
+    if sheet.context.budget is None and _BUDGET_TALK.search(typed):
+        reasons.append("talks of a budget the customer did not give")
     if numbers_in(typed):
         reasons.append(f"typed numbers itself: {', '.join(sorted(numbers_in(typed)))}")
     if currencies_in(typed):

@@ -159,6 +159,7 @@ def answer_form_until_cards(page, reply: str) -> None:
         " return w.querySelector('.sb-card') || (bots.length > n && bots[bots.length - 1].textContent.includes('?')); }"
     ).replace("WIDGET", WIDGET)
     for _ in range(5):
+        page.wait_for_timeout(1500)  # product cards follow the reply's text as a second socket.io message
         if page.locator(".sb-card").count():
             return
         answer = next((a for pattern, a in ANSWERS if pattern.search(reply)), "no preference")

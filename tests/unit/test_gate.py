@@ -160,3 +160,18 @@ def test_a_unit_typed_after_a_filled_value_goes_and_a_yes_no_value_is_no_amount(
         secret_fragments=[],
     )[1].reasons
     assert "writes a yes/no value as an amount" in reasons
+
+
+def test_a_budget_the_customer_did_not_give_is_not_talked_of():
+    answer = lookup([LAPTOPS[0]], SpecQuery("price"))
+    said = "The {1.name} costs {1.price}, {1.stock}, well within your budget."
+    assert "talks of a budget the customer did not give" in written(said, answer)
+    with_budget = check_written(
+        said,
+        answer,
+        FactSheet(answer.products, CustomerContext(budget=1500)),
+        "how much?",
+        catalogue=LAPTOPS,
+        secret_fragments=[],
+    )[1].reasons
+    assert "talks of a budget the customer did not give" not in with_budget

@@ -506,6 +506,9 @@ def test_a_need_that_names_no_category_is_met_in_the_category_of_the_products_mo
     assert engine.guess_category("do you sell ride on bikes?") is None  # names a thing, states no need
     assert engine.guess_category("do we get anything off?") is None  # a discount question
     assert engine.guess_category("something nice") is None  # close to nothing in particular
+    assert engine.guess_category("can you recommend something to ride on?") == "ride-ons"
+    assert engine.guess_category("can you recommend something?") is None  # no need said: the customer is asked
+    assert engine.guess_category("i need a gift", answers_what_kind=True) is None
 
 
 def test_a_category_named_is_no_policy_question_though_a_policy_page_shares_its_words(tmp_path):
