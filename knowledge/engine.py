@@ -40,6 +40,7 @@ from knowledge.text import (
     matches_word,
     name_nouns,
     names_product,
+    need_details,
     parse_budget,
     singular,
     states_a_need,
@@ -65,7 +66,6 @@ USE_CASE_BOOST = 0.2  # lexical bonus when the description names the customer's 
 # guesses and messages that are no product request scored below these).
 CATEGORY_GUESS_SIMILARITY = 0.27
 CATEGORY_GUESS_MARGIN = 0.01
-_NEED_WORDS = frozenset("something anything present gift need needs want looking searching help suggest".split())
 _NAMED_AFTER = re.compile(
     r"\b(?:sell|have|carry|stock|about|price of|cost of|much is|much are|much does|is the|are the|got)\s+"
     r"(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
@@ -163,7 +163,7 @@ class KnowledgeEngine:
         "Can you recommend something?" says nothing of the need: the customer is asked."""
         if not (answers_what_kind or states_a_need(text)) or asks_for_discount(text):
             return None
-        if not content_words(text) - EVERYDAY_WORDS - _NEED_WORDS:
+        if not need_details(text):
             return None
         closest: dict[str, float] = {}
         for hit in self.store.search_products(text, ProductFilter(None), k=8):

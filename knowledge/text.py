@@ -559,7 +559,7 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
     if len(asked) == 1 < len(strong):
         return asked[0]
     # "i just bought the bright c serum, what sunscreen goes with it?": the kind a question asks for
-    questioned = [c for c in asked if _word_before(said.split(), mentions[c]) in _ASKING_BEFORE]
+    questioned = [c for c in asked if (_words_before(said.split(), mentions[c]) or [""])[-1] in _ASKING_BEFORE]
     if len(questioned) == 1 < len(asked):
         return questioned[0]
     named_whole = [c for strength, _, c in found if strength == 0]
@@ -592,19 +592,16 @@ _REQUEST_BEFORE_FOR = frozenset("looking look searching search shopping".split()
 def _named_as_context(said: list[str], words: set[str]) -> bool:
     """Whether a category's first mention (the first of `words` in `said`) is what the product is for or goes
     with ("for my bike", "with an acoustic guitar"), not what is asked for ("looking for a lock")."""
-    before = _word_before(said, words)
-    if before == "for":
-        at = next(i for i, w in enumerate(said) if any(matches_word(c, {w}) for c in words))
-        before_for = next((w for w in reversed(said[:at]) if w not in _ARTICLES and w != "for"), "")
-        return before_for not in _REQUEST_BEFORE_FOR
-    return before in _CONTEXT_BEFORE
+    before = ["", "", *_words_before(said, words)]
+    if before[-1] == "for":
+        return before[-2] not in _REQUEST_BEFORE_FOR
+    return before[-1] in _CONTEXT_BEFORE
 
 
-def _word_before(said: list[str], words: set[str]) -> str:
-    """The word before a category's first mention (the first of `words` in `said`), articles skipped."""
+def _words_before(said: list[str], words: set[str]) -> list[str]:
+    """The words before a category's first mention (the first of `words` in `said`), articles left out."""
     at = next((i for i, w in enumerate(said) if any(matches_word(c, {w}) for c in words)), None)
-    before = [w for w in said[:at] if w not in _ARTICLES] if at is not None else []
-    return before[-1] if before else ""
+    return [w for w in said[:at] if w not in _ARTICLES] if at is not None else []
 
 
 def _span(said: list[str], words: set[str]) -> tuple[int, int]:
@@ -902,8 +899,17 @@ _STATES_A_NEED = re.compile(
 )
 
 
+_NEED_WORDS = frozenset("something anything present gift need needs want looking searching help suggest".split())
+
+
 def states_a_need(text: str) -> bool:
     return bool(_STATES_A_NEED.search(text))
+
+
+def need_details(text: str) -> set[str]:
+    """What a message says of the need beyond asking: "something to ride on" -> {"ride"}; "can you recommend
+    something?" -> nothing."""
+    return content_words(text) - EVERYDAY_WORDS - _NEED_WORDS
 
 
 # Talk of discounts and offers, in a customer's question or in a model's sentence (the fact gate).
