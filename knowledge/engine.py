@@ -233,7 +233,7 @@ class KnowledgeEngine:
             return "service"
         named = find_products(text, self.products())
         if self._names_outright(text, named):
-            return "policy" if self._policy_question_about(text, named) else "product"
+            return "policy" if self._policy_topic_about(text, named) else "product"
         category = self.match_category(text)
         if category is not None and self._asks_superlative(text, category):
             return "ranking"
@@ -283,14 +283,16 @@ class KnowledgeEngine:
             return None
         return name
 
-    def _policy_question_about(self, text: str, products: list[Product]) -> bool:
-        """A question for a policy page that names products ("can I send the castle set back?"), not one about
-        their data ("is the castle set in stock?")."""
-        if self.policy_topic(text) is None:
-            return False
+    def _policy_topic_about(self, text: str, products: list[Product]) -> str | None:
+        """The policy page a question that names products is for ("can I send the castle set back?"), if it is
+        one, not a question about their data ("is the castle set in stock?")."""
+        topic = self.policy_topic(text)
+        if topic is None:
+            return None
         query = find_spec_query(without_names(text, products), _spec_keys(products))
         # "if i buy it as a present, can i send it back?": buying is no question about its stock
-        return query is None or (query.key == "stock" and not set(tokens(text)) & STRONG_STOCK_WORDS)
+        about_data = query is not None and (query.key != "stock" or bool(set(tokens(text)) & STRONG_STOCK_WORDS))
+        return None if about_data else topic
 
     def _names_outright(self, text: str, found: list[Product]) -> bool:
         return any(names_product(text, p, self._common_words) for p in found)
@@ -305,9 +307,9 @@ class KnowledgeEngine:
         if (related := self.goes_with(focus.products, text, category)) is not None:
             return related  # "is there a matching bed?" after tables were shown
         found = find_products(text, catalog)
-        if found and self._policy_question_about(text, found):
+        if found and (topic := self._policy_topic_about(text, found)):
             # "if i buy the castle set as a present, can i send it back?": the returns page, for that product
-            return self.policy(text, self.policy_topic(text), Focus(found, found[0]))
+            return self.policy(text, topic, Focus(found, found[0]))
         # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
         # words ask for the category's products
         loose = category is not None and not self._names_outright(text, found)
@@ -701,7 +703,8 @@ def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[st
     return sorted(chunks, key=order)
 
 
-_QUESTION = re.compile(r"\?|^\s*(what|which|how|is|are|does|do|can|could|will|has|have)\b", re.I)
+# A question, not a statement: "where's the koroneiki oil from", "how wide is it?"
+_QUESTION = re.compile(r"\?|^\W*(?:how|what|whats|what's|where|where's|which|when|who|is|are|does|do|can)\b", re.I)
 
 
 def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] | None:
@@ -872,7 +875,6 @@ _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,
 )
-_QUESTION = re.compile(r"\?|^\W*(?:how|what|whats|what's|where|where's|which|when|who|is|are|does|do|can)\b", re.I)
 _GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(
