@@ -47,6 +47,7 @@ SHOPS = (
     "stationery",
     "kitchen",
     "fashion",
+    "tools",
 )
 QUESTION_KEYS = {
     "id",
@@ -575,6 +576,43 @@ EXACT.update(
 )
 CHEAPEST[("fashion", "conv-005#1")] = (2, cat(BOOTS, True, 3500))
 NOTHING_FITS[("fashion", "recommendation-006")] = (2500, cat(BOOTS, True, where=[("waterproof", "==", True)]))
+
+
+# tools: written without reading the understanding code or any results.
+DRILLS, SANDERS, LADDERS, STORAGE = "cordless drills", "sanders", "ladders", "tool storage"
+BRUSHLESS = [("brushless", "==", True)]
+win("tools", "comparison-001", "price", "min", skus("BT-DRL-TOI-T18KIT", "BT-DRL-TOI-T18BODY"))
+win("tools", "comparison-002", "weight_kg", "min", skus("BT-LAD-AIR-BURREN3", "BT-LAD-AIR-BURREN5"))
+win("tools", "comparison-003", "weight_kg", "min", cat(DRILLS))
+win("tools", "comparison-004", "price", "min", cat(SANDERS))
+win("tools", "comparison-005", "power_w", "max", cat(SANDERS, True))  # "in stock" is in the question
+win("tools", "comparison-006", "working_height_m", "max", cat(LADDERS, True))  # "in stock" is in the question
+win("tools", "comparison-007", "width_cm", "max", cat(STORAGE))
+win("tools", "comparison-008", "torque_nm", "max", cat(DRILLS, True))  # "in stock" is in the question
+win("tools", "conv-001#1", "weight_kg", "min", PREV, cat(DRILLS, True, 150))
+win("tools", "conv-004#2", "working_height_m", "max", PREV, cat(LADDERS, True, 80))
+win("tools", "conv-005#2", "width_cm", "max", skus("BT-STO-BOS-BAG", "BT-STO-BOS-STACK"))
+win("tools", "conv-011#1", "weight_kg", "min", PREV, cat(DRILLS, True, where=BRUSHLESS))
+win("tools", "conv-012#0", "price", "min", cat(STORAGE))
+win("tools", "conv-013#2", "weight_kg", "min", skus("BT-SND-MIN-ORBIT125", "BT-SND-TOI-T18ORBIT"))
+win("tools", "conv-013#3", "price", "min", skus("BT-SND-MIN-ORBIT125", "BT-SND-TOI-T18ORBIT"))
+EXACT.update(
+    {
+        ("tools", "recommendation-002"): cat(
+            DRILLS, True, 300, [("hammer_action", "==", True), ("batteries_included", ">=", 1)]
+        ),
+        ("tools", "recommendation-005"): cat(STORAGE, True, where=[("wheels", "==", True)]),
+        ("tools", "recommendation-007"): cat(LADDERS, True, 100),
+        ("tools", "conv-001#0"): cat(DRILLS, True, 150),
+        ("tools", "conv-004#0"): cat(SANDERS, True, 80),
+        ("tools", "conv-004#1"): cat(LADDERS, True, 80),
+        ("tools", "conv-005#0"): cat(STORAGE, True, 200),
+        ("tools", "conv-011#0"): cat(DRILLS, True, where=BRUSHLESS),
+    }
+)
+CHEAPEST[("tools", "conv-005#1")] = (2, cat(STORAGE, True, 200))
+NOTHING_FITS[("tools", "recommendation-006")] = (100, cat(DRILLS, True, where=BRUSHLESS))
+NULL_SPECS[("tools", "BT-DRL-TOI-T18BODY")] = {"battery_ah"}  # the body only comes without a battery
 
 
 class Checker:
