@@ -48,6 +48,7 @@ SHOPS = (
     "kitchen",
     "fashion",
     "tools",
+    "baby",
 )
 QUESTION_KEYS = {
     "id",
@@ -613,6 +614,42 @@ EXACT.update(
 CHEAPEST[("tools", "conv-005#1")] = (2, cat(STORAGE, True, 200))
 NOTHING_FITS[("tools", "recommendation-006")] = (100, cat(DRILLS, True, where=BRUSHLESS))
 NULL_SPECS[("tools", "BT-DRL-TOI-T18BODY")] = {"battery_ah"}  # the body only comes without a battery
+# baby: written without reading the understanding code or any results.
+STROLLERS, CAR_SEATS, HIGH_CHAIRS, MONITORS = "strollers", "car seats", "high chairs", "baby monitors"
+ISOFIX_REAR = [("isofix", "==", True), ("rear_facing", "==", True)]
+DISHWASHER = [("tray_dishwasher_safe", "==", True)]
+win("baby", "comparison-001", "price", "min", skus("PB-STR-SAW-SAFAR", "PB-STR-SAW-SAFARPLUS"))
+win("baby", "comparison-002", "weight_kg", "max", skus("PB-CAR-KAV-GHOOMAR", "PB-CAR-KAV-GHOOMARMAX"))
+win("baby", "comparison-003", "weight_kg", "min", cat(STROLLERS))
+win("baby", "comparison-004", "price", "min", cat(CAR_SEATS))
+win("baby", "comparison-005", "range_m", "max", cat(MONITORS))
+win("baby", "comparison-006", "weight_kg", "min", cat(HIGH_CHAIRS))
+win("baby", "comparison-007", "screen_inches", "max", cat(MONITORS))
+win("baby", "comparison-008", "weight_kg", "min", cat(CAR_SEATS))
+win("baby", "conv-001#1", "weight_kg", "min", PREV, cat(STROLLERS, True, 15000))
+win("baby", "conv-004#2", "range_m", "max", PREV, cat(MONITORS, True, 6000))
+win("baby", "conv-005#2", "weight_kg", "min", skus("PB-CAR-SUR-BADA", "PB-CAR-KAV-SAFAR"))
+win("baby", "conv-011#1", "price", "min", PREV, cat(HIGH_CHAIRS, True, where=DISHWASHER))
+win("baby", "conv-012#0", "price", "min", cat(STROLLERS))
+win("baby", "conv-013#2", "weight_kg", "min", skus("PB-STR-CHO-CHANDA", "PB-STR-SAW-SAFAR"))
+win("baby", "conv-013#3", "price", "min", skus("PB-STR-CHO-CHANDA", "PB-STR-SAW-SAFAR"))
+EXACT.update(
+    {
+        ("baby", "recommendation-001"): cat(STROLLERS, True, 20000, [("one_hand_fold", "==", True)]),
+        ("baby", "recommendation-002"): cat(CAR_SEATS, True, where=ISOFIX_REAR),
+        ("baby", "recommendation-004"): cat(MONITORS, True, where=[("wifi_app", "==", True)]),
+        ("baby", "recommendation-005"): cat(HIGH_CHAIRS, True, 6000, [("foldable", "==", True)]),
+        ("baby", "conv-001#0"): cat(STROLLERS, True, 15000),
+        ("baby", "conv-004#0"): cat(HIGH_CHAIRS, True, 6000),
+        ("baby", "conv-004#1"): cat(MONITORS, True, 6000),
+        ("baby", "conv-005#0"): cat(CAR_SEATS, True, 15000),
+        ("baby", "conv-011#0"): cat(HIGH_CHAIRS, True, where=DISHWASHER),
+    }
+)
+CHEAPEST[("baby", "conv-005#1")] = (2, cat(CAR_SEATS, True, 15000))
+NOTHING_FITS[("baby", "recommendation-006")] = (15000, cat(CAR_SEATS, True, where=[("rotating", "==", True)]))
+NULL_SPECS[("baby", "PB-HCH-TIN-BOOST")] = {"height_positions"}  # a booster on a dining chair has no height setting
+NULL_SPECS[("baby", "PB-MON-CHK-SMART")] = {"screen_inches", "range_m"}  # an app camera has no parent unit
 
 
 class Checker:
