@@ -220,7 +220,17 @@ class KnowledgeEngine:
         if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone
             named = {singular(w) for w in tokens(category)}
             text = " ".join(w for w in said if w not in named)
-        return policy_search.find_topic(text, self._topic_cues)
+        return policy_search.find_topic(text, self._topic_cues) or self._service_page(text)
+
+    def _service_page(self, text: str) -> str | None:
+        """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
+        "can you shorten jeans?"): the one page that mentions it most."""
+        said = {stem(w) for w in tokens(text) if w in SERVICE_WORDS}
+        mentions = Counter(c.topic for c in self._policy_chunks for w in tokens(c.text) if stem(w) in said)
+        ranked = mentions.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return None
+        return ranked[0][0]
 
     def direct_answer(self, text: str, focus: Focus) -> str | None:
         """Why the catalogue answers this message outright, if it does, so a dialogue flow that would ask a

@@ -184,7 +184,28 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(folded.replace("-", " ").replace("_", " "))
 
 
+# English plurals in -ves whose singular ends in -f or -fe ("knives", "shelves"); other -ves words ("stoves",
+# "gloves", "olives") lose only the "s".
+_VES_PLURALS = {
+    "knives": "knife",
+    "wives": "wife",
+    "lives": "life",
+    "leaves": "leaf",
+    "halves": "half",
+    "shelves": "shelf",
+    "wolves": "wolf",
+    "calves": "calf",
+    "loaves": "loaf",
+    "scarves": "scarf",
+    "hooves": "hoof",
+    "thieves": "thief",
+    "selves": "self",
+}
+
+
 def singular(word: str) -> str:
+    if word in _VES_PLURALS:
+        return _VES_PLURALS[word]
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("es") and word[:-2].endswith(("ch", "sh", "x", "ss")):
@@ -734,14 +755,16 @@ SERVICE_WORDS = frozenset(
     "consultations repair repairs repairing servicing grooming course courses class classes lesson lessons "
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
     "personalisation personalization tailoring alterations cleaning valeting registry registries subscription "
-    "subscriptions membership trade".split()
+    "subscriptions membership trade sharpen sharpening shorten shortening hemming resole resoling engrave "
+    "mending".split()
 )
 # Words that say nothing about which attribute is asked: question words and general requests.
 GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
-    "today currently us we life come comes has have with when time long got then else also ok okay so".split()
+    "today currently us we life come comes has have with when time long got then else also ok okay so he him his "
+    "she her hers they them their goes".split()
 )
 # Words too common to be a customer's typo of a product or category name.
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}

@@ -61,6 +61,10 @@ def test_find_category_singular_or_plural():
     assert find_category("any smart watch?", categories) == "smart watches"
     assert find_category("something nice", categories) is None
 
+    assert find_category("a bread knife please", ["bread knives", "wall shelves"]) == "bread knives"
+    assert find_category("a small shelf", ["bread knives", "wall shelves"]) == "wall shelves"
+    assert find_category("a camping stove", ["camping stoves", "gloves"]) == "camping stoves"
+
 
 def test_spec_queries():
     keys = ["weight_kg", "battery_hours", "screen_inches"]

@@ -605,3 +605,21 @@ def test_the_kinds_own_words_and_a_budgets_are_no_must_have(tmp_path):
     engine = shop_engine(tmp_path / "shoes", shoes)
     context = CustomerContext(category="running shoes", budget=120)
     assert [p.sku for p in engine.recommend(context, "cheap running shoes for the gym, max 120").products] == ["R2"]
+
+
+def test_a_service_a_page_offers_is_answered_from_that_page(tmp_path):
+    knife = furniture("K1", "Birch Chef's Knife", 90.0, "chef's knives")
+    pages = {
+        "knife-workroom.md": "# Knife workroom\n\nWe sharpen any knife by hand for 8.00. "
+        "Knives bought here are sharpened free for 12 months.\n",
+        "paying.md": "# Paying\n\nWe take cards.\n",
+    }
+    engine = shop_engine(tmp_path, [knife], {**pages})
+    assert engine.policy_topic("will you sharpen it for him when it goes blunt?") == "knife-workroom"
+    focus = Focus([knife], knife)
+    answer = engine.understand("will you sharpen it for him when it goes blunt?", CustomerContext(), focus)
+    assert answer is not None and answer.kind == "policy" and "12 months" in answer.rendered
+    assert engine.unoffered_service("can you shorten it?") == "shorten"  # no page mentions shortening
+    # a plural in -ves is the same word as its singular: "knife" names the category, not the knife page
+    assert engine.match_category("any knife under 100?") == "chef's knives"
+    assert engine.policy_topic("cheapest chef's knife?") is None
