@@ -170,7 +170,7 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "click and collect",
         "collect it",
     ),
-    ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic"),
+    ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
     ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice"),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),

@@ -661,14 +661,20 @@ CURRENCY_WORDS = {
     **dict.fromkeys(["kroner", "krone", "kr"], "NOK"),  # Norwegian or Danish: only what the customer said
     **dict.fromkeys(["franc", "francs"], "CHF"),
     **dict.fromkeys(["zł", "zloty", "zlotys", "złoty"], "PLN"),
+    **dict.fromkeys(["kč", "koruna", "korun"], "CZK"),
+    **dict.fromkeys(["₹", "rupee", "rupees", "rs", "inr"], "INR"),
+    **dict.fromkeys(["rand", "zar"], "ZAR"),
+    **dict.fromkeys(["yen"], "JPY"),
+    **{code.lower(): code for code in ("AUD", "CAD", "NZD", "SGD", "HKD", "HUF", "RON", "TRY", "BRL", "MXN")},
 }
 _CURRENCY_SYMBOLS = re.escape("".join(w for w in CURRENCY_WORDS if not w.isalpha()))
 _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
 CURRENCY = re.compile(rf"[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)  # "€", "EUR", "euros", "bucks"
-_MONEY = re.compile(r"(?P<cur>[$€£])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
+_MONEY = re.compile(r"(?P<cur>[$€£¥₹])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
 _BUDGET_CUE_AFTER = re.compile(rf"\s*(?:(?:{_CURRENCY_NAMES})\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
 _BUDGET_CUE = re.compile(
-    r"(under|below|less than|max(?:imum)?|up to|at most|no more than|around|about|budget|within|"
+    r"(under|below|less than|max(?:imum)?|up to|at most|no more than|(?:nothing|not|no) (?:over|above)|around|"
+    r"about|budget|within|"
     r"spend|cheaper than|<|~)"
 )
 

@@ -172,6 +172,14 @@ def test_budgets_in_kroner_francs_and_words_with_the_cue_after_the_amount():
     assert parse_budget("i have twenty friends coming", cued_only=True) is None
 
 
+def test_budgets_in_other_currencies_and_with_nothing_over():
+    assert parse_budget("a rug, nothing over 900 kč", cued_only=True) == 900
+    assert parse_budget("a lamp for 4000 rupees", cued_only=True) == 4000
+    assert parse_budget("a kettle, ₹2,500", cued_only=True) == 2500
+    assert parse_budget("a tent, not above 300 rand", cued_only=True) == 300
+    assert parse_budget("it is over 10 years old", cued_only=True) is None
+
+
 def test_a_unit_said_names_the_spec_measured_in_it_and_size_words_fit_sizes():
     keys = ["material", "height_cm", "volume_l", "speaker_inches", "top_wood", "origin"]
     assert find_spec_query("how many litres of soil does it take", keys).key == "volume_l"
