@@ -331,6 +331,9 @@ def test_a_page_is_of_every_kind_its_name_names():
     # the school page talks of paying most, but the shop's own page for paying says so in its name
     assert find_topic("can i pay with paynow", topics) == "shipping-and-paying"
     assert find_topic("do schools get anything off on big school orders", topics) == "school-orders"
+    # the right to complain is the legal guarantee; a workshop that repairs things is not the guarantee page
+    pages = {"complaints-and-paying": "Complain about a fault for 24 months.", "workshop": "We repair and repair."}
+    assert find_topic("whats the guarantee on a coat", topic_cues(pages)) == "complaints-and-paying"
 
 
 def test_a_typo_of_a_policy_topic_still_finds_its_page():
