@@ -181,17 +181,23 @@ def spec_value(product: Product, key: str) -> float | None:
         return None
 
 
-def _extreme_sentence(products: list[Product], query: SpecQuery, among: str) -> str | None:
+def _winners(products: list[Product], query: SpecQuery) -> list[Product]:
+    """The products with the best value of the spec asked about (more than one when they are tied)."""
     valued = [(p, v) for p in products if (v := spec_value(p, query.key)) is not None]
-    if not valued or (among == "of these" and len(valued) < 2):
+    if not valued:
+        return []
+    best_value = (min if query.direction == "min" else max)(v for _, v in valued)
+    return [p for p, v in valued if v == best_value]
+
+
+def _extreme_sentence(products: list[Product], query: SpecQuery, among: str) -> str | None:
+    winners = _winners(products, query)
+    if not winners or (among == "of these" and sum(spec_value(p, query.key) is not None for p in products) < 2):
         return None
-    pick = min if query.direction == "min" else max
-    best_value = pick(v for _, v in valued)
-    winners = [p for p, v in valued if v == best_value]
-    if len(winners) > 1:
-        return f"{' and '.join(p.name for p in winners)} are tied on {spec_label(query.key)}."
     winner = winners[0]
     shown = price_text(winner) if query.key == "price" else format_spec(winner.specs[query.key], query.key)
+    if len(winners) > 1:
+        return f"{' and '.join(p.name for p in winners)} are tied on {spec_label(query.key)} ({shown})."
     return f"The {winner.name} {_superlative(query)} {among} ({spec_label(query.key)}: {shown})."
 
 
@@ -208,13 +214,16 @@ def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answ
     sentence = _extreme_sentence(candidates, query, among=scope)
     if not sentence:  # "of our grinders up to 200" -> "grinders up to 200"
         return nothing_fits(scope.removeprefix("of our ").removeprefix("in our ").replace("catalogue", "products"))
-    winner = next(p for p in candidates if sentence.startswith(f"The {p.name} "))
+    winners = _winners(candidates, query)
+    task = f"say [1] {_superlative(query)} {scope_words(scope)}"
+    if len(winners) > 1:
+        task = f"say {' and '.join(f'[{i}]' for i in range(1, len(winners) + 1))} are tied on {spec_label(query.key)}"
     return Answer(
         "compare",
-        [sentence, list_item(winner)],
-        [winner],
-        [winner.sku],
-        task=f"say [1] {_superlative(query)} {scope_words(scope)}",
+        [sentence, *(list_item(p) for p in winners)],
+        winners,
+        [p.sku for p in winners],
+        task=task,
         key_facts=["1.name", f"1.{query.key}"],
         next_step=NEXT_LOOKUP,
     )

@@ -394,8 +394,11 @@ class KnowledgeEngine:
             about_focus = self._about_focus(text, focus)
             if about_focus is not None:
                 return about_focus
-        if found and _only_names_the_category(found, category) and self._asks_superlative(text, category):
-            found = []  # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses"
+        named_loosely = not self._names_outright(text, found) or _only_names_the_category(found, category)
+        if found and named_loosely and self._asks_superlative(text, category):
+            # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses", "cheapest jumper"
+            # where two of the knitwear's names end in "Jumper": a ranking of the category
+            found = []
         if found and category not in (None, *(p.category for p in found)) and not self._names_outright(text, found):
             found = []  # "camping stove for the family": stoves, not the "Stuga 4 Family Tent"
         if found:

@@ -94,3 +94,18 @@ def test_a_brand_written_any_way_filters_by_the_shop_spelling(engine):
     picks = engine.recommend(CustomerContext(category="laptops", brand="corvid"))
     assert picks.products and {p.brand for p in picks.products} == {"Corvid"}
     assert engine.recommend(CustomerContext(category="laptops", brand="bose")).kind == "nothing_fits"
+
+
+def test_a_ranking_with_a_tie_names_every_winner():
+    from knowledge.answers import superlative
+    from knowledge.text import SpecQuery
+    from tests.unit.conftest import make_product
+
+    coats = [
+        make_product("C1", "Alpha Parka", 300.0, "coats", comfort_c=-20),
+        make_product("C2", "Beta Parka", 350.0, "coats", comfort_c=-20),
+        make_product("C3", "Gamma Coat", 200.0, "coats", comfort_c=-5),
+    ]
+    answer = superlative(coats, SpecQuery("comfort_c", "min"), "of our coats")
+    assert [p.sku for p in answer.products] == ["C1", "C2"]
+    assert answer.lines[0] == "Alpha Parka and Beta Parka are tied on comfort c (-20)."

@@ -626,3 +626,17 @@ def test_a_service_a_page_offers_is_answered_from_that_page(tmp_path):
     # a plural in -ves is the same word as its singular: "knife" names the category, not the knife page
     assert engine.match_category("any knife under 100?") == "chef's knives"
     assert engine.policy_topic("cheapest chef's knife?") is None
+
+
+def test_a_superlative_over_a_word_some_names_end_in_ranks_the_whole_category(tmp_path):
+    knitwear = [
+        furniture("K1", "Ovis Merino Crew Jumper", 190.0, "knitwear"),
+        furniture("K2", "Ovis Merino Roll-Neck Jumper", 210.0, "knitwear"),
+        furniture("K3", "Ovis Cotton Cable Sweater", 120.0, "knitwear"),
+        furniture("K4", "Lana Shawl Cardigan", 260.0, "knitwear"),
+    ]
+    engine = shop_engine(tmp_path, knitwear)
+    answer = engine.understand("cheapest jumper you sell", CustomerContext(), Focus())
+    assert answer is not None and [p.sku for p in answer.products] == ["K3"]
+    named = engine.understand("how much is the ovis merino roll-neck jumper?", CustomerContext(), Focus())
+    assert named is not None and [p.sku for p in named.products] == ["K2"]
