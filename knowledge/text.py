@@ -260,7 +260,8 @@ def matches_word(name_word: str, words: set[str]) -> bool:
     return any(
         abs(len(w) - len(name_word)) <= allowed and w[0] == name_word[0] and edit_distance(w, name_word) <= allowed
         for w in words
-        if w.isalpha() and w not in EVERYDAY_WORDS  # "have" is no typo of "Haven", "three" none of "tree"
+        # "have" is no typo of "Haven", "three" none of "tree", "stock" none of "stick"
+        if w.isalpha() and w not in EVERYDAY_WORDS and w not in STOCK_WORDS and w not in PRICE_WORDS
     )
 
 
@@ -285,11 +286,18 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # "ebike" names an "E-Bike": a hyphenated name word typed as one word
         name_words |= {a + b for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()) if a + b in words}
         matched = {w for w in name_words if matches_word(w, words)}
-        # A brand plus a bare number ("Nimbus ... 13") is not a mention: a model word must match.
-        if not name_words or not any(not w.replace(".", "").isdigit() for w in matched - brand_words):
+        name_models = {w for w in name_words if _has_digit(w)}
+        # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
+        # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
+        said_as_named = [f"{b} {m}" for b in brand_words for m in name_models & text_models]
+        brand_and_model = any(
+            f" {pair} " in f" {' '.join(tokens(product.name))} " and f" {pair} " in f" {' '.join(tokens(text))} "
+            for pair in said_as_named
+        )
+        named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words)
+        if not name_words or not (brand_and_model or named_by_word):
             continue
         # "Lumen Air 15" is not the "Lumen Air 13", nor "Galaxy S24" the "Galaxy S10".
-        name_models = {w for w in name_words if _has_digit(w)}
         if name_models and text_models and not name_models & text_models:
             continue
         # Scored on the words that tell this product apart: "Pace 2" names the "Pacer Labs Pace 2 GPS Watch",
@@ -302,7 +310,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # automat 5": a model word with the model number
         distinct = any(w in distinctive and (w in words or len(w) >= 7) for w in matched)
         model = bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)
-        if score < min_score and (distinct or model):
+        if score < min_score and (distinct or model or brand_and_model):
             score = min_score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
@@ -816,6 +824,20 @@ def _key_unit(key: str) -> str | None:
     return last if "_" in key and last in SAID_UNITS.values() else None
 
 
+def _graded_base(word: str, comparing: bool) -> str | None:
+    """The adjective a superlative is made of ("hardest": "hard"; "thickest": "thick"), or a comparative in a
+    comparison ("which is harder?"), when it is long enough to tell a spec key ("hardness") apart."""
+    for ending in ("est", "er") if comparing else ("est",):
+        base = word.removesuffix(ending)
+        if base != word and len(base) >= 4 and base.isalpha():
+            return base
+    return None
+
+
+def _key_words(spec_keys: list[str]) -> set[str]:
+    return {w for key in spec_keys for w in tokens(key)}
+
+
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
@@ -834,11 +856,15 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
     said_units = _said_units(words)
+    comparing = "which" in words or "than" in said
+    graded = {base for w in words if (base := _graded_base(w, comparing)) and w not in _key_words(spec_keys)}
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         # "secure" asks about a security level: a shared stem of five letters counts too
         overlap = len(key_words & wanted) or len({stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
         overlap += _key_unit(key) in said_units  # "how many litres does it take": its volume_l
+        # "the hardest steel": its hardness, more than its steel; the degree word also says which way is better
+        overlap += 1.5 * any(w.startswith(base) and w != base for w in key_words for base in graded)
         # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins; a key
         # word the customer said ("what wood is it made of": top_wood, not material) beats a synonym's.
         ranks = [targets.index(w) for w in key_words if w in targets and w not in words]
@@ -847,6 +873,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         if overlap and score > best_overlap:
             best_key, best_overlap = key, score
     if best_key is not None:
+        if direction is None and any(w.startswith(b) and w != b for w in tokens(best_key) for b in graded):
+            direction = "max"
         if wanted & {"light", "lighter", "lightest"}:
             direction = "min"
         if direction and wanted & {"warm", "warmer", "warmest"} and "temp" in tokens(best_key):

@@ -172,6 +172,14 @@ def test_budgets_in_kroner_francs_and_words_with_the_cue_after_the_amount():
     assert parse_budget("i have twenty friends coming", cued_only=True) is None
 
 
+def test_a_superlative_asks_for_the_spec_named_after_its_adjective():
+    knives = ["steel", "blade_length_cm", "hardness_hrc"]
+    assert find_spec_query("which knife has the hardest steel", knives) == SpecQuery("hardness_hrc", "max")
+    assert find_spec_query("which paper is thickest", ["paper_gsm", "thickness_mm"]).key == "thickness_mm"
+    assert find_spec_query("what steel is it", knives) == SpecQuery("steel", None)
+    assert find_spec_query("does it have a filter", ["filter_included", "power_w"]).direction is None
+
+
 def test_budgets_in_other_currencies_and_with_nothing_over():
     assert parse_budget("a rug, nothing over 900 kč", cued_only=True) == 900
     assert parse_budget("a lamp for 4000 rupees", cued_only=True) == 4000
@@ -266,3 +274,16 @@ def test_a_lone_modifier_does_not_compete_with_a_category_named_by_its_noun():
     running = ["running shoes", "trail shoes", "jackets", "watches"]
     assert find_category("need a running jacket, under $200", running) == "jackets"
     assert find_category("i love running", running) == "running shoes"
+
+
+def test_a_brand_and_model_number_said_together_name_the_product_that_has_them_together():
+    pans = [
+        make_product("P1", "Vonk 28 Non-Stick Frying Pan", 549.0, "frying pans"),
+        make_product("P2", "Vonk 24 Non-Stick Frying Pan", 429.0, "frying pans"),
+        make_product("P3", "Vonk Pro 28 Stainless Frying Pan", 1399.0, "frying pans"),
+    ]
+    said = "can you compare the vonk 28 and the vonk pro 28"
+    assert {p.sku for p in find_products(said, pans)} == {"P1", "P3"}
+    assert [p.sku for p in find_products("vonk 28 vs vonk 24", pans)] == ["P1", "P2"]
+    # "stock" is no typo of "Stick"
+    assert [p.sku for p in find_products("is the vonk pro 28 in stock", pans)] == ["P3"]
