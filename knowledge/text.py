@@ -227,8 +227,10 @@ def _has_digit(word: str) -> bool:
 
 
 def _text_words(text: str) -> set[str]:
-    """Tokens, plus the parts of glued model names ("air13" also gives "air" and "13")."""
+    """Tokens and their singulars ("jars" also gives "jar"), plus the parts of glued model names ("air13" also
+    gives "air" and "13")."""
     words = set(tokens(text))
+    words |= {singular(w) for w in words}
     for word in list(words):
         parts = re.findall(r"[a-z]+|\d+(?:\.\d+)?", word)
         if len(parts) > 1:
@@ -504,6 +506,11 @@ CATEGORY_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "hedge trimmer, hedge cutter, hedgecutter",
         "garden hose, hose, hosepipe",
         "planter, plant pot, flower pot",
+        "food storage, storage container, food container, container, tupperware",
+        "knitwear, jumper, sweater, pullover",
+        "frying pan, skillet, fry pan, frypan",
+        "stand mixer, mixer, food mixer",
+        "chef's knife, chef knife, chefs knife, cook's knife, kitchen knife",
     )
 )
 
@@ -921,6 +928,7 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
         w
         for w in tokens(text)
         if w not in known
+        and singular(w) not in known  # "the fynbos jars": a "Jar Set"
         and not w.replace(".", "").isdigit()
         and len(w) > 2
         and w[:4] not in key_stems
@@ -950,7 +958,8 @@ def asks_about_products(text: str) -> bool:
 # newborn", "his room is really dark, what would help?". "Do you sell lego?" or "got any jigsaw puzzles?" name a
 # thing, which the shop has or not; they state no need.
 _STATES_A_NEED = re.compile(
-    r"\b(?:something|anything|present|gift|what (?:would|could|might) help|what (?:should|could) i (?:get|buy)|"
+    r"\b(?:something|anything|present|gift|what (?:would|could|might|will) (?:help|keep)|"
+    r"what (?:should|could|can) i (?:get|buy|use|keep|store|put)|what (?:would|do|can|could) you (?:suggest|recommend)|"
     r"(?:need|want|looking for|searching for|after) (?:a|an|some)\b)",
     re.I,
 )

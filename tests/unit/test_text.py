@@ -7,6 +7,7 @@ from knowledge.text import (
     find_spec_query,
     name_nouns,
     parse_budget,
+    states_a_need,
     unexplained_words,
 )
 from tests.unit.conftest import make_product
@@ -287,3 +288,14 @@ def test_a_brand_and_model_number_said_together_name_the_product_that_has_them_t
     assert [p.sku for p in find_products("vonk 28 vs vonk 24", pans)] == ["P1", "P2"]
     # "stock" is no typo of "Stick"
     assert [p.sku for p in find_products("is the vonk pro 28 in stock", pans)] == ["P3"]
+
+
+def test_a_plural_of_a_name_word_names_the_product_and_needs_can_be_asked_as_suggestions():
+    shared = [
+        make_product("J1", "Bere Fynbos Glass Pantry Jar Set", 699.0, "food storage"),
+        make_product("K1", "Yster Fynbos 20 Chef's Knife", 1290.0, "chef's knives"),
+    ]
+    assert [p.sku for p in find_products("what are the bere fynbos jars made of", shared)] == ["J1"]
+    assert states_a_need("what would you suggest for chopping loads of veg?")
+    assert states_a_need("weevils in my flour, what can i keep it in?")
+    assert not states_a_need("what is the price of the jar set?")
