@@ -726,7 +726,8 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
     their own ("gold nib": "14k gold" and "18k gold", not "steel")."""
     # not the kind's own words ("lightest lock": no "U-lock" must-have) nor a budget's ("max 120": no "max" cushioning)
     ignored = EVERYDAY_WORDS | _BUDGET_WORDS | {singular(w) for p in pool for w in tokens(p.category)}
-    said = {singular(w) for w in tokens(text)} - ignored
+    refused = {singular(w) for phrase in _REFUSED.findall(text) for w in tokens(phrase)} - ignored
+    said = {singular(w) for w in tokens(text)} - ignored - refused
     for key in _spec_keys(pool):
         values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
         named = [v for v in values if tokens(v) and {singular(w) for w in tokens(v)} <= said]
@@ -736,7 +737,17 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
             partly = {v for v in values if {singular(w) for w in tokens(v) if _value_word(w)} & said}
             if partly and len(partly) < len(values):
                 return key, frozenset(partly)
+    for key in _spec_keys(pool):  # "allergic to wool": every value without it
+        values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
+        # "lambswool" is wool too
+        having = {v for v in values if any(r in singular(w) for w in tokens(v) for r in refused if len(r) >= 4)}
+        if having and len(having) < len(values):
+            return key, frozenset(values - having)
     return None
+
+
+# A value the customer rules out: "allergic to wool", "no leather", "without plastic", "anything but nylon"
+_REFUSED = re.compile(r"\b(?:allergic to|no|not|without|avoid|anything but|except|free of)\s+(?:any\s+)?(\w+)", re.I)
 
 
 _BUDGET_WORDS = frozenset("max maximum tops under below budget".split())

@@ -640,3 +640,17 @@ def test_a_superlative_over_a_word_some_names_end_in_ranks_the_whole_category(tm
     assert answer is not None and [p.sku for p in answer.products] == ["K3"]
     named = engine.understand("how much is the ovis merino roll-neck jumper?", CustomerContext(), Focus())
     assert named is not None and [p.sku for p in named.products] == ["K2"]
+
+
+def test_a_value_the_customer_rules_out_leaves_out_the_products_with_it(tmp_path):
+    knitwear = [
+        furniture("K1", "Ovis Fisherman Sweater", 190.0, "knitwear", material="highland wool"),
+        furniture("K2", "Ovis Shawl Cardigan", 210.0, "knitwear", material="lambswool"),
+        furniture("K3", "Lana Cable Sweater", 120.0, "knitwear", material="organic cotton"),
+    ]
+    engine = shop_engine(tmp_path, knitwear)
+    for said in ("i'm allergic to wool, any sweater?", "a sweater without wool please"):
+        answer = engine.recommend(CustomerContext(category="knitwear"), said)
+        assert [p.sku for p in answer.products] == ["K3"], said
+    wool = engine.recommend(CustomerContext(category="knitwear"), "a wool sweater")
+    assert "K1" in {p.sku for p in wool.products} and "K3" not in {p.sku for p in wool.products}
