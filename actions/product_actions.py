@@ -90,6 +90,8 @@ class ActionRecommendProducts(Action):
         def decide() -> Answer:
             engine = services.engine()
             category = engine.match_category(said) or context.category
+            if category and engine.asks_for_another_brand(said, category):
+                return engine.product_question(said, context)  # "do you have kitchen aid mixers?": we don't
             matching = engine.goes_with(focus_of(engine, tracker).products, said, category)
             found = matching or sales.with_reasons(engine.recommend(context, said, limit), context, wanted)
             return with_closing_question(found, knobs.get("closing_question"))

@@ -349,10 +349,7 @@ class KnowledgeEngine:
             unknown = self._unknown_asked_for(text)  # "got any barilla": a name the shop has never heard of
             return answers.not_found(unknown, self._similar(text, None)) if unknown else None
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
-        asked_for = _named_in(text) or ""  # "do u have de cecco pasta", not "i have a sensitive nose"
-        other_brand = find_category(asked_for, [category]) == category and self._names_something_else(
-            asked_for, category
-        )
+        other_brand = self.asks_for_another_brand(text, category)
         # "tents?" asks what there is, "where's the koroneiki oil from?" about a product it half names; "camping
         # stove for car camping with the family" states a need
         category_words = {singular(w) for w in tokens(category)} | set(category_phrases(category))
@@ -497,6 +494,12 @@ class KnowledgeEngine:
     def _about_products(self, text: str, products: list[Product]) -> bool:
         """A short follow-up ("and the weight?") asks about an attribute these products have, or a policy."""
         return find_spec_query(text, _spec_keys(products)) is not None or self.policy_topic(text) is not None
+
+    def asks_for_another_brand(self, text: str, category: str) -> bool:
+        """ "do you have kitchen aid mixers?", "do u have de cecco pasta": the category, by a name the shop
+        doesn't carry (not "i have a sensitive nose")."""
+        asked_for = _named_in(text) or ""
+        return find_category(asked_for, [category]) == category and self._names_something_else(asked_for, category)
 
     def _names_something_else(self, phrase: str | None, category: str) -> bool:
         """ "Bose headphones" names a brand we don't carry; "headphones" or "Lumen headphones" does not."""

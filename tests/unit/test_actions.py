@@ -64,6 +64,13 @@ def test_recommendation_respects_budget_and_stock(engine):
     assert "Nimbus Stratus 15" not in text  # out of stock
 
 
+
+def test_a_recommendation_asked_for_by_a_brand_the_shop_lacks_says_so(engine):
+    said = tracker("do you have zenbook laptops?", slots={"category": "laptops"})
+    _, messages = run_action(ActionRecommendProducts(), said)
+    assert messages[0]["text"].startswith("Sorry, we don't sell “zenbook laptops”")
+
+
 @pytest.mark.parametrize(("answer", "amount"), [("around 800 bucks", 800.0), ("under a grand", 1000.0), (650, 650.0)])
 def test_budget_validation_turns_natural_answers_into_numbers(answer, amount):
     asked = tracker(str(answer), slots={"requested_slot": "budget"})
