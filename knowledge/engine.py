@@ -27,6 +27,7 @@ from knowledge.text import (
     SAID_UNITS,
     SERVICE_WORDS,
     SPEC_SYNONYMS,
+    STOP_WORDS,
     STRONG_STOCK_WORDS,
     SpecQuery,
     asks_about_products,
@@ -287,9 +288,14 @@ class KnowledgeEngine:
         if match is None:
             return None
         name = match.group("name").strip()
-        words = set(content_words(name)) - EVERYDAY_WORDS - GENERAL_WORDS
         known = self._text_words | self._catalogue_words
-        if not words or any(w in known or singular(w) in known or stem(w) in self._policy_stems for w in words):
+
+        def knows(alternative: str) -> bool:  # "air fryers": "air" is in a description, "fryer" is in none
+            words = [w for w in tokens(alternative) if w not in STOP_WORDS | EVERYDAY_WORDS | GENERAL_WORDS]
+            head = words[-1] if words else ""
+            return not head or head in known or singular(head) in known or stem(head) in self._policy_stems
+
+        if any(knows(alternative) for alternative in re.split(r"\s+(?:or|and)\s+", name)):
             return None
         return name
 
@@ -894,7 +900,7 @@ _PRODUCT_REQUEST = re.compile(
 # "got any barilla", "do you sell de cecco?": a short request for something by name, at the end of the message
 _ASKS_FOR = re.compile(
     r"^\W*(?:hi\W+|hey\W+)?(?:do you (?:sell|carry|stock|have)|have you got|got|any chance of)\s+(?:any\s+|some\s+)?"
-    r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,2})\W*$",
+    r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,4})\W*$",
     re.I,
 )
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
