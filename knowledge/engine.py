@@ -408,7 +408,7 @@ class KnowledgeEngine:
             query = find_spec_query(_without_category_words(without_names(text, found), found), _spec_keys(found))
             if len(found) > 1 and ((query and query.direction) or COMPARING.search(text)):
                 return answers.compare(found[:3], query)
-            unknown = unexplained_words(text, found, query)
+            unknown = unexplained_words(_asking_sentence(text, found, query), found, query)
             words = set(tokens(text))
             explicit = query is not None and (
                 (query.key == "price" and bool(PRICE_WORDS & words))
@@ -830,6 +830,16 @@ def _has_value(product: Product, value: tuple[str, frozenset[str]] | None) -> bo
 def _has(product: Product, yes_no_key: str | None) -> bool:
     """A yes/no must-have is a hard filter: products without it, or with "no", are left out."""
     return yes_no_key is None or product.specs.get(yes_no_key) is True
+
+
+def _asking_sentence(text: str, products: list[Product], query: SpecQuery | None) -> str:
+    """The sentence that asks what the query is about: "how heavy is the kompak? it has to live on a high shelf"
+    asks its weight, and the shelf is why, no attribute the catalogue lacks."""
+    if query is None:
+        return text
+    keys = _spec_keys(products)
+    asking = [s for s in re.split(r"(?<=[?.!])\s+", text) if find_spec_query(s, keys) == query]
+    return " ".join(asking) or text
 
 
 def _only_names_the_category(found: list[Product], category: str | None) -> bool:

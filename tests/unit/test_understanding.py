@@ -655,3 +655,11 @@ def test_a_value_the_customer_rules_out_leaves_out_the_products_with_it(tmp_path
         assert [p.sku for p in answer.products] == ["K3"], said
     wool = engine.recommend(CustomerContext(category="knitwear"), "a wool sweater")
     assert "K1" in {p.sku for p in wool.products} and "K3" not in {p.sku for p in wool.products}
+
+
+def test_a_reason_given_after_the_question_is_no_attribute_the_catalogue_lacks(engine):
+    said = "how heavy is the birch corner sofa? it has to go up to a loft flat"
+    answer = engine.understand(said, CustomerContext(), Focus())
+    assert answer is not None and answer.kind == "lookup" and "71 kg" in answer.rendered
+    unknown = engine.understand("what colour is the birch corner sofa?", CustomerContext(), Focus())
+    assert unknown is not None and "doesn't list colour" in unknown.rendered
