@@ -328,7 +328,9 @@ class KnowledgeEngine:
             return self.policy(text, topic, Focus(found, found[0]))
         # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
         # words ask for the category's products
-        loose = category is not None and not self._names_outright(text, found)
+        # "anything else that can knead bread dough?" after a sold-out mixer: more of its kind, not the "Bread Bin"
+        other_of_kind = category is None and focus.kind is not None and bool(_ALTERNATIVE.search(text))
+        loose = (category is not None or other_of_kind) and not self._names_outright(text, found)
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)

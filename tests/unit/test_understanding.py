@@ -663,3 +663,19 @@ def test_a_reason_given_after_the_question_is_no_attribute_the_catalogue_lacks(e
     assert answer is not None and answer.kind == "lookup" and "71 kg" in answer.rendered
     unknown = engine.understand("what colour is the birch corner sofa?", CustomerContext(), Focus())
     assert unknown is not None and "doesn't list colour" in unknown.rendered
+
+
+def test_anything_else_after_a_product_means_more_of_its_kind_not_a_product_sharing_a_word(tmp_path):
+    shop = [
+        furniture("M1", "Kora 5 Stand Mixer", 500.0, "stand mixers", stock=0),
+        furniture("M2", "Kora 6 Pro Stand Mixer", 900.0, "stand mixers"),
+        furniture("B1", "Brood Bamboo Bread Bin", 50.0, "food storage"),
+        furniture("B2", "Vars Glass Jar Set", 40.0, "food storage"),
+    ]
+    engine = shop_engine(tmp_path, shop)
+    sold_out = shop[0]
+    said = "anything else that can knead big batches of bread dough?"
+    answer = engine.understand(said, CustomerContext(), Focus([sold_out], sold_out))
+    assert answer is not None and [p.sku for p in answer.products] == ["M2"]
+    bin_asked = engine.understand("how much is the brood bread bin?", CustomerContext(), Focus([sold_out], sold_out))
+    assert bin_asked is not None and [p.sku for p in bin_asked.products] == ["B1"]
