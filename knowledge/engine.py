@@ -658,6 +658,12 @@ class KnowledgeEngine:
             # opening sections answer.
             opening = [c for c in self.policy_chunks() if c.topic == topic]
             relevant = (opening if kind is None else _about_kind(opening, kind, self.categories()))[:2]
+        if topic and relevant and _ASKS_IF_ALLOWED.search(text):
+            # "can i send it back if it's too big?": the page's rule, stated first on it, answers before the
+            # section about how (the courier's fee for a mixer)
+            opening = next(c for c in self.policy_chunks() if c.topic == topic)
+            if kind is None or _about_kind([opening, *relevant], kind, self.categories())[-1] is not opening:
+                relevant = [opening, *(c for c in relevant if c.text != opening.text)]
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
@@ -916,6 +922,7 @@ _ASKS_FOR = re.compile(
     re.I,
 )
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
+_ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,

@@ -38,6 +38,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "money": frozenset({"refund"}),
     "deadline": frozenset({"before", "within"}),
     "refund": frozenset({"return", "money"}),
+    "return": frozenset({"refund", "sent"}),  # "can be sent back within 35 days"
     "send": frozenset({"ship", "deliver", "dispatch"}),
     "deliver": frozenset({"ship", "dispatch"}),
     "dispatch": frozenset({"ship", "leave"}),
@@ -252,6 +253,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*])")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # "how long…?", and what a guarantee or warranty question wants to know first: for how long
 _WANTS_FIGURE = re.compile(r"\b(how (long|much|many|soon|fast)|when|guarantee|warranty|warranties)\b", re.I)
+# "can i send it back?" is answered by the period ("within 35 days"), unless a clause fits it better ("knives that
+# have been used can't be returned" for "can i return a knife i have used?")
+_ASKS_IF_RETURNABLE = re.compile(r"\b(?:can|could|may) (?:i|we) (?:return|send)\b", re.I)
 _FIGURE_BONUS = {False: 0.1, True: 0.3}
 _FIGURE = re.compile(r"\d|\b(free|one|two|three|four|five|six|seven|ten|twelve|thirty)\b", re.I)
 
@@ -297,6 +301,7 @@ def answer_first(
     weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
     # A sentence with a figure (a period, an amount) settles a question more often; "how much/long …?" needs one.
     wants_figure = carries_on or asks_cost(question) or bool(_WANTS_FIGURE.search(question))
+    figure_bonus = _FIGURE_BONUS[wants_figure or bool(_ASKS_IF_RETURNABLE.search(question))]
     # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
     # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
     scored = []
@@ -307,7 +312,7 @@ def answer_first(
             (
                 -chunk_rank if sections_in_order else 0,
                 wants_figure and figure and coverage > 0,
-                coverage + (_FIGURE_BONUS[wants_figure] if figure else 0.0),
+                coverage + (figure_bonus if figure else 0.0),
                 -chunk_rank,
                 -i,
                 s,

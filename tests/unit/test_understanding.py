@@ -679,3 +679,19 @@ def test_anything_else_after_a_product_means_more_of_its_kind_not_a_product_shar
     assert answer is not None and [p.sku for p in answer.products] == ["M2"]
     bin_asked = engine.understand("how much is the brood bread bin?", CustomerContext(), Focus([sold_out], sold_out))
     assert bin_asked is not None and [p.sku for p in bin_asked.products] == ["B1"]
+
+
+def test_can_i_send_it_back_is_answered_by_the_period_first(tmp_path):
+    mixer = furniture("M1", "Kora 5 Stand Mixer", 500.0, "stand mixers")
+    returns = (
+        "# Sending it back\n\n## Changed your mind\n\nAnything you haven't used can be sent back within **35 days** "
+        "of delivery for a full refund.\n\n## How to send it back\n\n- Stand mixers: a courier collects the mixer "
+        "for **25.00**, taken off your refund.\n- Bring it to our shop and the return is free.\n"
+    )
+    engine = shop_engine(tmp_path, [mixer], {"sending-it-back.md": returns, "paying.md": "# Paying\n\nCards.\n"})
+    said = "if it's too big for my counter can i send it back?"
+    answer = engine.understand(said, CustomerContext(), Focus([mixer], mixer))
+    assert answer is not None and answer.kind == "policy"
+    assert "35 days" in answer.lines[0]
+    plain = engine.understand("can i return it if i don't like it?", CustomerContext(), Focus())
+    assert plain is not None and "35 days" in plain.lines[0]
