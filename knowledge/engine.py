@@ -268,9 +268,10 @@ class KnowledgeEngine:
 
     def unoffered_service(self, text: str) -> str | None:
         """A service the message asks for ("can I rent a tent?", "do you offer guitar lessons?") that no policy
-        page of the shop mentions, if any: a product made "for lessons" is no lesson the shop gives."""
+        page of the shop mentions, if any: a product made "for lessons" is no lesson the shop gives, but a product
+        named for it ("Beeswax Wrap Set") is a product."""
         self.products()
-        said = [w for w in tokens(text) if w in SERVICE_WORDS]
+        said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words]
         return next((w for w in said if stem(w) not in self._policy_stems), None)
 
     def discounts(self, text: str, products: list[Product]) -> Answer:

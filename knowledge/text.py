@@ -777,7 +777,7 @@ SERVICE_WORDS = frozenset(
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
     "personalisation personalization tailoring alterations cleaning valeting registry registries subscription "
     "subscriptions membership trade sharpen sharpening shorten shortening hemming resole resoling engrave "
-    "mending".split()
+    "mending wrap wrapping giftwrap".split()
 )
 # Words that say nothing about which attribute is asked: question words and general requests.
 GENERAL_WORDS = frozenset(

@@ -695,3 +695,11 @@ def test_can_i_send_it_back_is_answered_by_the_period_first(tmp_path):
     assert "35 days" in answer.lines[0]
     plain = engine.understand("can i return it if i don't like it?", CustomerContext(), Focus())
     assert plain is not None and "35 days" in plain.lines[0]
+
+
+def test_a_product_named_for_a_service_word_is_a_product(tmp_path):
+    wraps = furniture("W1", "Bee Wrap Set", 20.0, "food storage")
+    engine = shop_engine(tmp_path, [wraps], {"paying.md": "# Paying\n\nCards.\n"})
+    assert engine.unoffered_service("can you gift wrap it?") is None  # "wrap" is a product's name here
+    other = shop_engine(tmp_path / "other", [furniture("J1", "Lana Jumper", 90.0, "knitwear")], {})
+    assert other.unoffered_service("can you gift wrap it for him?") == "wrap"
