@@ -22,7 +22,7 @@ from actions.sales_tracking import choose_variants
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.catalog import Product
-from knowledge.text import asks_to_see_products, parse_budget
+from knowledge.text import asks_to_see_products, mentions_price, parse_budget
 
 # Slots that describe one session only; everything else carries over to the customer's next visit.
 SESSION_ONLY_SLOTS = {
@@ -129,6 +129,9 @@ class ActionHandleObjection(Action):
                 placed = engine.understand(text, context, in_focus)
                 if placed is not None:
                     return placed
+            if kind == "price" and focus is not None and not focus.in_stock and not mentions_price(text):
+                # "ah what a shame" after a sold-out product is no price objection: what is in stock instead
+                return engine.recommend(replace(context, category=focus.category), text)
             use = stated_use(text)
             if focus is not None and use and asks_to_see_products(text):  # "what have you got for thick hair?"
                 return engine.recommend(replace(context, category=focus.category, use_case=use), text)

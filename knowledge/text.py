@@ -986,6 +986,12 @@ DISCOUNT_TALK = re.compile(
 )
 
 
+def mentions_price(text: str) -> bool:
+    """ "too expensive", "can you do it for less?", "any discount?": the price is what the customer talks about."""
+    talk = PRICE_WORDS | {"pricey", "afford", "less", "money", "much", "steep", "budget"}
+    return bool(set(tokens(text)) & talk) or asks_for_discount(text)
+
+
 def asks_for_discount(text: str) -> bool:
     """Discounts are never invented: any question about one gets the same honest answer."""
     return bool(DISCOUNT_TALK.search(text))

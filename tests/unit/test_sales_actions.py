@@ -119,6 +119,16 @@ def test_price_objection_offers_no_discount_but_cheaper_products_of_the_same_cat
     assert slots["sales_stage"] == "objection"
 
 
+def test_disappointment_at_a_sold_out_product_shows_what_is_in_stock_instead():
+    sold_out = next(p for p in CATALOG.values() if not p.in_stock)
+    _, text = run_action(
+        ActionHandleObjection(), make_tracker("ah what a shame", "objection_price", {"product": sold_out.name})
+    )
+    assert "discount" not in text, text
+    shown = named(text)
+    assert shown and all(p.category == sold_out.category and p.in_stock for p in shown), text
+
+
 def test_quality_objection_quotes_the_warranty_and_returns_pages():
     _, text = run_action(ActionHandleObjection(), make_tracker("will the Nimbus Stratus 15 last?", "objection_quality"))
     pages = " ".join(
