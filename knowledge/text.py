@@ -424,10 +424,12 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
         rest = rest.replace(other.product.name.lower(), " ")
     if mention.product.name.lower() in rest:
         return True
+    # "compare the arc and the arc mini lamps": the part needs the words that name it, not its kind's ("lamp")
+    naming = {w for w in mention.matched if singular(w) not in _descriptive_words(mention.product)} or mention.matched
     for part in _SEPARATORS.split(lowered):
         words = _text_words(part)
         others = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
-        named = all(matches_word(w, words) for w in mention.matched)
+        named = all(matches_word(w, words) for w in naming)
         if named and all(extra and not any(matches_word(w, words) for w in extra) for extra in others):
             return True
     return False

@@ -299,3 +299,13 @@ def test_a_plural_of_a_name_word_names_the_product_and_needs_can_be_asked_as_sug
     assert states_a_need("what would you suggest for chopping loads of veg?")
     assert states_a_need("weevils in my flour, what can i keep it in?")
     assert not states_a_need("what is the price of the jar set?")
+
+
+def test_two_names_said_apart_share_the_kind_word_said_once():
+    lamps = [
+        make_product("A1", "Lykta Arc LED Desk Lamp", 189.0, "desk lamps"),
+        make_product("A2", "Lykta Arc Mini LED Desk Lamp", 139.0, "desk lamps"),
+        make_product("N1", "Lykta Nova LED Desk Lamp", 99.0, "desk lamps"),
+    ]
+    assert [p.sku for p in find_products("compare the arc and the arc mini lamps", lamps)] == ["A1", "A2"]
+    assert [p.sku for p in find_products("is the arc mini lamp in stock", lamps)] == ["A2"]
