@@ -276,6 +276,12 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     """
     lowered = text.lower()
     words = _text_words(text)
+    # "f30e" typed for an "F-30E": its parts ("f", "30") name no "F-30"
+    glued = {a + b for p in catalog for a, b in re.findall(r"(\w+)-(\w+)", p.name.lower())}
+    hyphened = [(a, b) for a, b in re.findall(r"(\w+)-(\w+)", lowered) if a + b in glued]  # "e-bike": one word
+    parts = {part for w in set(tokens(text)) & glued for part in _text_words(w) if part != w}
+    words = (words - parts - {w for pair in hyphened for w in pair}) | {a + b for a, b in hyphened}
+    words |= set(tokens(text)) & glued
     text_models = {w for w in words if _has_digit(w)}
     distinctive, generic = _name_words(catalog)
     mentions = []
@@ -285,8 +291,10 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             continue
         name_words = set(tokens(product.name))
         brand_words = set(tokens(product.brand))
-        # "ebike" names an "E-Bike": a hyphenated name word typed as one word
-        name_words |= {a + b for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()) if a + b in words}
+        # "ebike" names an "E-Bike": a hyphenated name word typed as one word stands for its parts
+        for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()):
+            if a + b in words:
+                name_words = (name_words - {a, b}) | {a + b}
         matched = {w for w in name_words if matches_word(w, words)}
         name_models = {w for w in name_words if _has_digit(w)}
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
@@ -427,7 +435,7 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
     # "compare the arc and the arc mini lamps": the part needs the words that name it, not its kind's ("lamp")
     naming = {w for w in mention.matched if singular(w) not in _descriptive_words(mention.product)} or mention.matched
     for part in _SEPARATORS.split(lowered):
-        words = _text_words(part)
+        words = _text_words(part) | {a + b for a, b in re.findall(r"(\w+)-(\w+)", part)}  # "e-bike": "ebike"
         others = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
         named = all(matches_word(w, words) for w in naming)
         if named and all(extra and not any(matches_word(w, words) for w in extra) for extra in others):

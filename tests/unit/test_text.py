@@ -309,3 +309,18 @@ def test_two_names_said_apart_share_the_kind_word_said_once():
     ]
     assert [p.sku for p in find_products("compare the arc and the arc mini lamps", lamps)] == ["A1", "A2"]
     assert [p.sku for p in find_products("is the arc mini lamp in stock", lamps)] == ["A2"]
+
+
+def test_a_hyphenated_model_typed_as_one_word_names_that_model_only():
+    guitars = [
+        make_product("G1", "Fjord F-30 Dreadnought Guitar", 2495.0, "guitars"),
+        make_product("G2", "Fjord F-30E Dreadnought Guitar", 3195.0, "guitars"),
+        make_product("G3", "Fjord F-40 Dreadnought Guitar", 3995.0, "guitars"),
+        make_product("B1", "Aare Pendler 8 City Bike", 900.0, "bikes"),
+        make_product("B2", "Aare Pendler 8 E-Bike", 2900.0, "bikes"),
+    ]
+    assert [p.sku for p in find_products("price on the f30e?", guitars)] == ["G2"]
+    assert [p.sku for p in find_products("price of the f-30e", guitars)] == ["G2"]
+    assert [p.sku for p in find_products("the f30 please", guitars)] == ["G1"]
+    assert [p.sku for p in find_products("pendler 8 e-bike price", guitars)] == ["B2"]
+    assert [p.sku for p in find_products("the pendler 8 city bike", guitars)] == ["B1"]
