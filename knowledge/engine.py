@@ -90,7 +90,8 @@ class KnowledgeEngine:
         self._text_words: set[str] = set()  # every word of the products' texts
         self._common_words: set[str] = set()  # words of COMMON_IN_PRODUCTS or more products' texts
         self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
-        self._policy_stems: set[str] = set()  # stems of every word of the policy pages
+        self._policy_words: set[str] = set()  # every word of the policy pages
+        self._policy_stems: set[str] = set()  # their stems
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
@@ -123,7 +124,8 @@ class KnowledgeEngine:
                     for chunk in self._policy_chunks:
                         pages[chunk.topic] = f"{pages.get(chunk.topic, '')} {chunk.title} {chunk.text}"
                     self._topic_cues = policy_search.topic_cues(pages)
-                    self._policy_stems = {stem(w) for w in tokens(self._policy_text)}
+                    self._policy_words = set(tokens(self._policy_text))
+                    self._policy_stems = {stem(w) for w in self._policy_words}
             return self._products
 
     def policy_chunks(self) -> list[PolicyChunk]:
@@ -265,6 +267,20 @@ class KnowledgeEngine:
         if self.policy_topic(text) and not _PRODUCT_REQUEST.search(text) and parse_budget(text, cued_only=True) is None:
             return "policy"  # "how long have i got to send a guitar back", though it names a category
         return "category" if category is not None and category != focus.kind else None
+
+    def _spelled_as_the_pages(self, text: str) -> str:
+        """ "whats the waranty on it": a word the shop's texts don't have, read as the one word of its pages it is
+        a typo of, so the section that says "warranty" is found."""
+        known = self._policy_words | self._text_words
+
+        def spelled(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word.lower() in known or not word.isalpha():
+                return word
+            near = [w for w in self._policy_words if len(w) >= 6 and matches_word(w, {word.lower()})]
+            return near[0] if len(near) == 1 else word
+
+        return re.sub(r"\w+", spelled, text)
 
     def unoffered_service(self, text: str) -> str | None:
         """A service the message asks for ("can I rent a tent?", "do you offer guitar lessons?") that no policy
@@ -640,6 +656,7 @@ class KnowledgeEngine:
             return answers.service_not_offered(service)
         if topic and topic not in self._topic_cues:  # the NLU's "shipping" is this shop's "delivery" page
             topic = self.policy_topic(topic)
+        text = self._spelled_as_the_pages(text)
         chunks = self.store.search_policies(text, k=POLICY_CANDIDATES, topic=topic)
         names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
         unnamed = [n for n in names if n not in self._policy_text]

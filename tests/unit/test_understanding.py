@@ -703,3 +703,14 @@ def test_a_product_named_for_a_service_word_is_a_product(tmp_path):
     assert engine.unoffered_service("can you gift wrap it?") is None  # "wrap" is a product's name here
     other = shop_engine(tmp_path / "other", [furniture("J1", "Lana Jumper", 90.0, "knitwear")], {})
     assert other.unoffered_service("can you gift wrap it for him?") == "wrap"
+
+
+def test_a_typo_of_a_word_of_the_pages_finds_the_section_that_has_it(tmp_path):
+    pen = furniture("P1", "Nova Fountain Pen", 120.0, "fountain pens")
+    page = (
+        "# Refunds and warranty\n\n## Refunds\n\nUnused fountain pens can be returned within 14 days.\n\n"
+        "## Warranty\n\nFountain pens: a warranty of 5 years against faults.\n"
+    )
+    engine = shop_engine(tmp_path, [pen], {"refunds-and-warranty.md": page})
+    answer = engine.understand("whats the waranty on it", CustomerContext(), Focus([pen], pen))
+    assert answer is not None and answer.kind == "policy" and "5 years" in answer.lines[0]
