@@ -56,7 +56,11 @@ CONCEPTS: dict[str, frozenset[str]] = {
 _COST_QUESTION = re.compile(
     r"\bhow much\b|\bwhat (does|do|is|are|will)\b.{0,40}\b(cost|costs|charge|fee)\b|\b(cost|price) of\b", re.I
 )
-_AMOUNT = re.compile(r"\d[\d.,]*\s*(%|[A-Z]{3}\b)|[$€£¥]\s*\d|\bfree\b|\bno charge\b|\bat no cost\b", re.I)
+# "12 EUR", "€12", "NOK 349", "R250", "₹799", "free"
+_AMOUNT = re.compile(
+    r"(?i:\d[\d.,]*\s*(%|[A-Z]{3}\b))|[$€£¥₹]\s*\d|\b(?:[A-Z]{3}|R|Rs\.?|kr\.?)\s?\d|"
+    r"(?i:\bfree\b|\bno charge\b|\bat no cost\b)"
+)
 
 
 def asks_cost(question: str) -> bool:
@@ -248,6 +252,7 @@ def _name_cue(topic: str) -> str:
 
 
 MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first
+HEADING_SHARE = 0.5  # how much a section heading's words count for each of its sentences
 MAX_POLICY_SENTENCES = 10  # in all, the rest of the sections after them
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*])")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
@@ -304,9 +309,16 @@ def answer_first(
     figure_bonus = _FIGURE_BONUS[wants_figure or bool(_ASKS_IF_RETURNABLE.search(question))]
     # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
     # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
+    # a bullet under "Winter service" is about winter service: its section's heading counts for it, a little
+    headings = [HEADING_SHARE * _coverage(query, weights, _stems(_heading(chunk))) for chunk in chunks]
+    # "what does it cost?" is answered by an amount ("Petrol machines: NOK 690"), whatever its words
+    cost = [w for group, w in zip(query.words, weights, strict=True) if "cost" in group] if asks_cost(question) else []
     scored = []
     for i, (chunk_rank, s) in enumerate(sentences):
-        coverage = _coverage(query, weights, _stems(s))
+        stems = _stems(s)
+        coverage = _coverage(query, weights, stems) + headings[chunk_rank]
+        if cost and "cost" not in stems and "fee" not in stems and states_amount(s):
+            coverage += sum(cost) / sum(weights)
         figure = bool(_FIGURE.search(s))
         scored.append(
             (

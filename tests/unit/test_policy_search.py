@@ -6,19 +6,25 @@ from knowledge.policy_search import Query, answer_first, asks_cost, idf, rank, r
 from knowledge.store import PolicyChunk
 
 CONDITION = PolicyChunk(
-    "returns", "Returns and Refunds",
+    "returns",
+    "Returns and Refunds",
     "Condition of returned products:\n- Signs of use beyond trying it may be deducted from the refund.",
-    "returns.md", 0.56,
+    "returns.md",
+    0.56,
 )
 REFUNDS = PolicyChunk(
-    "returns", "Returns and Refunds",
+    "returns",
+    "Returns and Refunds",
     "Refunds:\nCard refunds usually appear within 5 business days after we check the returned product.",
-    "returns.md", 0.52,
+    "returns.md",
+    0.52,
 )
 INTRO = PolicyChunk(
-    "shipping", "Shipping",
+    "shipping",
+    "Shipping",
     "Orders placed before 14:00 leave the warehouse the same day; later orders leave the next business day.",
-    "shipping.md", 0.26,
+    "shipping.md",
+    0.26,
 )
 DELIVERY = PolicyChunk(
     "shipping", "Shipping", "Delivery times:\n- Germany: 1–2 business days after dispatch.", "shipping.md", 0.36
@@ -134,3 +140,29 @@ def test_a_guarantee_question_reads_the_period_first():
     )
     first = answer_first("whats the guarantee on office chairs", [warranty], idf([warranty]))[0]
     assert first.startswith("Office chairs: a 3-year guarantee")
+
+
+def test_amounts_with_the_currency_first_are_amounts():
+    for said in ("delivered to your door for **NOK 349**", "a courier collects it for R250", "fitting costs ₹799"):
+        assert states_amount(said), said
+    assert not states_amount("we deliver in 3 working days")
+
+
+def test_how_much_a_service_costs_is_answered_by_the_amount_under_its_heading():
+    promises = PolicyChunk(
+        "cover",
+        "Cover",
+        "Our own promises:\nPots cracked by frost within 3 winters are replaced for free.",
+        "c.md",
+        0.5,
+    )
+    service = PolicyChunk(
+        "cover",
+        "Cover",
+        "Winter service:\nWe service mowers from October.\n- Petrol machines: NOK 690.\n- Battery machines: NOK 390.",
+        "c.md",
+        0.5,
+    )
+    question = "can you service my petrol mower over the winter? what does it cost"
+    table = idf([promises, service])
+    assert answer_first(question, [promises, service], table)[0] == "Petrol machines: NOK 690."
