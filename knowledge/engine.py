@@ -603,13 +603,15 @@ class KnowledgeEngine:
         value = _named_value(self._pool(context.category), text) if context.category else None
         least = _least_amount(self._pool(context.category), text) if context.category else None
         age = _age_said(self._pool(context.category), text) if context.category else None
+        group = _group_size(self._pool(context.category), text) if context.category else None
 
         def fits(product: Product) -> bool:
             return (
                 _has(product, must_have)
                 and _has_value(product, value)
                 and _holds(product, least)
-                and _suits_age(product, age)
+                and _in_range(product, age)
+                and _in_range(product, group)
             )
 
         hits = [h for h in self.store.search_products(query, flt, k=20) if fits(h.product)]
@@ -625,7 +627,7 @@ class KnowledgeEngine:
                 key=lambda p: p.price,
             )
             over_budget = nearest[: min(2, limit)]
-        needed = [k for k in (must_have, value and value[0], least and least[0]) if k]
+        needed = [k for k in (must_have, value and value[0], least and least[0], group and group[0]) if k]
         return answers.recommend(picks, context, over_budget, needed)
 
     def _yes_no_feature(self, context: CustomerContext, text: str = "") -> str | None:
@@ -830,16 +832,35 @@ def _age_said(pool: list[Product], text: str) -> tuple[str, float] | None:
     return keys[0], float(next(g for g in match.groups() if g))
 
 
-def _suits_age(product: Product, age: tuple[str, float] | None) -> bool:
-    """Whether the product's age spec ("6-10", "7+", or a bare minimum age) includes the age; a product that
-    records no age, or one in another form, is not ruled out."""
-    if age is None:
+# "there'll be about 8 of us", "for 6 players": how many people, which a range spec ("players" "2-8") must suit
+_GROUP = re.compile(r"\b(\d{1,2})\s*(?:of us|players?|people|persons|guests|kids|children|adults)\b", re.I)
+_GROUP_KEYS = {"players", "player", "persons", "people", "guests", "seats", "sleeps"}
+
+
+def _group_size(pool: list[Product], text: str) -> tuple[str, float] | None:
+    """The spec of these products that gives how many people they are for as a range, and the number said."""
+    match = _GROUP.search(text)
+    keys = [
+        k
+        for k in _spec_keys(pool)
+        if set(tokens(k)) & _GROUP_KEYS
+        and any(isinstance(v := p.specs.get(k), str) and _AGE_RANGE.match(v) for p in pool)  # "2-8", not 8 seats
+    ]
+    if match is None or not keys:
+        return None
+    return keys[0], float(match.group(1))
+
+
+def _in_range(product: Product, said: tuple[str, float] | None) -> bool:
+    """Whether the product's range spec ("6-10", "7+", or a bare minimum) includes the age or number of people
+    said; a product that records none, or one in another form, is not ruled out."""
+    if said is None:
         return True
-    match = _AGE_RANGE.match(str(product.specs.get(age[0], "")))
+    match = _AGE_RANGE.match(str(product.specs.get(said[0], "")))
     if match is None:
         return True
     low, high = match.groups()
-    return float(low) <= age[1] <= (float(high) if high else float("inf"))
+    return float(low) <= said[1] <= (float(high) if high else float("inf"))
 
 
 def _holds(product: Product, least: tuple[str, float] | None) -> bool:

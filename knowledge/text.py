@@ -732,6 +732,10 @@ def _digits_for_words(lowered: str) -> str:
     return _WORDED_TENS.sub(tens, lowered)
 
 
+# "for 4 people", "about 8 of us": a number of these is no amount of money
+_COUNTED = frozenset("people persons seats kids children adults guests players player of".split())
+
+
 def parse_budget(text: str, cued_only: bool = False) -> float | None:
     """A money amount in free text: "under a grand", "1.5k", "around 800 bucks", "€1,200", "a hundred bucks".
 
@@ -751,7 +755,7 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
         before = lowered[max(0, match.start() - 25) : match.start()]
         after = lowered[match.end() : match.end() + 12]
         unit = re.match(r"\s*([a-z]+)", after)
-        if not match.group("k") and unit and unit.group(1) in UNIT_WORDS | {"people", "persons", "seats", "kids"}:
+        if not match.group("k") and unit and unit.group(1) in UNIT_WORDS | _COUNTED:
             continue  # "about 150kg", "for 4 people": a quantity, not an amount of money
         cue = bool(
             match.group("cur")

@@ -17,7 +17,7 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
 from knowledge.policy_search import find_topic, topic_cues
 from knowledge.store import CatalogStore, make_client
-from knowledge.text import find_category, find_products, find_spec_query
+from knowledge.text import find_category, find_products, find_spec_query, parse_budget
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings
 
@@ -714,3 +714,16 @@ def test_a_typo_of_a_word_of_the_pages_finds_the_section_that_has_it(tmp_path):
     engine = shop_engine(tmp_path, [pen], {"refunds-and-warranty.md": page})
     answer = engine.understand("whats the waranty on it", CustomerContext(), Focus([pen], pen))
     assert answer is not None and answer.kind == "policy" and "5 years" in answer.lines[0]
+
+
+def test_how_many_people_is_no_budget_and_a_players_range_must_include_them(tmp_path):
+    games = [
+        furniture("G1", "Gryf Flash Card Game", 39.9, "board games", players="2-8"),
+        furniture("G2", "Gryf Forest Rescue", 149.0, "board games", players="1-4"),
+        furniture("G3", "Gryf Traders", 179.0, "board games", players="3-6"),
+    ]
+    engine = shop_engine(tmp_path, games)
+    for said in ("need a game for a family party, there'll be about 8 of us", "a board game for 8 players"):
+        answer = engine.understand(said, CustomerContext(), Focus())
+        assert answer is not None and [p.sku for p in answer.products] == ["G1"], said
+    assert parse_budget("about 8 of us", cued_only=True) is None
