@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 
 from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
@@ -397,6 +398,8 @@ class KnowledgeEngine:
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         if asks_for_discount(text):
             return self.discounts(text, found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
+        if found and (topic := self._policy_topic_about(text, found)):
+            return self.policy(text, topic, Focus(found, found[0]))  # "can i send the castle set back?"
         category = self.match_category(text) or (self.match_category(named) if named else None)
         if (related := self.goes_with(found[:1] or focus.products, text, category)) is not None:
             return related
@@ -539,7 +542,9 @@ class KnowledgeEngine:
         spec_words = {
             w for p in pool for k, v in p.specs.items() for w in tokens(f"{k} {v if isinstance(v, str) else ''}")
         }
-        return bool(extra - brand_words - spec_words)
+        said = tokens(phrase)
+        glued = {w for a, b in pairwise(said) if a + b in spec_words for w in (a, b)}  # "hard cover"
+        return bool(extra - brand_words - spec_words - glued)
 
     def goes_with(self, focus: list[Product], text: str, category: str | None) -> Answer | None:
         """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as

@@ -727,3 +727,16 @@ def test_how_many_people_is_no_budget_and_a_players_range_must_include_them(tmp_
         answer = engine.understand(said, CustomerContext(), Focus())
         assert answer is not None and [p.sku for p in answer.products] == ["G1"], said
     assert parse_budget("about 8 of us", cued_only=True) is None
+
+
+def test_the_product_question_path_answers_a_policy_question_about_a_product_and_glued_spec_words(tmp_path):
+    books = [
+        furniture("N1", "Rosa Dot Journal", 30.0, "notebooks", hardcover=True),
+        furniture("N2", "Rosa Pocket Notebook", 9.0, "notebooks", hardcover=False),
+    ]
+    pages = {"returns.md": "# Returns\n\nSend back any notebook within 30 days of delivery for a refund.\n"}
+    engine = shop_engine(tmp_path, books, pages)
+    back = engine.product_question("can i return the rosa dot journal if she has one?", CustomerContext())
+    assert back.kind == "policy" and "30 days" in back.rendered
+    hard = engine.product_question("which notebooks have a hard cover?", CustomerContext())
+    assert hard.kind == "recommend" and [p.sku for p in hard.products] == ["N1"]
