@@ -472,6 +472,10 @@ class KnowledgeEngine:
         if reference is None:
             return None
         products = reference.products
+        if _ASKS_FOR_VARIANT.search(text):  # "my kid's a leftie, is there a version for them?"
+            of_kind = CustomerContext(category=products[0].category)
+            if self._yes_no_feature(of_kind, text) or _named_value(self._pool(of_kind.category), text):
+                return self.recommend(of_kind, text)
         query = _ranking_query(text, products)
         if query is not None and query.direction:
             # "the cheapest one with a heater": a ranking keeps the must-have it names
@@ -966,6 +970,7 @@ _ASKS_FOR = re.compile(
     re.I,
 )
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
+_ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|variant|edition)s?\b", re.I)
 _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",

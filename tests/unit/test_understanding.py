@@ -740,3 +740,14 @@ def test_the_product_question_path_answers_a_policy_question_about_a_product_and
     assert back.kind == "policy" and "30 days" in back.rendered
     hard = engine.product_question("which notebooks have a hard cover?", CustomerContext())
     assert hard.kind == "recommend" and [p.sku for p in hard.products] == ["N1"]
+
+
+def test_a_version_of_the_product_in_focus_with_a_feature_is_that_version(tmp_path):
+    pens = [
+        furniture("P1", "Fjord Student Pen", 24.9, "fountain pens", left_handed=False),
+        furniture("P2", "Fjord Student Pen Left-Handed", 26.9, "fountain pens", left_handed=True),
+    ]
+    engine = shop_engine(tmp_path, pens)
+    focus = Focus([pens[0]], pens[0])
+    answer = engine.product_question("he's left handed, is there a version for them?", CustomerContext(), focus=focus)
+    assert [p.sku for p in answer.products] == ["P2"]
