@@ -47,6 +47,7 @@ from knowledge.text import (
     singular,
     states_a_need,
     stem,
+    synonyms_said,
     tokens,
     unexplained_words,
     without_names,
@@ -647,7 +648,7 @@ class KnowledgeEngine:
         category_words = {singular(w) for w in tokens(context.category or "")}
         # "sofa" is no "sofa bed", and the "lightest helmet" need not have an integrated light
         # nor the "most powerful amp" a battery-powered one: the words of a ranking name no must-have
-        said = tokens(text)
+        said = tokens(" ".join([text, *synonyms_said(text)]))  # "an e-bike": an electric one
         ranked = {said[i + 1] for i, w in enumerate(said[:-1]) if w in ("most", "least", "more", "less")}
         ignored = category_words | LESS_WORDS | MORE_WORDS | ranked
         text = " ".join(w for w in said if singular(w) not in ignored and w not in ignored)

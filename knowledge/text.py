@@ -530,6 +530,13 @@ def _phrase(text: str) -> str:
     return " " + " ".join(singular(w) for w in tokens(text)) + " "
 
 
+def synonyms_said(text: str) -> list[str]:
+    """The other words for what the text names ("e-bike": "electric bike", "pedelec", …), so a feature they
+    carry ("electric") is heard too."""
+    said = _phrase(text)
+    return [g for group in CATEGORY_SYNONYMS if any(f" {_phrase(g).strip()} " in said for g in group) for g in group]
+
+
 def category_phrases(category: str) -> set[str]:
     """The phrases that name a category: its own words (singular) and every synonym of them or its head noun."""
     own = _phrase(category).strip()

@@ -751,3 +751,13 @@ def test_a_version_of_the_product_in_focus_with_a_feature_is_that_version(tmp_pa
     focus = Focus([pens[0]], pens[0])
     answer = engine.product_question("he's left handed, is there a version for them?", CustomerContext(), focus=focus)
     assert [p.sku for p in answer.products] == ["P2"]
+
+
+def test_another_word_for_a_kind_carries_its_feature(tmp_path):
+    bikes = [
+        furniture("B1", "Lind Tur E-Bike", 2490.0, "city bikes", electric=True),
+        furniture("B2", "Stad Sprint Bike", 640.0, "city bikes", electric=False),
+    ]
+    engine = shop_engine(tmp_path, bikes)
+    answer = engine.recommend(CustomerContext(category="city bikes"), "looking for an ebike")
+    assert [p.sku for p in answer.products] == ["B1"]
