@@ -56,7 +56,7 @@ def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
 # product and policy intents' own actions already ask the catalogue; buying or accessories for a named product
 # stay what they are, but not a ranking ("ok which in-stock bag is the warmest then?" read as buying) or a
 # category nothing in focus is of ("i want a bike for riding to the shops" read as buying).
-_ANY = frozenset({"product", "ranking", "focus", "policy", "service"})
+_ANY = frozenset({"product", "ranking", "focus", "details", "policy", "service"})
 FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         [
@@ -74,9 +74,12 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
         ],
         _ANY,
     ),
-    **dict.fromkeys(["ready_to_buy", "ask_accessories"], frozenset({"ranking", "category", "service"})),
+    # "ok tell me about the 2nd one" is no purchase yet, "i'll take the second one" is
+    **dict.fromkeys(["ready_to_buy", "ask_accessories"], frozenset({"ranking", "category", "details", "service"})),
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
-    **dict.fromkeys(["greet", "goodbye"], frozenset({"product", "ranking", "focus", "category", "service"})),
+    **dict.fromkeys(
+        ["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "category", "service"})
+    ),
 }
 
 

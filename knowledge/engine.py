@@ -242,7 +242,8 @@ class KnowledgeEngine:
         question or handle an objection can give way: "product" (named beyond doubt, or by SKU), "ranking" in a
         category it names ("lightest hair dryer?"), "focus" (about the products in focus: "which of those is the
         warmest?", "how many are left?", "what's the second one like?"), "policy" (carries on with the page just
-        quoted: "and to nz?"), "category" (names a category the products in focus are not of: "hi, looking
+        quoted: "and to nz?"), "details" (asks what one of the products in focus is like: "tell me about the
+        second one"), "category" (names a category the products in focus are not of: "hi, looking
         for vegan choc") or "service" (asks for a service no page of the shop offers: "can i rent a piano?")."""
         if self.unoffered_service(text) is not None:
             return "service"
@@ -259,7 +260,8 @@ class KnowledgeEngine:
             if query is not None and (reference.explicit or query.key != "price"):
                 return "focus"
             if reference.explicit and len(reference.products) == 1 < len(focus.shown) and category is None:
-                return "focus"  # "go on then, what's the second one like"
+                # "go on then, what's the second one like", "tell me about the 2nd one": its details
+                return "details" if _ASKS_DETAILS.search(text) else "focus"
         if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
         if focus.kind is not None and _ALTERNATIVE.search(text) and category in (None, focus.kind):
@@ -971,6 +973,7 @@ _ASKS_FOR = re.compile(
     re.I,
 )
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
+_ASKS_DETAILS = re.compile(r"\b(?:tell me|more about|what'?s (?:it|that|the \w+ one) like|details|info)\b", re.I)
 _ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|variant|edition)s?\b", re.I)
 _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 _ALTERNATIVE = re.compile(

@@ -268,7 +268,9 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
         ("a sofa for the family room", [], None, "category"),  # one everyday word of a name is no product named
         ("I need a sofa", [], None, "category"),  # a category: only a greeting's or buying flow gives way
         ("I need a sofa", ["S1"], None, None),  # the kind in focus: the flow goes on
-        ("go on then, what's the second one like", ["S1", "S2"], None, "focus"),  # one of those shown
+        ("go on then, what's the second one like", ["S1", "S2"], None, "details"),  # one of those shown
+        ("ok tell me about the 2nd one", ["S1", "S2"], None, "details"),  # its details, no purchase yet
+        ("i'll take the second one", ["S1", "S2"], None, "focus"),
         ("how many do u have left then", ["S2"], None, "focus"),  # a short question about an attribute
         ("that's too expensive", ["S2"], None, None),  # an objection stays an objection
         ("thanks!", ["S2"], None, None),
