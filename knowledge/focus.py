@@ -93,7 +93,12 @@ def referred(text: str, focus: Focus) -> Reference | None:
         return None
     shown = focus.shown or [focus.current]
     single = [focus.current] if focus.current is not None else shown
-    indices = [_ORDINALS[m.group(1).lower()] for m in _ORDINAL.finditer(text)]
+    # "the last one" picks one, "how long does the battery last" does not: "first" and "last" need "the" or a noun
+    indices = [
+        _ORDINALS[m.group(1).lower()]
+        for m in _ORDINAL.finditer(text)
+        if m.group(1).lower() not in ("first", "last") or m.group(0).lower() != m.group(1).lower()
+    ]
     indices += [int(m.group(1)) - 1 for m in _NUMBERED.finditer(text)]
     if indices:
         if not all(-len(shown) <= i < len(shown) for i in indices):

@@ -113,6 +113,8 @@ def test_references_resolve_against_the_products_in_focus():
     assert referred("compare the first and the third", shown).products == [SOFAS[0], SOFAS[2]]
     picked = Focus(SOFAS, current=SOFAS[2])
     assert referred("is it in stock?", picked).products == [SOFAS[2]]  # "it" is the one discussed since
+    # "last" as a verb picks nothing: the one discussed since
+    assert referred("how long does the battery last", Focus(SOFAS, current=SOFAS[0])).products == [SOFAS[0]]
     assert referred("which is lighter?", picked).products == SOFAS
     assert referred("tell me more about the fourth one", shown) is None  # only three were shown
     assert referred("I'd like to talk about something completely different today", shown) is None
