@@ -247,8 +247,11 @@ def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
 
 
 def _name_cue(topic: str) -> str:
-    """The start of a page's name, the cue every page has (`topic_cues`)."""
-    return singular(topic.lower().replace("_", " ").replace("-", " "))[:5]
+    """The start of a page's name, the cue every page has (`topic_cues`): of its first word that means something
+    ("how-to-pay": "pay"), so a cue never ends inside a phrase ("how t" would match "how high do the …")."""
+    words = tokens(topic.replace("_", " ").replace("-", " "))
+    meaning = [w for w in words if w not in STOP_WORDS and w not in GENERAL_WORDS] or words or [topic.lower()]
+    return singular(meaning[0])[:5]
 
 
 MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first

@@ -340,6 +340,12 @@ def test_a_page_is_of_every_kind_its_name_names():
     assert find_topic("whats the guarantee on a coat", topic_cues(pages)) == "complaints-and-paying"
 
 
+def test_a_page_named_with_a_phrase_is_cued_by_its_meaning_word():
+    topics = topic_cues({"how-to-pay": "Pay by card.", "post-and-pickup": "We post parcels."})
+    assert find_topic("how high do the handlebars go", topics) is None
+    assert find_topic("how do i pay?", topics) == "how-to-pay"
+
+
 def test_a_typo_of_a_policy_topic_still_finds_its_page():
     topics = topic_cues({"delivery": "", "returns": "", "warranty": ""})
     assert find_topic("whats the warrenty on it", topics) == "warranty"
