@@ -29,9 +29,13 @@ _META = re.compile(r"\b(instructions?|system prompt|prompt|my rules|language mod
 # A lead-in sentence also speaks to the customer, not about the task it was given (beyond _META's words).
 # "The {1.colour} at {1.colour} goes well with it": a value used as if it were a product
 _VALUE_AS_THING = re.compile(r"\b[Tt]he \{\d+\.(?!name\})[^{}]+\}")
-# "with a gig bag of yes", "has yes pickup": a yes/no value read as an amount
 _BUDGET_TALK = re.compile(r"\bbudget\b", re.I)  # "also within your budget", when none was given
-_YES_NO_AS_AMOUNT = re.compile(r"\b(?:of|an?)\s+(?:yes|no)\b|\bhas\s+yes\b", re.I)
+# "with a gig bag of yes", "has yes pickup", "it includes yes and …": a yes/no value read as an amount or a
+# thing ("it has no battery" is English)
+_YES_NO_AS_AMOUNT = re.compile(
+    r"\b(?:of|an?)\s+(?:yes|no)\b|\b(?:has|have|includes?|with|is|are)\s+(?:yes\b|no\b(?=\s*(?:[.,;!?]|$|and\b|but\b)))",
+    re.I,
+)
 _TASK_TALK = re.compile(r"\b(customers?|sentences?|the facts|facts:|rules?)\b", re.I)  # "Customer is in stock."
 _LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|example)\b", re.I)
 _STOCK_TALK = re.compile(r"\b(in stock|out of stock|sold out|available now|left in stock|\w+ left)\b", re.I)

@@ -165,6 +165,27 @@ _OBJECTION: list[Example] = [
         "The {2.name} ({2.price}) and the {3.name} ({3.price}) cost less.",
     ),
     (
+        "[3] cost less",
+        'Customer: "can you do better on the price?"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [2] and [3] cost less\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}\n"
+        "[3] {3.name} {3.price}, {3.stock}",
+        "Fair question. Our price for the {1.name} is {1.price} and I can't offer a discount, but the {2.name} "
+        "({2.price}) and the {3.name} ({3.price}) cost less.",
+    ),
+    (
+        "cost less",
+        'Customer: "is there any way to get it cheaper?"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [2] cost less\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}",
+        "Our prices are as listed, so the {1.name} stays at {1.price}; if you'd like to spend less, the {2.name} "
+        "is {2.price}.",
+    ),
+    (
         "cost less",
         'Customer: "that\'s too expensive"\n'
         "Need: nothing stated\n"
@@ -182,6 +203,14 @@ _OBJECTION: list[Example] = [
         "[1] {1.name} {1.price}, {1.stock}",
         "I understand, but I can't offer a discount on the {1.name} at {1.price}: it is already our most "
         "affordable option.",
+    ),
+    (
+        "affordable",
+        'Customer: "any discount on it?"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [1] is already our most affordable option\n"
+        "[1] {1.name} {1.price}, {1.stock}",
+        "Sadly not: the {1.name} is {1.price} as listed, and it is already our most affordable option.",
     ),
 ]
 _CLOSING: list[Example] = [
