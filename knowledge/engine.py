@@ -273,15 +273,17 @@ class KnowledgeEngine:
         return "category" if category is not None and category != focus.kind else None
 
     def _spelled_as_the_pages(self, text: str) -> str:
-        """ "whats the waranty on it": a word the shop's texts don't have, read as the one word of its pages it is
-        a typo of, so the section that says "warranty" is found."""
+        """ "whats the waranty on it": a word the shop's texts don't have, read as the one usual word of a policy
+        topic on its pages it is a typo of, so the section that says "warranty" is found ("express" is no
+        "espresso": only topic words are corrected)."""
         known = self._policy_words | self._text_words
+        topic_words = self._policy_words & policy_search.TOPIC_WORD_SET
 
         def spelled(match: re.Match[str]) -> str:
             word = match.group(0)
             if word.lower() in known or not word.isalpha():
                 return word
-            near = [w for w in self._policy_words if len(w) >= 6 and matches_word(w, {word.lower()})]
+            near = [w for w in topic_words if len(w) >= 6 and matches_word(w, {word.lower()})]
             return near[0] if len(near) == 1 else word
 
         return re.sub(r"\w+", spelled, text)
@@ -650,7 +652,7 @@ class KnowledgeEngine:
         category_words = {singular(w) for w in tokens(context.category or "")}
         # "sofa" is no "sofa bed", and the "lightest helmet" need not have an integrated light
         # nor the "most powerful amp" a battery-powered one: the words of a ranking name no must-have
-        said = tokens(" ".join([text, *synonyms_said(text)]))  # "an e-bike": an electric one
+        said = tokens(" ".join([text, *synonyms_said(text, context.category)]))  # "an e-bike": an electric one
         ranked = {said[i + 1] for i, w in enumerate(said[:-1]) if w in ("most", "least", "more", "less")}
         ignored = category_words | LESS_WORDS | MORE_WORDS | ranked
         text = " ".join(w for w in said if singular(w) not in ignored and w not in ignored)

@@ -182,6 +182,17 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
 )
 
 
+# The usual words of every kind of page, whole words only ("warranty", "delivery"): a typo of one is read as it.
+TOPIC_WORD_SET = frozenset(cue for group in TOPIC_WORDS for cue in group if " " not in cue and len(cue) >= 6) | {
+    "warranty",
+    "guarantee",
+    "delivery",
+    "shipping",
+    "returns",
+    "refund",
+    "payment",
+    "exchange",
+}
 MIN_MENTIONS = 2  # a page that uses a kind's usual words this often (and more than any other page) is that kind
 
 

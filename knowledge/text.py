@@ -291,12 +291,12 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             continue
         name_words = set(tokens(product.name))
         brand_words = set(tokens(product.brand))
-        # "ebike" names an "E-Bike": a hyphenated name word typed as one word stands for its parts
-        for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()):
-            if a + b in words:
-                name_words = (name_words - {a, b}) | {a + b}
-        matched = {w for w in name_words if matches_word(w, words)}
+        # "ebike" names an "E-Bike", "f30e" an "F-30E": a hyphenated name word typed as one word says its parts
+        glued_parts = {w for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()) if a + b in words for w in (a, b)}
+        matched = {w for w in name_words if matches_word(w, words)} | glued_parts
         name_models = {w for w in name_words if _has_digit(w)}
+        if name_models & glued_parts:
+            name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
         # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
         said_as_named = [f"{b} {m}" for b in brand_words for m in name_models & text_models]
@@ -436,6 +436,14 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
     naming = {w for w in mention.matched if singular(w) not in _descriptive_words(mention.product)} or mention.matched
     for part in _SEPARATORS.split(lowered):
         words = _text_words(part) | {a + b for a, b in re.findall(r"(\w+)-(\w+)", part)}  # "e-bike": "ebike"
+        # and "ebike" says the "e" and "bike" of an "E-Bike"
+        words |= {
+            w
+            for c in chosen
+            for a, b in re.findall(r"(\w+)-(\w+)", c.product.name.lower())
+            if a + b in words
+            for w in (a, b)
+        }
         others = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
         named = all(matches_word(w, words) for w in naming)
         if named and all(extra and not any(matches_word(w, words) for w in extra) for extra in others):
@@ -530,11 +538,18 @@ def _phrase(text: str) -> str:
     return " " + " ".join(singular(w) for w in tokens(text)) + " "
 
 
-def synonyms_said(text: str) -> list[str]:
+def synonyms_said(text: str, category: str | None = None) -> list[str]:
     """The other words for what the text names ("e-bike": "electric bike", "pedelec", …), so a feature they
-    carry ("electric") is heard too."""
+    carry ("electric") is heard too; not those of the category's own name ("olive oil" says nothing of "extra
+    virgin", "cat tree" nothing of a "cat condo")."""
     said = _phrase(text)
-    return [g for group in CATEGORY_SYNONYMS if any(f" {_phrase(g).strip()} " in said for g in group) for g in group]
+    own = category_phrases(category) if category else set()
+    return [
+        g
+        for group in CATEGORY_SYNONYMS
+        if any(f" {_phrase(g).strip()} " in said for g in group) and not own & {_phrase(g).strip() for g in group}
+        for g in group
+    ]
 
 
 def category_phrases(category: str) -> set[str]:

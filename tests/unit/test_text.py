@@ -324,3 +324,11 @@ def test_a_hyphenated_model_typed_as_one_word_names_that_model_only():
     assert [p.sku for p in find_products("the f30 please", guitars)] == ["G1"]
     assert [p.sku for p in find_products("pendler 8 e-bike price", guitars)] == ["B2"]
     assert [p.sku for p in find_products("the pendler 8 city bike", guitars)] == ["B1"]
+    assert [p.sku for p in find_products("is the pendler 8 ebike in stock", guitars)] == ["B2"]
+    tables = [
+        make_product("T1", "Oak Ash 4 Dining Table", 399.0, "dining tables"),
+        make_product("T2", "Brightwell Fold Drop-Leaf Table", 249.0, "dining tables"),
+        make_product("T3", "Oak Ash 6 Dining Table", 599.0, "dining tables"),
+    ]
+    said = "which is smaller, the ash 4 dining table or the drop-leaf one?"
+    assert [p.sku for p in find_products(said, tables)] == ["T1", "T2"]

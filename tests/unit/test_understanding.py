@@ -771,3 +771,11 @@ def test_another_word_for_a_kind_carries_its_feature(tmp_path):
     engine = shop_engine(tmp_path, bikes)
     answer = engine.recommend(CustomerContext(category="city bikes"), "looking for an ebike")
     assert [p.sku for p in answer.products] == ["B1"]
+    oils = [
+        furniture("O1", "Grove Early Harvest Olive Oil", 28.0, "olive oils", extra_virgin=True),
+        furniture("O2", "Grove Lemon Pressed Olive Oil", 26.0, "olive oils", extra_virgin=False),
+    ]
+    oil_shop = shop_engine(tmp_path / "oils", oils)
+    # the category's own name says nothing of its synonyms' features ("extra virgin olive oil")
+    listed = oil_shop.recommend(CustomerContext(category="olive oils"), "what olive oils have you got")
+    assert {p.sku for p in listed.products} == {"O1", "O2"}
