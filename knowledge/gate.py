@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from knowledge.answers import Answer
 from knowledge.catalog import Product
 from knowledge.claims import unsupported_claims, use_backed
-from knowledge.references import FactSheet, UnknownReference, references_in, without_references
+from knowledge.references import REFERENCE, FactSheet, UnknownReference, references_in, without_references
 from knowledge.text import CURRENCY, CURRENCY_WORDS, DISCOUNT_TALK, SAID_UNITS, STOP_WORDS, sentences, tokens
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,20 @@ def check_reply(
     return result
 
 
+def _yes_no_in_running_text(written: str, sheet: FactSheet) -> bool:
+    """ "the cheapest, with a gig bag {1.gig_bag}": a yes/no value is only readable after its label and a colon
+    ("gig bag: yes")."""
+    for match in REFERENCE.finditer(written):
+        number, _, key = match.group(1).partition(".")
+        if not number.isdigit() or not 1 <= int(number) <= len(sheet.products):
+            continue
+        if isinstance(sheet.products[int(number) - 1].specs.get(key), bool) and not written[
+            : match.start()
+        ].rstrip().endswith(":"):
+            return True
+    return False
+
+
 def check_written(
     written: str,
     answer: Answer,
@@ -178,7 +192,7 @@ def check_written(
     except UnknownReference as exc:
         reasons.append(f"unknown reference {exc}")
         filled = ""
-    if _YES_NO_AS_AMOUNT.search(filled):
+    if _YES_NO_AS_AMOUNT.search(filled) or _yes_no_in_running_text(written, sheet):
         reasons.append("writes a yes/no value as an amount")
     if sheet.context.budget is None and _BUDGET_TALK.search(typed):
         reasons.append("talks of a budget the customer did not give")

@@ -160,7 +160,11 @@ def test_a_unit_typed_after_a_filled_value_goes_and_a_yes_no_value_is_no_amount(
         secret_fragments=[],
     )[1].reasons
     assert "writes a yes/no value as an amount" in reasons
-    for written in ("It includes {1.backlit} and costs {1.price}.", "The {1.name} is {1.backlit}."):
+    for written in (
+        "It includes {1.backlit} and costs {1.price}.",
+        "The {1.name} is {1.backlit}.",
+        "The {1.name} is the cheapest, with a backlight {1.backlit}.",
+    ):
         sheet = FactSheet(answer.products, CustomerContext())
         reasons = check_written(written, answer, sheet, "is it backlit?", catalogue=[backlit], secret_fragments=[])[
             1
