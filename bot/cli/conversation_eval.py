@@ -16,13 +16,14 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from bot.cli import rest, supervisor
 from config.settings import PROJECT_ROOT, Settings
 from knowledge import answers
-from knowledge.catalog import LoadResult, Product, load_catalog
+from knowledge.catalog import LoadResult, Product, format_price, load_catalog
 from knowledge.gate import check_reply
 from knowledge.policy_search import readable_sentences
 from knowledge.text import parse_budget
@@ -116,6 +117,9 @@ def load_shop_conversations(shop_dir: Path) -> list[Conversation]:
     return conversations
 
 
+_NO_DISCOUNT = re.compile(r"\b(?:can't|cannot|can not|don't|do not) offer (?:a |any )?discount", re.I)
+
+
 def shop_names(shops_dir: Path = SHOPS_DIR) -> list[str]:
     return sorted(p.name for p in shops_dir.iterdir() if (p / "catalog").is_dir())
 
@@ -159,7 +163,13 @@ def check_turn(
     policies = [" ".join(readable_sentences(page.text)) for page in shop.policies]  # as replies quote them
     said = [*(said_before or []), turn.text]
     budgets = [f"{amount:g}" for text in said if (amount := parse_budget(text)) is not None]  # "two hundred"
-    reference = "\n".join([*said, *budgets, *(_facts_of(p) for p in named), *overviews, *policies])
+    # "If you'd like to spend less, …: 799.00 GBP, 450.00 GBP less": a difference of two prices it names is a fact,
+    # and "I can't offer a discount" is no discount offered
+    differences = [format_price(abs(a.price - b.price), a.currency) for a, b in combinations(named, 2)]
+    refused = ["discount"] if _NO_DISCOUNT.search(reply) else []
+    reference = "\n".join(
+        [*said, *budgets, *(_facts_of(p) for p in named), *overviews, *policies, *differences, *refused]
+    )
     invented = check_reply(
         reply,
         reference,

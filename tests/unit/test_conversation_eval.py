@@ -76,3 +76,13 @@ def test_only_the_fourteen_looked_at_shops_are_tuning_shops():
     assert set(FINAL_CHECK_SHOPS) <= set(shop_names())
     tuning = "beauty coffee cycling fashion furniture garden kitchen music outdoor pantry pets running stationery toys"
     assert [s for s in shop_names() if s not in FINAL_CHECK_SHOPS] == tuning.split()
+
+
+def test_a_price_difference_of_named_products_and_a_refused_discount_are_no_invention():
+    reply = (
+        "I understand, but I can't offer a discount on the Birch Corner Sofa (1,399.00 EUR). If you'd like to "
+        "spend less: - Alder Two Seater: 649.00 EUR, in stock, 750.00 EUR less"
+    )
+    assert check_turn(turn(), reply, [], SHOP, []) == []
+    offered = check_turn(turn(), "We can offer a discount on the Alder Two Seater: 600.00 EUR.", [], SHOP, [])
+    assert any("discount" in p for p in offered) and any("600" in p for p in offered)
