@@ -28,6 +28,7 @@ _SECTION_HEADING = re.compile(r"^[^:\n]{1,60}: ")
 _PERIOD = re.compile(r"\b(?:\d+|one|two|three)[- ](?:days?|weeks?|months?|years?)\b", re.I)
 
 OBJECTIONS = ("price", "quality", "competitor", "timing", "browsing")
+NOT_MENTIONED = "its description does not mention"
 
 
 # ---- recommendations ----------------------------------------------------------------------
@@ -54,7 +55,7 @@ def why(product: Product, index: int, context: CustomerContext, features: list[s
         return f"{ref}price}}, a little over your budget of {{budget}}: the closest we have"
     if context.use_case:  # a reason for something else would read as one for the need ("peppery, for bread":
         # "made for frying and baking"); say what the data does not
-        return f"its description does not mention {context.use_case}"
+        return f"{NOT_MENTIONED} {context.use_case}"
     # Nothing said yet that the data speaks to: what the shop's own text says it is made for, not a spec
     # picked at random ("it has a forest green" was a model's reading of "colour: forest green").
     made_for = _MADE_FOR.findall(product.description)
@@ -98,8 +99,12 @@ def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) 
     # each product's own line, which shows the specs the needs are about first ("max load 180 kg" for 150 kg)
     shown = answer.lines[1 : 1 + len(answer.products)]
     items = [shown[i] if i < len(shown) else list_item(p) for i, p in enumerate(answer.products)]
+    said = [reason(p, context, features) for p in answer.products]
+    # "Why: its description does not mention a child" is no reason: the line stays bare, and the note below says
+    # once that none of them is made for it
     lines = answer.lines[:1] + [
-        f"{item}. Why: {reason(p, context, features)}." for item, p in zip(items, answer.products, strict=True)
+        f"{item}." if why_not.startswith(NOT_MENTIONED) else f"{item}. Why: {why_not}."
+        for item, why_not in zip(items, said, strict=True)
     ]
     reasons = [why(p, i, context, features) for i, p in enumerate(answer.products, start=1)]
     if context.use_case and not any(_use_case_reason(p, context.use_case) for p in answer.products):
