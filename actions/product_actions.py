@@ -93,7 +93,10 @@ class ActionRecommendProducts(Action):
             if category and engine.asks_for_another_brand(said, category):
                 return engine.product_question(said, context)  # "do you have kitchen aid mixers?": we don't
             matching = engine.goes_with(focus_of(engine, tracker).products, said, category)
-            found = matching or sales.with_reasons(engine.recommend(context, said, limit), context, wanted)
+            # "waterproof running jacket under $150": the reason says it is waterproof, not only its price
+            must = engine.must_have_said(replace(context, category=category), said)
+            needs = [*wanted, must] if must and must not in wanted else wanted
+            found = matching or sales.with_reasons(engine.recommend(context, said, limit), context, needs)
             return with_closing_question(found, knobs.get("closing_question"))
 
         answer = await answer_and_send(dispatcher, tracker, decide, context, knobs.get("model_writes", True))

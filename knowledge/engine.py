@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
-from knowledge.catalog import Product
+from knowledge.catalog import Product, spec_label
 from knowledge.focus import COMPARING, Focus, continues, referred
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
@@ -643,6 +643,12 @@ class KnowledgeEngine:
             over_budget = nearest[: min(2, limit)]
         needed = [k for k in (must_have, value and value[0], least and least[0], group and group[0]) if k]
         return answers.recommend(picks, context, over_budget, needed)
+
+    def must_have_said(self, context: CustomerContext, text: str) -> str | None:
+        """The yes/no must-have a request names ("a waterproof jacket"), as its spec's label, so a reason can
+        say that the product has it."""
+        key = self._yes_no_feature(context, text)
+        return spec_label(key) if key else None
 
     def _yes_no_feature(self, context: CustomerContext, text: str = "") -> str | None:
         """The spec key of a must-have that is a yes/no spec ("waterproof", "gps", "stylus support"), named

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.needs_form import ValidateNeedsForm, stated_now
 from actions.product_actions import ActionAnswerProductQuestion, ActionRecommendProducts
-from knowledge.catalog import load_catalog
+from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client
 from knowledge.writer import ReplyWriter
@@ -63,6 +63,26 @@ def test_recommendation_respects_budget_and_stock(engine):
     assert "Corvid Blade 16" not in text  # over budget
     assert "Nimbus Stratus 15" not in text  # out of stock
 
+
+def test_a_must_have_said_in_the_request_is_the_reason_given(tmp_path, use_services):
+    jackets = [
+        Product(
+            "J1", "Kin Hi-Vis Jacket", "jackets", "Kin", 99.0, "USD", 4, "A bright jacket.", specs={"waterproof": True}
+        ),
+        Product(
+            "J2", "Kin Wind Shell", "jackets", "Kin", 89.0, "USD", 4, "A light shell.", specs={"waterproof": False}
+        ),
+    ]
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in jackets]))
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_jackets", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    use_services(engine=KnowledgeEngine(store, ReplyWriter(None)))
+    said = tracker("waterproof jacket under $150", slots={"category": "jackets", "budget": 150})
+    _, messages = run_action(ActionRecommendProducts(), said)
+    assert "Kin Wind Shell" not in messages[0]["text"]
+    assert "Why: it has waterproof, which you asked for" in messages[0]["text"], messages[0]["text"]
 
 
 def test_a_recommendation_asked_for_by_a_brand_the_shop_lacks_says_so(engine):
