@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from knowledge.catalog import Product
@@ -267,6 +268,17 @@ def matches_word(name_word: str, words: set[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _hyphen_pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """The hyphenated words of a name or a message as pairs, lower-cased ("E-Bike": ("e", "bike"))."""
+    return tuple(re.findall(r"(\w+)-(\w+)", text.lower()))
+
+
+def _glued_parts(name: str, words: set[str]) -> set[str]:
+    """The parts of a name's hyphenated words said as one word: "ebike" says the "e" and "bike" of an "E-Bike"."""
+    return {w for a, b in _hyphen_pairs(name) if a + b in words for w in (a, b)}
+
+
 def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> list[Product]:
     """Products the text names, by SKU or by (most of) their name, typos forgiven, best first.
 
@@ -277,12 +289,13 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     lowered = text.lower()
     words = _text_words(text)
     # "f30e" typed for an "F-30E": its parts ("f", "30") name no "F-30"
-    glued = {a + b for p in catalog for a, b in re.findall(r"(\w+)-(\w+)", p.name.lower())}
-    hyphened = [(a, b) for a, b in re.findall(r"(\w+)-(\w+)", lowered) if a + b in glued]  # "e-bike": one word
+    glued = {a + b for p in catalog for a, b in _hyphen_pairs(p.name)}
+    hyphened = [(a, b) for a, b in _hyphen_pairs(lowered) if a + b in glued]  # "e-bike": one word
     parts = {part for w in set(tokens(text)) & glued for part in _text_words(w) if part != w}
     words = (words - parts - {w for pair in hyphened for w in pair}) | {a + b for a, b in hyphened}
     words |= set(tokens(text)) & glued
     text_models = {w for w in words if _has_digit(w)}
+    said_in_order = f" {' '.join(tokens(text))} "
     distinctive, generic = _name_words(catalog)
     mentions = []
     for product in catalog:
@@ -292,17 +305,18 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         name_words = set(tokens(product.name))
         brand_words = set(tokens(product.brand))
         # "ebike" names an "E-Bike", "f30e" an "F-30E": a hyphenated name word typed as one word says its parts
-        glued_parts = {w for a, b in re.findall(r"(\w+)-(\w+)", product.name.lower()) if a + b in words for w in (a, b)}
+        glued_parts = _glued_parts(product.name, words)
         matched = {w for w in name_words if matches_word(w, words)} | glued_parts
         name_models = {w for w in name_words if _has_digit(w)}
         if name_models & glued_parts:
             name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
         # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
-        said_as_named = [f"{b} {m}" for b in brand_words for m in name_models & text_models]
+        named_in_order = f" {' '.join(tokens(product.name))} "
         brand_and_model = any(
-            f" {pair} " in f" {' '.join(tokens(product.name))} " and f" {pair} " in f" {' '.join(tokens(text))} "
-            for pair in said_as_named
+            f" {b} {m} " in named_in_order and f" {b} {m} " in said_in_order
+            for b in brand_words
+            for m in name_models & text_models
         )
         named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words)
         if not name_words or not (brand_and_model or named_by_word):
@@ -435,15 +449,8 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
     # "compare the arc and the arc mini lamps": the part needs the words that name it, not its kind's ("lamp")
     naming = {w for w in mention.matched if singular(w) not in _descriptive_words(mention.product)} or mention.matched
     for part in _SEPARATORS.split(lowered):
-        words = _text_words(part) | {a + b for a, b in re.findall(r"(\w+)-(\w+)", part)}  # "e-bike": "ebike"
-        # and "ebike" says the "e" and "bike" of an "E-Bike"
-        words |= {
-            w
-            for c in chosen
-            for a, b in re.findall(r"(\w+)-(\w+)", c.product.name.lower())
-            if a + b in words
-            for w in (a, b)
-        }
+        words = _text_words(part) | {a + b for a, b in _hyphen_pairs(part)}  # "e-bike": "ebike"
+        words |= {w for c in chosen for w in _glued_parts(c.product.name, words)}
         others = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
         named = all(matches_word(w, words) for w in naming)
         if named and all(extra and not any(matches_word(w, words) for w in extra) for extra in others):
@@ -877,10 +884,6 @@ def _graded_base(word: str, comparing: bool) -> str | None:
     return None
 
 
-def _key_words(spec_keys: list[str]) -> set[str]:
-    return {w for key in spec_keys for w in tokens(key)}
-
-
 def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
@@ -900,7 +903,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     wanted_stems = {stem(w) for w in wanted}
     said_units = _said_units(words)
     comparing = "which" in words or "than" in said
-    graded = {base for w in words if (base := _graded_base(w, comparing)) and w not in _key_words(spec_keys)}
+    key_words_said = {w for key in spec_keys for w in tokens(key)} & set(words)  # "filter" is no "filt" + "er"
+    graded = {base for w in words if (base := _graded_base(w, comparing)) and w not in key_words_said}
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
         # "secure" asks about a security level: a shared stem of five letters counts too
