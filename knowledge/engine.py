@@ -94,6 +94,7 @@ class KnowledgeEngine:
         self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
         self._policy_words: set[str] = set()  # every word of the policy pages
         self._policy_stems: set[str] = set()  # their stems
+        self._page_stems: dict[str, Counter[str]] = {}  # per policy page, how often it uses each stem
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
@@ -128,6 +129,9 @@ class KnowledgeEngine:
                     self._topic_cues = policy_search.topic_cues(pages)
                     self._policy_words = set(tokens(self._policy_text))
                     self._policy_stems = {stem(w) for w in self._policy_words}
+                    self._page_stems = {}
+                    for chunk in self._policy_chunks:
+                        self._page_stems.setdefault(chunk.topic, Counter()).update(stem(w) for w in tokens(chunk.text))
             return self._products
 
     def policy_chunks(self) -> list[PolicyChunk]:
@@ -231,8 +235,8 @@ class KnowledgeEngine:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
         said = {stem(w) for w in tokens(text) if w in SERVICE_WORDS}
-        mentions = Counter(c.topic for c in self._policy_chunks for w in tokens(c.text) if stem(w) in said)
-        ranked = mentions.most_common(2)
+        mentions = Counter({topic: sum(stems[s] for s in said) for topic, stems in self._page_stems.items()})
+        ranked = [(topic, n) for topic, n in mentions.most_common(2) if n]
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
             return None
         return ranked[0][0]
