@@ -789,8 +789,10 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
     ignored = EVERYDAY_WORDS | _BUDGET_WORDS | {singular(w) for p in pool for w in tokens(p.category)}
     refused = {singular(w) for phrase in _REFUSED.findall(text) for w in tokens(phrase)} - ignored
     said = {singular(w) for w in tokens(text)} - ignored - refused
-    for key in _spec_keys(pool):
-        values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
+    values_of = {
+        key: {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)} for key in _spec_keys(pool)
+    }
+    for key, values in values_of.items():
         named = [v for v in values if tokens(v) and {singular(w) for w in tokens(v)} <= said]
         if len(named) == 1 and len(values) > 1:
             return key, frozenset(named)
@@ -798,8 +800,7 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
             partly = {v for v in values if {singular(w) for w in tokens(v) if _value_word(w)} & said}
             if partly and len(partly) < len(values):
                 return key, frozenset(partly)
-    for key in _spec_keys(pool):  # "allergic to wool": every value without it
-        values = {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)}
+    for key, values in values_of.items():  # "allergic to wool": every value without it
         # "lambswool" is wool too
         having = {v for v in values if any(r in singular(w) for w in tokens(v) for r in refused if len(r) >= 4)}
         if having and len(having) < len(values):
