@@ -151,34 +151,21 @@ def test_a_unit_typed_after_a_filled_value_goes_and_a_yes_no_value_is_no_amount(
     assert result.passed and filled == "The Lumen Air 13 has a battery of 16 hours."
     backlit = make_product("K1", "Lumen Key 2", 49.0, backlit=True)
     answer = lookup([backlit], SpecQuery("backlit"))
-    reasons = check_written(
-        "The {1.name} comes with a backlight of {1.backlit}.",
-        answer,
-        FactSheet(answer.products, CustomerContext()),
-        "is it backlit?",
-        catalogue=[backlit],
-        secret_fragments=[],
-    )[1].reasons
-    assert "writes a yes/no value as an amount" in reasons
+
+    def reasons(written: str) -> list[str]:
+        sheet = FactSheet(answer.products, CustomerContext())
+        return check_written(written, answer, sheet, "is it backlit?", catalogue=[backlit], secret_fragments=[])[
+            1
+        ].reasons
+
     for written in (
+        "The {1.name} comes with a backlight of {1.backlit}.",
         "It includes {1.backlit} and costs {1.price}.",
         "The {1.name} is {1.backlit}.",
         "The {1.name} is the cheapest, with a backlight {1.backlit}.",
     ):
-        sheet = FactSheet(answer.products, CustomerContext())
-        reasons = check_written(written, answer, sheet, "is it backlit?", catalogue=[backlit], secret_fragments=[])[
-            1
-        ].reasons
-        assert "writes a yes/no value as an amount" in reasons, written
-    fine = check_written(
-        "The {1.name} costs {1.price}; backlit: {1.backlit}.",
-        answer,
-        FactSheet(answer.products, CustomerContext()),
-        "is it backlit?",
-        catalogue=[backlit],
-        secret_fragments=[],
-    )[1]
-    assert "writes a yes/no value as an amount" not in fine.reasons
+        assert "writes a yes/no value as an amount" in reasons(written), written
+    assert "writes a yes/no value as an amount" not in reasons("The {1.name} costs {1.price}; backlit: {1.backlit}.")
 
 
 def test_a_budget_the_customer_did_not_give_is_not_talked_of():
