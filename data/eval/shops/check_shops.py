@@ -49,6 +49,7 @@ SHOPS = (
     "fashion",
     "tools",
     "baby",
+    "sleep",
 )
 QUESTION_KEYS = {
     "id",
@@ -650,6 +651,49 @@ CHEAPEST[("baby", "conv-005#1")] = (2, cat(CAR_SEATS, True, 15000))
 NOTHING_FITS[("baby", "recommendation-006")] = (15000, cat(CAR_SEATS, True, where=[("rotating", "==", True)]))
 NULL_SPECS[("baby", "PB-HCH-TIN-BOOST")] = {"height_positions"}  # a booster on a dining chair has no height setting
 NULL_SPECS[("baby", "PB-MON-CHK-SMART")] = {"screen_inches", "range_m"}  # an app camera has no parent unit
+
+
+# sleep: written without reading the understanding code or any results.
+MATTRESSES, PILLOWS, DUVETS, BED_FRAMES = "mattresses", "pillows", "duvets", "bed frames"
+WASHABLE_PILLOW = [("machine_washable", "==", True)]
+WIDE_BED = [("width_cm", ">=", 140)]
+win("sleep", "comparison-001", "height_cm", "max", skus("AH-MAT-SZU-KEKES160", "AH-MAT-SZU-KEKESPLUS"))
+win("sleep", "comparison-002", "weight_g", "min", skus("AH-PIL-LUD-HAJNAL5070", "AH-PIL-LUD-HAJNAL7090"))
+win("sleep", "comparison-003", "price", "min", cat(MATTRESSES))
+win("sleep", "comparison-004", "height_cm", "max", cat(MATTRESSES))
+win("sleep", "comparison-005", "weight_g", "min", cat(PILLOWS))
+win("sleep", "comparison-006", "price", "min", cat(DUVETS))
+win("sleep", "comparison-007", "headboard_height_cm", "max", cat(BED_FRAMES))
+win("sleep", "comparison-008", "fill_weight_g", "max", cat(DUVETS, True))  # "in stock" is in the question
+win("sleep", "conv-001#1", "weight_g", "min", PREV, cat(PILLOWS, True, 20000))
+win("sleep", "conv-004#2", "weight_g", "max", PREV, cat(PILLOWS, True, 15000))
+win("sleep", "conv-005#2", "height_cm", "max", skus("AH-MAT-RUG-BONNELL140", "AH-MAT-SZU-BAL90"))
+win("sleep", "conv-008#1", "price", "min", PREV, skus("AH-MAT-SZU-BAL160", "AH-MAT-SZU-KEKES160"))
+win("sleep", "conv-010#2", "price", "min", PREV, cat(MATTRESSES, True, 200000, [("width_cm", "==", 160)]))
+win("sleep", "conv-014#0", "price", "min", cat(BED_FRAMES))
+EXACT.update(
+    {
+        ("sleep", "recommendation-002"): cat(MATTRESSES, True, 100000),
+        ("sleep", "recommendation-003"): cat(PILLOWS, True, where=WASHABLE_PILLOW),
+        ("sleep", "recommendation-004"): cat(BED_FRAMES, True, where=[("storage", "==", True)]),
+        ("sleep", "recommendation-005"): cat(DUVETS, True, where=[("warmth", "==", "summer")]),
+        ("sleep", "recommendation-007"): cat(BED_FRAMES, True, 150000, WIDE_BED),
+        ("sleep", "conv-001#0"): cat(PILLOWS, True, 20000),
+        ("sleep", "conv-004#0"): cat(DUVETS, True, 15000),
+        ("sleep", "conv-004#1"): cat(PILLOWS, True, 15000),
+        ("sleep", "conv-005#0"): cat(MATTRESSES, True, 150000),
+        ("sleep", "conv-006#1"): cat(MATTRESSES, True, where=[("core", "==", "memory foam")]),
+        ("sleep", "conv-007#1"): cat(DUVETS, True, where=[("width_cm", ">=", 200)]),
+        ("sleep", "conv-010#0"): cat(MATTRESSES, True, 100000, [("width_cm", "==", 90)]),
+        ("sleep", "conv-010#1"): cat(MATTRESSES, True, 200000, [("width_cm", "==", 160)]),
+        ("sleep", "conv-011#0"): cat(BED_FRAMES, True, where=[("clearance_cm", ">=", 35)]),
+    }
+)
+CHEAPEST[("sleep", "conv-005#1")] = (2, cat(MATTRESSES, True, 150000))
+NOTHING_FITS[("sleep", "recommendation-006")] = (20000, cat(DUVETS, True, where=[("fill", "==", "goose down")]))
+NULL_SPECS[("sleep", "AH-DUV-PIH-FELHO")] = {"fill_power"}  # fill power is a measure of down only
+NULL_SPECS[("sleep", "AH-DUV-PIH-NYAR")] = {"fill_power"}
+NULL_SPECS[("sleep", "AH-DUV-GYA-HORTOBAGY")] = {"fill_power"}  # wool, not down
 
 
 class Checker:
