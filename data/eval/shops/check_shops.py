@@ -50,6 +50,7 @@ SHOPS = (
     "tools",
     "baby",
     "sleep",
+    "surf",
 )
 QUESTION_KEYS = {
     "id",
@@ -651,6 +652,41 @@ CHEAPEST[("baby", "conv-005#1")] = (2, cat(CAR_SEATS, True, 15000))
 NOTHING_FITS[("baby", "recommendation-006")] = (15000, cat(CAR_SEATS, True, where=[("rotating", "==", True)]))
 NULL_SPECS[("baby", "PB-HCH-TIN-BOOST")] = {"height_positions"}  # a booster on a dining chair has no height setting
 NULL_SPECS[("baby", "PB-MON-CHK-SMART")] = {"screen_inches", "range_m"}  # an app camera has no parent unit
+
+# surf: written without reading the understanding code or any results.
+BOARDS, SUITS, GOGGLES, LEASHES = "surfboards", "wetsuits", "swim goggles", "leashes"
+EPOXY = [("construction", "==", "epoxy")]
+win("surf", "comparison-001", "weight_kg", "min", skus("MA-SRF-TUB-JOAQ60", "MA-SRF-TUB-JOAQ64"))
+win("surf", "comparison-002", "price", "min", skus("MA-WET-FRS-CAMP43", "MA-WET-FRS-CAMP43W"))
+win("surf", "comparison-003", "weight_kg", "min", cat(BOARDS))
+win("surf", "comparison-004", "price", "min", cat(SUITS))
+win("surf", "comparison-005", "volume_l", "max", cat(BOARDS))
+win("surf", "comparison-006", "price", "min", skus("MA-GOG-OLH-GRAU2", "MA-GOG-OLH-GRAU4"))
+win("surf", "comparison-007", "length_ft", "max", cat(LEASHES))
+win("surf", "comparison-008", "thickness_mm", "max", cat(LEASHES, True))  # "in stock" is in the question
+win("surf", "conv-001#1", "weight_g", "min", PREV, cat(LEASHES, True, 150))
+win("surf", "conv-004#2", "length_ft", "max", PREV, cat(LEASHES, True, 160))
+win("surf", "conv-005#2", "volume_l", "max", skus("MA-SRF-OND-ESPUMA60", "MA-SRF-OND-ESPUMA80"))
+win("surf", "conv-011#1", "weight_kg", "min", PREV, cat(BOARDS, True, where=EPOXY))
+win("surf", "conv-012#0", "price", "min", cat(BOARDS))
+win("surf", "conv-013#2", "weight_g", "max", skus("MA-WET-FRS-CAMP43", "MA-WET-MAR-JOAQ2"))
+win("surf", "conv-013#3", "price", "max", skus("MA-WET-FRS-CAMP43", "MA-WET-MAR-JOAQ2"))
+EXACT.update(
+    {
+        ("surf", "recommendation-003"): cat(GOGGLES, True, where=[("diopter", "==", -4)]),
+        ("surf", "recommendation-005"): cat(GOGGLES, True, 100),
+        ("surf", "recommendation-007"): cat(SUITS, True, 700),
+        ("surf", "conv-001#0"): cat(LEASHES, True, 150),
+        ("surf", "conv-004#0"): cat(GOGGLES, True, 160),
+        ("surf", "conv-004#1"): cat(LEASHES, True, 160),
+        ("surf", "conv-005#0"): cat(BOARDS, True, 2500),
+        ("surf", "conv-011#0"): cat(BOARDS, True, where=EPOXY),
+    }
+)
+CHEAPEST[("surf", "conv-005#1")] = (2, cat(BOARDS, True, 2500))
+NOTHING_FITS[("surf", "recommendation-006")] = (2000, cat(BOARDS, True, where=[("construction", "==", "PU")]))
+# A JSONL null, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("surf", "MA-WET-MAR-ACORES15")] = {"chest_zip"}  # a front-zip neoprene top has no chest zip
 
 
 # sleep: written without reading the understanding code or any results.
