@@ -20,8 +20,10 @@ from knowledge.catalog import Product, spec_label
 from knowledge.focus import COMPARING, Focus, continues, referred
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
+    CURRENCY_WORDS,
     EVERYDAY_WORDS,
     GENERAL_WORDS,
+    GENERIC_NOUNS,
     LESS_WORDS,
     MORE_WORDS,
     PRICE_WORDS,
@@ -30,6 +32,7 @@ from knowledge.text import (
     SPEC_SYNONYMS,
     STOP_WORDS,
     STRONG_STOCK_WORDS,
+    UNIT_WORDS,
     SpecQuery,
     asks_about_products,
     asks_for_discount,
@@ -39,6 +42,7 @@ from knowledge.text import (
     find_category,
     find_products,
     find_spec_query,
+    key_unit,
     matches_word,
     name_nouns,
     names_product,
@@ -235,6 +239,8 @@ class KnowledgeEngine:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
         said = {stem(w) for w in tokens(text) if w in SERVICE_WORDS}
+        if _ASKS_SOMEONE_TO_FIT.search(text):  # "can someone come home and fit the car seat?"
+            said.add(stem("fitting"))
         mentions = Counter({topic: sum(stems[s] for s in said) for topic, stems in self._page_stems.items()})
         ranked = [(topic, n) for topic, n in mentions.most_common(2) if n]
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
@@ -318,7 +324,7 @@ class KnowledgeEngine:
         known = self._text_words | self._catalogue_words
 
         def knows(alternative: str) -> bool:  # "air fryers": "air" is in a description, "fryer" is in none
-            words = [w for w in tokens(alternative) if w not in STOP_WORDS | EVERYDAY_WORDS | GENERAL_WORDS]
+            words = [w for w in tokens(alternative) if w not in STOP_WORDS | EVERYDAY_WORDS | GENERIC_NOUNS]
             head = words[-1] if words else ""
             return not head or head in known or singular(head) in known or stem(head) in self._policy_stems
 
@@ -329,10 +335,11 @@ class KnowledgeEngine:
     def _policy_topic_about(self, text: str, products: list[Product]) -> str | None:
         """The policy page a question that names products is for ("can I send the castle set back?"), if it is
         one, not a question about their data ("is the castle set in stock?")."""
+        text = without_names(text, products)  # "the Loftec Trade ladder" asks nothing of the trade-account page
         topic = self.policy_topic(text)
         if topic is None:
             return None
-        query = find_spec_query(without_names(text, products), _spec_keys(products))
+        query = find_spec_query(text, _spec_keys(products))
         # "if i buy it as a present, can i send it back?": buying is no question about its stock
         about_data = query is not None and (query.key != "stock" or bool(set(tokens(text)) & STRONG_STOCK_WORDS))
         return None if about_data else topic
@@ -349,7 +356,7 @@ class KnowledgeEngine:
         category = self.match_category(text)
         if (related := self.goes_with(focus.products, text, category)) is not None:
             return related  # "is there a matching bed?" after tables were shown
-        found = find_products(text, catalog)
+        found = self._named_not_in_focus(text, find_products(text, catalog), focus)
         if found and (topic := self._policy_topic_about(text, found)):
             # "if i buy the castle set as a present, can i send it back?": the returns page, for that product
             return self.policy(text, topic, Focus(found, found[0]))
@@ -405,6 +412,7 @@ class KnowledgeEngine:
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
+        found = self._named_not_in_focus(text, found, focus)
         if asks_for_discount(text):
             return self.discounts(text, found[:3] or ([focus.current] if focus.current else focus.shown[:3]))
         if found and (topic := self._policy_topic_about(text, found)):
@@ -441,9 +449,12 @@ class KnowledgeEngine:
                 return answers.compare(found[:3], query)
             unknown = unexplained_words(_asking_sentence(text, found, query), found, query)
             words = set(tokens(text))
+            # "whats the torque on it, in newton metres": the spec's own word says what is asked, and one word
+            # more ("newton") asks nothing else; "the weight limit of its shopping basket" does
             explicit = query is not None and (
                 (query.key == "price" and bool(PRICE_WORDS & words))
                 or (query.key == "stock" and bool(STRONG_STOCK_WORDS & words))
+                or (bool(set(tokens(query.key)) - UNIT_WORDS & words) and len(unknown) == 1)
             )
             if unknown and not explicit:
                 return answers.not_recorded(found[:3], sorted(unknown))
@@ -465,6 +476,14 @@ class KnowledgeEngine:
         if focus.policy_topic and continues(text):  # "and to the highlands?" after the delivery page
             return self.policy(text, focus.policy_topic, focus)
         return answers.not_found(asked_for, self._similar(text, category))
+
+    def _named_not_in_focus(self, text: str, found: list[Product], focus: Focus) -> list[Product]:
+        """The products a message names, unless one word of a name is all it shares with them and it asks "it"
+        about a spec of the products in focus: "ok for a newborn? what age is it for" after a buggy is about the
+        buggy, not the "Newborn Recliner" chair."""
+        if found and not self._names_outright(text, found) and self._asks_spec_of(text, focus):
+            return []
+        return found
 
     def _asks_spec_of(self, text: str, focus: Focus) -> bool:
         """ "does it have a grinder built in?" about an espresso machine: "it" and one of its specs, though
@@ -549,6 +568,7 @@ class KnowledgeEngine:
         kind = {w for p in category_phrases(category) for w in p.split()} | set(tokens(category))
         extra = {w for w in content_words(phrase) if singular(w) not in kind and w not in kind and not w.isdigit()}
         extra -= EVERYDAY_WORDS | LESS_WORDS | MORE_WORDS | {"thats", "under", "below", "over", "max", "budget"}
+        extra -= set(CURRENCY_WORDS)  # "sanders under 80 euro"
         brand_words = {w for b in self.brands() for w in tokens(b)}
         # "pasta thats gluten free": the words of the category's specs and their values name a must-have
         pool = self._pool(category)
@@ -655,10 +675,12 @@ class KnowledgeEngine:
         return spec_label(key) if key else None
 
     def _yes_no_feature(self, context: CustomerContext, text: str = "") -> str | None:
-        """The spec key of a must-have that is a yes/no spec ("waterproof", "gps", "stylus support"), named
-        as a feature or in the message, if any."""
+        """The spec key of a must-have that is a yes/no spec ("waterproof", "gps", "stylus support") or a count
+        some products have none of ("with a battery in the box": batteries included), named as a feature or in the
+        message, if any."""
         pool = self._pool(context.category)
-        yes_no = [k for k in _spec_keys(pool) if any(isinstance(p.specs.get(k), bool) for p in pool)]
+        keys = _spec_keys(pool)
+        yes_no = [k for k in keys if any(isinstance(p.specs.get(k), bool) for p in pool) or _counts(pool, k)]
         category_words = {singular(w) for w in tokens(context.category or "")}
         # "sofa" is no "sofa bed", and the "lightest helmet" need not have an integrated light
         # nor the "most powerful amp" a battery-powered one: the words of a ranking name no must-have
@@ -900,8 +922,20 @@ def _has_value(product: Product, value: tuple[str, frozenset[str]] | None) -> bo
 
 
 def _has(product: Product, yes_no_key: str | None) -> bool:
-    """A yes/no must-have is a hard filter: products without it, or with "no", are left out."""
-    return yes_no_key is None or product.specs.get(yes_no_key) is True
+    """A yes/no must-have is a hard filter: products without it, with "no" or with none of a count, are left
+    out."""
+    value = product.specs.get(yes_no_key) if yes_no_key else True
+    return value is True or (isinstance(value, int | float) and not isinstance(value, bool) and value > 0)
+
+
+def _counts(pool: list[Product], key: str) -> bool:
+    """A spec that counts things (no unit in its key, whole numbers) and that some products have none of:
+    "batteries_included" 0, 1 or 2, "drawers" 0 or 4."""
+    values = [p.specs.get(key) for p in pool if key in p.specs]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if key_unit(key) or not numbers or len(numbers) < len(values) or any(v != int(v) for v in numbers):
+        return False
+    return min(numbers) == 0 < max(numbers)
 
 
 def _asking_sentence(text: str, products: list[Product], query: SpecQuery | None) -> str:
@@ -981,8 +1015,15 @@ _PRODUCT_REQUEST = re.compile(
 )
 # "got any barilla", "do you sell de cecco?": a short request for something by name, at the end of the message
 _ASKS_FOR = re.compile(
-    r"^\W*(?:hi\W+|hey\W+)?(?:do you (?:sell|carry|stock|have)|have you got|got|any chance of)\s+(?:any\s+|some\s+)?"
+    r"^\W*(?:hi\W+|hey\W+)?(?:do (?:you|u|ye) (?:sell|carry|stock|have)|have (?:you|u|ye) got|got|any chance of)\s+"
+    r"(?:any\s+|some\s+)?"
     r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,4})\W*$",
+    re.I,
+)
+# Someone of the shop's asked to fit or install a product, not whether it fits
+_ASKS_SOMEONE_TO_FIT = re.compile(
+    r"\b(?:you|ye|u|someone|somebody|anyone|your (?:team|person|guy|guys|people|staff))\b(?:\s+\w+){0,4}?\s+"
+    r"(?:fit|install|set up|mount)\s+(?:it|them|the|this|that|my|our)\b",
     re.I,
 )
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
@@ -993,7 +1034,12 @@ _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,
 )
-_GOES_WITH = re.compile(r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?)\b", re.I)
+# "is there a matching bed?", "which stroller can it click on to?", "is it compatible with ..."
+_GOES_WITH = re.compile(
+    r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?|compatible|clicks? (?:on|in)(?:to)?|"
+    r"attach(?:es)? to|fits? on(?:to)?)\b",
+    re.I,
+)
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(
     "it its this that those these them they both either each one ones first second third fourth fifth last "

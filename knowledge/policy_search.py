@@ -16,7 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.store import PolicyChunk
-from knowledge.text import GENERAL_WORDS, STOP_WORDS, content_words, matches_word, singular, stem, tokens
+from knowledge.text import (
+    GENERAL_WORDS,
+    STOP_WORDS,
+    content_words,
+    edit_distance,
+    matches_word,
+    singular,
+    stem,
+    tokens,
+)
 
 # How much word coverage and shared phrases (0..1 each) weigh against cosine similarity.
 LEXICAL_WEIGHT = 0.5
@@ -174,9 +183,12 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "pick up",
         "click and collect",
         "collect it",
+        "post it",
+        "post to",
+        "posting",
     ),
     ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
-    ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice"),
+    ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice", "spread cost"),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),
 )
@@ -247,14 +259,27 @@ def _cue_pattern(cue: str) -> str:
 
 def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
     """The one policy topic (page name) the text is about, by the page's cues (`topic_cues`)."""
-    lowered = " " + " ".join(tokens(text)) + " "
+    said = tokens(text)
+    lowered = " " + " ".join(said) + " "
     found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
-    if not found:  # "warrenty", "delivry": a typo of a one-word cue of 6 letters or more
-        said = set(tokens(text))
-        found = {t for t, words in cues.items() for cue in words if len(cue) >= 6 and matches_word(cue, said)}
+    if not found:  # "warrenty", "guarentee": a typo of a one-word cue of 6 letters or more, read as the cue
+        one_word = {cue for words in cues.values() for cue in words if len(cue) >= 6 and " " not in cue}
+        corrected = [next((cue for cue in sorted(one_word) if _typo_of(cue, w)), w) for w in said]
+        lowered = " " + " ".join(corrected) + " "
+        found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
     if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
         found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
+    if len(found) > 1:  # "do i pay to send it back?": a phrase says more than a word ("pay")
+        phrased = {t for t in found for cue in cues[t] if " " in cue and re.search(_cue_pattern(cue), lowered)}
+        found = phrased if len(phrased) == 1 else found
     return found.pop() if len(found) == 1 else None
+
+
+def _typo_of(cue: str, word: str) -> bool:
+    """One letter wrong, missing or extra ("guarentee", "delivry"), in no everyday word: "taking" is no
+    "tracking"."""
+    near = word != cue and abs(len(word) - len(cue)) <= 1
+    return near and matches_word(cue, {word}) and edit_distance(cue, word) <= 1
 
 
 def _name_cue(topic: str) -> str:

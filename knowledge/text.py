@@ -53,7 +53,7 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["quiet", "quieter", "quietest", "loud", "louder", "loudest"], "noise"),
     **dict.fromkeys(["powerful", "strongest", "stronger", "watts", "wattage"], "power wattage watts w"),
     **dict.fromkeys(["wide", "wider", "widest"], "width"),
-    **dict.fromkeys(["tall", "taller", "tallest", "high"], "height"),
+    **dict.fromkeys(["tall", "taller", "tallest", "high", "higher", "highest"], "height"),
     **dict.fromkeys(["narrow", "narrower", "narrowest"], "width"),
     **dict.fromkeys(["deep", "deeper", "deepest"], "depth"),
     **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
@@ -294,6 +294,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     parts = {part for w in set(tokens(text)) & glued for part in _text_words(w) if part != w}
     words = (words - parts - {w for pair in hyphened for w in pair}) | {a + b for a, b in hyphened}
     words |= set(tokens(text)) & glued
+    words -= {form for w in _negated_words(lowered) for form in (w, singular(w))}  # "not the plus": no "Plus"
     text_models = {w for w in words if _has_digit(w)}
     said_in_order = f" {' '.join(tokens(text))} "
     distinctive, generic = _name_words(catalog)
@@ -311,12 +312,15 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if name_models & glued_parts:
             name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
-        # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
+        # name has them ("the vonk 28", not the "Vonk Pro 28"; "the combi 4x4", "the t18 combi"): a model word
+        # must match.
         named_in_order = f" {' '.join(tokens(product.name))} "
         brand_and_model = any(
-            f" {b} {m} " in named_in_order and f" {b} {m} " in said_in_order
-            for b in brand_words
+            pair in named_in_order and pair in said_in_order
+            for b in brand_words | name_words
             for m in name_models & text_models
+            for pair in (f" {b} {m} ", f" {m} {b} ")
+            if b != m
         )
         named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words)
         if not name_words or not (brand_and_model or named_by_word):
@@ -334,7 +338,8 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # automat 5": a model word with the model number
         distinct = any(w in distinctive and (w in words or len(w) >= 7) for w in matched)
         model = bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)
-        if score < min_score and (distinct or model or brand_and_model):
+        base = _base_of_family(product, matched, words, catalog)
+        if score < min_score and (distinct or model or brand_and_model or base):
             score = min_score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
@@ -364,6 +369,45 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     shared = {w for w, n in Counter(w for m in chosen for w in set(tokens(m.product.name))).items() if n > 1}
     chosen.sort(key=lambda m: _first_position(lowered, m.product, shared))
     return [m.product for m in chosen]
+
+
+_NEGATED = re.compile(r"\b(?:not|no|without) (?:the |a |an )?([^\W_]+)")
+
+
+def _negated_words(lowered: str) -> set[str]:
+    """Words said only after "not", "no" or "without" ("not the plus"), which name no product."""
+    negated = {m.group(1) for m in _NEGATED.finditer(lowered)}
+    return {w for w in negated if tokens(lowered).count(w) == 1}
+
+
+_families_cache: tuple[list[Product], dict[tuple[str, str], list[set[str]]]] | None = None
+
+
+def _families(catalog: list[Product]) -> dict[tuple[str, str], list[set[str]]]:
+    """Per category and name word, the name words of the category's products whose names have it; computed once
+    per catalogue snapshot."""
+    global _families_cache
+    if _families_cache is None or _families_cache[0] is not catalog:
+        families: dict[tuple[str, str], list[set[str]]] = {}
+        for p in catalog:
+            for word in set(tokens(p.name)):
+                families.setdefault((p.category, word), []).append(set(tokens(p.name)))
+        _families_cache = (catalog, families)
+    return _families_cache[1]
+
+
+def _base_of_family(product: Product, matched: set[str], words: set[str], catalog: list[Product]) -> bool:
+    """ "the safar stroller": its kind said with a name word that its strollers share only with variants of it
+    ("Safar Plus"), whose names hold all of its words; the plain one is meant, not none of them."""
+    kind = {singular(w) for w in tokens(product.category)}
+    if not kind & {singular(w) for w in words}:
+        return False
+    own = set(tokens(product.name))
+    for word in matched - set(tokens(product.brand)) - kind:
+        family = _families(catalog).get((product.category, word), [])
+        if len(family) > 1 and all(own <= other for other in family):
+            return True
+    return False
 
 
 def names_product(text: str, product: Product, common: set[str]) -> bool:
@@ -434,6 +478,7 @@ def without_names(text: str, products: list[Product]) -> str:
     """The text less the words that name these products, so "the Restwell Recliner" is not read as a
     question about the spec "recliner"."""
     named = {w for p in products for w in tokens(f"{p.name} {p.brand}")}
+    named |= {a + b for p in products for a, b in _hyphen_pairs(p.name)}  # "wifi" for a "Wi-Fi Baby Cam"
     return " ".join(w for w in text.split() if not set(tokens(w)) or not set(tokens(w)) <= named)
 
 
@@ -607,6 +652,7 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
         if not own:
             continue
         words = own.split()
+        lone = words[:-1]  # its modifiers
         synonyms = [p for p in category_phrases(category) if f" {p} " in said]
         named_by = [w for w, c in (nouns or {}).items() if c == category and matches_word(w, said_words)]
         if f" {own} " in said or all(matches_word(w, said_words) for w in words):
@@ -621,8 +667,9 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
             found.append((3, 0, category))
         elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
             found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
-        elif any(m in said_words and m not in EVERYDAY_WORDS and modifiers[m] == {category} for m in words[:-1]):
-            found.append((4, 0, category))  # "he loves building things": building sets, the one "building" kind
+        elif any(m not in EVERYDAY_WORDS and modifiers[m] == {category} and _lone_modifier(said, m) for m in lone):
+            # "he loves building things": building sets, the one "building" kind; not "baby photoshoots"
+            found.append((4, 0, category))
         mentions[category] = {w for phrase in [own, *synonyms, *named_by] for w in phrase.split()}
     if not found:
         return None
@@ -656,6 +703,19 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
     best = min((strength, -length) for strength, length, _ in found)
     winners = [c for strength, length, c in found if (strength, -length) == best]
     return winners[0] if len(winners) == 1 else None
+
+
+GENERIC_NOUNS = frozenset("thing things stuff product products item items gear range brand brands".split())
+
+
+def _lone_modifier(said: str, modifier: str) -> bool:
+    """A category's first word said on its own or before a word that names nothing ("building things"), not as the
+    first word of another thing's name ("baby photoshoots")."""
+    words = said.split()
+    return any(
+        w == modifier and (i + 1 == len(words) or words[i + 1] in EVERYDAY_WORDS | GENERIC_NOUNS)
+        for i, w in enumerate(words)
+    )
 
 
 _ARTICLES = frozenset("a an the some this that these those".split())
@@ -739,9 +799,14 @@ _NUMBER_WORDS = {
     "ninety": 90,
 }  # fmt: skip
 _WORDED_AMOUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(hundred|thousand|grand)\b")
-
-
 _TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
+_UNITS = "|".join(w for w, n in _NUMBER_WORDS.items() if n < 10 and w != "a")
+# "a hundred and fifty", once "a hundred" is "100": the tens (and units) said after a round amount, and the
+# hundreds after thousands ("2000 500" from "two thousand five hundred")
+_ROUND_AND_MORE = re.compile(
+    rf"\b(?P<round>\d+00)\s+"
+    rf"(?:(?:and\s+)?(?P<tens>{_TENS})(?:[\s-]+(?P<unit>{_UNITS}))?|(?<=000 )(?P<hundreds>[1-9]00))\b"
+)
 _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money, said in words
     rf"\b(?:(?P<cue>under|below|than|max|up to|around|about)\s+)?(?P<tens>{_TENS})\b"
     rf"(?P<cur>\s+(?:{_CURRENCY_NAMES})\b)?"
@@ -752,6 +817,14 @@ def _digits_for_words(lowered: str) -> str:
     """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000", "under fifty" -> "under 50"."""
     scale = {"hundred": 100, "thousand": 1000, "grand": 1000}
     lowered = _WORDED_AMOUNT.sub(lambda m: str(_NUMBER_WORDS[m.group(1)] * scale[m.group(2)]), lowered)
+
+    def added(match: re.Match[str]) -> str:  # "100 and fifty" -> "150", "2000 500" -> "2500"
+        more = int(match.group("hundreds") or 0) + sum(
+            _NUMBER_WORDS[w] for w in (match.group("tens"), match.group("unit")) if w
+        )
+        return str(int(match.group("round")) + more)
+
+    lowered = _ROUND_AND_MORE.sub(added, lowered)
 
     def tens(match: re.Match[str]) -> str:
         if not (match.group("cue") or match.group("cur")):
@@ -828,7 +901,7 @@ GENERAL_WORDS = frozenset(
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
     "today currently us we life come comes has have with when time long got then else also ok okay so he him his "
-    "she her hers they them their goes wat wot".split()
+    "she her hers they them their goes wat wot pls plz thx shop shopping".split()
 )
 # Words too common to be a customer's typo of a product or category name.
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}
@@ -868,7 +941,7 @@ def _said_units(words: list[str]) -> set[str]:
     return {SAID_UNITS[w] for w in words if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
 
 
-def _key_unit(key: str) -> str | None:
+def key_unit(key: str) -> str | None:
     """The unit part of a spec key ("volume_l" -> "l"), if it has one."""
     last = key.lower().rpartition("_")[2]
     return last if "_" in key and last in SAID_UNITS.values() else None
@@ -906,10 +979,10 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     key_words_said = {w for key in spec_keys for w in tokens(key)} & set(words)  # "filter" is no "filt" + "er"
     graded = {base for w in words if (base := _graded_base(w, comparing)) and w not in key_words_said}
     for key in spec_keys:  # ordered by preference: the first key with the best overlap wins
-        key_words = {w for w in tokens(key) if w not in UNIT_WORDS}
+        key_words = {w for w in tokens(key) if w not in UNIT_WORDS and w not in _NUMBER_WORDS}  # not "one_hand_fold"
         # "secure" asks about a security level: a shared stem of five letters counts too
         overlap = len(key_words & wanted) or len({stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
-        overlap += _key_unit(key) in said_units  # "how many litres does it take": its volume_l
+        overlap += key_unit(key) in said_units  # "how many litres does it take": its volume_l
         # "the hardest steel": its hardness, more than its steel; the degree word also says which way is better
         overlap += 1.5 * any(w.startswith(base) and w != base for w in key_words for base in graded)
         # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins; a key
@@ -956,9 +1029,9 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "money", *CURRENCY_WORDS}
-    if query is not None and _key_unit(query.key) in _said_units(tokens(text)):
+    if query is not None and key_unit(query.key) in _said_units(tokens(text)):
         return set()  # "how many litres of soil does it take": the unit says what is asked
-    if query is not None and _key_unit(query.key) in _SIZE_UNITS:
+    if query is not None and key_unit(query.key) in _SIZE_UNITS:
         known |= _SIZE_WORDS  # "how big is the speaker": its size in inches
     if query is not None and {"load", "capacity"} & set(tokens(query.key)):
         known |= _WEIGHT_WORDS | _BEARS | {"much"}

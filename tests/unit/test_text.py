@@ -9,6 +9,7 @@ from knowledge.text import (
     parse_budget,
     states_a_need,
     unexplained_words,
+    without_names,
 )
 from tests.unit.conftest import make_product
 
@@ -332,3 +333,71 @@ def test_a_hyphenated_model_typed_as_one_word_names_that_model_only():
     ]
     said = "which is smaller, the ash 4 dining table or the drop-leaf one?"
     assert [p.sku for p in find_products(said, tables)] == ["T1", "T2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("nothing over a hundred and fifty euro", 150),
+        ("under two hundred and forty-five bucks", 245),
+        ("two thousand five hundred dollars max", 2500),
+        ("between 100 and 200 euro", 200),  # a range is no sum
+    ],
+)
+def test_amounts_in_words_add_their_tens_and_hundreds(text, amount):
+    assert parse_budget(text, cued_only=True) == amount
+
+
+def test_the_plain_model_is_meant_when_its_name_word_and_kind_are_said_beside_its_variant():
+    strollers = [
+        make_product("S1", "Rasta Jaldi Travel Stroller", 18990.0, "strollers"),
+        make_product("S2", "Rasta Jaldi Plus Travel Stroller", 24990.0, "strollers"),
+        make_product("C1", "Kavach Jaldi Infant Car Seat", 11990.0, "car seats"),
+        make_product("P1", "Chota Chanda Pram", 15990.0, "strollers"),
+    ]
+    said = "which is cheaper, jaldi or jaldi plus stroller?"
+    assert [p.sku for p in find_products(said, strollers)] == ["S1", "S2"]
+    assert [p.sku for p in find_products("which is lighter, the chanda pram or the jaldi stroller", strollers)] == [
+        "P1",
+        "S1",
+    ]
+    assert [
+        p.sku for p in find_products("cost of the rasta jaldi stroller? the normal one not the plus", strollers)
+    ] == ["S1"]
+
+
+def test_a_please_typed_short_names_no_plus_model_and_a_hyphenated_name_word_is_no_spec():
+    cams = [
+        make_product("M1", "Nazar Smart Wi-Fi Baby Cam", 6490.0, "baby monitors", wifi_app=True),
+        make_product("M2", "Nazar Smart Plus Baby Cam", 8490.0, "baby monitors", wifi_app=True),
+    ]
+    assert [p.sku for p in find_products("price of nazar wifi baby cam pls", cams)] == ["M1"]
+    assert find_spec_query(without_names("price of nazar wifi baby cam pls", cams[:1]), ["wifi_app"]) == SpecQuery(
+        "price"
+    )
+
+
+def test_a_number_word_of_a_spec_key_does_not_make_it_the_attribute_asked():
+    assert find_spec_query("what does it cost? the normal one", ["one_hand_fold", "weight_kg"]) == SpecQuery("price")
+    assert find_spec_query("which of those goes higher?", ["working_height_m", "weight_kg"]) == SpecQuery(
+        "working_height_m", "max"
+    )
+
+
+def test_a_category_modifier_before_another_noun_names_no_category():
+    shop = ["baby monitors", "strollers", "building sets"]
+    assert find_category("do you do newborn baby photoshoots also?", shop) is None
+    assert find_category("he loves building things", shop) == "building sets"
+
+
+def test_a_model_number_said_beside_a_shared_name_word_names_the_product_that_has_them_side_by_side():
+    tools = [
+        make_product("D1", "Tarn T18 Combi Drill Kit", 189.0, "cordless drills"),
+        make_product("D2", "Tarn T18 Combi Drill Body Only", 109.0, "cordless drills"),
+        make_product("D3", "Tarn T18 Cordless Orbital Sander", 119.0, "sanders"),
+        make_product("S1", "Birk Orbital Sander", 89.0, "sanders"),
+        make_product("S2", "Birk Orbital Delta Sander", 99.0, "sanders"),
+        make_product("L1", "Hoch Combi 4x4 Multi-Purpose Ladder", 169.0, "ladders"),
+    ]
+    assert [p.sku for p in find_products("the t18 combi drill", tools)] == ["D1"]
+    assert [p.sku for p in find_products("how high will the combi 4x4 ladder get me", tools)] == ["L1"]

@@ -781,3 +781,94 @@ def test_another_word_for_a_kind_carries_its_feature(tmp_path):
     # the category's own name says nothing of its synonyms' features ("extra virgin olive oil")
     listed = oil_shop.recommend(CustomerContext(category="olive oils"), "what olive oils have you got")
     assert {p.sku for p in listed.products} == {"O1", "O2"}
+
+
+def test_a_spec_named_by_its_own_word_is_answered_though_one_more_word_is_unknown(tmp_path):
+    drill = furniture("D1", "Kraft KH18 Hammer Drill", 249.0, "cordless drills", torque_nm=80.0, weight_kg=1.9)
+    engine = shop_engine(tmp_path, [drill])
+    answer = engine.understand(
+        "whats the torque on the kh18 hammer drill, in newton metres", CustomerContext(), Focus()
+    )
+    assert answer is not None and answer.kind == "lookup" and "80" in answer.rendered
+    unknown = engine.product_question("what is the weight limit of the tool basket on the kh18", CustomerContext())
+    assert unknown.kind == "not_found"  # a spec word, but more words than one it doesn't explain
+
+
+def test_a_category_with_a_budget_in_a_currency_word_is_no_other_brand(tmp_path):
+    sanders = [
+        furniture("S1", "Kraft Sheet Sander", 59.0, "sanders"),
+        furniture("S2", "Kraft Belt Sander", 129.0, "sanders"),
+    ]
+    engine = shop_engine(tmp_path, sanders)
+    answer = engine.understand("got any sanders under 80 euro", CustomerContext(), Focus())
+    assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["S1"]
+    assert engine.understand("do u have bosch or makita products?", CustomerContext(), Focus()).kind == "not_found"
+
+
+def test_words_of_a_product_name_ask_nothing_of_a_policy_page(tmp_path):
+    ladders = [
+        furniture("L1", "Loft Trade 3x10 Extension Ladder", 329.0, "ladders", stock=0),
+        furniture("T1", "Bosca Tool Chest", 189.0, "tool storage"),
+    ]
+    pages = {
+        "tool-hire.md": "# Tool hire\n\nHire a floor sander for 50 EUR a day.\n",
+        "paying.md": "# Paying\n\nTrade accounts get 30 days to pay and 10% off.\n",
+    }
+    engine = shop_engine(tmp_path, ladders, pages)
+    for said in ("is the loft trade 3x10 extension ladder in?", "have ye any of the bosca tool chest left"):
+        answer = engine.understand(said, CustomerContext(), Focus())
+        assert answer is not None and answer.kind == "lookup", said
+
+
+def test_policy_cues_typos_phrases_and_services(tmp_path):
+    drill = furniture("D1", "Kraft KH18 Hammer Drill", 249.0, "cordless drills")
+    pages = {
+        "returns-and-faulty-tools.md": "# Returns\n\nSend back unused tools within 30 days. Faulty tools have a "
+        "guarantee of 2 years.\n",
+        "guarantees-and-paying.md": "# Guarantees\n\nKraft drills: a guarantee of 3 years.\n\n# Paying\n\nPay by "
+        "card.\n",
+        "delivery.md": "# Delivery\n\nCourier 7.95 EUR, free over 100 EUR, with tracking. Drill fitting at home "
+        "costs 40 EUR.\n",
+    }
+    engine = shop_engine(tmp_path, [drill], pages)
+    assert engine.policy_topic("whats the guarentee on the kraft drills") == "guarantees-and-paying"
+    assert engine.policy_topic("an unopened drill, do i pay to send it back?") == "returns-and-faulty-tools"
+    assert engine.policy_topic("would ye post it down to ennis?") == "delivery"
+    assert engine.policy_topic("what should we get for taking them out for walks") is None  # "taking": no "tracking"
+    assert engine.policy_topic("can someone come home and fit it for me?") == "delivery"
+    assert engine.policy_topic("will it fit in my van?") is None
+
+
+def test_one_word_of_another_name_does_not_pull_a_question_about_it_away_from_the_focus(tmp_path):
+    buggy = furniture("B1", "Tinku Umbrella Buggy", 3990.0, "strollers", age_months="6-36", reclines_flat=False)
+    chair = furniture("H1", "Thali Newborn Recliner High Chair", 16490.0, "high chairs", age_months="0-36")
+    engine = shop_engine(tmp_path, [buggy, chair])
+    focus = Focus([buggy], buggy)
+    for said in ("ok for a newborn? what age is it for", "does it recline fully so she can sleep in it?"):
+        answer = engine.understand(said, CustomerContext(), focus)
+        assert answer is not None and [p.sku for p in answer.products] == ["B1"], said
+    named = engine.understand("how old is the thali newborn recliner for?", CustomerContext(), focus)
+    assert named is not None and [p.sku for p in named.products] == ["H1"]
+
+
+def test_what_a_product_clicks_onto_is_what_the_catalogue_lists_with_it(tmp_path):
+    seat = replace(furniture("C1", "Kavi Infant Car Seat", 11990.0, "car seats"), related=("S1",))
+    strollers = [
+        furniture("S1", "Rasta Travel Stroller", 18990.0, "strollers"),
+        furniture("S2", "Lo Pram", 9.0, "strollers"),
+    ]
+    engine = shop_engine(tmp_path, [seat, *strollers])
+    answer = engine.understand("which stroller can it click on to?", CustomerContext(), Focus([seat], seat))
+    assert answer is not None and answer.kind == "cross_sell" and [p.sku for p in answer.products] == ["S1"]
+
+
+def test_with_a_counted_part_leaves_out_the_products_that_have_none(tmp_path):
+    drills = [
+        furniture("D1", "Tarn T18 Combi Drill Kit", 189.0, "cordless drills", batteries_included=2, weight_kg=1.6),
+        furniture(
+            "D2", "Tarn T18 Combi Drill Body Only", 109.0, "cordless drills", batteries_included=0, weight_kg=1.2
+        ),
+    ]
+    engine = shop_engine(tmp_path, drills)
+    answer = engine.understand("a cordless drill with a battery in the box, under 300 euro", CustomerContext(), Focus())
+    assert answer is not None and [p.sku for p in answer.products] == ["D1"]
