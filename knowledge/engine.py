@@ -377,8 +377,9 @@ class KnowledgeEngine:
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
-        if category in (None, kind) and kind is not None and _ALTERNATIVE.search(text):
-            # "anything similar i can get now? i ride unlit roads": others of that kind, for the need said
+        if category in (None, kind) and kind is not None and (_ALTERNATIVE.search(text) or _CORRECTS.search(text)):
+            # "anything similar i can get now? i ride unlit roads", "sorry, i meant something small just to reach
+            # the top shelf" after ladders: others of that kind, for the need said
             return self.recommend(replace(context, category=kind), text)
         if category is None and (guessed := self.guess_category(text)) is not None:
             # "my son is scared of the dark, have you got something cuddly?": a need that names no category
@@ -654,7 +655,11 @@ class KnowledgeEngine:
 
         hits = [h for h in self.store.search_products(query, flt, k=20) if fits(h.product)]
         wanted = content_words(" ".join(x for x in (context.use_case, context.feature) if x))
-        ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product)))
+        if not wanted and text and context.category:  # "a ladder for the stairs": no slot said it, the text does
+            kind = {singular(w) for w in tokens(context.category)} | set(category_phrases(context.category))
+            wanted = {w for w in need_details(text) - set(CURRENCY_WORDS) if singular(w) not in kind and w.isalpha()}
+        pool = [h.product for h in hits]
+        ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product, pool)))
         picks = _diverse([h.product for h in ranked], limit)
         over_budget: list[Product] = []
         if not picks and context.budget is not None:
@@ -721,15 +726,19 @@ class KnowledgeEngine:
         names_page = bool(cues) and policy_search.find_topic(text, cues) == topic
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
-            # opening sections answer.
+            # opening sections answer, those that share a word with the question first
             opening = [c for c in self.policy_chunks() if c.topic == topic]
-            relevant = (opening if kind is None else _about_kind(opening, kind, self.categories()))[:2]
+            opening = opening if kind is None else _about_kind(opening, kind, self.categories())
+            relevant = policy_search.sharing_words_first(query, opening, cues.get(topic, frozenset()))[:2]
         if topic and relevant and _ASKS_IF_ALLOWED.search(text):
             # "can i send it back if it's too big?": the page's rule, stated first on it, answers before the
             # section about how (the courier's fee for a mixer)
             opening = next(c for c in self.policy_chunks() if c.topic == topic)
             if kind is None or _about_kind([opening, *relevant], kind, self.categories())[-1] is not opening:
                 relevant = [opening, *(c for c in relevant if c.text != opening.text)]
+        # the sections that share a word with the question beyond the page's own ("would you post it to ennis?":
+        # the courier's section; "can i spread the cost?": the instalments') come first, the order above otherwise
+        relevant = policy_search.sharing_words_first(query, relevant, cues.get(topic, frozenset()))
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
@@ -961,12 +970,16 @@ def _proper_names(text: str) -> list[str]:
     return [name.lower() for name in found]
 
 
-def _overlap(wanted: set[str], product: Product) -> float:
-    """Share of the customer's use-case words that the product's own text mentions."""
+def _overlap(wanted: set[str], product: Product, pool: list[Product]) -> float:
+    """Share of the customer's use-case words that the product's own text mentions, a word that fewer products
+    of the pool mention weighing more ("a ladder for the stairs in our house": "stairs" more than "house")."""
     if not wanted:
         return 0.0
     said = {stem(w) for w in wanted}  # "trek" and "trekking"
-    return len(said & {stem(w) for w in content_words(product.document_text())}) / len(said)
+    texts = [{stem(w) for w in content_words(p.document_text())} for p in pool]
+    weight = {s: 1 / max(1, sum(s in t for t in texts)) for s in said}
+    own = {stem(w) for w in content_words(product.document_text())}
+    return sum(weight[s] for s in said & own) / sum(weight.values())
 
 
 def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
@@ -1030,6 +1043,7 @@ _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that sta
 _ASKS_DETAILS = re.compile(r"\b(?:tell me|more about|what'?s (?:it|that|the \w+ one) like|details|info)\b", re.I)
 _ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|variant|edition)s?\b", re.I)
 _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
+_CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,

@@ -49,6 +49,8 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "refund": frozenset({"return", "money"}),
     "return": frozenset({"refund", "sent"}),  # "can be sent back within 35 days"
     "send": frozenset({"ship", "deliver", "dispatch"}),
+    "post": frozenset({"ship", "deliver", "courier", "postage"}),  # "would you post it to ...?"
+    "drop": frozenset({"ship", "deliver", "van"}),  # "can you drop it out to me?"
     "deliver": frozenset({"ship", "dispatch"}),
     "dispatch": frozenset({"ship", "leave"}),
     "guarantee": frozenset({"warranty"}),
@@ -56,6 +58,8 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "paypal": frozenset({"payment"}),
     "instalment": frozenset({"financing", "installment"}),
     "installment": frozenset({"financing", "instalment"}),
+    "spread": frozenset({"instalment", "installment", "interest"}),  # "can i spread the cost?"
+    "emi": frozenset({"instalment", "installment"}),
     "fee": frozenset({"cost", "charge", "free"}),
     "charge": frozenset({"cost", "fee", "free"}),
     "cost": frozenset({"fee", "charge", "free"}),
@@ -122,6 +126,14 @@ def rank(query: Query, chunks: list[PolicyChunk], idf_table: dict[str, float]) -
     return [chunk for _, chunk in scored]
 
 
+def sharing_words_first(query: Query, chunks: list[PolicyChunk], cues: Iterable[str] = ()) -> list[PolicyChunk]:
+    """The sections in their order, those that have more of the question's words (or their synonyms) first; the
+    words that only name the page (its `cues`: "warranty" on the warranty page) don't count."""
+    page_words = {stem(c) for c in cues if " " not in c}
+    words = [group for group in query.words if not group <= page_words]
+    return sorted(chunks, key=lambda chunk: -sum(bool(group & _stems(chunk.text)) for group in words))
+
+
 def _coverage(query: Query, weights: list[float], stems: set[str]) -> float:
     covered = sum(w for group, w in zip(query.words, weights, strict=True) if group & stems)
     return covered / sum(weights)
@@ -186,6 +198,8 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "post it",
         "post to",
         "posting",
+        "drop off",
+        "drop out",
     ),
     ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
     ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice", "spread cost"),

@@ -901,7 +901,7 @@ GENERAL_WORDS = frozenset(
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
     "today currently us we life come comes has have with when time long got then else also ok okay so he him his "
-    "she her hers they them their goes wat wot pls plz thx shop shopping".split()
+    "she her hers they them their our goes wat wot pls plz thx shop shopping ye ya yous down".split()
 )
 # Words too common to be a customer's typo of a product or category name.
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}

@@ -872,3 +872,38 @@ def test_with_a_counted_part_leaves_out_the_products_that_have_none(tmp_path):
     engine = shop_engine(tmp_path, drills)
     answer = engine.understand("a cordless drill with a battery in the box, under 300 euro", CustomerContext(), Focus())
     assert answer is not None and [p.sku for p in answer.products] == ["D1"]
+
+
+def test_a_page_named_by_its_kind_answers_with_the_section_that_has_the_questions_words(tmp_path):
+    drill = furniture("D1", "Kraft KH18 Hammer Drill", 249.0, "cordless drills")
+    pages = {
+        "collect-and-delivery.md": "# Collect and delivery\n\n## Click and collect\n\nCollect free of charge from "
+        "our shop in Galway within 1 hour.\n\n## Courier\n\nDrills go by courier for 7.95 EUR, free over 100 EUR.\n",
+        "guarantees-and-paying.md": "# Guarantees and paying\n\n## Guarantees\n\nKraft drills: 2 years.\n\n"
+        "## Paying\n\nOrders over 150 EUR can be paid in 3 interest-free instalments.\n",
+    }
+    engine = shop_engine(tmp_path, [drill], pages)
+    focus = Focus([drill], drill)
+    posted = engine.understand("would ye post it down to ennis?", CustomerContext(), focus)
+    assert posted is not None and posted.kind == "policy" and "7.95" in posted.lines[0]
+    spread = engine.understand("can i spread the cost of a big order?", CustomerContext(), focus)
+    assert spread is not None and spread.kind == "policy" and "instalments" in spread.lines[0]
+
+
+def test_a_correction_after_products_were_shown_stays_with_their_kind_and_ranks_by_the_need_said(tmp_path):
+    ladders = [
+        furniture("L1", "Hoch Combi Ladder", 169.0, "ladders", steps=16),
+        furniture("L2", "Hoch Kitchen Step Stool", 49.0, "ladders", steps=2),
+        furniture("L3", "Hoch Extension Ladder", 239.0, "ladders", steps=24),
+    ]
+    ladders[0] = replace(ladders[0], description="Folds into an uneven stance for the stairs.")
+    ladders[1] = replace(ladders[1], description="Keep it by the fridge.")
+    ladders[2] = replace(ladders[2], description="A ladder for the gutters of a house.")
+    sanders = [furniture("S1", "Birk Detail Sander", 45.0, "sanders")]
+    sanders[0] = replace(sanders[0], description="Something small, just to reach the top shelf and corners.")
+    engine = shop_engine(tmp_path, [*ladders, *sanders])
+    stairs = engine.understand("i need a ladder for the stairs", CustomerContext(), Focus())
+    assert stairs is not None and stairs.products[0].sku == "L1"
+    said = "sorry, i meant something small just to reach the top shelf"
+    small = engine.understand(said, CustomerContext(), Focus(list(stairs.products), stairs.products[0]))
+    assert small is not None and small.products and {p.category for p in small.products} == {"ladders"}
