@@ -450,12 +450,13 @@ class KnowledgeEngine:
                 return answers.compare(found[:3], query)
             unknown = unexplained_words(_asking_sentence(text, found, query), found, query)
             words = set(tokens(text))
-            # "whats the torque on it, in newton metres": the spec's own word says what is asked, and one word
-            # more ("newton") asks nothing else; "the weight limit of its shopping basket" does
+            # "whats the torque on it, in newton metres": the spec's own noun says what is asked, and one word
+            # more ("newton") asks nothing else; "the weight limit of its shopping basket" or "the packed size" (of
+            # a "packed_weight") does
             explicit = query is not None and (
                 (query.key == "price" and bool(PRICE_WORDS & words))
                 or (query.key == "stock" and bool(STRONG_STOCK_WORDS & words))
-                or (bool(set(tokens(query.key)) - UNIT_WORDS & words) and len(unknown) == 1)
+                or (_key_noun(query.key) in words and len(unknown) == 1)
             )
             if unknown and not explicit:
                 return answers.not_recorded(found[:3], sorted(unknown))
@@ -466,7 +467,8 @@ class KnowledgeEngine:
         carried = self.resolve_category(context.category)
         if self._asks_superlative(text, category or carried):
             return self._superlative(text, context, category or carried)
-        asked_for = named or _named_in(text)
+        # "got any leather handbags or belts?": the NLU's "leather" is the leather boots', the message's words aren't
+        asked_for = (_named_in(text) or named) if category else (named or _named_in(text))
         if category and not self._names_something_else(asked_for, category):
             budget = parse_budget(text, cued_only=True)
             wanted = replace(context, category=category, budget=budget or context.budget)
@@ -937,12 +939,22 @@ def _has(product: Product, yes_no_key: str | None) -> bool:
     return value is True or (isinstance(value, int | float) and not isinstance(value, bool) and value > 0)
 
 
+def _key_noun(key: str) -> str:
+    """The noun a spec key is named by, without its unit: "torque_nm": "torque", "packed_weight_kg": "weight"."""
+    words = tokens(key)
+    while len(words) > 1 and (words[-1] in UNIT_WORDS or len(words[-1]) <= 3):
+        words = words[:-1]
+    return words[-1] if words else key
+
+
 def _counts(pool: list[Product], key: str) -> bool:
     """A spec that counts things (no unit in its key, whole numbers) and that some products have none of:
     "batteries_included" 0, 1 or 2, "drawers" 0 or 4."""
     values = [p.specs.get(key) for p in pool if key in p.specs]
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if key_unit(key) or not numbers or len(numbers) < len(values) or any(v != int(v) for v in numbers):
+    if key_unit(key) or key.lower().endswith(("percent", "pct")) or not numbers or len(numbers) < len(values):
+        return False
+    if any(v != int(v) for v in numbers):
         return False
     return min(numbers) == 0 < max(numbers)
 
@@ -1051,7 +1063,7 @@ _ALTERNATIVE = re.compile(
 # "is there a matching bed?", "which stroller can it click on to?", "is it compatible with ..."
 _GOES_WITH = re.compile(
     r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?|compatible|clicks? (?:on|in)(?:to)?|"
-    r"attach(?:es)? to|fits? on(?:to)?)\b",
+    r"attach(?:es)? to)\b",
     re.I,
 )
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)

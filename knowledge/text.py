@@ -297,7 +297,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     words -= {form for w in _negated_words(lowered) for form in (w, singular(w))}  # "not the plus": no "Plus"
     text_models = {w for w in words if _has_digit(w)}
     said_in_order = f" {' '.join(tokens(text))} "
-    distinctive, generic = _name_words(catalog)
+    distinctive, generic, unique_models = _name_words(catalog)
     mentions = []
     for product in catalog:
         if _names_sku(lowered, product):
@@ -312,15 +312,12 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if name_models & glued_parts:
             name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
-        # name has them ("the vonk 28", not the "Vonk Pro 28"; "the combi 4x4", "the t18 combi"): a model word
-        # must match.
+        # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
         named_in_order = f" {' '.join(tokens(product.name))} "
         brand_and_model = any(
-            pair in named_in_order and pair in said_in_order
-            for b in brand_words | name_words
+            f" {b} {m} " in named_in_order and f" {b} {m} " in said_in_order
+            for b in brand_words
             for m in name_models & text_models
-            for pair in (f" {b} {m} ", f" {m} {b} ")
-            if b != m
         )
         named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words)
         if not name_words or not (brand_and_model or named_by_word):
@@ -337,7 +334,9 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # "the Chesterton sofa": a word only this name has, typed as it is (or a long word with a typo); "the
         # automat 5": a model word with the model number
         distinct = any(w in distinctive and (w in words or len(w) >= 7) for w in matched)
-        model = bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)
+        # "the combi 4x4 ladder": a model only this name has, and another word of its name, though shared
+        own_model = bool(name_models & text_models & unique_models) and any(not _has_digit(w) for w in matched - kind)
+        model = (bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)) or own_model
         base = _base_of_family(product, matched, words, catalog)
         if score < min_score and (distinct or model or brand_and_model or base):
             score = min_score
@@ -426,13 +425,14 @@ def _names_sku(lowered: str, product: Product) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered))
 
 
-_name_words_cache: tuple[list[Product], tuple[set[str], set[str]]] | None = None  # the last catalogue asked about
+# the last catalogue asked about, and its name words
+_name_words_cache: tuple[list[Product], tuple[set[str], set[str], set[str]]] | None = None
 GENERIC_IN_NAMES = 3  # a name word in this many names ("LED", "Fountain") tells none of them apart
 
 
-def _name_words(catalog: list[Product]) -> tuple[set[str], set[str]]:
-    """The catalogue's distinctive name words (in one name only, not a brand, category, spec name or number) and
-    its generic ones (in GENERIC_IN_NAMES names or more, not numbers).
+def _name_words(catalog: list[Product]) -> tuple[set[str], set[str], set[str]]:
+    """The catalogue's distinctive name words (in one name only, not a brand, category, spec name or number), its
+    generic ones (in GENERIC_IN_NAMES names or more, not numbers) and the model words only one name has.
 
     Computed once per catalogue snapshot: the engine hands the same list on every message until a sync."""
     global _name_words_cache
@@ -444,7 +444,8 @@ def _name_words(catalog: list[Product]) -> tuple[set[str], set[str]]:
             w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common
         }
         generic = {w for w, n in counts.items() if n >= GENERIC_IN_NAMES and not _has_digit(w)}
-        _name_words_cache = (catalog, (distinctive, generic))
+        unique_models = {w for w, n in counts.items() if n == 1 and _has_digit(w)}
+        _name_words_cache = (catalog, (distinctive, generic, unique_models))
     return _name_words_cache[1]
 
 

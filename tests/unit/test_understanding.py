@@ -907,3 +907,26 @@ def test_a_correction_after_products_were_shown_stays_with_their_kind_and_ranks_
     said = "sorry, i meant something small just to reach the top shelf"
     small = engine.understand(said, CustomerContext(), Focus(list(stairs.products), stairs.products[0]))
     assert small is not None and small.products and {p.category for p in small.products} == {"ladders"}
+
+
+def test_the_regressions_the_tuning_shops_showed_stay_fixed(tmp_path):
+    tent = furniture("T1", "Fjell Dome 2 Tent", 1290.0, "tents", packed_weight_kg=2.6)
+    jumpers = [
+        furniture("J1", "Ovce Cotton Sweater", 1290.0, "knitwear", wool_percent=0, material="organic cotton"),
+        furniture("J2", "Ovce Merino Jumper", 1890.0, "knitwear", wool_percent=100, material="merino wool"),
+    ]
+    boots = [furniture("B1", "Svec Chelsea Boot", 3290.0, "leather boots")]
+    lock = replace(furniture("L1", "Riegel 18 U-Lock", 119.0, "locks"), related=("L2",))
+    cable = furniture("L2", "Riegel Cable Lock", 24.0, "locks")
+    engine = shop_engine(tmp_path, [tent, *jumpers, *boots, lock, cable])
+    # "packed" is a word of the key, but its noun is "weight": the size is not recorded
+    assert engine.product_question("what's the packed size of the dome 2 tent?", CustomerContext()).kind == "not_found"
+    # a share of wool is no count of wool, and the wool ruled out is not a must-have
+    cosy = engine.understand("i'm allergic to wool but i want a cosy jumper", CustomerContext(), Focus())
+    assert cosy is not None and [p.sku for p in cosy.products] == ["J1"]
+    # the NLU's "leather" names the leather boots; the message asks for handbags
+    bags = engine.product_question("got any leather handbags or belts?", CustomerContext(), named="leather")
+    assert bags.kind == "not_found" and "handbags" in bags.rendered
+    # "if it doesn't fit on my frame" asks nothing of what goes with the lock
+    back = engine.understand("can i send it back if it doesnt fit on my frame?", CustomerContext(), Focus([lock], lock))
+    assert back is None or back.kind != "cross_sell"
