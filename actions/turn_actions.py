@@ -74,12 +74,13 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
         ],
         _ANY,
     ),
-    # "ok tell me about the 2nd one" is no purchase yet, "i'll take the second one" is
-    **dict.fromkeys(["ready_to_buy", "ask_accessories"], frozenset({"ranking", "category", "details", "service"})),
-    # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
+    # "ok tell me about the 2nd one" is no purchase yet, "i'll take the second one" is; "if i buy the lumen as a
+    # present, can i send it back?" asks the returns page
     **dict.fromkeys(
-        ["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "category", "service"})
+        ["ready_to_buy", "ask_accessories"], frozenset({"ranking", "category", "details", "service", "policy"})
     ),
+    # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
+    **dict.fromkeys(["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "category", "service"})),
 }
 
 

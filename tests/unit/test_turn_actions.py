@@ -5,6 +5,7 @@ server once per customer message for it (see the module's docstring for how Rasa
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -53,8 +54,14 @@ def make_tracker(
 ) -> Tracker:
     """The latest message is also the last event, as in the tracker Rasa sends."""
     return trackers.make_tracker(
-        text, intent, slots, events=[*(events or []), user(text, intent)], active_loop=active_loop, paused=paused,
-        sender_id="turn-test", entities=entities,
+        text,
+        intent,
+        slots,
+        events=[*(events or []), user(text, intent)],
+        active_loop=active_loop,
+        paused=paused,
+        sender_id="turn-test",
+        entities=entities,
     )
 
 
@@ -241,3 +248,22 @@ def test_inside_a_form_the_forms_rules_decide(shop):
 def test_the_flag_is_cleared_at_the_next_message(shop):
     events, _ = run(make_tracker("thanks", "thank", slots={"catalogue_first": True}))
     assert slots_of(events)["catalogue_first"] is False
+
+
+def test_a_policy_question_said_as_a_purchase_is_answered_from_the_pages(settings, tmp_path, products, use_services):
+    from knowledge.catalog import load_catalog
+    from knowledge.engine import KnowledgeEngine
+    from knowledge.store import CatalogStore, make_client
+    from knowledge.writer import ReplyWriter
+    from tests.unit.conftest import HashEmbeddings
+
+    folder = tmp_path / "shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
+    (folder / "policies" / "returns.md").write_text("# Returns\n\nSend back anything within 30 days.\n")
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_turns", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    use_services(engine=KnowledgeEngine(store, ReplyWriter(None)))
+    said = "if I buy the Lumen Air 13 as a present, can I send it back?"
+    events, _ = run(make_tracker(said, "ready_to_buy"))
+    assert slots_of(events).get("catalogue_first") is True
