@@ -438,7 +438,7 @@ class KnowledgeEngine:
             if about_focus is not None:
                 return about_focus
         named_loosely = not self._names_outright(text, found) or _only_names_the_category(found, category)
-        if found and named_loosely and self._asks_superlative(text, category):
+        if found and category is not None and named_loosely and self._asks_superlative(text, category):
             # "cheapest sunglasses" in a shop that also sells a product called "Sunglasses", "cheapest jumper"
             # where two of the knitwear's names end in "Jumper": a ranking of the category
             found = []

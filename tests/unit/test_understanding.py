@@ -930,3 +930,14 @@ def test_the_regressions_the_tuning_shops_showed_stay_fixed(tmp_path):
     # "if it doesn't fit on my frame" asks nothing of what goes with the lock
     back = engine.understand("can i send it back if it doesnt fit on my frame?", CustomerContext(), Focus([lock], lock))
     assert back is None or back.kind != "cross_sell"
+
+
+def test_which_of_two_loosely_named_products_is_cheaper_compares_them_not_the_catalogue(tmp_path):
+    teas = [
+        furniture("T1", "Jade Sencha Green Tea", 22.0, "teas"),
+        furniture("T2", "Jade Oolong Tea", 34.0, "teas"),
+        furniture("P1", "Rossa Spaghetti", 6.9, "pasta"),
+    ]
+    engine = shop_engine(tmp_path, teas)
+    answer = engine.product_question("which is cheaper, the sencha or the oolong?", CustomerContext())
+    assert answer.kind == "compare" and {p.sku for p in answer.products} == {"T1", "T2"}
