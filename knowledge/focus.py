@@ -42,7 +42,11 @@ _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|and what about|
 MAX_ELLIPSIS_WORDS = 5
 # A short question about an attribute carries on with the product discussed too: "how many do u have left",
 # "how much would that be then".
-_ATTRIBUTE_QUESTION = re.compile(r"\bhow (many|much|long|big|heavy|tall|wide)\b|\b(in stock|left|available)\b", re.I)
+_ATTRIBUTE_QUESTION = re.compile(
+    r"\bhow (many|much|long|big|heavy|tall|wide|high|deep|old|far|fast|warm|thick|bright|loud|light)\b|"
+    r"\b(in stock|left|available)\b",
+    re.I,
+)
 MAX_ATTRIBUTE_QUESTION_WORDS = 8
 
 

@@ -344,6 +344,13 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             mentions.append(ProductMention(product, score, frozenset(matched)))
     if not mentions:
         mentions = _named_together(words, catalog, generic, min_score)
+    elif _SEPARATORS.search(lowered):
+        # "which is heavier, the rakieta scooter or the normal trio": a part may name one product together
+        found = {m.product.sku for m in mentions}
+        for part in _SEPARATORS.split(lowered):
+            together = _named_together(_text_words(part), catalog, generic, min_score)
+            mentions += [m for m in together if m.product.sku not in found]
+            found |= {m.product.sku for m in together}
     mentions.sort(key=lambda m: (-m.score, -len(m.matched), len(tokens(m.product.name)), m.product.name))
     chosen: list[ProductMention] = []
     for mention in mentions:
@@ -379,6 +386,7 @@ def _negated_words(lowered: str) -> set[str]:
     return {w for w in negated if tokens(lowered).count(w) == 1}
 
 
+_PLAIN = frozenset("normal regular standard plain basic ordinary".split())
 _families_cache: tuple[list[Product], dict[tuple[str, str], list[set[str]]]] | None = None
 
 
@@ -396,10 +404,10 @@ def _families(catalog: list[Product]) -> dict[tuple[str, str], list[set[str]]]:
 
 
 def _base_of_family(product: Product, matched: set[str], words: set[str], catalog: list[Product]) -> bool:
-    """ "the safar stroller": its kind said with a name word that its strollers share only with variants of it
-    ("Safar Plus"), whose names hold all of its words; the plain one is meant, not none of them."""
+    """ "the safar stroller", "the normal trio": its kind or "normal" said with a name word that its kind shares
+    only with variants of it ("Safar Plus"), whose names hold all of its words; the plain one is meant, not none."""
     kind = {singular(w) for w in tokens(product.category)}
-    if not kind & {singular(w) for w in words}:
+    if not kind & {singular(w) for w in words} and not _PLAIN & words:
         return False
     own = set(tokens(product.name))
     for word in matched - set(tokens(product.brand)) - kind:

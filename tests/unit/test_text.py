@@ -403,3 +403,15 @@ def test_a_model_number_only_one_name_has_names_it_beside_a_shared_name_word():
     # "400" is in two names: "lumo 400" names neither outright, and the front lights said are the two front lights
     said = "compare the lumo 400 and the lumo 800 front lights"
     assert [p.sku for p in find_products(said, products)] == ["B1", "B3"]
+
+
+def test_the_normal_one_is_the_plain_model_and_each_part_of_an_or_may_name_a_product_by_two_words():
+    toys = [
+        make_product("R1", "Hulaj Rakieta Folding Scooter", 349.0, "ride-ons"),
+        make_product("R2", "Budo Rakieta Space Station", 299.0, "building sets"),
+        make_product("T1", "Hulaj Trio 3-Wheel Scooter", 199.0, "ride-ons"),
+        make_product("T2", "Hulaj Trio 3-Wheel Scooter Light-Up", 239.0, "ride-ons"),
+        make_product("S1", "Hulaj Skok Stunt Scooter", 279.0, "ride-ons"),
+    ]
+    said = "ok. which is heavier, the rakieta scooter or the normal trio"
+    assert [p.sku for p in find_products(said, toys)] == ["R1", "T1"]

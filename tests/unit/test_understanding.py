@@ -941,3 +941,10 @@ def test_which_of_two_loosely_named_products_is_cheaper_compares_them_not_the_ca
     engine = shop_engine(tmp_path, teas)
     answer = engine.product_question("which is cheaper, the sencha or the oolong?", CustomerContext())
     assert answer.kind == "compare" and {p.sku for p in answer.products} == {"T1", "T2"}
+
+
+def test_how_high_a_part_goes_asks_about_the_product_in_focus(tmp_path):
+    scooter = furniture("R1", "Hulaj Rakieta Folding Scooter", 349.0, "ride-ons", handlebar_height_cm="75-98")
+    engine = shop_engine(tmp_path, [scooter], {"safety.md": "# Safety\n\nThe handlebar should be at hip height.\n"})
+    answer = engine.understand("how high do the handlebars go", CustomerContext(), Focus([scooter], scooter))
+    assert answer is not None and answer.kind == "lookup" and "75-98" in answer.rendered
