@@ -460,6 +460,10 @@ class KnowledgeEngine:
             )
             if unknown and not explicit:
                 return answers.not_recorded(found[:3], sorted(unknown))
+            if query is not None and _HOW_MUCH.search(text) and all(_yes_no(p, query.key) for p in found[:3]):
+                # "how much caffeine is in the chai": the catalogue says whether, not how much
+                asked = [w for w in tokens(query.key) if w in words] or [_key_noun(query.key)]
+                return answers.not_recorded(found[:3], [f"how much {asked[0]}"])
             return answers.lookup(found[:3], query and SpecQuery(query.key))
         topic = self.policy_topic(text)
         if topic and not self._asks_superlative(text, category):  # "what does delivery of a sofa cost?"
@@ -586,8 +590,8 @@ class KnowledgeEngine:
         """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as
         related to the ones in focus (the one discussed first, then those shown; of the category asked for, if
         any), or None when the message doesn't ask for them or the catalogue lists none."""
-        if not _GOES_WITH.search(text):
-            return None
+        if not _GOES_WITH.search(text) or _GOES_WITH_A_THING.search(text):
+            return None  # "a strong brew that goes with milk": what it is for, no product
         category = self.resolve_category(category)
         by_sku = {p.sku: p for p in self.products()}
         for product in focus:
@@ -939,6 +943,13 @@ def _has(product: Product, yes_no_key: str | None) -> bool:
     return value is True or (isinstance(value, int | float) and not isinstance(value, bool) and value > 0)
 
 
+_HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
+
+
+def _yes_no(product: Product, key: str) -> bool:
+    return isinstance(product.specs.get(key), bool)
+
+
 def _key_noun(key: str) -> str:
     """The noun a spec key is named by, without its unit: "torque_nm": "torque", "packed_weight_kg": "weight"."""
     words = tokens(key)
@@ -1048,7 +1059,7 @@ _ASKS_FOR = re.compile(
 # Someone of the shop's asked to fit or install a product, not whether it fits
 _ASKS_SOMEONE_TO_FIT = re.compile(
     r"\b(?:you|ye|u|someone|somebody|anyone|your (?:team|person|guy|guys|people|staff))\b(?:\s+\w+){0,4}?\s+"
-    r"(?:fit|install|set up|mount)\s+(?:it|them|the|this|that|my|our)\b",
+    r"(?:(?:fit|install|set up|mount)\s+(?:it|them|the|this|that|my|our)\b|set (?:it|them) up\b)",
     re.I,
 )
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
@@ -1064,6 +1075,12 @@ _ALTERNATIVE = re.compile(
 _GOES_WITH = re.compile(
     r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?|compatible|clicks? (?:on|in)(?:to)?|"
     r"attach(?:es)? to)\b",
+    re.I,
+)
+# "goes with" a thing named bare ("milk"), not "it", "the …" or "my …"
+_GOES_WITH_A_THING = re.compile(
+    r"\b(?:go(?:es)? (?:well )?with|pairs? with)\s+(?!(?:it|this|that|these|those|them|the|my|our|a|an|your|one)\b)"
+    r"[a-z]",
     re.I,
 )
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)

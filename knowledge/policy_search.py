@@ -51,6 +51,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "send": frozenset({"ship", "deliver", "dispatch"}),
     "post": frozenset({"ship", "deliver", "courier", "postage"}),  # "would you post it to ...?"
     "drop": frozenset({"ship", "deliver", "van"}),  # "can you drop it out to me?"
+    "myself": frozenset({"collect", "collection"}),  # "can i pick it up myself?"
     "deliver": frozenset({"ship", "dispatch"}),
     "dispatch": frozenset({"ship", "leave"}),
     "guarantee": frozenset({"warranty"}),
@@ -200,6 +201,7 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "posting",
         "drop off",
         "drop out",
+        "arrive",
     ),
     ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
     ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice", "spread cost"),

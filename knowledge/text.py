@@ -60,7 +60,9 @@ SPEC_SYNONYMS = {
     # thick paper is heavy paper: its grams per square metre
     **dict.fromkeys(["thick", "thicker", "thickest"], "thickness depth gsm"),
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
-    **dict.fromkeys(["roomy", "roomier", "roomiest", "holds"], "capacity volume"),
+    **dict.fromkeys(["roomy", "roomier", "roomiest", "holds", "hold"], "capacity volume"),
+    **dict.fromkeys(["coeliac", "celiac", "coeliacs", "celiacs"], "gluten"),
+    "pack": "weight",  # "the bigger pack" of pasta weighs more
     **dict.fromkeys(["people", "person", "sleeps", "sleep", "seats", "seat"], "persons people seats capacity"),
     **dict.fromkeys(["made", "fabric", "materials"], "material fabric wood shell"),
     **dict.fromkeys(["where", "origin", "grown", "produced"], "origin country region"),

@@ -948,3 +948,30 @@ def test_how_high_a_part_goes_asks_about_the_product_in_focus(tmp_path):
     engine = shop_engine(tmp_path, [scooter], {"safety.md": "# Safety\n\nThe handlebar should be at hip height.\n"})
     answer = engine.understand("how high do the handlebars go", CustomerContext(), Focus([scooter], scooter))
     assert answer is not None and answer.kind == "lookup" and "75-98" in answer.rendered
+
+
+def test_small_general_readings(tmp_path):
+    chai = furniture("C1", "Crane Spiced Chai", 18.5, "teas", caffeine_free=False)
+    oolong = replace(furniture("C2", "Crane Milk Oolong", 34.0, "teas", caffeine_free=False), related=("C1",))
+    pastas = [
+        furniture("P1", "Bea Gluten Free Fusilli", 7.5, "pasta", gluten_free=True, weight_g=400),
+        furniture("P2", "Bea Red Lentil Penne", 8.9, "pasta", gluten_free=True, weight_g=250),
+        furniture("P3", "Rossa Rigatoni", 7.2, "pasta", gluten_free=False, weight_g=500),
+    ]
+    pages = {
+        "delivery.md": "# Delivery\n\nParcels arrive in 2 to 3 working days.\n\n## Collect\n\nCollect it yourself "
+        "from our shop in Drammen, free.\n"
+    }
+    engine = shop_engine(tmp_path, [chai, oolong, *pastas], pages)
+    # the catalogue says whether, not how much
+    caffeine = engine.product_question("how much caffeine is in the spiced chai", CustomerContext())
+    assert caffeine.kind == "not_found" and "how much caffeine" in caffeine.rendered
+    # "goes with milk": what it is for, not what the catalogue lists with the Milk Oolong
+    assert engine.goes_with([oolong], "a strong brew that goes with milk", None) is None
+    assert engine.goes_with([oolong], "what goes with it?", None) is not None
+    coeliac = engine.understand("what pasta would work for my flatmate, she's coeliac", CustomerContext(), Focus())
+    assert coeliac is not None and {p.sku for p in coeliac.products} == {"P1", "P2"}
+    bigger = engine.understand("which of those is the bigger pack", CustomerContext(), Focus(list(coeliac.products)))
+    assert bigger is not None and bigger.products[0].sku == "P1"
+    assert engine.policy_topic("when would it arrive in christchurch?") == "delivery"
+    assert engine.policy_topic("do you set it up for me?") is None  # no page offers it
