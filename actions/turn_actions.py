@@ -76,9 +76,11 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     ),
     # "ok tell me about the 2nd one" is no purchase yet, "i'll take the second one" is; "if i buy the lumen as a
     # present, can i send it back?" asks the returns page
-    **dict.fromkeys(
-        ["ready_to_buy", "ask_accessories"], frozenset({"ranking", "category", "details", "service", "policy"})
-    ),
+    "ready_to_buy": frozenset({"ranking", "category", "details", "service", "policy"}),
+    # "does it come with a bag?" asks what the product in focus has, not what goes with it
+    "ask_accessories": frozenset({"ranking", "category", "details", "service", "policy", "focus"}),
+    # "hedge trimmer for a tall hedge, i don't want to be up a ladder" asks for no person (see catalogue_first)
+    "request_human": frozenset({"product", "ranking", "category"}),
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
     **dict.fromkeys(["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "category", "service"})),
 }
@@ -91,8 +93,11 @@ def catalogue_first(tracker: Tracker) -> bool:
     overruled_by = FLOWS_THE_CATALOGUE_OVERRULES.get(str(intent), frozenset())
     if not overruled_by or tracker.is_paused() or tracker.active_loop_name:
         return False
+    text = str(tracker.latest_message.get("text") or "")
+    if intent == handoff.REQUEST_HUMAN and handoff.asks_for_a_person(text):
+        return False
     engine = services.engine()
-    reading = engine.direct_answer(str(tracker.latest_message.get("text") or ""), focus_of(engine, tracker))
+    reading = engine.direct_answer(text, focus_of(engine, tracker))
     return reading in overruled_by
 
 

@@ -42,6 +42,21 @@ QUOTE_LENGTH = 160
 # --- triggers -----------------------------------------------------------------------------------
 
 
+# Words a request for a person uses ("can I talk to someone?", "agent", "have your team email me")
+_PERSON_WORDS = re.compile(
+    r"\b(human|person|people|agent|someone|somebody|anyone|staff|team|employee|colleague|rep|representative|"
+    r"operator|manager|support|service|advisor|adviser|call|phone|ring|speak|talk|chat|contact|email|e-mail|"
+    r"write|reach|bot)\b",
+    re.I,
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Whether a message the NLU read as a request for a person says so: "i don't want to be up a ladder" does
+    not."""
+    return bool(_PERSON_WORDS.search(text))
+
+
 def is_clearly_negative(text: str) -> bool:
     """Two negative words and no positive one, or one strong word ("useless", "hate"); "not bad" is not negative."""
     positive = negative = strong = 0
@@ -80,7 +95,7 @@ class Turn:
 
 def trigger(turn: Turn, keywords: Sequence[str], hot_lead_threshold: float) -> str | None:
     """The reason to hand off now, or None. Two fallbacks in a row are counted by `consecutive_fallbacks`."""
-    if turn.intent == REQUEST_HUMAN:
+    if turn.intent == REQUEST_HUMAN and asks_for_a_person(turn.text):
         return REQUEST_HUMAN
     if turn.text.startswith("/"):  # a button payload, not the customer's words
         return None

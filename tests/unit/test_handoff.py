@@ -19,6 +19,12 @@ def fires(text: str, intent: str = "inform", score: float | None = None, before:
 
 def test_asking_for_a_person_hands_off():
     assert fires("can I talk to someone", intent="request_human") == handoff.REQUEST_HUMAN
+    assert fires("agent", intent="request_human") == handoff.REQUEST_HUMAN
+
+
+def test_a_message_the_nlu_read_as_asking_for_a_person_that_asks_for_none_is_no_hand_off():
+    said = "hedge trimmer for a tall hedge, i don't want to be up a ladder"
+    assert fires(said, intent="request_human") is None
 
 
 def test_keywords_match_whole_words_and_phrases_case_insensitively():

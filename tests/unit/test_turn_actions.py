@@ -232,6 +232,8 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("ok I'll take the laptop", "ready_to_buy", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
         ("hi, looking for a light laptop", "greet", {}, True),  # more than a greeting
         ("hi there", "greet", {}, False),
+        ("a laptop for the train, i don't want to lug much", "request_human", {}, True),  # no person asked for
+        ("I need to talk to a person about a laptop", "request_human", {}, False),
         ("go on, what's the second one like", "goodbye", {"products_in_focus": ["L1", "L2"]}, True),
     ],
 )
