@@ -40,6 +40,9 @@ COMPARING = re.compile(r"\b(compare|comparison|difference|differ|vs|versus)\b", 
 # "how heavy?", "in stock?".
 _ELLIPSIS = re.compile(r"^\s*(and|also|plus|what about|how about|and what about|ok and|so)\b", re.I)
 MAX_ELLIPSIS_WORDS = 5
+# "upto what amount?", "how long?", "for how many days?": a question word and little more
+_SHORT_QUESTION = re.compile(r"^\W*(?:up ?to |till |until |for |by )?(?:what|which|how|when|where|who)\b", re.I)
+MAX_SHORT_QUESTION_WORDS = 4
 # A short question about an attribute carries on with the product discussed too: "how many do u have left",
 # "how much would that be then".
 _ATTRIBUTE_QUESTION = re.compile(
@@ -75,8 +78,12 @@ class Focus:
 
 
 def continues(text: str) -> bool:
-    """ "and to the highlands?", "what about express?": a short message that carries on with the last answer."""
-    return bool(_ELLIPSIS.search(text)) and len(tokens(text)) <= MAX_ELLIPSIS_WORDS + 2
+    """ "and to the highlands?", "what about express?", "upto what amount?": a short message that carries on with
+    the last answer."""
+    words = len(tokens(text))
+    return (bool(_ELLIPSIS.search(text)) and words <= MAX_ELLIPSIS_WORDS + 2) or (
+        bool(_SHORT_QUESTION.search(text)) and words <= MAX_SHORT_QUESTION_WORDS
+    )
 
 
 @dataclass(frozen=True)

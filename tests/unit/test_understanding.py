@@ -975,3 +975,13 @@ def test_small_general_readings(tmp_path):
     assert bigger is not None and bigger.products[0].sku == "P1"
     assert engine.policy_topic("when would it arrive in christchurch?") == "delivery"
     assert engine.policy_topic("do you set it up for me?") is None  # no page offers it
+
+
+def test_a_short_question_after_a_policy_answer_carries_on_with_that_page(tmp_path):
+    pages = {
+        "paying.md": "# Paying\n\nCash on delivery is available on orders up to 15,000 INR, for a fee of 49 INR.\n",
+        "returns.md": "# Returns\n\nSend back anything within 10 days.\n",
+    }
+    engine = shop_engine(tmp_path, [furniture("S1", "Rasta Stroller", 18990.0, "strollers")], pages)
+    answer = engine.understand("upto what amount?", CustomerContext(), Focus(policy_topic="paying"))
+    assert answer is not None and answer.kind == "policy" and "15,000" in answer.rendered
