@@ -192,8 +192,8 @@ _OBJECTION: list[Example] = [
         "Answer: say kindly that we can't offer a discount on [1]; [2] cost less\n"
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}",
-        "I understand, but I can't offer a discount on the {1.name} at {1.price}; "
-        "the {2.name} costs less at {2.price}.",
+        "That's fair to ask. I can't offer a discount on the {1.name} at {1.price}, "
+        "but the {2.name} costs less at {2.price}.",
     ),
     (
         "affordable",
@@ -201,8 +201,7 @@ _OBJECTION: list[Example] = [
         "Need: nothing stated\n"
         "Answer: say kindly that we can't offer a discount on [1]; [1] is already our most affordable option\n"
         "[1] {1.name} {1.price}, {1.stock}",
-        "I understand, but I can't offer a discount on the {1.name} at {1.price}: it is already our most "
-        "affordable option.",
+        "I see. The {1.name} is {1.price} and I can't offer a discount, but it is already our most affordable option.",
     ),
     (
         "affordable",

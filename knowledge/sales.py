@@ -8,6 +8,7 @@ promise that the catalogue and the policies do not contain.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import replace
 
 from knowledge.answers import Answer, CustomerContext, list_item, price_text, stock_text
@@ -147,11 +148,21 @@ def objection(engine: KnowledgeEngine, kind: str, focus: Product | None, context
     return just_browsing(engine)
 
 
+_ACKNOWLEDGEMENTS = ("I understand, but", "That's fair to ask, but", "I see; sadly")
+
+
+def _acknowledgement(product: Product | None) -> str:
+    """One of a few openings, by product, so price objections don't all start alike."""
+    return _ACKNOWLEDGEMENTS[zlib.crc32((product.sku if product else "").encode()) % len(_ACKNOWLEDGEMENTS)]
+
+
 def price_objection(engine: KnowledgeEngine, focus: Product | None, context: CustomerContext) -> Answer:
     """No discount: the listed price, and cheaper in-stock products of the same category, closest first."""
     category = focus.category if focus else context.category
     on = f" on the {focus.name} ({price_text(focus)})" if focus else ""
-    lines = [f"I understand, but I can't offer a discount{on}: our prices are exactly as listed in the catalogue."]
+    lines = [
+        f"{_acknowledgement(focus)} I can't offer a discount{on}: our prices are exactly as listed in the catalogue."
+    ]
     limit = focus.price if focus else context.budget
     cheaper = [
         p
