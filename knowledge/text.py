@@ -603,14 +603,15 @@ def _phrase(text: str) -> str:
 
 def synonyms_said(text: str, category: str | None = None) -> list[str]:
     """The other words for what the text names ("e-bike": "electric bike", "pedelec", …), so a feature they
-    carry ("electric") is heard too; not those of the category's own name ("olive oil" says nothing of "extra
-    virgin", "cat tree" nothing of a "cat condo")."""
+    carry ("electric") is heard too; not when it is the category's own name that is said ("olive oil" says
+    nothing of "extra virgin", though "evoo" does)."""
     said = _phrase(text)
-    own = category_phrases(category) if category else set()
+    own = _phrase(category).strip() if category else ""
+    own_forms = {own, own.rsplit(" ", 1)[-1]} if own else set()
     return [
         g
         for group in CATEGORY_SYNONYMS
-        if any(f" {_phrase(g).strip()} " in said for g in group) and not own & {_phrase(g).strip() for g in group}
+        if any(f" {_phrase(g).strip()} " in said and _phrase(g).strip() not in own_forms for g in group)
         for g in group
     ]
 

@@ -781,6 +781,9 @@ def test_another_word_for_a_kind_carries_its_feature(tmp_path):
     # the category's own name says nothing of its synonyms' features ("extra virgin olive oil")
     listed = oil_shop.recommend(CustomerContext(category="olive oils"), "what olive oils have you got")
     assert {p.sku for p in listed.products} == {"O1", "O2"}
+    # but another word for it that says more does ("evoo": extra virgin olive oil)
+    evoo = oil_shop.recommend(CustomerContext(category="olive oils"), "a big tin of evoo for everyday cooking")
+    assert [p.sku for p in evoo.products] == ["O1"]
 
 
 def test_a_spec_named_by_its_own_word_is_answered_though_one_more_word_is_unknown(tmp_path):
