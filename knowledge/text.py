@@ -348,10 +348,12 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         mentions = _named_together(words, catalog, generic, min_score)
     elif _SEPARATORS.search(lowered):
         # "which is heavier, the rakieta scooter or the normal trio": a part may name one product together
+        # its words, not those that name the products found already ("the women's and men's chelsea boots")
         found = {m.product.sku for m in mentions}
+        taken = {w for m in mentions for w in m.matched}
         for part in _SEPARATORS.split(lowered):
             together = _named_together(_text_words(part), catalog, generic, min_score)
-            mentions += [m for m in together if m.product.sku not in found]
+            mentions += [m for m in together if m.product.sku not in found and not m.matched <= taken]
             found |= {m.product.sku for m in together}
     mentions.sort(key=lambda m: (-m.score, -len(m.matched), len(tokens(m.product.name)), m.product.name))
     chosen: list[ProductMention] = []

@@ -415,3 +415,11 @@ def test_the_normal_one_is_the_plain_model_and_each_part_of_an_or_may_name_a_pro
     ]
     said = "ok. which is heavier, the rakieta scooter or the normal trio"
     assert [p.sku for p in find_products(said, toys)] == ["R1", "T1"]
+    boots = [
+        make_product("B1", "Svec Women's Chelsea Boot", 3290.0, "leather boots"),
+        make_product("B2", "Svec Men's Chelsea Boot", 3490.0, "leather boots"),
+        make_product("J1", "Reka Women's High-Rise Mom Jeans", 1590.0, "jeans"),
+    ]
+    # a part whose words name a product found already names no other
+    said = "compare the women's and men's chelsea boots"
+    assert [p.sku for p in find_products(said, boots)] == ["B1", "B2"]
