@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from knowledge.catalog import Product
+from knowledge.catalog import Product, load_catalog
+from knowledge.engine import KnowledgeEngine
+from knowledge.store import CatalogStore, make_client
+from knowledge.writer import ReplyWriter
 
 
 class HashEmbeddings(Embeddings):
@@ -32,6 +35,18 @@ class HashEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
+
+
+def shop_engine(tmp_path: Path, products: list[Product], policies: dict[str, str] | None = None) -> KnowledgeEngine:
+    """An engine over a made-up shop: these products and policy pages (file name -> Markdown)."""
+    folder = tmp_path / "made-up-shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
+    for name, text in (policies or {}).items():
+        (folder / "policies" / name).write_text(text)
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_made_up", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    return KnowledgeEngine(store, ReplyWriter(None))
 
 
 def make_product(sku: str, name: str, price: float, category: str = "laptops", stock: int = 5, **specs) -> Product:

@@ -15,7 +15,7 @@ from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client
 from knowledge.writer import ReplyWriter
-from tests.unit.conftest import HashEmbeddings
+from tests.unit.conftest import HashEmbeddings, shop_engine
 from tests.unit.trackers import make_tracker
 
 
@@ -186,13 +186,8 @@ def test_needs_stated_in_passing_are_taken_not_asked(said, stated):
 def test_a_policy_question_asked_instead_of_the_category_is_answered_and_the_form_asks_again(
     tmp_path, products, use_services
 ):
-    folder = tmp_path / "shop"
-    (folder / "policies").mkdir(parents=True)
-    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
-    (folder / "policies" / "gifts.md").write_text("# Gifts\n\nWe gift wrap any order for 4 EUR per item.\n")
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_gifts", HashEmbeddings())
-    store.sync(load_catalog(folder))
-    use_services(engine=KnowledgeEngine(store, ReplyWriter(None)))
+    gifts = {"gifts.md": "# Gifts\n\nWe gift wrap any order for 4 EUR per item.\n"}
+    use_services(engine=shop_engine(tmp_path, products, gifts))
     dispatcher = CollectingDispatcher()
     said = "can you gift wrap it?"
     result = asyncio.run(ValidateNeedsForm().validate_category(said, dispatcher, tracker(said), {}))

@@ -5,7 +5,6 @@ server once per customer message for it (see the module's docstring for how Rasa
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -253,19 +252,10 @@ def test_the_flag_is_cleared_at_the_next_message(shop):
 
 
 def test_a_policy_question_said_as_a_purchase_is_answered_from_the_pages(settings, tmp_path, products, use_services):
-    from knowledge.catalog import load_catalog
-    from knowledge.engine import KnowledgeEngine
-    from knowledge.store import CatalogStore, make_client
-    from knowledge.writer import ReplyWriter
-    from tests.unit.conftest import HashEmbeddings
+    from tests.unit.conftest import shop_engine
 
-    folder = tmp_path / "shop"
-    (folder / "policies").mkdir(parents=True)
-    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
-    (folder / "policies" / "returns.md").write_text("# Returns\n\nSend back anything within 30 days.\n")
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_turns", HashEmbeddings())
-    store.sync(load_catalog(folder))
-    use_services(engine=KnowledgeEngine(store, ReplyWriter(None)))
+    returns = {"returns.md": "# Returns\n\nSend back anything within 30 days.\n"}
+    use_services(engine=shop_engine(tmp_path, products, returns))
     said = "if I buy the Lumen Air 13 as a present, can I send it back?"
     events, _ = run(make_tracker(said, "ready_to_buy"))
     assert slots_of(events).get("catalogue_first") is True

@@ -19,7 +19,7 @@ from knowledge.policy_search import find_topic, topic_cues
 from knowledge.store import CatalogStore, make_client
 from knowledge.text import find_category, find_products, find_spec_query, parse_budget
 from knowledge.writer import ReplyWriter
-from tests.unit.conftest import HashEmbeddings
+from tests.unit.conftest import HashEmbeddings, shop_engine
 
 
 def furniture(sku: str, name: str, price: float, category: str, stock: int = 4, **specs) -> Product:
@@ -46,18 +46,6 @@ def engine(tmp_path) -> KnowledgeEngine:
     (policies / "returns.md").write_text("# Returns\n\nYou can return any item within 45 days for a refund.\n")
     (policies / "delivery.md").write_text("# Delivery\n\nWe deliver within 10 working days, free over 500 GBP.\n")
     store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_furniture", HashEmbeddings())
-    store.sync(load_catalog(folder))
-    return KnowledgeEngine(store, ReplyWriter(None))
-
-
-def shop_engine(tmp_path, products: list[Product], policies: dict[str, str] | None = None) -> KnowledgeEngine:
-    """An engine over a made-up shop: these products and policy pages (file name -> Markdown)."""
-    folder = tmp_path / "made-up-shop"
-    (folder / "policies").mkdir(parents=True)
-    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
-    for name, text in (policies or {}).items():
-        (folder / "policies" / name).write_text(text)
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_made_up", HashEmbeddings())
     store.sync(load_catalog(folder))
     return KnowledgeEngine(store, ReplyWriter(None))
 
