@@ -157,7 +157,7 @@ def unsupported_praise(catalogue: list[Product], turn: Turn, reply: str) -> list
     own = {singular(w) for p in named for w in content_words(p.document_text())}
     said = {singular(w) for w in content_words(f"{turn.question} {turn.context.use_case or ''}")}
     problems = []
-    for match in PRAISE.finditer(_without_names(reply, catalogue)):
+    for match in PRAISE.finditer(_DATA_LABEL.sub(" ", _without_names(reply, catalogue))):
         words = {singular(w) for w in content_words(match.group(0))}
         if words <= own | said:
             continue
@@ -166,6 +166,10 @@ def unsupported_praise(catalogue: list[Product], turn: Turn, reply: str) -> list
             continue
         problems.append(match.group(0).lower())
     return problems
+
+
+# A yes/no spec shown as data ("waterproof: no | no", "(waterproof no, …)") praises nothing
+_DATA_LABEL = re.compile(r"\b[\w-]+(?: [\w-]+)?:? (?:yes|no)\b(?: \| (?:yes|no)\b)*", re.I)
 
 
 def _without_names(text: str, catalogue: list[Product]) -> str:

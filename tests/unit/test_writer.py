@@ -289,3 +289,15 @@ def test_sentences_code_cannot_trust_are_left_out(products):
     assert without_broken_sentences(draft, sheet) == "The {1.name} costs {1.price} and is {1.stock}."
     # nothing would be left: the draft stays, and the gate says why it fails
     assert without_broken_sentences("The {2.name} is great.", sheet) == "The {2.name} is great."
+
+
+def test_a_yes_no_spec_shown_as_data_is_no_praise_in_the_reply_eval(products):
+    """The reply eval's independent praise check: "waterproof: no" in a comparison row praises nothing, a
+    reply calling a product waterproof without data does."""
+    from bot.cli.reply_eval import Turn, unsupported_praise
+
+    answer = lookup([products[0]], SpecQuery("price"))
+    turn = Turn("which is lighter?", CustomerContext(), answer)
+    data = f"{products[0].name} vs {products[1].name}:\n- waterproof: no | no\n- {products[0].name}: (waterproof no)"
+    assert unsupported_praise(products, turn, data) == []
+    assert unsupported_praise(products, turn, f"The {products[0].name} is waterproof.") == ["waterproof"]
