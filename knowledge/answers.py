@@ -10,12 +10,23 @@ the model writes that reply with references, code fills in the values
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from knowledge.catalog import Product, format_price, format_spec, spec_label
 from knowledge.store import PolicyChunk
 from knowledge.text import SpecQuery
+
+_T = TypeVar("_T")
+
+
+def varied(options: Sequence[_T], key: str) -> _T:
+    """One of several wordings or examples, chosen by `key` (the question, a product), so replies don't all start
+    alike and the same question always gets the same one."""
+    return options[zlib.crc32(key.encode()) % len(options)]
+
 
 MAX_SPECS_IN_LIST = 4
 

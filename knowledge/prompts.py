@@ -9,12 +9,11 @@ your instructions" is just text to answer.
 from __future__ import annotations
 
 import re
-import zlib
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.prompts import ChatPromptTemplate, HumanMessagePromptTemplate
 
-from knowledge.answers import Answer, CustomerContext
+from knowledge.answers import Answer, CustomerContext, varied
 from knowledge.catalog import Product, spec_label
 
 SYSTEM_PROMPT = (
@@ -269,7 +268,7 @@ def example_for(kind: str, task: str, question: str, products: int = 0) -> tuple
     marker = next((e[0] for e in examples if e[0] in task), examples[0][0])
     matching = [e for e in examples if e[0] == marker]
     matching = [e for e in matching if _products_in(e[1]) == products] or matching
-    _, notes, reply = matching[zlib.crc32(question.encode()) % len(matching)]
+    _, notes, reply = varied(matching, question)
     return notes, reply
 
 
@@ -310,8 +309,8 @@ _WINNER_TASK = re.compile(r"^say \[(\d)\] (is the \w+|has the \w+ [\w ]+?) (of [
 
 
 def _varied(openings: tuple[str, ...], question: str, product: Product) -> str:
-    """One of several openings, chosen by the question and the product, so replies don't all start alike."""
-    return openings[zlib.crc32(f"{question} {product.sku}".encode()) % len(openings)]
+    """One of several openings, chosen by the question and the product."""
+    return varied(openings, f"{question} {product.sku}")
 
 
 def _value_phrase(number: str, key: str) -> str:

@@ -8,10 +8,9 @@ promise that the catalogue and the policies do not contain.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import replace
 
-from knowledge.answers import Answer, CustomerContext, list_item, price_text, stock_text
+from knowledge.answers import Answer, CustomerContext, list_item, price_text, stock_text, varied
 from knowledge.catalog import Product, format_price, spec_label
 from knowledge.claims import covers
 from knowledge.engine import KnowledgeEngine
@@ -148,12 +147,7 @@ def objection(engine: KnowledgeEngine, kind: str, focus: Product | None, context
     return just_browsing(engine)
 
 
-_ACKNOWLEDGEMENTS = ("I understand, but", "That's fair to ask, but", "I see; sadly")
-
-
-def _acknowledgement(product: Product | None) -> str:
-    """One of a few openings, by product, so price objections don't all start alike."""
-    return _ACKNOWLEDGEMENTS[zlib.crc32((product.sku if product else "").encode()) % len(_ACKNOWLEDGEMENTS)]
+_ACKNOWLEDGEMENTS = ("I understand, but", "That's fair to ask, but", "I see; sadly")  # by product
 
 
 def price_objection(engine: KnowledgeEngine, focus: Product | None, context: CustomerContext) -> Answer:
@@ -161,7 +155,8 @@ def price_objection(engine: KnowledgeEngine, focus: Product | None, context: Cus
     category = focus.category if focus else context.category
     on = f" on the {focus.name} ({price_text(focus)})" if focus else ""
     lines = [
-        f"{_acknowledgement(focus)} I can't offer a discount{on}: our prices are exactly as listed in the catalogue."
+        f"{varied(_ACKNOWLEDGEMENTS, focus.sku if focus else '')} I can't offer a discount{on}: our prices are "
+        "exactly as listed in the catalogue."
     ]
     limit = focus.price if focus else context.budget
     cheaper = [
