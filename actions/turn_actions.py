@@ -57,6 +57,7 @@ def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
 # stay what they are, but not a ranking ("ok which in-stock bag is the warmest then?" read as buying) or a
 # category nothing in focus is of ("i want a bike for riding to the shops" read as buying).
 _ANY = frozenset({"product", "ranking", "focus", "details", "policy", "service"})
+_NO_PURCHASE_YET = frozenset({"ranking", "category", "details", "service", "policy"})
 FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         [
@@ -76,9 +77,9 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     ),
     # "ok tell me about the 2nd one" is no purchase yet, "i'll take the second one" is; "if i buy the lumen as a
     # present, can i send it back?" asks the returns page
-    "ready_to_buy": frozenset({"ranking", "category", "details", "service", "policy"}),
+    "ready_to_buy": _NO_PURCHASE_YET,
     # "does it come with a bag?" asks what the product in focus has, not what goes with it
-    "ask_accessories": frozenset({"ranking", "category", "details", "service", "policy", "focus"}),
+    "ask_accessories": _NO_PURCHASE_YET | {"focus"},
     # "hedge trimmer for a tall hedge, i don't want to be up a ladder" asks for no person (see catalogue_first)
     "request_human": frozenset({"product", "ranking", "category"}),
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye

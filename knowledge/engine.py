@@ -664,8 +664,8 @@ class KnowledgeEngine:
         if not wanted and text and context.category:  # "a ladder for the stairs": no slot said it, the text does
             kind = {singular(w) for w in tokens(context.category)} | set(category_phrases(context.category))
             wanted = {w for w in need_details(text) - set(CURRENCY_WORDS) if singular(w) not in kind and w.isalpha()}
-        pool = [h.product for h in hits]
-        ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * _overlap(wanted, h.product, pool)))
+        overlap = _overlaps(wanted, [h.product for h in hits])
+        ranked = sorted(hits, key=lambda h: -(h.similarity + USE_CASE_BOOST * overlap[h.product.sku]))
         picks = _diverse([h.product for h in ranked], limit)
         over_budget: list[Product] = []
         if not picks and context.budget is not None:
@@ -691,7 +691,7 @@ class KnowledgeEngine:
         message, if any."""
         pool = self._pool(context.category)
         keys = _spec_keys(pool)
-        yes_no = [k for k in keys if any(isinstance(p.specs.get(k), bool) for p in pool) or _counts(pool, k)]
+        yes_no = [k for k in keys if any(_yes_no(p, k) for p in pool) or _counts(pool, k)]
         category_words = {singular(w) for w in tokens(context.category or "")}
         # "sofa" is no "sofa bed", and the "lightest helmet" need not have an integrated light
         # nor the "most powerful amp" a battery-powered one: the words of a ranking name no must-have
@@ -728,14 +728,14 @@ class KnowledgeEngine:
             if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
                 relevant += [c for c in self.policy_chunks() if c.topic == topic and c not in relevant]
             relevant = _about_kind(relevant, kind, self.categories())
-        cues = {topic: self._topic_cues[topic]} if topic in self._topic_cues else {}
-        names_page = bool(cues) and policy_search.find_topic(text, cues) == topic
+        page_cues = self._topic_cues.get(topic, frozenset()) if topic else frozenset()
+        names_page = bool(page_cues) and policy_search.find_topic(text, {topic: page_cues}) == topic
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer, those that share a word with the question first
             opening = [c for c in self.policy_chunks() if c.topic == topic]
             opening = opening if kind is None else _about_kind(opening, kind, self.categories())
-            relevant = policy_search.sharing_words_first(query, opening, cues.get(topic, frozenset()))[:2]
+            relevant = policy_search.sharing_words_first(query, opening, page_cues)[:2]
         if topic and relevant and _ASKS_IF_ALLOWED.search(text):
             # "can i send it back if it's too big?": the page's rule, stated first on it, answers before the
             # section about how (the courier's fee for a mixer)
@@ -744,7 +744,7 @@ class KnowledgeEngine:
                 relevant = [opening, *(c for c in relevant if c.text != opening.text)]
         # the sections that share a word with the question beyond the page's own ("would you post it to ennis?":
         # the courier's section; "can i spread the cost?": the instalments') come first, the order above otherwise
-        relevant = policy_search.sharing_words_first(query, relevant, cues.get(topic, frozenset()))
+        relevant = policy_search.sharing_words_first(query, relevant, page_cues)
         if unnamed:
             # "Do you ship to Canada?" and no page names Canada: a section that names places may
             # still settle it ("We do not ship outside Europe"), so show it, saying we can't be sure.
@@ -940,7 +940,7 @@ def _has(product: Product, yes_no_key: str | None) -> bool:
     """A yes/no must-have is a hard filter: products without it, with "no" or with none of a count, are left
     out."""
     value = product.specs.get(yes_no_key) if yes_no_key else True
-    return value is True or (isinstance(value, int | float) and not isinstance(value, bool) and value > 0)
+    return value is True or (_is_number(value) and value > 0)
 
 
 _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
@@ -948,6 +948,10 @@ _HOW_MUCH = re.compile(r"\bhow (?:much|many)\b", re.I)
 
 def _yes_no(product: Product, key: str) -> bool:
     return isinstance(product.specs.get(key), bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _key_noun(key: str) -> str:
@@ -962,7 +966,7 @@ def _counts(pool: list[Product], key: str) -> bool:
     """A spec that counts things (no unit in its key, whole numbers) and that some products have none of:
     "batteries_included" 0, 1 or 2, "drawers" 0 or 4."""
     values = [p.specs.get(key) for p in pool if key in p.specs]
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    numbers = [v for v in values if _is_number(v)]
     if key_unit(key) or key.lower().endswith(("percent", "pct")) or not numbers or len(numbers) < len(values):
         return False
     if any(v != int(v) for v in numbers):
@@ -993,16 +997,14 @@ def _proper_names(text: str) -> list[str]:
     return [name.lower() for name in found]
 
 
-def _overlap(wanted: set[str], product: Product, pool: list[Product]) -> float:
-    """Share of the customer's use-case words that the product's own text mentions, a word that fewer products
-    of the pool mention weighing more ("a ladder for the stairs in our house": "stairs" more than "house")."""
-    if not wanted:
-        return 0.0
+def _overlaps(wanted: set[str], pool: list[Product]) -> dict[str, float]:
+    """Per product of the pool, the share of the customer's use-case words its own text mentions, a word that
+    fewer of them mention weighing more ("a ladder for the stairs in our house": "stairs" more than "house")."""
     said = {stem(w) for w in wanted}  # "trek" and "trekking"
-    texts = [{stem(w) for w in content_words(p.document_text())} for p in pool]
-    weight = {s: 1 / max(1, sum(s in t for t in texts)) for s in said}
-    own = {stem(w) for w in content_words(product.document_text())}
-    return sum(weight[s] for s in said & own) / sum(weight.values())
+    texts = {p.sku: {stem(w) for w in content_words(p.document_text())} & said for p in pool}
+    weight = {s: 1 / max(1, sum(s in t for t in texts.values())) for s in said}
+    total = sum(weight.values()) or 1.0
+    return {sku: sum(weight[s] for s in own) / total for sku, own in texts.items()}
 
 
 def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
@@ -1072,16 +1074,14 @@ _ALTERNATIVE = re.compile(
     re.I,
 )
 # "is there a matching bed?", "which stroller can it click on to?", "is it compatible with ..."
+_GOES_WITH_WORDS = r"go(?:es)? (?:well )?with|pairs? with"
 _GOES_WITH = re.compile(
-    r"\b(match(?:ing|es)?|go(?:es)? (?:well )?with|pairs? with|complements?|compatible|clicks? (?:on|in)(?:to)?|"
-    r"attach(?:es)? to)\b",
+    rf"\b(match(?:ing|es)?|{_GOES_WITH_WORDS}|complements?|compatible|clicks? (?:on|in)(?:to)?|attach(?:es)? to)\b",
     re.I,
 )
 # "goes with" a thing named bare ("milk"), not "it", "the …" or "my …"
 _GOES_WITH_A_THING = re.compile(
-    r"\b(?:go(?:es)? (?:well )?with|pairs? with)\s+(?!(?:it|this|that|these|those|them|the|my|our|a|an|your|one)\b)"
-    r"[a-z]",
-    re.I,
+    rf"\b(?:{_GOES_WITH_WORDS})\s+(?!(?:it|this|that|these|those|them|the|my|our|a|an|your|one)\b)[a-z]", re.I
 )
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(

@@ -279,8 +279,8 @@ def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
     lowered = " " + " ".join(said) + " "
     found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
     if not found:  # "warrenty", "guarentee": a typo of a one-word cue of 6 letters or more, read as the cue
-        one_word = {cue for words in cues.values() for cue in words if len(cue) >= 6 and " " not in cue}
-        corrected = [next((cue for cue in sorted(one_word) if _typo_of(cue, w)), w) for w in said]
+        one_word = sorted({cue for words in cues.values() for cue in words if len(cue) >= 6 and " " not in cue})
+        corrected = [next((cue for cue in one_word if _typo_of(cue, w)), w) for w in said]
         lowered = " " + " ".join(corrected) + " "
         found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
     if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")

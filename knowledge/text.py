@@ -386,8 +386,8 @@ _NEGATED = re.compile(r"\b(?:not|no|without) (?:the |a |an )?([^\W_]+)")
 
 def _negated_words(lowered: str) -> set[str]:
     """Words said only after "not", "no" or "without" ("not the plus"), which name no product."""
-    negated = {m.group(1) for m in _NEGATED.finditer(lowered)}
-    return {w for w in negated if tokens(lowered).count(w) == 1}
+    said = Counter(tokens(lowered))
+    return {m.group(1) for m in _NEGATED.finditer(lowered) if said[m.group(1)] == 1}
 
 
 _PLAIN = frozenset("normal regular standard plain basic ordinary".split())
