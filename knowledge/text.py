@@ -299,7 +299,8 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     words -= {form for w in _negated_words(lowered) for form in (w, singular(w))}  # "not the plus": no "Plus"
     text_models = {w for w in words if _has_digit(w)}
     said_in_order = f" {' '.join(tokens(text))} "
-    distinctive, generic, unique_models = _name_words(catalog)
+    index = _name_index(catalog)
+    distinctive, generic, unique_models = index.distinctive, index.generic, index.unique_models
     mentions = []
     for product in catalog:
         if _names_sku(lowered, product):
@@ -339,7 +340,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # "the combi 4x4 ladder": a model only this name has, and another word of its name, though shared
         own_model = bool(name_models & text_models & unique_models) and any(not _has_digit(w) for w in matched - kind)
         model = (bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)) or own_model
-        base = _base_of_family(product, matched, words, catalog)
+        base = _base_of_family(product, matched, words, index.families)
         if score < min_score and (distinct or model or brand_and_model or base):
             score = min_score
         if score >= min_score:
@@ -391,23 +392,11 @@ def _negated_words(lowered: str) -> set[str]:
 
 
 _PLAIN = frozenset("normal regular standard plain basic ordinary".split())
-_families_cache: tuple[list[Product], dict[tuple[str, str], list[set[str]]]] | None = None
 
 
-def _families(catalog: list[Product]) -> dict[tuple[str, str], list[set[str]]]:
-    """Per category and name word, the name words of the category's products whose names have it; computed once
-    per catalogue snapshot."""
-    global _families_cache
-    if _families_cache is None or _families_cache[0] is not catalog:
-        families: dict[tuple[str, str], list[set[str]]] = {}
-        for p in catalog:
-            for word in set(tokens(p.name)):
-                families.setdefault((p.category, word), []).append(set(tokens(p.name)))
-        _families_cache = (catalog, families)
-    return _families_cache[1]
-
-
-def _base_of_family(product: Product, matched: set[str], words: set[str], catalog: list[Product]) -> bool:
+def _base_of_family(
+    product: Product, matched: set[str], words: set[str], families: dict[tuple[str, str], list[set[str]]]
+) -> bool:
     """ "the safar stroller", "the normal trio": its kind or "normal" said with a name word that its kind shares
     only with variants of it ("Safar Plus"), whose names hold all of its words; the plain one is meant, not none."""
     kind = {singular(w) for w in tokens(product.category)}
@@ -415,7 +404,7 @@ def _base_of_family(product: Product, matched: set[str], words: set[str], catalo
         return False
     own = set(tokens(product.name))
     for word in matched - set(tokens(product.brand)) - kind:
-        family = _families(catalog).get((product.category, word), [])
+        family = families.get((product.category, word), [])
         if len(family) > 1 and all(own <= other for other in family):
             return True
     return False
@@ -437,28 +426,44 @@ def _names_sku(lowered: str, product: Product) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(product.sku.lower())}(?![\w-])", lowered))
 
 
-# the last catalogue asked about, and its name words
-_name_words_cache: tuple[list[Product], tuple[set[str], set[str], set[str]]] | None = None
 GENERIC_IN_NAMES = 3  # a name word in this many names ("LED", "Fountain") tells none of them apart
 
 
-def _name_words(catalog: list[Product]) -> tuple[set[str], set[str], set[str]]:
-    """The catalogue's distinctive name words (in one name only, not a brand, category, spec name or number), its
-    generic ones (in GENERIC_IN_NAMES names or more, not numbers) and the model words only one name has.
+@dataclass(frozen=True)
+class _NameIndex:
+    """What a catalogue's product names say about each other."""
 
-    Computed once per catalogue snapshot: the engine hands the same list on every message until a sync."""
-    global _name_words_cache
-    if _name_words_cache is None or _name_words_cache[0] is not catalog:
+    distinctive: set[str]  # in one name only, not a brand, category, spec name or number
+    generic: set[str]  # in GENERIC_IN_NAMES names or more, not numbers
+    unique_models: set[str]  # model words (with a digit) only one name has
+    families: dict[tuple[str, str], list[set[str]]]  # per category and name word, the names (as words) that have it
+
+
+_name_index_cache: tuple[list[Product], _NameIndex] | None = None  # the last catalogue asked about
+
+
+def _name_index(catalog: list[Product]) -> _NameIndex:
+    """The catalogue's `_NameIndex`, computed once per catalogue snapshot: the engine hands the same list on every
+    message until a sync."""
+    global _name_index_cache
+    if _name_index_cache is None or _name_index_cache[0] is not catalog:
         counts = Counter(w for product in catalog for w in set(tokens(product.name)))
         common = {w for p in catalog for w in tokens(f"{p.brand} {p.category} {' '.join(p.specs)}")}
         common |= {singular(w) for w in common}
-        distinctive = {
-            w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common
-        }
-        generic = {w for w, n in counts.items() if n >= GENERIC_IN_NAMES and not _has_digit(w)}
-        unique_models = {w for w, n in counts.items() if n == 1 and _has_digit(w)}
-        _name_words_cache = (catalog, (distinctive, generic, unique_models))
-    return _name_words_cache[1]
+        families: dict[tuple[str, str], list[set[str]]] = {}
+        for p in catalog:
+            for word in set(tokens(p.name)):
+                families.setdefault((p.category, word), []).append(set(tokens(p.name)))
+        index = _NameIndex(
+            distinctive={
+                w for w, n in counts.items() if n == 1 and len(w) >= 4 and w.isalpha() and singular(w) not in common
+            },
+            generic={w for w, n in counts.items() if n >= GENERIC_IN_NAMES and not _has_digit(w)},
+            unique_models={w for w, n in counts.items() if n == 1 and _has_digit(w)},
+            families=families,
+        )
+        _name_index_cache = (catalog, index)
+    return _name_index_cache[1]
 
 
 def _named_together(
