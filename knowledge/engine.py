@@ -239,8 +239,8 @@ class KnowledgeEngine:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
         said = {stem(w) for w in tokens(text) if w in SERVICE_WORDS}
-        if _ASKS_SOMEONE_TO_FIT.search(text):  # "can someone come home and fit the car seat?"
-            said.add(stem("fitting"))
+        if _ASKS_SOMEONE_TO_FIT.search(text):  # "can someone come home and fit the car seat?", "do you set it up?"
+            said |= {stem(w) for w in ("fitting", "installation", "assembly")}
         mentions = Counter({topic: sum(stems[s] for s in said) for topic, stems in self._page_stems.items()})
         ranked = [(topic, n) for topic, n in mentions.most_common(2) if n]
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):

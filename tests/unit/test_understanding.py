@@ -966,6 +966,13 @@ def test_small_general_readings(tmp_path):
     assert bigger is not None and bigger.products[0].sku == "P1"
     assert engine.policy_topic("when would it arrive in christchurch?") == "delivery"
     assert engine.policy_topic("do you set it up for me?") is None  # no page offers it
+    mower = furniture("M1", "Troll Robo 1200 Robotic Mower", 14990.0, "lawn mowers")
+    pages = {
+        "paying.md": "# Paying\n\nCards.\n",
+        "service.md": "# Service\n\nWe install robotic mowers for 2,490 NOK.\n",
+    }
+    installing = shop_engine(tmp_path / "mowers", [mower], pages)
+    assert installing.policy_topic("do you set it up for me? i live just outside the city") == "service"
 
 
 def test_a_short_question_after_a_policy_answer_carries_on_with_that_page(tmp_path):
