@@ -48,6 +48,7 @@ from knowledge.text import (
     names_product,
     need_details,
     parse_budget,
+    same_service,
     singular,
     states_a_need,
     stem,
@@ -130,7 +131,11 @@ class KnowledgeEngine:
                     pages: dict[str, str] = {}
                     for chunk in self._policy_chunks:
                         pages[chunk.topic] = f"{pages.get(chunk.topic, '')} {chunk.title} {chunk.text}"
-                    self._topic_cues = policy_search.topic_cues(pages)
+                    kinds = {singular(w) for p in self._products for w in tokens(p.category)}
+                    # "board-hire" is about hiring where boards are everywhere; "school-orders" still about schools
+                    self._topic_cues = policy_search.topic_cues(
+                        pages, {w for w in self._common_words if singular(w) not in kinds}
+                    )
                     self._policy_words = set(tokens(self._policy_text))
                     self._policy_stems = {stem(w) for w in self._policy_words}
                     self._page_stems = {}
@@ -238,7 +243,7 @@ class KnowledgeEngine:
     def _service_page(self, text: str) -> str | None:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
-        said = {stem(w) for w in tokens(text) if w in SERVICE_WORDS}
+        said = {stem(alias) for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
         if _ASKS_SOMEONE_TO_FIT.search(text):  # "can someone come home and fit the car seat?", "do you set it up?"
             said |= {stem(w) for w in ("fitting", "installation", "assembly")}
         mentions = Counter({topic: sum(stems[s] for s in said) for topic, stems in self._page_stems.items()})
@@ -304,7 +309,7 @@ class KnowledgeEngine:
         named for it ("Beeswax Wrap Set") is a product."""
         self.products()
         said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words]
-        return next((w for w in said if stem(w) not in self._policy_stems), None)
+        return next((w for w in said if not {stem(alias) for alias in same_service(w)} & self._policy_stems), None)
 
     def discounts(self, text: str, products: list[Product]) -> Answer:
         """The shop's own terms for the discount asked about, quoted from its pages ("do we get a discount? my
@@ -730,6 +735,7 @@ class KnowledgeEngine:
             relevant = _about_kind(relevant, kind, self.categories())
         page_cues = self._topic_cues.get(topic, frozenset()) if topic else frozenset()
         names_page = bool(page_cues) and policy_search.find_topic(text, {topic: page_cues}) == topic
+        names_page = names_page or (topic is not None and self._service_page(text) == topic)  # "can i rent one?"
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer, those that share a word with the question first
@@ -1086,7 +1092,7 @@ _GOES_WITH_A_THING = re.compile(
 _HOW_MANY = re.compile(r"\b(two|three|2|3)\s+(?:of\s+the\s+)?\w+est\b", re.I)
 REFERENCE_WORDS = frozenset(
     "it its this that those these them they both either each one ones first second third fourth fifth last "
-    "number option choice item difference between about and also plus so ok compare vs versus".split()
+    "number option choice item difference between about and also plus so ok compare vs versus two three".split()
 )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from knowledge.store import PolicyChunk
 from knowledge.text import (
+    CURRENCY,
     GENERAL_WORDS,
     STOP_WORDS,
     content_words,
@@ -61,6 +62,8 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "installment": frozenset({"financing", "instalment"}),
     "spread": frozenset({"instalment", "installment", "interest"}),  # "can i spread the cost?"
     "emi": frozenset({"instalment", "installment"}),
+    "rent": frozenset({"hire", "rental"}),  # "can i rent one first?" of a page that hires boards out
+    "rental": frozenset({"hire", "rent"}),
     "fee": frozenset({"cost", "charge", "free"}),
     "charge": frozenset({"cost", "fee", "free"}),
     "cost": frozenset({"fee", "charge", "free"}),
@@ -73,6 +76,7 @@ _COST_QUESTION = re.compile(
 # "12 EUR", "€12", "NOK 349", "R250", "₹799", "free"
 _AMOUNT = re.compile(
     r"(?i:\d[\d.,]*\s*(%|[A-Z]{3}\b))|[$€£¥₹]\s*\d|\b(?:[A-Z]{3}|R|Rs\.?|kr\.?)\s?\d|"
+    r"\d[\d.,]*\s?[A-Z][a-zł]{1,2}\b|"  # "5,990 Ft", "120 Kč", "40 zł"
     r"(?i:\bfree\b|\bno charge\b|\bat no cost\b)"
 )
 
@@ -83,7 +87,7 @@ def asks_cost(question: str) -> bool:
 
 def states_amount(text: str) -> bool:
     """Does the text give an amount or say something is free? Only then can it answer "how much"."""
-    return bool(_AMOUNT.search(text))
+    return bool(_AMOUNT.search(text) or re.search(rf"\d\s*(?:{CURRENCY.pattern})", text, re.I))
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,7 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "sent back",
         "sending it back",
         "take it back",
+        "bring back",
         "money back",
         "cooling off",
         "change mind",
@@ -202,6 +207,10 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "drop off",
         "drop out",
         "arrive",
+        "send to",  # "do you send boards to recife?", "how much to send it there?"
+        "send there",
+        "bring to",  # "can you bring it out to my place?"
+        "bring out",
     ),
     ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
     ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice", "spread cost"),
@@ -224,13 +233,14 @@ TOPIC_WORD_SET = frozenset(cue for group in TOPIC_WORDS for cue in group if " " 
 MIN_MENTIONS = 2  # a page that uses a kind's usual words this often (and more than any other page) is that kind
 
 
-def topic_cues(pages: dict[str, str]) -> dict[str, frozenset[str]]:
+def topic_cues(pages: dict[str, str], product_words: Iterable[str] = ()) -> dict[str, frozenset[str]]:
     """Per policy page (its topic name -> its text), the words that say a message is about it: the start of its
-    name and the usual words of the usual kinds of page it is (TOPIC_WORDS). A page is of every kind a word of
-    its name names ("refunds-nib-swaps-and-warranty": returns and warranty; "shipping-and-paying": shipping and
-    payment). A page whose name names no kind is of the kind its text talks about most, unless another page's
-    name names that kind or another page talks about it even more ("money-back" and "changed-your-mind" pages
-    are about returns, "getting-it-home" about delivery)."""
+    name (not one of `product_words`, `_name_cue`) and the usual words of the usual kinds of page it is
+    (TOPIC_WORDS). A page is of every kind a word of its name names ("refunds-nib-swaps-and-warranty": returns and
+    warranty; "shipping-and-paying": shipping and payment). A page is also of the kind its text talks about most,
+    unless another page's name names that kind or another page talks about it even more ("money-back" and
+    "changed-your-mind" pages are about returns, "getting-it-home" about delivery, "trocas-defects-and-garantia"
+    about warranty by its name and returns by its text)."""
     named = {topic: _kinds_named(topic) for topic in pages}
     by_text = {}
     for topic, text in pages.items():
@@ -241,12 +251,13 @@ def topic_cues(pages: dict[str, str]) -> dict[str, frozenset[str]]:
     cues = {}
     for topic in pages:
         kinds = set(named[topic])
-        if not kinds and topic in by_text:
+        if topic in by_text:
             kind, said = by_text[topic]
             claimed = any(kind in named[page] for page in pages if page != topic)
             if not claimed and not any(k == kind and n > said for page, (k, n) in by_text.items() if page != topic):
                 kinds.add(kind)
-        cues[topic] = frozenset({_name_cue(topic), *(cue for kind in kinds for cue in TOPIC_WORDS[kind])})
+        usual = (cue for kind in kinds for cue in TOPIC_WORDS[kind])
+        cues[topic] = frozenset({_name_cue(topic, product_words), *usual})
     return cues
 
 
@@ -298,12 +309,17 @@ def _typo_of(cue: str, word: str) -> bool:
     return near and matches_word(cue, {word}) and edit_distance(cue, word) <= 1
 
 
-def _name_cue(topic: str) -> str:
+def _name_cue(topic: str, product_words: Iterable[str] = ()) -> str:
     """The start of a page's name, the cue every page has (`topic_cues`): of its first word that means something
-    ("how-to-pay": "pay"), so a cue never ends inside a phrase ("how t" would match "how high do the …")."""
+    ("how-to-pay": "pay"), so a cue never ends inside a phrase ("how t" would match "how high do the …"). A number
+    or a word many products use is no cue: "board-hire" is "hire" (a question about boards asks nothing of it),
+    "100-night-trial" is "night"."""
     words = tokens(topic.replace("_", " ").replace("-", " "))
+    usual = {cue for group in TOPIC_WORDS for cue in group}
+    products = {singular(w) for w in product_words} - usual
     meaning = [w for w in words if w not in STOP_WORDS and w not in GENERAL_WORDS] or words or [topic.lower()]
-    return singular(meaning[0])[:5]
+    named = [w for w in meaning if not w.isdigit() and singular(w) not in products]
+    return singular((named or meaning)[0])[:5]
 
 
 MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first

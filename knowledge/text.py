@@ -58,7 +58,10 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["deep", "deeper", "deepest"], "depth"),
     **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
     # thick paper is heavy paper: its grams per square metre
-    **dict.fromkeys(["thick", "thicker", "thickest"], "thickness depth gsm"),
+    # a mattress's thickness is its height
+    **dict.fromkeys(["thick", "thicker", "thickest"], "thickness depth gsm height"),
+    # what floats most has the most volume
+    **dict.fromkeys(["float", "floats", "floatier", "floatiest", "buoyant", "buoyancy"], "volume buoyancy"),
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds", "hold"], "capacity volume"),
     **dict.fromkeys(["coeliac", "celiac", "coeliacs", "celiacs"], "gluten"),
@@ -298,6 +301,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     words |= set(tokens(text)) & glued
     words -= {form for w in _negated_words(lowered) for form in (w, singular(w))}  # "not the plus": no "Plus"
     text_models = {w for w in words if _has_digit(w)}
+    bare_numbers = {w for w in tokens(text) if w.isdigit()}
     said_in_order = f" {' '.join(tokens(text))} "
     index = _name_index(catalog)
     distinctive, generic, unique_models = index.distinctive, index.generic, index.unique_models
@@ -314,19 +318,18 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         name_models = {w for w in name_words if _has_digit(w)}
         if name_models & glued_parts:
             name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
+        models_said = _models_said(name_models, text_models, bare_numbers)
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
         # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
         named_in_order = f" {' '.join(tokens(product.name))} "
         brand_and_model = any(
-            f" {b} {m} " in named_in_order and f" {b} {m} " in said_in_order
-            for b in brand_words
-            for m in name_models & text_models
+            f" {b} {m} " in named_in_order and f" {b} {m} " in said_in_order for b in brand_words for m in models_said
         )
         named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words)
         if not name_words or not (brand_and_model or named_by_word):
             continue
         # "Lumen Air 15" is not the "Lumen Air 13", nor "Galaxy S24" the "Galaxy S10".
-        if name_models and text_models and not name_models & text_models:
+        if name_models and text_models and not models_said:
             continue
         # Scored on the words that tell this product apart: "Pace 2" names the "Pacer Labs Pace 2 GPS Watch",
         # "arc" the "Lykta Arc LED Desk Lamp" when three lamps are "LED" lamps
@@ -338,11 +341,14 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         # automat 5": a model word with the model number
         distinct = any(w in distinctive and (w in words or len(w) >= 7) for w in matched)
         # "the combi 4x4 ladder": a model only this name has, and another word of its name, though shared
-        own_model = bool(name_models & text_models & unique_models) and any(not _has_digit(w) for w in matched - kind)
-        model = (bool(name_models & text_models) and any(not _has_digit(w) for w in matched & core)) or own_model
+        own_model = bool(models_said & unique_models) and any(not _has_digit(w) for w in matched - kind)
+        model = (bool(models_said) and any(not _has_digit(w) for w in matched & core)) or own_model
         base = _base_of_family(product, matched, words, index.families)
         if score < min_score and (distinct or model or brand_and_model or base):
             score = min_score
+        if score < min_score and models_said and any(not _has_digit(w) for w in matched - brand_words - kind):
+            # "joaquina 6'4": a name word three names share and a model number, in this name only
+            score = min_score if sum(matched <= set(tokens(p.name)) for p in catalog) == 1 else score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
     if not mentions:
@@ -353,8 +359,11 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         found = {m.product.sku for m in mentions}
         taken = {w for m in mentions for w in m.matched}
         for part in _SEPARATORS.split(lowered):
-            together = _named_together(_text_words(part), catalog, generic, min_score)
-            mentions += [m for m in together if m.product.sku not in found and not m.matched <= taken]
+            part_words = _text_words(part)
+            together = _named_together(part_words, catalog, generic, min_score)
+            together = [m for m in together if not m.matched <= taken]
+            together = together or _plain_version(part_words, mentions, catalog, min_score)
+            mentions += [m for m in together if m.product.sku not in found]
             found |= {m.product.sku for m in together}
     mentions.sort(key=lambda m: (-m.score, -len(m.matched), len(tokens(m.product.name)), m.product.name))
     chosen: list[ProductMention] = []
@@ -382,6 +391,33 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     return [m.product for m in chosen]
 
 
+def _plain_version(
+    words: set[str], mentions: list[ProductMention], catalog: list[Product], min_score: float
+) -> list[ProductMention]:
+    """ "kekes vs kekes plus", "the tainha pro and the tainha pro mirror": a part that says a variant's name
+    without its extra words ("plus") names the plain product whose name the variant's holds."""
+    plain = []
+    for mention in mentions:
+        variant = set(tokens(mention.product.name))
+        for product in catalog:
+            own = set(tokens(product.name))
+            if product.category != mention.product.category or not own < variant:
+                continue
+            said = {w for w in own if matches_word(w, words)}
+            naming = said - set(tokens(product.brand)) - _descriptive_words(product)
+            extra = variant - own
+            if any(not _has_digit(w) for w in naming) and not any(matches_word(w, words) for w in extra):
+                plain.append(ProductMention(product, min_score, frozenset(said)))
+    return plain
+
+
+def _models_said(name_models: set[str], text_models: set[str], bare_numbers: set[str]) -> set[str]:
+    """The model words of a name the text says: as they are, or a size one of whose numbers was said on its own
+    ("kovacs 140" for a "Metal Bed 140x200"; "140x190" is no "140x200")."""
+    return {m for m in name_models if m in text_models or (not m.isdigit() and set(_NUMBERS.findall(m)) & bare_numbers)}
+
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 _NEGATED = re.compile(r"\b(?:not|no|without) (?:the |a |an )?([^\W_]+)")
 
 
@@ -475,10 +511,12 @@ def _named_together(
     kind, in one name only."""
     matched_by = {}
     text_models = {w for w in words if _has_digit(w)}
+    glued_models = [w for w in text_models if not w.isdigit()]
+    bare_numbers = {w for w in text_models if w.isdigit() and not any(w in _NUMBERS.findall(g) for g in glued_models)}
     for product in catalog:
         name_words = set(tokens(product.name))
         name_models = {w for w in name_words if _has_digit(w)}
-        if name_models and text_models and not name_models & text_models:
+        if name_models and text_models and not _models_said(name_models, text_models, bare_numbers):
             continue  # "Lumen Air 15" is not the "Lumen Air 13"
         matched = frozenset(w for w in name_words if matches_word(w, words))
         kind = _descriptive_words(product)
@@ -521,7 +559,8 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
     return False
 
 
-_SEPARATORS = re.compile(r"\s*(?:\bvs\b\.?|\bversus\b|\bor\b|\band\b|\bcompared (?:to|with)\b|,|/)\s*")
+# "a vs b", "a or b", "a, b", "a / b", "a x b" (not "160 x 200")
+_SEPARATORS = re.compile(r"\s*(?:\bvs\b\.?|\bversus\b|\bor\b|\band\b|\bcompared (?:to|with)\b|,|/|\sx\s(?=[^\W\d]))\s*")
 
 
 def _descriptive_words(product: Product) -> set[str]:
@@ -534,13 +573,16 @@ def _descriptive_words(product: Product) -> set[str]:
 def _first_position(lowered: str, product: Product, shared: set[str]) -> int:
     """Where the text names the product: its whole name, else the first of the words that tell it apart
     from the other products named (not the brand or `shared` words: "the kvist micro and the flux stove")."""
-    if product.name.lower() in lowered:
-        return lowered.find(product.name.lower())
+    lowered, name = " ".join(tokens(lowered)), " ".join(tokens(product.name))  # "kékes" is "kekes"
+    if name in lowered:
+        return lowered.find(name)
     words = tokens(product.name)
     kind = _descriptive_words(product)
     own = [w for w in words if w not in tokens(product.brand) and w not in shared and singular(w) not in kind]
+    sizes = [n for w in own if _has_digit(w) and not w.isdigit() for n in _NUMBERS.findall(w)]  # "90" of "90x200"
     for candidates in (own, words):
         positions = [m.start() for w in candidates if (m := re.search(rf"\b{re.escape(w)}", lowered))]
+        positions += [m.start() for n in sizes if (m := re.search(rf"\b{re.escape(n)}\b", lowered))]
         if positions:
             return min(positions)
     return len(lowered)
@@ -797,13 +839,39 @@ CURRENCY_WORDS = {
     **dict.fromkeys(["kč", "koruna", "korun"], "CZK"),
     **dict.fromkeys(["₹", "rupee", "rupees", "rs", "inr"], "INR"),
     **dict.fromkeys(["rand", "zar"], "ZAR"),
-    **dict.fromkeys(["yen"], "JPY"),
-    **{code.lower(): code for code in ("AUD", "CAD", "NZD", "SGD", "HKD", "HUF", "RON", "TRY", "BRL", "MXN")},
+    **dict.fromkeys(["yen", "円"], "JPY"),
+    **dict.fromkeys(["forint", "forints"], "HUF"),  # not "Ft": a board of 8 ft is no price
+    **dict.fromkeys(["r$", "reais"], "BRL"),  # not "real": "real leather"
+    **dict.fromkeys(["peso", "pesos"], "MXN"),  # the peso of Mexico, or of Chile, Colombia, …: what was said
+    **dict.fromkeys(["us$"], "USD"),
+    **dict.fromkeys(["lira", "liras", "₺"], "TRY"),
+    **dict.fromkeys(["lei", "leu"], "RON"),
+    **dict.fromkeys(["baht", "฿"], "THB"),
+    **dict.fromkeys(["yuan", "rmb"], "CNY"),
+    **dict.fromkeys(["₩"], "KRW"),
+    **dict.fromkeys(["ringgit"], "MYR"),
+    **dict.fromkeys(["rupiah"], "IDR"),
+    **dict.fromkeys(["dirham", "dirhams"], "AED"),
+    **dict.fromkeys(["riyal", "riyals"], "SAR"),
+    **dict.fromkeys(["shekel", "shekels", "₪"], "ILS"),
+    **dict.fromkeys(["₱"], "PHP"),
+    **{
+        code.lower(): code
+        for code in (
+            *("AUD", "CAD", "NZD", "SGD", "HKD", "HUF", "RON", "TRY", "BRL", "MXN", "KRW", "CNY", "THB", "MYR"),
+            *("IDR", "AED", "SAR", "ILS", "ARS", "CLP", "COP", "PEN", "BGN", "ISK", "PHP"),
+        )
+    },
 }
-_CURRENCY_SYMBOLS = re.escape("".join(w for w in CURRENCY_WORDS if not w.isalpha()))
+_CURRENCY_SYMBOLS = re.escape("".join(w for w in CURRENCY_WORDS if len(w) == 1 and not w.isalpha()))
+_CURRENCY_MARKS = "|".join(re.escape(w) for w in CURRENCY_WORDS if len(w) > 1 and not w.isalpha())  # "r$"
 _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
-CURRENCY = re.compile(rf"[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)  # "€", "EUR", "euros", "bucks"
-_MONEY = re.compile(r"(?P<cur>[$€£¥₹])?\s*(?P<num>\d{1,3}(?:[,.\s]\d{3})+|\d+(?:[.,]\d+)?)\s*(?P<k>k\b|grand\b)?")
+# "€", "R$", "EUR", "euros", "bucks"
+CURRENCY = re.compile(rf"(?:{_CURRENCY_MARKS})|[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)
+_THOUSAND = r"k|grand|mil|mille|tausend|ezer"  # "2 mil reais", "15 ezer"
+_MONEY = re.compile(
+    rf"(?P<cur>[{_CURRENCY_SYMBOLS}])?\s*(?P<num>\d{{1,3}}(?:[,.\s]\d{{3}})+|\d+(?:[.,]\d+)?)\s*(?P<k>(?:{_THOUSAND})\b)?"
+)
 _BUDGET_CUE_AFTER = re.compile(rf"\s*(?:(?:{_CURRENCY_NAMES})\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|(?:nothing|not|no) (?:over|above)|around|"
@@ -814,8 +882,9 @@ _BUDGET_CUE = re.compile(
 
 _NUMBER_WORDS = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _WORDED_AMOUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(hundred|thousand|grand)\b")
 _TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
@@ -914,6 +983,15 @@ SERVICE_WORDS = frozenset(
     "subscriptions membership trade sharpen sharpening shorten shortening hemming resole resoling engrave "
     "mending wrap wrapping giftwrap".split()
 )
+# Service words that name the same service: a page that hires boards out rents them
+_SAME_SERVICE = (frozenset("rent rental rentals renting hire hiring lease leasing".split()),)
+
+
+def same_service(word: str) -> frozenset[str]:
+    """The service words that name the service `word` names, itself included ("rent": "hire", "lease", …)."""
+    return next((group for group in _SAME_SERVICE if word in group), frozenset({word}))
+
+
 # Words that say nothing about which attribute is asked: question words and general requests.
 GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "

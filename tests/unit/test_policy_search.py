@@ -166,3 +166,8 @@ def test_how_much_a_service_costs_is_answered_by_the_amount_under_its_heading():
     question = "can you service my petrol mower over the winter? what does it cost"
     table = idf([promises, service])
     assert answer_first(question, [promises, service], table)[0] == "Petrol machines: NOK 690."
+
+
+def test_amounts_with_a_short_currency_after_them_are_amounts():
+    for said in ("take your old mattress away for **5,990 Ft**", "a new strap for 120 Kč", "R$ 60 a day"):
+        assert states_amount(said), said

@@ -983,3 +983,73 @@ def test_a_short_question_after_a_policy_answer_carries_on_with_that_page(tmp_pa
     engine = shop_engine(tmp_path, [furniture("S1", "Rasta Stroller", 18990.0, "strollers")], pages)
     answer = engine.understand("upto what amount?", CustomerContext(), Focus(policy_topic="paying"))
     assert answer is not None and answer.kind == "policy" and "15,000" in answer.rendered
+
+
+def test_a_page_named_by_a_word_every_product_uses_is_not_what_a_question_about_products_is_about(tmp_path):
+    boards = [
+        furniture("B1", "Ondina 7'0 Funboard", 1990.0, "surfboards", volume_l=52.0),
+        furniture("B2", "Ondina 9'0 Longboard", 2890.0, "surfboards", volume_l=75.0),
+        furniture("B3", "Reef 6'0 Shortboard", 2490.0, "surfboards", volume_l=30.0),
+    ]
+    boards = [replace(b, description=f"A board for {b.name.split()[-1].lower()} days.") for b in boards]
+    pages = {
+        "board-hire-and-repair.md": "# Board hire\n\nHire a board for R$ 60 a day.\n",
+        "100-day-trial.md": "# Trial\n\nTry any board for 100 days and send it back if you don't love it.\n",
+        "trocas-and-defeitos.md": "# Trocas\n\nRefunds and returns within 7 days of delivery. Send it back unused "
+        "and we refund you. A return by post costs R$ 29.\n\n## Defeitos\n\nA faulty board is repaired free.\n",
+    }
+    engine = shop_engine(tmp_path, boards, pages)
+    assert engine.policy_topic("any epoxy boards under 2500?") is None
+    assert engine.policy_topic("a board under 100 reais") is None  # "100" names no page either
+    assert engine.policy_topic("can i hire one for the weekend?") == "board-hire-and-repair"
+    # a page named for defects whose text is about returns is the returns page too
+    assert engine.policy_topic("can i send it back if i change my mind?") == "trocas-and-defeitos"
+    # renting is what a page that hires out offers
+    assert engine.unoffered_service("can i rent a board first?") is None
+    rent = engine.understand("can i rent a board first?", CustomerContext(), Focus())
+    assert rent is not None and rent.kind == "policy" and "60" in rent.rendered
+    floats = engine.understand("which board floats the most?", CustomerContext(), Focus())
+    assert floats is not None and floats.products[0].sku == "B2"
+
+
+def test_sending_or_bringing_a_product_somewhere_asks_about_delivery(tmp_path):
+    pages = {
+        "delivery.md": "# Delivery\n\nPest county: 7,990 Ft. Everywhere else: 14,990 Ft.\n",
+        "returns.md": "# Returns\n\nBring it back within 30 days.\n",
+    }
+    engine = shop_engine(tmp_path, [furniture("B1", "Kovacs Metal Bed 90x200", 49990.0, "bed frames")], pages)
+    for said in ("do you send beds to szeged?", "how much to send it there?", "can you bring it out to vac?"):
+        assert engine.policy_topic(said) == "delivery", said
+    assert engine.policy_topic("can i bring it back?") == "returns"
+
+
+def test_sizes_and_variants_name_the_products_they_tell_apart():
+    beds = [
+        furniture("K90", "Vasvirag Kovács Metal Bed 90x200", 49990.0, "bed frames"),
+        furniture("K140", "Vasvirag Kovács Metal Bed 140x200", 79990.0, "bed frames"),
+        furniture("M1", "Szundi Kékes Memory Foam Mattress 160x200", 189990.0, "mattresses"),
+        furniture("M2", "Szundi Kékes Plus Memory Foam Mattress 160x200", 239990.0, "mattresses"),
+        furniture("J1", "Tubarao Joaquina 6'0 Shortboard", 2890.0, "surfboards"),
+        furniture("J2", "Tubarao Joaquina 6'4 Step-Up", 3190.0, "surfboards"),
+        furniture("J3", "Mare Joaquina 2mm Spring Suit", 690.0, "wetsuits"),
+    ]
+
+    def named(text: str) -> list[str]:
+        return [p.sku for p in find_products(text, beds)]
+
+    assert named("kovacs metal bed 90 vs 140, whats the difference") == ["K90", "K140"]  # in the order said
+    assert named("the kovacs 140") == ["K140"]
+    assert named("kovacs bed 140x190") == []  # another size is no size of theirs
+    assert named("kékes vs kékes plus - which one is thicker?") == ["M1", "M2"]  # the plain one, before the plus
+    assert named("the kekes plus") == ["M2"]
+    assert named("joaquina 6'4") == ["J2"]  # a word three names share and a model number, in one name only
+    assert named("joaquina 6'0 x joaquina 6'4, which one is lighter?") == ["J1", "J2"]
+
+
+def test_amounts_in_more_currencies_and_languages():
+    assert parse_budget("até R$ 1.500", cued_only=True) == 1500
+    assert parse_budget("any board for less than 2 mil reais?", cued_only=True) == 2000
+    assert parse_budget("need a cheap duvet, under fifteen thousand forints", cued_only=True) == 15000
+    assert parse_budget("goggles for my son, 100 reais", cued_only=True) == 100
+    assert parse_budget("a 7 ft board under 3000", cued_only=True) == 3000  # feet are no forints
+    assert parse_budget("max 20 ezer", cued_only=True) == 20000
