@@ -51,6 +51,7 @@ SHOPS = (
     "baby",
     "sleep",
     "surf",
+    "photo",
 )
 QUESTION_KEYS = {
     "id",
@@ -730,6 +731,52 @@ NOTHING_FITS[("sleep", "recommendation-006")] = (20000, cat(DUVETS, True, where=
 NULL_SPECS[("sleep", "AH-DUV-PIH-FELHO")] = {"fill_power"}  # fill power is a measure of down only
 NULL_SPECS[("sleep", "AH-DUV-PIH-NYAR")] = {"fill_power"}
 NULL_SPECS[("sleep", "AH-DUV-GYA-HORTOBAGY")] = {"fill_power"}  # wool, not down
+
+
+# photo: written without reading the understanding code or any results.
+CAMERAS, LENSES, TRIPODS, CARDS = "cameras", "lenses", "tripods", "memory cards"
+SEALED = [("weather_sealed", "==", True)]
+MIRRORLESS = [("type", "==", "mirrorless")]
+win("photo", "comparison-001", "price", "min", skus("KD-CAM-RYU-R7M2", "KD-CAM-RYU-R7M2KIT"))
+win("photo", "comparison-002", "weight_g", "min", skus("KD-LNS-KOM-35F18", "KD-LNS-KOM-35F14"))
+win("photo", "comparison-003", "weight_kg", "min", cat(TRIPODS))
+win("photo", "comparison-004", "price", "min", cat(CAMERAS))
+win("photo", "comparison-005", "read_speed_mbps", "max", cat(CARDS))
+win("photo", "comparison-006", "max_height_cm", "max", cat(TRIPODS))
+win("photo", "comparison-007", "weight_g", "min", cat(LENSES))
+win("photo", "comparison-008", "weight_g", "min", cat(CAMERAS, where=MIRRORLESS))
+win("photo", "conv-001#1", "weight_g", "min", PREV, cat(LENSES, True, 100000))
+win("photo", "conv-002#0", "weight_kg", "min", skus("KD-TRI-TOG-CARBON", "KD-TRI-SAN-TSUBAME"))
+win("photo", "conv-004#2", "max_height_cm", "max", PREV, cat(TRIPODS, True, 15000))
+win("photo", "conv-005#2", "weight_g", "min", skus("KD-CAM-KIR-MINI", "KD-CAM-RYU-R50"))
+win("photo", "conv-011#1", "price", "min", PREV, cat(LENSES, True, where=SEALED))
+win("photo", "conv-012#0", "price", "min", cat(CARDS))
+win("photo", "conv-013#2", "weight_g", "min", skus("KD-LNS-RYU-2470", "KD-LNS-KOM-TRAVEL"))
+win("photo", "conv-013#3", "filter_size_mm", "max", skus("KD-LNS-RYU-2470", "KD-LNS-KOM-TRAVEL"))
+EXACT.update(
+    {
+        ("photo", "recommendation-001"): cat(TRIPODS, True, 10000),
+        ("photo", "recommendation-002"): cat(CARDS, True, 15000, [("video_class", "==", "V90")]),
+        ("photo", "recommendation-004"): cat(
+            LENSES, True, where=[("mount", "==", "Hayabusa H"), ("stabilised", "==", True)]
+        ),
+        ("photo", "recommendation-005"): cat(CAMERAS, True, 100000, MIRRORLESS),
+        ("photo", "recommendation-007"): cat(CAMERAS, True, 300000, SEALED),
+        ("photo", "conv-001#0"): cat(LENSES, True, 100000),
+        ("photo", "conv-004#0"): cat(CARDS, True, 15000),
+        ("photo", "conv-004#1"): cat(TRIPODS, True, 15000),
+        ("photo", "conv-005#0"): cat(CAMERAS, True, 150000),
+        ("photo", "conv-007#1"): cat(
+            LENSES, True, 50000, [("mount", "==", "Ryūsei RX"), ("focal_length_mm", "==", 35)]
+        ),
+        ("photo", "conv-011#0"): cat(LENSES, True, where=SEALED),
+    }
+)
+CHEAPEST[("photo", "conv-005#1")] = (2, cat(CAMERAS, True, 150000))
+NOTHING_FITS[("photo", "recommendation-006")] = (20000, cat(TRIPODS, True, where=[("material", "==", "carbon fibre")]))
+# JSON nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("photo", "KD-CAM-KIR-MINI")] = {"resolution_mp", "card_slot"}  # an instant camera has no sensor or card
+NULL_SPECS[("photo", "KD-MEM-SHI-CFX512")] = {"video_class"}  # the V classes are an SD card standard
 
 
 class Checker:
