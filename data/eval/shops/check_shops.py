@@ -52,6 +52,7 @@ SHOPS = (
     "sleep",
     "surf",
     "photo",
+    "fishing",
 )
 QUESTION_KEYS = {
     "id",
@@ -777,6 +778,44 @@ NOTHING_FITS[("photo", "recommendation-006")] = (20000, cat(TRIPODS, True, where
 # JSON nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
 NULL_SPECS[("photo", "KD-CAM-KIR-MINI")] = {"resolution_mp", "card_slot"}  # an instant camera has no sensor or card
 NULL_SPECS[("photo", "KD-MEM-SHI-CFX512")] = {"video_class"}  # the V classes are an SD card standard
+# fishing: written without reading the understanding code or any results.
+RODS, REELS, LINE, LURES = "fishing rods", "reels", "fishing line", "lures"
+CORK = [("cork_handle", "==", True)]
+SEALED = [("sealed", "==", True)]
+JIG = [("type", "==", "jig")]
+win("fishing", "comparison-001", "weight_g", "min", skus("FM-ROD-CAN-BAHIA70", "FM-ROD-CAN-BAHIA70T"))
+win("fishing", "comparison-002", "price", "min", skus("FM-REL-SAU-4000", "FM-REL-SAU-4000HG"))
+win("fishing", "comparison-003", "length_cm", "max", cat(RODS, True))  # "in stock" is in the question
+win("fishing", "comparison-004", "price", "min", cat(LURES))
+win("fishing", "comparison-005", "strength_lb", "max", cat(LINE))
+win("fishing", "comparison-006", "max_drag_kg", "max", cat(REELS, True))  # "in stock" is in the question
+win("fishing", "comparison-007", "weight_g", "max", cat(LURES))
+win("fishing", "comparison-008", "price", "min", cat(LINE))
+win("fishing", "conv-001#1", "weight_g", "min", PREV, cat(RODS, True, 2500, CORK))
+win("fishing", "conv-004#2", "strength_lb", "max", PREV, cat(LINE, True, 600))
+win("fishing", "conv-005#2", "max_drag_kg", "max", skus("FM-REL-OLE-MUELLE20", "FM-REL-SAU-4000"))
+win("fishing", "conv-010#3", "weight_g", "max", PREV, cat(LURES, True, where=JIG))
+win("fishing", "conv-011#1", "weight_g", "min", PREV, cat(REELS, True, where=SEALED))
+win("fishing", "conv-012#0", "price", "min", cat(RODS))
+win("fishing", "conv-013#1", "weight_g", "min", skus("FM-ROD-CAN-BAHIA70", "FM-ROD-PBD-ISLA80"))
+win("fishing", "conv-013#2", "price", "min", skus("FM-ROD-CAN-BAHIA70", "FM-ROD-PBD-ISLA80"))
+EXACT.update(
+    {
+        ("fishing", "recommendation-002"): cat(REELS, True, 4000, SEALED),
+        ("fishing", "recommendation-004"): cat(LINE, True, where=[("type", "==", "fluorocarbon")]),
+        ("fishing", "conv-001#0"): cat(RODS, True, 2500, CORK),
+        ("fishing", "conv-004#0"): cat(REELS, True, 600),
+        ("fishing", "conv-004#1"): cat(LINE, True, 600),
+        ("fishing", "conv-005#0"): cat(REELS, True, 2000),
+        ("fishing", "conv-010#2"): cat(LURES, True, where=JIG),
+        ("fishing", "conv-011#0"): cat(REELS, True, where=SEALED),
+    }
+)
+CHEAPEST[("fishing", "conv-005#1")] = (2, cat(REELS, True, 2000))
+NOTHING_FITS[("fishing", "recommendation-006")] = (300, cat(LINE, True, where=[("strands", "==", 8)]))
+NULL_SPECS[("fishing", "FM-LIN-TEN-FLUORO20")] = {"strands"}  # strands describe braid only
+NULL_SPECS[("fishing", "FM-LIN-TEN-FLUORO40")] = {"strands"}
+NULL_SPECS[("fishing", "FM-LIN-TEN-MONO15")] = {"strands"}
 
 
 class Checker:
