@@ -49,6 +49,7 @@ from knowledge.text import (
     need_details,
     parse_budget,
     same_service,
+    same_word,
     singular,
     states_a_need,
     stem,
@@ -99,7 +100,7 @@ class KnowledgeEngine:
         self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
         self._policy_words: set[str] = set()  # every word of the policy pages
         self._policy_stems: set[str] = set()  # their stems
-        self._page_stems: dict[str, Counter[str]] = {}  # per policy page, how often it uses each stem
+        self._page_words: dict[str, Counter[str]] = {}  # per policy page, how often it uses each word
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
@@ -138,9 +139,9 @@ class KnowledgeEngine:
                     )
                     self._policy_words = set(tokens(self._policy_text))
                     self._policy_stems = {stem(w) for w in self._policy_words}
-                    self._page_stems = {}
+                    self._page_words = {}
                     for chunk in self._policy_chunks:
-                        self._page_stems.setdefault(chunk.topic, Counter()).update(stem(w) for w in tokens(chunk.text))
+                        self._page_words.setdefault(chunk.topic, Counter()).update(tokens(chunk.text))
             return self._products
 
     def policy_chunks(self) -> list[PolicyChunk]:
@@ -243,10 +244,16 @@ class KnowledgeEngine:
     def _service_page(self, text: str) -> str | None:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
-        said = {stem(alias) for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
-        if _ASKS_SOMEONE_TO_FIT.search(text):  # "can someone come home and fit the car seat?", "do you set it up?"
-            said |= {stem(w) for w in ("fitting", "installation", "assembly")}
-        mentions = Counter({topic: sum(stems[s] for s in said) for topic, stems in self._page_stems.items()})
+        said = {alias for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
+        for asked, services in _ASKED_OF_SOMEONE:  # "can someone come and fit the car seat?", "do you set it up?"
+            if asked.search(text):
+                said |= services
+        mentions = Counter(
+            {
+                topic: sum(n for w, n in words.items() if any(same_word(w, s) for s in said))
+                for topic, words in self._page_words.items()
+            }
+        )
         ranked = [(topic, n) for topic, n in mentions.most_common(2) if n]
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
             return None
@@ -309,7 +316,10 @@ class KnowledgeEngine:
         named for it ("Beeswax Wrap Set") is a product."""
         self.products()
         said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words]
-        return next((w for w in said if not {stem(alias) for alias in same_service(w)} & self._policy_stems), None)
+        offered = {
+            alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in self._policy_words)
+        }
+        return next((w for w in said if not same_service(w) & offered), None)
 
     def discounts(self, text: str, products: list[Product]) -> Answer:
         """The shop's own terms for the discount asked about, quoted from its pages ("do we get a discount? my
@@ -321,8 +331,11 @@ class KnowledgeEngine:
         return answers.policy(relevant[:1], policy_search.answer_first(text, relevant[:1], self._policy_idf))
 
     def _unknown_asked_for(self, text: str) -> str | None:
-        """What "do you sell …?" or "got any …?" asks for, when none of its words is in the shop's texts."""
+        """What "do you sell …?", "got any …?" or "need wax for my board" asks for, when none of its words is in
+        the shop's texts."""
         match = _ASKS_FOR.search(text)
+        pages = self._policy_stems if match else set()  # "do you do gift wrap?" asks of the pages too; a need doesn't
+        match = match or _NEEDS_A_THING_FOR.search(text)
         if match is None:
             return None
         name = match.group("name").strip()
@@ -331,7 +344,7 @@ class KnowledgeEngine:
         def knows(alternative: str) -> bool:  # "air fryers": "air" is in a description, "fryer" is in none
             words = [w for w in tokens(alternative) if w not in STOP_WORDS | EVERYDAY_WORDS | GENERIC_NOUNS]
             head = words[-1] if words else ""
-            return not head or head in known or singular(head) in known or stem(head) in self._policy_stems
+            return not head or head in known or singular(head) in known or stem(head) in pages
 
         if any(knows(alternative) for alternative in re.split(r"\s+(?:or|and)\s+", name)):
             return None
@@ -370,6 +383,12 @@ class KnowledgeEngine:
         # "anything else that can knead bread dough?" after a sold-out mixer: more of its kind, not the "Bread Bin"
         other_of_kind = category is None and focus.kind is not None and bool(_ALTERNATIVE.search(text))
         loose = (category is not None or other_of_kind) and not self._names_outright(text, found)
+        wanted = _NEEDS_A_THING_FOR.search(text)
+        kind_wanted = self.match_category(wanted.group("name")) if wanted else None
+        if kind_wanted is not None and kind_wanted not in {p.category for p in found}:
+            # "need a leash for my 9'2 longboard": leashes, for the board named
+            budget = parse_budget(text, cued_only=True) or context.budget
+            return self.recommend(replace(context, category=kind_wanted, budget=budget), text)
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
@@ -396,6 +415,8 @@ class KnowledgeEngine:
                 return answer
             unknown = self._unknown_asked_for(text)  # "got any barilla": a name the shop has never heard of
             return answers.not_found(unknown, self._similar(text, None)) if unknown else None
+        if not found and (unknown := self._unknown_asked_for(text)) is not None:
+            return answers.not_found(unknown, self._similar(text, None))  # "need wax for my board": no wax here
         context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
         other_brand = self.asks_for_another_brand(text, category)
         # "tents?" asks what there is, "where's the koroneiki oil from?" about a product it half names; "camping
@@ -451,6 +472,8 @@ class KnowledgeEngine:
             found = []  # "camping stove for the family": stoves, not the "Stuga 4 Family Tent"
         if found:
             query = find_spec_query(_without_category_words(without_names(text, found), found), _spec_keys(found))
+            if _ASKS_IF_STOCKED.search(text) and not _WH_QUESTION.search(text):
+                query = SpecQuery("stock")  # "do u still have the big hajnal pillow?": "big" says which one
             if len(found) > 1 and ((query and query.direction) or COMPARING.search(text)):
                 return answers.compare(found[:3], query)
             unknown = unexplained_words(_asking_sentence(text, found, query), found, query)
@@ -460,7 +483,7 @@ class KnowledgeEngine:
             # a "packed_weight") does
             explicit = query is not None and (
                 (query.key == "price" and bool(PRICE_WORDS & words))
-                or (query.key == "stock" and bool(STRONG_STOCK_WORDS & words))
+                or (query.key == "stock" and (bool(STRONG_STOCK_WORDS & words) or bool(_ASKS_IF_STOCKED.search(text))))
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
             if unknown and not explicit:
@@ -871,7 +894,10 @@ _PEOPLE = {"persons", "person", "people", "seats", "sleeps"}
 
 def _least_amount(pool: list[Product], text: str) -> tuple[str, float] | None:
     """A need stated as an amount that a capacity spec of these products must reach: "a big guy, about 150kg" ->
-    (`max_load_kg`, 150), "tent for 2 people" -> (`persons`, 2). Never the product's own weight or size."""
+    (`max_load_kg`, 150), "tent for 2 people" -> (`persons`, 2); or a size they must reach: "140 wide or more" ->
+    (`width_cm`, 140). Never the product's own weight or size by a unit alone."""
+    if (minimum := _minimum_size(pool, text)) is not None:
+        return minimum
     for number, said in _AMOUNT_OF.findall(text):
         unit = SAID_UNITS.get(said.lower(), said.lower())
         for key in _spec_keys(pool):
@@ -886,6 +912,28 @@ def _least_amount(pool: list[Product], text: str) -> tuple[str, float] | None:
     return None
 
 
+def _minimum_size(pool: list[Product], text: str) -> tuple[str, float] | None:
+    """ "140 wide or more", "at least 180 long": the number spec that adjective names and the least it may be."""
+    for match in _AT_LEAST_SIZE.finditer(text):
+        if not (match.group("least") or match.group("more")):
+            continue
+        query = find_spec_query(match.group("size"), _spec_keys(pool))
+        if query is not None and any(answers.spec_value(p, query.key) is not None for p in pool):
+            return query.key, float(match.group("number"))
+    return None
+
+
+def _without_minimum_sizes(text: str) -> str:
+    """The message less its "140 wide or more": a least size is a need, no ranking by size."""
+    return _AT_LEAST_SIZE.sub(lambda m: " " if m.group("least") or m.group("more") else m.group(0), text)
+
+
+_AT_LEAST_SIZE = re.compile(
+    r"(?P<least>\bat least\s+|\bmin(?:imum)?\.?\s+)?(?P<number>\d+(?:\.\d+)?)\s*(?:cm|mm|m|in|inches)?\s+"
+    r"(?P<size>wide|long|tall|high|deep|thick)\b"
+    r"(?P<more>\s*(?:or more|or over|or above|\+|minimum|min\b|at least|or (?:wider|longer|taller|higher|bigger)))?",
+    re.I,
+)
 # "for my 6 year old", "a 2-year-old", "aged 9": a child's age, which an age spec ("6-10", "7+", 3) must suit
 _AGE = re.compile(r"\b(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*old\b|\b(\d{1,2})\s*(?:yo|y/o)\b|\baged\s+(\d{1,2})\b", re.I)
 _AGE_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:\+|[-–]\s*(\d+(?:\.\d+)?))?\s*$")  # "6-10", "7+", "3"
@@ -987,6 +1035,7 @@ def _asking_sentence(text: str, products: list[Product], query: SpecQuery | None
         return text
     keys = _spec_keys(products)
     asking = [s for s in re.split(r"(?<=[?.!])\s+", text) if find_spec_query(s, keys) == query]
+    asking = [s for s in asking if s.rstrip().endswith("?")] or asking  # not "…, she says it weighs a ton"
     return " ".join(asking) or text
 
 
@@ -1016,7 +1065,7 @@ def _overlaps(wanted: set[str], pool: list[Product]) -> dict[str, float]:
 def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
     """The attribute of a "which is the lightest/widest/…" question, among the specs these products have
     as numbers: "biggest bed" ranks a width, not the bed size's name."""
-    text = _without_category_words(text, products)  # "cheapest dog bed" is no question about `max_dog_weight_kg`
+    text = _without_category_words(_without_minimum_sizes(text), products)  # "cheapest dog bed": no `max_dog_weight`
     query = find_spec_query(text, _spec_keys(products))
     if query is None or not query.direction or query.key == "price":
         return query
@@ -1064,12 +1113,35 @@ _ASKS_FOR = re.compile(
     r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,4})\W*$",
     re.I,
 )
-# Someone of the shop's asked to fit or install a product, not whether it fits
-_ASKS_SOMEONE_TO_FIT = re.compile(
-    r"\b(?:you|ye|u|someone|somebody|anyone|your (?:team|person|guy|guys|people|staff))\b(?:\s+\w+){0,4}?\s+"
-    r"(?:(?:fit|install|set up|mount)\s+(?:it|them|the|this|that|my|our)\b|set (?:it|them) up\b)",
+# "need wax for my board", "looking for a cover for the mower": a thing wanted for something else
+_NEEDS_A_THING_FOR = re.compile(
+    r"\b(?:need|needs|want|looking for|after)\s+(?:some\s+|a\s+|an\s+|new\s+|any\s+)?(?P<name>[^\W\d_][\w'-]*)\s+"
+    r"for\s+(?:my|the|our|his|her|a|an)\b",
     re.I,
 )
+# Someone of the shop's asked to do something to a product ("can your guys put the bed together?"), not whether it
+# fits: the words a page that offers it would use
+_SOMEONE = r"\b(?:you|ye|u|someone|somebody|anyone|(?:your|the)\s+(?:\w+\s+)?(?:team|person|guys?|people|staff|crew))\b"
+_THING = r"(?:it|them|the|this|that|my|our)\b"
+_ASKED_OF_SOMEONE = tuple(
+    (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), frozenset(services.split()))
+    for doing, services in (
+        (
+            rf"(?:fit|install|set up|mount|assemble|build)\s+{_THING}|set (?:it|them) up\b|"
+            rf"put {_THING}(?:\s+\w+){{0,2}}\s+together\b",
+            "fitting installation assembly",
+        ),
+        (rf"(?:wash|clean|launder|dry clean)\s+{_THING}", "cleaning washing wash laundry"),
+        (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal recycling"),
+    )
+)
+# "do you still have …?", "have you got it?", "any left?": whether it is in stock
+_ASKS_IF_STOCKED = re.compile(
+    r"\b(?:do|have) (?:you|u|ye|ya)(?: guys)? (?:still |currently )?(?:have|got|stock|carry)\b|"
+    r"\bstill (?:have|got)\b|\bany (?:left|in stock)\b",
+    re.I,
+)
+_WH_QUESTION = re.compile(r"\b(?:how|what|whats|what's|which|when|where)\b", re.I)
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
 _ASKS_DETAILS = re.compile(r"\b(?:tell me|more about|what'?s (?:it|that|the \w+ one) like|details|info)\b", re.I)
 _ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|variant|edition)s?\b", re.I)

@@ -213,7 +213,10 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "bring out",
     ),
     ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
-    ("payment", "pay", "instal", "financ", "credit card", "paypal", "klarna", "invoice", "spread cost"),
+    (
+        *("payment", "pay", "instalment", "installment", "financ", "credit card", "paypal", "klarna", "invoice"),
+        "spread cost",
+    ),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),
 )
@@ -263,12 +266,12 @@ def topic_cues(pages: dict[str, str], product_words: Iterable[str] = ()) -> dict
 
 def _kinds_named(topic: str) -> set[int]:
     """The kinds of page (TOPIC_WORDS) the words of a page's name name: "care-and-repairs" is a warranty page."""
-    words = {stem(w) for w in tokens(topic.replace("_", " ").replace("-", " ")) if w not in STOP_WORDS}
+    words = {w for w in tokens(topic.replace("_", " ").replace("-", " ")) if w not in STOP_WORDS}
     return {
         i
         for i, group in enumerate(TOPIC_WORDS)
         for cue in group
-        if " " not in cue and any(w.startswith(stem(cue)) for w in words)  # "paying" is "pay"
+        if " " not in cue and any(w.startswith(cue) for w in words)  # "paying" is "pay"; "installation" no "instalment"
     }
 
 

@@ -981,10 +981,20 @@ SERVICE_WORDS = frozenset(
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
     "personalisation personalization tailoring alterations cleaning valeting registry registries subscription "
     "subscriptions membership trade sharpen sharpening shorten shortening hemming resole resoling engrave "
-    "mending wrap wrapping giftwrap".split()
+    "mending wrap wrapping giftwrap custom bespoke".split()
 )
 # Service words that name the same service: a page that hires boards out rents them
-_SAME_SERVICE = (frozenset("rent rental rentals renting hire hiring lease leasing".split()),)
+_SAME_SERVICE = (
+    frozenset("rent rental rentals renting hire hiring lease leasing".split()),
+    frozenset("custom bespoke".split()),  # made to the customer's measure
+)
+
+
+def same_word(a: str, b: str) -> bool:
+    """Forms of one word ("wash", "washing"; "assembly", "assembled"), not two words with one crude stem
+    ("installation" and "instalments")."""
+    short, long = sorted((a, b), key=len)
+    return stem(a) == stem(b) and long.startswith(short[:7])
 
 
 def same_service(word: str) -> frozenset[str]:
@@ -997,8 +1007,8 @@ GENERAL_WORDS = frozenset(
     "what whats which how does do is are can could would will you your tell about info information details "
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
-    "today currently us we life come comes has have with when time long got then else also ok okay so he him his "
-    "she her hers they them their our goes wat wot pls plz thx shop shopping ye ya yous down".split()
+    "today currently moment atm us we life come comes has have with when time long got then else also ok okay so "
+    "he him his she her hers they them their our goes wat wot pls plz thx shop shopping ye ya yous down".split()
 )
 # Words too common to be a customer's typo of a product or category name.
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}

@@ -1053,3 +1053,63 @@ def test_amounts_in_more_currencies_and_languages():
     assert parse_budget("goggles for my son, 100 reais", cued_only=True) == 100
     assert parse_budget("a 7 ft board under 3000", cued_only=True) == 3000  # feet are no forints
     assert parse_budget("max 20 ezer", cued_only=True) == 20000
+
+
+def test_what_someone_of_the_shop_is_asked_to_do_finds_the_page_that_offers_it(tmp_path):
+    beds = [furniture("B1", "Kovacs Metal Bed 140x200", 79990.0, "bed frames", width_cm=140.0)]
+    pages = {
+        "delivery-and-assembly.md": "# Delivery\n\nOur crew delivers for 4,990 Ft.\n\n## Assembly\n\nOur crew can "
+        "put your bed together for 11,990 Ft.\n\n## Old mattresses\n\nWe take your old mattress away for 5,990 Ft "
+        "and send it for recycling.\n",
+        "paying.md": "# Paying\n\nPay in 3 instalments, or in 6 instalments, or in 12 instalments.\n",
+        "duvet-care.md": "# Care\n\nWe wash and dry down duvets for 13,990 Ft.\n",
+    }
+    engine = shop_engine(tmp_path, beds, pages)
+    assert engine.policy_topic("can your guys put the bed together for us?") == "delivery-and-assembly"
+    assert engine.policy_topic("will someone install it?") == "delivery-and-assembly"  # no "instalments"
+    assert engine.policy_topic("if it gets dirty can you wash it for me?") == "duvet-care"
+    removal = engine.understand("can the guys take my old mattress away? what does it cost", CustomerContext(), Focus())
+    assert removal is not None and "5,990 Ft" in removal.rendered
+    custom = engine.understand("can you make a bed in a custom size?", CustomerContext(), Focus())
+    assert custom is not None and custom.kind == "not_found" and "custom" in custom.rendered
+
+
+def test_what_is_asked_is_the_question_not_the_remark_after_it(tmp_path):
+    pillows = [
+        furniture("P1", "Zoldag Spelt Husk Pillow 40x50", 9990.0, "pillows", stock=1, weight_g=1800.0, width_cm=40.0),
+        furniture("P2", "Hajnal Down Pillow 70x90", 36990.0, "pillows", stock=1, weight_g=1000.0, width_cm=70.0),
+    ]
+    engine = shop_engine(tmp_path, pillows)
+    heavy = engine.understand("how heavy is the spelt pillow? my gran says it weighs a ton", CustomerContext(), Focus())
+    assert heavy is not None and heavy.kind == "lookup" and "1800 g" in heavy.rendered
+    # "big" says which one; "do u still have" asks whether it is in stock
+    for said in ("do u still have the big hajnal down pillow, the 70x90 one?", "hajnal 70x90 - do you have it atm?"):
+        stocked = engine.understand(said, CustomerContext(), Focus())
+        assert stocked is not None and stocked.kind == "lookup" and "only 1 left" in stocked.rendered, said
+
+
+def test_a_least_size_is_a_need_not_a_ranking(tmp_path):
+    beds = [
+        furniture("B1", "Kovacs Metal Bed 90x200", 49990.0, "bed frames", width_cm=90.0),
+        furniture("B2", "Kovacs Metal Bed 140x200", 79990.0, "bed frames", width_cm=140.0),
+        furniture("B3", "Taroló Storage Bed 160x200", 139990.0, "bed frames", width_cm=160.0),
+        furniture("B4", "Duna Oak Bed 180x200", 249990.0, "bed frames", width_cm=180.0),
+    ]
+    engine = shop_engine(tmp_path, beds)
+    answer = engine.understand("double bed frame, 140 wide or more, max 150000", CustomerContext(), Focus())
+    assert answer is not None and answer.kind == "recommend"
+    assert {p.sku for p in answer.products} == {"B2", "B3"}
+
+
+def test_a_thing_needed_for_something_else(tmp_path):
+    boards = [
+        furniture("S1", "Galheta 9'2 Longboard", 4490.0, "surfboards", length_cm=280.0),
+        furniture("L1", "Cordao Galheta 10 Knee Leash", 159.0, "leashes", length_ft=10.0),
+        furniture("L2", "Amarra Comp 6 Leash", 129.0, "leashes", length_ft=6.0),
+    ]
+    pages = {"repairs.md": "# Repairs\n\nLeave the board dry and without wax on the damaged area.\n"}
+    engine = shop_engine(tmp_path, boards, pages)
+    wax = engine.understand("need wax for my board", CustomerContext(), Focus())
+    assert wax is not None and wax.kind == "not_found" and "wax" in wax.rendered  # the page's "wax" is no product
+    leash = engine.understand("need a leash for my 9'2 longboard", CustomerContext(), Focus())
+    assert leash is not None and leash.kind == "recommend" and {p.category for p in leash.products} == {"leashes"}
