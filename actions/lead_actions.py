@@ -20,9 +20,12 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import services
+from actions.replies import answer_and_send, customer_context
+from actions.sales_state import focus_of, remember_products
 from actions.sales_tracking import record
 from customers.appdb import AppDatabaseError, Consent, NewLead, open_app_db
 from customers.intent_score import Conversation, IntentModel, IntentScoreError, extract_features, furthest_stage
+from knowledge.answers import Answer
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +75,24 @@ class ValidateLeadForm(FormValidationAction):
         # A customer who said no (or withdrew) is asked nothing more: the form ends.
         return ["lead_consent"] if tracker.slots.get("lead_consent") is False else domain_slots
 
-    def validate_lead_consent(
+    async def validate_lead_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is True or _said(tracker, "affirm", YES, value):
             return {"lead_consent": True}
         if value is False or _said(tracker, "deny", NO, value):
             return {**WITHDRAWN}
+        # "is it in stock?" instead of a yes or no: answered, and no consent was given (the form ends)
+        text = str(tracker.latest_message.get("text") or "")
+
+        def understand() -> Answer | None:
+            engine = services.engine()
+            return engine.understand(text, customer_context(tracker), focus_of(engine, tracker))
+
+        answer = await services.run_blocking(understand)
+        if answer is not None:
+            sent = await answer_and_send(dispatcher, tracker, lambda: answer)
+            return {**WITHDRAWN, **{event["name"]: event["value"] for event in remember_products(tracker, sent)}}
         dispatcher.utter_message(text="Sorry, I need a clear yes or no before I note any contact details.")
         return {"lead_consent": None}
 

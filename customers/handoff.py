@@ -51,16 +51,25 @@ _PERSON_WORDS = re.compile(
 )
 
 
+# "a memory foam one for two people", "for 4 persons": people counted, no person asked for
+_PEOPLE_COUNTED = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|for|of)\s+(?:people|persons?)\b", re.I
+)
+# "if i hate it after a month, can i send it back?": a feeling supposed, not felt
+_SUPPOSED = re.compile(r"\b(?:if|in case|what if|unless|should)\b[^,.?!;]*", re.I)
+
+
 def asks_for_a_person(text: str) -> bool:
-    """Whether a message the NLU read as a request for a person says so: "i don't want to be up a ladder" does
-    not."""
-    return bool(_PERSON_WORDS.search(text))
+    """Whether a message the NLU read as a request for a person says so: "i don't want to be up a ladder" and
+    "a bed for two people" do not."""
+    return bool(_PERSON_WORDS.search(_PEOPLE_COUNTED.sub(" ", text)))
 
 
 def is_clearly_negative(text: str) -> bool:
-    """Two negative words and no positive one, or one strong word ("useless", "hate"); "not bad" is not negative."""
+    """Two negative words and no positive one, or one strong word ("useless", "hate"); "not bad" is not negative,
+    nor what an "if" supposes ("what if i hate it?")."""
     positive = negative = strong = 0
-    for word, is_positive in polar_words(text, STRONG_NEGATIVE):
+    for word, is_positive in polar_words(_SUPPOSED.sub(" ", text), STRONG_NEGATIVE):
         if is_positive:
             positive += 1
         else:

@@ -25,6 +25,14 @@ def test_asking_for_a_person_hands_off():
 def test_a_message_the_nlu_read_as_asking_for_a_person_that_asks_for_none_is_no_hand_off():
     said = "hedge trimmer for a tall hedge, i don't want to be up a ladder"
     assert fires(said, intent="request_human") is None
+    assert fires("ok, then a memory foam one for two people", intent="request_human") is None
+    assert fires("can two people talk to someone?", intent="request_human") == handoff.REQUEST_HUMAN
+
+
+def test_a_feeling_an_if_supposes_is_no_unhappy_customer():
+    assert fires("if i buy a mattress and hate it after a month, can i give it back?") is None
+    assert fires("what if the kids hate it?") is None
+    assert fires("i hate it, it arrived broken") == handoff.NEGATIVE_SENTIMENT
 
 
 def test_keywords_match_whole_words_and_phrases_case_insensitively():

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.lead_actions import ActionSaveLead, ValidateLeadForm, tidy_name
 from config.settings import PROJECT_ROOT, Settings
 from customers.appdb import open_app_db
+from tests.unit.conftest import make_product, shop_engine
 from tests.unit.trackers import make_tracker
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "bot" / "domain" / "leads.yml").read_text())
@@ -36,6 +37,16 @@ def settings(tmp_path: Path, use_services) -> Settings:
 
 def in_lead_form(text: str, intent: str = "inform", slots: dict | None = None, events: list | None = None) -> Tracker:
     return make_tracker(text, intent, slots, events=events, active_loop="lead_form", sender_id="lead-test")
+
+
+@pytest.fixture
+def shop(tmp_path: Path, use_services) -> None:
+    """The actions answer from a made-up shop of two laptops."""
+    laptops = [
+        make_product("L1", "Lumen Air 13", 999.0, stock=2, weight_kg=1.18),
+        make_product("L2", "Corvid Blade 16", 1899.0, weight_kg=2.3),
+    ]
+    use_services(engine=shop_engine(tmp_path, laptops))
 
 
 def answer(requested: str, text: str, intent: str = "inform", known: dict | None = None) -> tuple[dict, list[str]]:
@@ -67,10 +78,17 @@ def test_consent_no_ends_the_form_and_clears_contact_slots(text, intent):
     assert slots["requested_slot"] is None  # nothing more is asked
 
 
-def test_an_unclear_consent_answer_is_asked_again():
+def test_an_unclear_consent_answer_is_asked_again(shop):
     slots, replies = answer("lead_consent", "what do you do with it?", "ask_product_info")
     assert slots["lead_consent"] is None
     assert "yes or no" in replies[0]
+
+
+def test_a_question_instead_of_a_yes_or_no_is_answered_and_nothing_is_stored(shop):
+    """The customer goes on shopping: the question is answered, no consent was given, so the form ends."""
+    slots, replies = answer("lead_consent", "is the lumen air 13 in stock?", "ask_product_info")
+    assert slots["lead_consent"] is False and slots["requested_slot"] is None
+    assert "only 2 left" in replies[0] and slots["current_product"] == "L1"
 
 
 @pytest.mark.parametrize(
