@@ -30,8 +30,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent, stated_name
-from actions.sales_state import focus_of, list_slot
+from actions.sales_state import before_latest_message, focus_of, list_slot
 from customers import handoff
+from knowledge.text import parse_budget
 
 
 def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
@@ -113,6 +114,19 @@ def customer_name(tracker: Tracker) -> str | None:
     return stated_name(str(tracker.latest_message.get("text") or ""), candidates)
 
 
+def budget_not_money(tracker: Tracker) -> tuple[Any] | None:
+    """The budget to keep when the NLU took a number of this message for one that is no amount of money ("im a big
+    guy, 105 kg", "a tent for 4 people"): the budget said before it, as a 1-tuple (None inside when there was
+    none); None when the budget stands."""
+    text = str(tracker.latest_message.get("text") or "")
+    entities = tracker.latest_message.get("entities") or []
+    if not any(e.get("entity") == "budget" for e in entities) or parse_budget(text) is not None:
+        return None
+    said_before = (e for e in before_latest_message(tracker) if e.get("event") == "slot" and e.get("name") == "budget")
+    earlier = next((e.get("value") for e in said_before), None)
+    return (earlier,)
+
+
 class ActionTrackTurn(Action):
     """Runs at every customer message: sets purchase_intent, customer_name when the customer gives their
     name, catalogue_first, and handoff_due with handoff_reason when a trigger fires (a rule in
@@ -130,6 +144,8 @@ class ActionTrackTurn(Action):
         name = customer_name(tracker)
         if name is not None:
             events.append(SlotSet("customer_name", name))
+        if (budget := budget_not_money(tracker)) is not None:
+            events.append(SlotSet("budget", budget[0]))
         if tracker.get_slot("handoff_due"):  # a pending hand-off stays until it is made
             return events
         reason = handoff_reason(tracker, score)

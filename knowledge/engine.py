@@ -244,10 +244,7 @@ class KnowledgeEngine:
     def _service_page(self, text: str) -> str | None:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
-        said = {alias for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
-        for asked, services in _ASKED_OF_SOMEONE:  # "can someone come and fit the car seat?", "do you set it up?"
-            if asked.search(text):
-                said |= services
+        said = _services_asked(text)
         mentions = Counter(
             {
                 topic: sum(n for w, n in words.items() if any(same_word(w, s) for s in said))
@@ -286,8 +283,16 @@ class KnowledgeEngine:
                 return "details" if _ASKS_DETAILS.search(text) else "focus"
         if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
-        if focus.kind is not None and _ALTERNATIVE.search(text) and category in (None, focus.kind):
-            return "focus"  # "anything similar i can get now?" after a sold-out product
+        if (
+            focus.kind is not None
+            and (_ALTERNATIVE.search(text) or _CORRECTS.search(text))
+            and category
+            in (
+                None,
+                focus.kind,
+            )
+        ):
+            return "focus"  # "anything similar i can get now?" after a sold-out product, "sorry, i meant for me"
         if focus.policy_topic and continues(text) and category is None:
             return "policy"
         if self.policy_topic(text) and not _PRODUCT_REQUEST.search(text) and parse_budget(text, cued_only=True) is None:
@@ -758,7 +763,9 @@ class KnowledgeEngine:
             relevant = _about_kind(relevant, kind, self.categories())
         page_cues = self._topic_cues.get(topic, frozenset()) if topic else frozenset()
         names_page = bool(page_cues) and policy_search.find_topic(text, {topic: page_cues}) == topic
-        names_page = names_page or (topic is not None and self._service_page(text) == topic)  # "can i rent one?"
+        if topic is not None and self._service_page(text) == topic:  # "can i rent one?": a section headed "Hiring"
+            headings = [policy_search.heading(c) for c in self.policy_chunks() if c.topic == topic]
+            names_page = names_page or any(_heads(heading, _services_asked(text)) for heading in headings)
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer, those that share a word with the question first
@@ -1113,6 +1120,27 @@ _ASKS_FOR = re.compile(
     r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,4})\W*$",
     re.I,
 )
+
+
+def _heads(heading: str, services: set[str]) -> bool:
+    """A heading that names one of these services as what it is about ("Hiring a board", "Knife sharpening
+    service"), not as a word describing another thing ("Class sets" is about sets, no classes)."""
+    words = tokens(heading)
+    return any(
+        any(same_word(word, s) for s in services) and (after is None or after in STOP_WORDS | {"service", "services"})
+        for word, after in zip(words, [*words[1:], None], strict=True)
+    )
+
+
+def _services_asked(text: str) -> set[str]:
+    """The service words a message asks for, and the other words for the same service ("rent": "hire", …)."""
+    said = {alias for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
+    for asked, services in _ASKED_OF_SOMEONE:  # "can someone come and fit the car seat?", "do you set it up?"
+        if asked.search(text):
+            said |= services
+    return said
+
+
 # "need wax for my board", "looking for a cover for the mower": a thing wanted for something else
 _NEEDS_A_THING_FOR = re.compile(
     r"\b(?:need|needs|want|looking for|after)\s+(?:some\s+|a\s+|an\s+|new\s+|any\s+)?(?P<name>[^\W\d_][\w'-]*)\s+"

@@ -122,9 +122,9 @@ def rank(query: Query, chunks: list[PolicyChunk], idf_table: dict[str, float]) -
         coverage = _coverage(query, weights, _stems(chunk.text))
         if chunk.similarity < MIN_SIMILARITY or coverage == 0:
             continue
-        heading = _coverage(query, weights, _stems(_heading(chunk)))
+        in_heading = _coverage(query, weights, _stems(heading(chunk)))
         phrases = len(query.phrases & _phrases(chunk.text)) / max(len(query.phrases), 1)
-        score = chunk.similarity + LEXICAL_WEIGHT * (coverage + heading + phrases)
+        score = chunk.similarity + LEXICAL_WEIGHT * (coverage + in_heading + phrases)
         if chunk.similarity + LEXICAL_WEIGHT * coverage >= MIN_SCORE:
             scored.append((score, chunk))
     scored.sort(key=lambda pair: pair[0], reverse=True)
@@ -144,7 +144,7 @@ def _coverage(query: Query, weights: list[float], stems: set[str]) -> float:
     return covered / sum(weights)
 
 
-def _heading(chunk: PolicyChunk) -> str:
+def heading(chunk: PolicyChunk) -> str:
     """A section's heading (the store writes "Heading:" on its first line), else the page title."""
     first, _, rest = chunk.text.partition("\n")
     return first if rest and first.endswith(":") else chunk.title
@@ -212,7 +212,19 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "bring to",  # "can you bring it out to my place?"
         "bring out",
     ),
-    ("warranty", "guarantee", "repair", "broken", "defect", "faulty", "servic", "complain"),
+    (
+        "warranty",
+        "guarantee",
+        "repair",
+        "broken",
+        "breaks",
+        "snaps",
+        "snapped",
+        "defect",
+        "faulty",
+        "servic",
+        "complain",
+    ),
     (
         *("payment", "pay", "instalment", "installment", "financ", "credit card", "paypal", "klarna", "invoice"),
         "spread cost",
@@ -384,7 +396,7 @@ def answer_first(
     # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
     # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
     # a bullet under "Winter service" is about winter service: its section's heading counts for it, a little
-    headings = [HEADING_SHARE * _coverage(query, weights, _stems(_heading(chunk))) for chunk in chunks]
+    headings = [HEADING_SHARE * _coverage(query, weights, _stems(heading(chunk))) for chunk in chunks]
     # "what does it cost?" is answered by an amount ("Petrol machines: NOK 690"), whatever its words
     cost = [w for group, w in zip(query.words, weights, strict=True) if "cost" in group] if asks_cost(question) else []
     scored = []

@@ -259,3 +259,14 @@ def test_a_policy_question_said_as_a_purchase_is_answered_from_the_pages(setting
     said = "if I buy the Lumen Air 13 as a present, can I send it back?"
     events, _ = run(make_tracker(said, "ready_to_buy"))
     assert slots_of(events).get("catalogue_first") is True
+
+
+def test_a_number_the_nlu_took_for_a_budget_that_is_no_money_leaves_the_budget_as_it_was():
+    earlier = [{"event": "slot", "name": "budget", "value": 2500}, {"event": "user", "text": "105 kg"}]
+    weight = [{"entity": "budget", "value": "105"}]
+    tracker = trackers.make_tracker("which board floats the most? im 105 kg", entities=weight, events=earlier)
+    assert turn_actions.budget_not_money(tracker) == (2500,)
+    first = trackers.make_tracker("a tent for 4 people", entities=[{"entity": "budget", "value": "4"}])
+    assert turn_actions.budget_not_money(first) == (None,)
+    money = trackers.make_tracker("a board under 2500", entities=[{"entity": "budget", "value": "2500"}])
+    assert turn_actions.budget_not_money(money) is None

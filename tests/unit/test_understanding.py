@@ -1113,3 +1113,28 @@ def test_a_thing_needed_for_something_else(tmp_path):
     assert wax is not None and wax.kind == "not_found" and "wax" in wax.rendered  # the page's "wax" is no product
     leash = engine.understand("need a leash for my 9'2 longboard", CustomerContext(), Focus())
     assert leash is not None and leash.kind == "recommend" and {p.category for p in leash.products} == {"leashes"}
+
+
+def test_a_heading_that_uses_a_service_word_for_another_thing_offers_no_service(tmp_path):
+    pens = [furniture("P1", "Scribe Calligraphy Pen", 45.0, "fountain pens")]
+    pages = {
+        "school-orders.md": "# School orders\n\n## Class sets\n\nTeachers get 10% off 30 or more of one item.\n",
+        "hire.md": "# Hire\n\n## Hiring a pen\n\nHire a pen for SGD 5 a week.\n",
+    }
+    engine = shop_engine(tmp_path, pens, pages)
+    classes = engine.understand("do you run calligraphy classes?", CustomerContext(), Focus())
+    assert classes is None or "10%" not in classes.rendered
+    rent = engine.understand("can i rent one first to try it?", CustomerContext(), Focus())
+    assert rent is not None and rent.kind == "policy" and "SGD 5" in rent.rendered
+
+
+def test_a_snap_is_a_warranty_question_and_a_correction_is_about_the_kind_in_focus(tmp_path):
+    boards = [
+        furniture("B1", "Ondina 8'0 Soft-Top", 1290.0, "surfboards", volume_l=78.0),
+        furniture("B2", "Reef 6'0 Shortboard", 2890.0, "surfboards", volume_l=28.5),
+    ]
+    pages = {"guarantee.md": "# Guarantee\n\nA leash that snaps within 6 months is replaced.\n"}
+    engine = shop_engine(tmp_path, boards, pages)
+    assert engine.policy_topic("and if it snaps?") == "guarantee"
+    focus = Focus(boards)
+    assert engine.direct_answer("desculpa, i meant for me. i'm learning too", focus) == "focus"
