@@ -241,6 +241,15 @@ class KnowledgeEngine:
             text = " ".join(w for w in said if w not in named)
         return policy_search.find_topic(text, self._topic_cues) or self._service_page(text)
 
+    def _answered_on(self, text: str, topic: str) -> bool:
+        """A section of this page shares two or more of the question's words ("pays", "postage")."""
+        query = policy_search.Query.parse(text)
+        return any(
+            sum(bool(group & policy_search.stems_of(chunk.text)) for group in query.words) >= 2
+            for chunk in self.policy_chunks()
+            if chunk.topic == topic
+        )
+
     def _service_page(self, text: str) -> str | None:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
@@ -321,9 +330,12 @@ class KnowledgeEngine:
         named for it ("Beeswax Wrap Set") is a product."""
         self.products()
         said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words]
-        offered = {
-            alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in self._policy_words)
-        }
+        if _MADE_TO_MEASURE.search(text):  # "a coat made to measure", "a board to my measures"
+            said.append("custom")
+        # "can your guys put it together?", "can you pack it like a gift?": a service, by its usual word
+        said += [services[0] for asked, services in _ASKED_OF_SOMEONE if asked.search(text)]
+        pages = self._policy_words
+        offered = {alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in pages)}
         return next((w for w in said if not same_service(w) & offered), None)
 
     def discounts(self, text: str, products: list[Product]) -> Answer:
@@ -400,6 +412,12 @@ class KnowledgeEngine:
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
+        if (
+            focus.policy_topic
+            and topic not in (None, focus.policy_topic)
+            and self._answered_on(text, focus.policy_topic)
+        ):
+            topic = focus.policy_topic  # "who pays the postage?" after the returns page: the return postage
         if topic:
             return self.policy(text, topic, focus)
         kind = focus.kind
@@ -1122,6 +1140,9 @@ _ASKS_FOR = re.compile(
 )
 
 
+_MADE_TO_MEASURE = re.compile(r"\bmade[- ]to[- ](?:measure|order)\b|\btailor[- ]made\b|\bto my measure", re.I)
+
+
 def _heads(heading: str, services: set[str]) -> bool:
     """A heading that names one of these services as what it is about ("Hiring a board", "Knife sharpening
     service"), not as a word describing another thing ("Class sets" is about sets, no classes)."""
@@ -1137,7 +1158,7 @@ def _services_asked(text: str) -> set[str]:
     said = {alias for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
     for asked, services in _ASKED_OF_SOMEONE:  # "can someone come and fit the car seat?", "do you set it up?"
         if asked.search(text):
-            said |= services
+            said |= set(services)
     return said
 
 
@@ -1152,14 +1173,15 @@ _NEEDS_A_THING_FOR = re.compile(
 _SOMEONE = r"\b(?:you|ye|u|someone|somebody|anyone|(?:your|the)\s+(?:\w+\s+)?(?:team|person|guys?|people|staff|crew))\b"
 _THING = r"(?:it|them|the|this|that|my|our)\b"
 _ASKED_OF_SOMEONE = tuple(
-    (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), frozenset(services.split()))
+    (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), tuple(services.split()))
     for doing, services in (
         (
             rf"(?:fit|install|set up|mount|assemble|build)\s+{_THING}|set (?:it|them) up\b|"
             rf"put {_THING}(?:\s+\w+){{0,2}}\s+together\b",
-            "fitting installation assembly",
+            "assembly installation fitting",
         ),
         (rf"(?:wash|clean|launder|dry clean)\s+{_THING}", "cleaning washing wash laundry"),
+        (rf"(?:wrap|pack)\s+{_THING}(?:\s+\w+){{0,3}}\s+(?:gift|present)", "wrapping wrap giftwrap"),
         (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal recycling"),
     )
 )

@@ -56,6 +56,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "deliver": frozenset({"ship", "dispatch"}),
     "dispatch": frozenset({"ship", "leave"}),
     "guarantee": frozenset({"warranty"}),
+    "warranty": frozenset({"guarantee"}),
     "pay": frozenset({"payment", "card"}),
     "paypal": frozenset({"payment"}),
     "instalment": frozenset({"financing", "installment"}),
@@ -119,10 +120,10 @@ def rank(query: Query, chunks: list[PolicyChunk], idf_table: dict[str, float]) -
     weights = [max(idf_table.get(s, 0.0) for s in group) or ABSENT_WORD_WEIGHT for group in query.words]
     scored = []
     for chunk in chunks:
-        coverage = _coverage(query, weights, _stems(chunk.text))
+        coverage = _coverage(query, weights, stems_of(chunk.text))
         if chunk.similarity < MIN_SIMILARITY or coverage == 0:
             continue
-        in_heading = _coverage(query, weights, _stems(heading(chunk)))
+        in_heading = _coverage(query, weights, stems_of(heading(chunk)))
         phrases = len(query.phrases & _phrases(chunk.text)) / max(len(query.phrases), 1)
         score = chunk.similarity + LEXICAL_WEIGHT * (coverage + in_heading + phrases)
         if chunk.similarity + LEXICAL_WEIGHT * coverage >= MIN_SCORE:
@@ -136,7 +137,7 @@ def sharing_words_first(query: Query, chunks: list[PolicyChunk], cues: Iterable[
     words that only name the page (its `cues`: "warranty" on the warranty page) don't count."""
     page_words = {stem(c) for c in cues if " " not in c}
     words = [group for group in query.words if not group <= page_words]
-    return sorted(chunks, key=lambda chunk: -sum(bool(group & _stems(chunk.text)) for group in words))
+    return sorted(chunks, key=lambda chunk: -sum(bool(group & stems_of(chunk.text)) for group in words))
 
 
 def _coverage(query: Query, weights: list[float], stems: set[str]) -> float:
@@ -150,7 +151,7 @@ def heading(chunk: PolicyChunk) -> str:
     return first if rest and first.endswith(":") else chunk.title
 
 
-def _stems(text: str) -> set[str]:
+def stems_of(text: str) -> set[str]:
     return {stem(w) for w in content_words(text)}
 
 
@@ -164,7 +165,7 @@ def idf(chunks: list[PolicyChunk]) -> dict[str, float]:
     """Inverse document frequency of each word stem over all policy sections (built once per catalogue)."""
     counts: dict[str, int] = {}
     for chunk in chunks:
-        for s in _stems(chunk.text):
+        for s in stems_of(chunk.text):
             counts[s] = counts.get(s, 0) + 1
     n = len(chunks)
     return {s: math.log(1 + n / c) for s, c in counts.items()}
@@ -188,6 +189,9 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "cooling off",
         "change mind",
         "not happy",
+        "don t like",  # "what if it arrives and i don't like it?" (as its words: "don", "t")
+        "dont like",
+        "do not like",
     ),
     (
         "shipping",
@@ -396,12 +400,12 @@ def answer_first(
     # "how long do I have to return a sofa?" is answered by a period ("within 21 days"), not by the clause that
     # shares the most words ("made-to-order sofas cannot be returned"): sentences with a figure come first
     # a bullet under "Winter service" is about winter service: its section's heading counts for it, a little
-    headings = [HEADING_SHARE * _coverage(query, weights, _stems(heading(chunk))) for chunk in chunks]
+    headings = [HEADING_SHARE * _coverage(query, weights, stems_of(heading(chunk))) for chunk in chunks]
     # "what does it cost?" is answered by an amount ("Petrol machines: NOK 690"), whatever its words
     cost = [w for group, w in zip(query.words, weights, strict=True) if "cost" in group] if asks_cost(question) else []
     scored = []
     for i, (chunk_rank, s) in enumerate(sentences):
-        stems = _stems(s)
+        stems = stems_of(s)
         coverage = _coverage(query, weights, stems) + headings[chunk_rank]
         if cost and "cost" not in stems and "fee" not in stems and states_amount(s):
             coverage += sum(cost) / sum(weights)

@@ -987,6 +987,10 @@ SERVICE_WORDS = frozenset(
 _SAME_SERVICE = (
     frozenset("rent rental rentals renting hire hiring lease leasing".split()),
     frozenset("custom bespoke".split()),  # made to the customer's measure
+    frozenset("assembly installation fitting install assemble".split()),
+    frozenset("cleaning washing wash laundry".split()),
+    frozenset("wrapping wrap giftwrap".split()),
+    frozenset("removal recycling".split()),
 )
 
 

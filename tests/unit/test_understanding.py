@@ -1138,3 +1138,27 @@ def test_a_snap_is_a_warranty_question_and_a_correction_is_about_the_kind_in_foc
     assert engine.policy_topic("and if it snaps?") == "guarantee"
     focus = Focus(boards)
     assert engine.direct_answer("desculpa, i meant for me. i'm learning too", focus) == "focus"
+
+
+def test_a_service_no_page_offers_is_refused_however_it_is_asked(tmp_path):
+    coats = [furniture("C1", "Mrazik Down Parka", 7490.0, "winter coats")]
+    engine = shop_engine(tmp_path, coats, {"delivery.md": "# Delivery\n\nTo your door for CZK 119.\n"})
+    for said, service in (
+        ("could you make me a coat made to measure?", "custom"),
+        ("can you pack it like a gift for him?", "wrapping"),
+        ("can your team put it together for me?", "assembly"),
+    ):
+        answer = engine.understand(said, CustomerContext(), Focus())
+        assert answer is not None and answer.kind == "not_found" and service in answer.rendered, said
+
+
+def test_a_follow_up_the_page_just_quoted_answers_stays_on_it(tmp_path):
+    pages = {
+        "returns.md": "# Returns\n\nSend it back within 30 days. We pay the return postage: print our label.\n",
+        "shipping.md": "# Shipping\n\nPostage is PLN 14.99, free over PLN 200.\n",
+    }
+    engine = shop_engine(tmp_path, [furniture("T1", "Zamek Castle", 199.0, "building sets")], pages)
+    answer = engine.understand("who pays the postage?", CustomerContext(), Focus(policy_topic="returns"))
+    assert answer is not None and answer.kind == "policy" and "return postage" in answer.rendered
+    assert engine.policy_topic("how much is postage?") == "shipping"
+    assert engine.policy_topic("what if it arrives and i don't like it") == "returns"
