@@ -22,6 +22,7 @@ rasa/core/actions/action.py, `ActionExtractSlots.run` and `_execute_custom_actio
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -47,7 +48,18 @@ def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
         purchase_intent=score,
         reasons_before=tuple(list_slot(tracker, "handoff_reasons")),
     )
-    return handoff.trigger(turn, handoff.parse_keywords(settings.handoff_keywords), settings.hot_lead_threshold)
+    reason = handoff.trigger(turn, handoff.parse_keywords(settings.handoff_keywords), settings.hot_lead_threshold)
+    if reason == handoff.HOT_LEAD and "?" in turn.text and not _SAYS_BUYING.search(turn.text):
+        return None  # "can i pay in EMI for this one?": the question is answered first; a later message hands over
+    return reason
+
+
+# "i'll take it", "i want to buy the …", "add it to my basket": buying said, not only asked about
+_SAYS_BUYING = re.compile(
+    r"\b(?:i'?ll|i will|i want to|i'd like to|let'?s) (?:take|buy|order|get)\b|\badd (?:it|them|\w+) to (?:my )?"
+    r"(?:cart|basket)\b",
+    re.I,
+)
 
 
 # Intents whose flow asks a question or handles an objection instead of looking in the catalogue, with the
@@ -73,6 +85,7 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
             "deny",
             "thank",
             "skip_question",
+            "ask_why",  # "go on, what about the second one?" is no "why do you ask?"
         ],
         _ANY,
     ),

@@ -103,8 +103,10 @@ def _decide(engine: KnowledgeEngine, route: str, question: str, context: Custome
     """The engine's answer by the route a dialogue manager would take (data/eval/README.md)."""
     if route == "compare":
         return engine.compare(question, context)
-    if route == "recommend":
-        return sales.with_reasons(engine.recommend(context, question), context, [])
+    if route == "recommend":  # the needs the recommendation action gives its reasons for: the wish, a must-have
+        must = engine.must_have_said(context, question)
+        needs = [n for n in dict.fromkeys((context.feature, must)) if n]
+        return sales.with_reasons(engine.recommend(context, question), context, needs)
     return engine.product_question(question, context)
 
 

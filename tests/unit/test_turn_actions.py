@@ -270,3 +270,15 @@ def test_a_number_the_nlu_took_for_a_budget_that_is_no_money_leaves_the_budget_a
     assert turn_actions.budget_not_money(first) == (None,)
     money = trackers.make_tracker("a board under 2500", entities=[{"entity": "budget", "value": "2500"}])
     assert turn_actions.budget_not_money(money) is None
+
+
+def test_a_hot_lead_who_asks_a_question_is_answered_before_a_hand_off(settings, use_services):
+    use(use_services, settings, hot_lead_threshold=0.0)
+    asking = make_tracker("can i pay in EMI for this one?", "ask_payment", BUYING, {"budget": 1200})
+    assert "handoff_due" not in slots_of(run(asking)[0])
+    buying = make_tracker("great, i'll take it. can i pay by card?", "ready_to_buy", BUYING, {"budget": 1200})
+    assert slots_of(run(buying)[0])["handoff_reason"] == "hot_lead"
+
+
+def test_why_do_you_ask_gives_way_to_the_catalogue_outside_the_form():
+    assert turn_actions.FLOWS_THE_CATALOGUE_OVERRULES["ask_why"] >= {"focus", "details", "product"}
