@@ -11,6 +11,7 @@ from rasa_sdk.events import SlotSet
 from knowledge.answers import Answer
 from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus
+from knowledge.text import parse_budget
 
 STAGES = ("greeting", "discovery", "recommendation", "objection", "closing", "follow_up", "handoff")
 MAX_DISCUSSED = 20  # the oldest products drop out of products_discussed beyond this
@@ -91,3 +92,16 @@ def focus_hints(tracker: Tracker) -> tuple[str | None, list[str]]:
     current = [str(tracker.get_slot("current_product"))] if tracker.get_slot("current_product") else []
     recent = current + list_slot(tracker, "recommended") + list(reversed(discussed(tracker)))
     return (named[0] if named else tracker.get_slot("product")), list(dict.fromkeys(recent))
+
+
+def budget_not_money(tracker: Tracker) -> tuple[Any] | None:
+    """The budget to keep when the NLU took a number of this message for one that is no amount of money ("im a big
+    guy, 105 kg", "a tent for 4 people"): the budget said before it, as a 1-tuple (None inside when there was
+    none); None when the budget stands."""
+    text = str(tracker.latest_message.get("text") or "")
+    entities = tracker.latest_message.get("entities") or []
+    if not any(e.get("entity") == "budget" for e in entities) or parse_budget(text) is not None:
+        return None
+    said_before = (e for e in before_latest_message(tracker) if e.get("event") == "slot" and e.get("name") == "budget")
+    earlier = next((e.get("value") for e in said_before), None)
+    return (earlier,)

@@ -31,9 +31,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent, stated_name
-from actions.sales_state import before_latest_message, focus_of, list_slot
+from actions.sales_state import budget_not_money, focus_of, list_slot
 from customers import handoff
-from knowledge.text import parse_budget
 
 
 def handoff_reason(tracker: Tracker, score: float | None) -> str | None:
@@ -125,19 +124,6 @@ def customer_name(tracker: Tracker) -> str | None:
     entities = tracker.latest_message.get("entities") or []
     candidates = [str(e.get("value") or "") for e in entities if e.get("entity") == "customer_name"]
     return stated_name(str(tracker.latest_message.get("text") or ""), candidates)
-
-
-def budget_not_money(tracker: Tracker) -> tuple[Any] | None:
-    """The budget to keep when the NLU took a number of this message for one that is no amount of money ("im a big
-    guy, 105 kg", "a tent for 4 people"): the budget said before it, as a 1-tuple (None inside when there was
-    none); None when the budget stands."""
-    text = str(tracker.latest_message.get("text") or "")
-    entities = tracker.latest_message.get("entities") or []
-    if not any(e.get("entity") == "budget" for e in entities) or parse_budget(text) is not None:
-        return None
-    said_before = (e for e in before_latest_message(tracker) if e.get("event") == "slot" and e.get("name") == "budget")
-    earlier = next((e.get("value") for e in said_before), None)
-    return (earlier,)
 
 
 class ActionTrackTurn(Action):

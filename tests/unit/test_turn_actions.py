@@ -14,6 +14,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import turn_actions
+from actions.replies import customer_context
+from actions.sales_state import budget_not_money
 from actions.turn_actions import ActionTrackTurn
 from config.settings import PROJECT_ROOT, Settings
 from tests.unit import trackers
@@ -265,11 +267,14 @@ def test_a_number_the_nlu_took_for_a_budget_that_is_no_money_leaves_the_budget_a
     earlier = [{"event": "slot", "name": "budget", "value": 2500}, {"event": "user", "text": "105 kg"}]
     weight = [{"entity": "budget", "value": "105"}]
     tracker = trackers.make_tracker("which board floats the most? im 105 kg", entities=weight, events=earlier)
-    assert turn_actions.budget_not_money(tracker) == (2500,)
+    assert budget_not_money(tracker) == (2500,)
     first = trackers.make_tracker("a tent for 4 people", entities=[{"entity": "budget", "value": "4"}])
-    assert turn_actions.budget_not_money(first) == (None,)
+    assert budget_not_money(first) == (None,)
     money = trackers.make_tracker("a board under 2500", entities=[{"entity": "budget", "value": "2500"}])
-    assert turn_actions.budget_not_money(money) is None
+    assert budget_not_money(money) is None
+    # the actions decide with the budget said before, whatever the slot holds
+    taken = trackers.make_tracker("im 105 kg", slots={"budget": "105"}, entities=weight, events=earlier)
+    assert customer_context(taken).budget == 2500
 
 
 def test_a_hot_lead_who_asks_a_question_is_answered_before_a_hand_off(settings, use_services):
