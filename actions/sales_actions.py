@@ -22,7 +22,7 @@ from actions.sales_tracking import choose_variants
 from knowledge import sales
 from knowledge.answers import Answer
 from knowledge.catalog import Product
-from knowledge.text import asks_to_see_products, mentions_price, parse_budget
+from knowledge.text import asks_to_see_products, find_spec_query, mentions_price, parse_budget
 
 # Slots that describe one session only; everything else carries over to the customer's next visit.
 SESSION_ONLY_SLOTS = {
@@ -196,6 +196,9 @@ class ActionOfferAccessories(Action):
             if focus is None and ASKS_IF_SOLD.search(text) and category is None:
                 # "do you sell the X?": a product question
                 return engine.product_question(text, context, focus=focus_of(engine, tracker))
+            if focus is not None and not _ASKS_WHAT_GOES.search(text) and find_spec_query(text, list(focus.specs)):
+                # "what sizes does the campeche 4/3 come in?": a question about the product, no accessory
+                return engine.product_question(text, context, focus=focus_of(engine, tracker))
             other = _another_category(category, focus)
             placed = engine.understand(text, context, focus_of(engine, tracker)) if other else None
             return placed or sales.accessories(engine, focus)
@@ -207,6 +210,8 @@ class ActionOfferAccessories(Action):
         return events
 
 
+# what an accessory question says: "anything to go with it?", "what else do i need?", "does it come with a case?"
+_ASKS_WHAT_GOES = re.compile(r"\bwith\b|\baccessor|\belse\b|\bextras?\b|\bin the box\b|\bincluded\b", re.I)
 ASKS_IF_SOLD = re.compile(r"\b(?:do|does) (?:you|u|the shop) (?:sell|carry|stock|have)\b", re.I)
 
 

@@ -94,7 +94,7 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     # "does it come with a bag?" asks what the product in focus has, not what goes with it
     "ask_accessories": _NO_PURCHASE_YET | {"focus"},
     # "hedge trimmer for a tall hedge, i don't want to be up a ladder" asks for no person (see catalogue_first)
-    "request_human": frozenset({"product", "ranking", "category"}),
+    "request_human": _ANY | {"category"},
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
     **dict.fromkeys(["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "category", "service"})),
 }

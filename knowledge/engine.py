@@ -241,6 +241,14 @@ class KnowledgeEngine:
             text = " ".join(w for w in said if w not in named)
         return policy_search.find_topic(text, self._topic_cues) or self._service_page(text)
 
+    def _names_a_need(self, kind: str, text: str) -> bool:
+        """The message names a value or a yes/no must-have of this kind's products ("memory foam", "waterproof")."""
+        pool = self._pool(kind)
+        return (
+            _named_value(pool, text) is not None
+            or self._yes_no_feature(CustomerContext(category=kind), text) is not None
+        )
+
     def _answered_on(self, text: str, topic: str) -> bool:
         """A section of this page shares two or more of the question's words ("pays", "postage")."""
         query = policy_search.Query.parse(text)
@@ -302,6 +310,8 @@ class KnowledgeEngine:
             )
         ):
             return "focus"  # "anything similar i can get now?" after a sold-out product, "sorry, i meant for me"
+        if category is None and focus.kind and _ONE_OF_A_KIND.search(text) and self._names_a_need(focus.kind, text):
+            return "focus"  # "ok, then a memory foam one for two people" after mattresses
         if focus.policy_topic and continues(text) and category is None:
             return "policy"
         if self.policy_topic(text) and not _PRODUCT_REQUEST.search(text) and parse_budget(text, cued_only=True) is None:
@@ -406,6 +416,11 @@ class KnowledgeEngine:
             # "need a leash for my 9'2 longboard": leashes, for the board named
             budget = parse_budget(text, cued_only=True) or context.budget
             return self.recommend(replace(context, category=kind_wanted, budget=budget), text)
+        kind = focus.kind
+        described = category is None and kind is not None and bool(_ONE_OF_A_KIND.search(text))
+        if described and not self._names_outright(text, found) and self._names_a_need(kind, text):
+            # "ok, then a memory foam one for two people" after mattresses: mattresses with it
+            return self.recommend(replace(context, category=kind), text)
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
@@ -420,7 +435,6 @@ class KnowledgeEngine:
             topic = focus.policy_topic  # "who pays the postage?" after the returns page: the return postage
         if topic:
             return self.policy(text, topic, focus)
-        kind = focus.kind
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
@@ -1196,6 +1210,8 @@ _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that sta
 _ASKS_DETAILS = re.compile(r"\b(?:tell me|more about|what'?s (?:it|that|the \w+ one) like|details|info)\b", re.I)
 _ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|variant|edition)s?\b", re.I)
 _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
+# "a memory foam one", "any waterproof ones": one of the kind in focus, described
+_ONE_OF_A_KIND = re.compile(r"\b(?:a|an|any|some)\s+(?:[\w-]+\s+){1,3}ones?\b", re.I)
 _CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",

@@ -208,6 +208,15 @@ def test_accessories_come_from_the_catalogue_relations():
     assert slots["cross_sell_offered"] is True
 
 
+def test_a_question_about_the_product_read_as_accessories_is_answered_about_it():
+    product = CATALOG["Corvid Blade 16 Pro"]
+    asked = make_tracker(
+        "how heavy does the corvid blade 16 pro come in?", "ask_accessories", {"product": product.name}
+    )
+    slots, text = run_action(ActionOfferAccessories(), asked)
+    assert str(product.specs["weight_kg"]) in text and "cross_sell_offered" not in slots, text
+
+
 # ---- greeting, returning customers, products discussed ----------------------------------------
 def test_session_start_carries_needs_over_and_marks_a_returning_customer():
     old = {"customer_name": "Anna", "products_discussed": ["LAP-LUM-AIR13"], "sales_stage": "closing", "budget": 900.0}

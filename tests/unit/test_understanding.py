@@ -1162,3 +1162,17 @@ def test_a_follow_up_the_page_just_quoted_answers_stays_on_it(tmp_path):
     assert answer is not None and answer.kind == "policy" and "return postage" in answer.rendered
     assert engine.policy_topic("how much is postage?") == "shipping"
     assert engine.policy_topic("what if it arrives and i don't like it") == "returns"
+
+
+def test_a_described_one_is_one_of_the_kind_in_focus(tmp_path):
+    mattresses = [
+        furniture("M1", "Natur Latex Mattress 90x200", 149990.0, "mattresses", core="latex", width_cm=90.0),
+        furniture("M2", "Balaton Pocket Spring Mattress 160x200", 159990.0, "mattresses", core="pocket spring"),
+        furniture("M3", "Kekes Memory Foam Mattress 160x200", 189990.0, "mattresses", core="memory foam"),
+    ]
+    engine = shop_engine(tmp_path, mattresses)
+    focus = Focus(mattresses[:2])
+    said = "ok, then a memory foam one for two people"
+    assert engine.direct_answer(said, focus) == "focus"
+    answer = engine.understand(said, CustomerContext(), focus)
+    assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["M3"]
