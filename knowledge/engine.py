@@ -51,6 +51,7 @@ from knowledge.text import (
     same_service,
     same_word,
     singular,
+    spelled_out,
     states_a_need,
     stem,
     synonyms_said,
@@ -234,6 +235,7 @@ class KnowledgeEngine:
         The words of a category the message names don't count: "a waterproof school bag" asks nothing of the
         "school orders" page."""
         self.products()
+        text = spelled_out(text)
         category = self.match_category(text)
         said = [singular(w) for w in tokens(text)]
         if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone
@@ -780,7 +782,7 @@ class KnowledgeEngine:
             return answers.service_not_offered(service)
         if topic and topic not in self._topic_cues:  # the NLU's "shipping" is this shop's "delivery" page
             topic = self.policy_topic(topic)
-        text = self._spelled_as_the_pages(text)
+        text = self._spelled_as_the_pages(spelled_out(text))
         chunks = self.store.search_policies(text, k=POLICY_CANDIDATES, topic=topic)
         names = [n for n in _proper_names(text) if not set(tokens(n)) <= self._catalogue_words]
         unnamed = [n for n in names if n not in self._policy_text]

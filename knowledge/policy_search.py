@@ -232,6 +232,7 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
     (
         *("payment", "pay", "instalment", "installment", "financ", "credit card", "paypal", "klarna", "invoice"),
         "spread cost",
+        "cash on delivery",
     ),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),
@@ -313,11 +314,11 @@ def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
         corrected = [next((cue for cue in one_word if _typo_of(cue, w)), w) for w in said]
         lowered = " " + " ".join(corrected) + " "
         found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
-    if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
-        found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
-    if len(found) > 1:  # "do i pay to send it back?": a phrase says more than a word ("pay")
+    if len(found) > 1:  # "do i pay to send it back?", "is cash on delivery ok?": a phrase says more than a word
         phrased = {t for t in found for cue in cues[t] if " " in cue and re.search(_cue_pattern(cue), lowered)}
         found = phrased if len(phrased) == 1 else found
+    if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
+        found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
     return found.pop() if len(found) == 1 else None
 
 

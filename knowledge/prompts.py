@@ -89,12 +89,28 @@ _LOOKUP: list[Example] = [
         "The {1.name} costs {1.price} and is {1.stock}.",
     ),
     (
+        "about price",
+        'Customer: "whats the price of the trail e5"\n'
+        "Need: nothing stated\n"
+        "Answer: answer the question about price\n"
+        "[1] {1.name} {1.price}, {1.stock}; range {1.range_km}, weight {1.weight_kg}",
+        "It's {1.price} for the {1.name}, and it is {1.stock}.",
+    ),
+    (
         "about stock",
         'Customer: "is the snapcam x2 available?"\n'
         "Need: nothing stated\n"
         "Answer: answer the question about stock\n"
         "[1] {1.name} {1.price}, {1.stock}; zoom {1.zoom_x}",
         "The {1.name} is {1.stock}.",
+    ),
+    (
+        "about stock",
+        'Customer: "got the pulse buds in?"\n'
+        "Need: nothing stated\n"
+        "Answer: answer the question about stock\n"
+        "[1] {1.name} {1.price}, {1.stock}; battery {1.battery_h}",
+        "Right now the {1.name} is {1.stock}; it costs {1.price}.",
     ),
     (
         "about everything",
@@ -111,6 +127,14 @@ _LOOKUP: list[Example] = [
         "Answer: answer the question about weight\n"
         "[1] {1.name} {1.price}, {1.stock}; weight {1.weight_g}",
         "The {1.name} has a weight of {1.weight_g}.",
+    ),
+    (
+        "about",
+        'Customer: "what range does the trail e5 have?"\n'
+        "Need: nothing stated\n"
+        "Answer: answer the question about range\n"
+        "[1] {1.name} {1.price}, {1.stock}; range {1.range_km}",
+        "Its range is {1.range_km}: that's the {1.name}, at {1.price}.",
     ),
 ]
 _COMPARE: list[Example] = [
@@ -175,6 +199,28 @@ _OBJECTION: list[Example] = [
         "({2.price}) and the {3.name} ({3.price}) cost less.",
     ),
     (
+        "[3] cost less",
+        'Customer: "too pricey for me"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [2] and [3] cost less\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}\n"
+        "[3] {3.name} {3.price}, {3.stock}",
+        "Sorry, no discount is possible: the {1.name} stays at {1.price}. For less, there is the {2.name} at {2.price} "
+        "or the {3.name} at {3.price}.",
+    ),
+    (
+        "[3] cost less",
+        'Customer: "it\'s more than I wanted to spend"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [2] and [3] cost less\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}\n"
+        "[3] {3.name} {3.price}, {3.stock}",
+        "Prices here are as listed, so the {1.name} is {1.price}. If that's too much, the {2.name} ({2.price}) and "
+        "the {3.name} ({3.price}) both cost less.",
+    ),
+    (
         "cost less",
         'Customer: "is there any way to get it cheaper?"\n'
         "Need: nothing stated\n"
@@ -193,6 +239,16 @@ _OBJECTION: list[Example] = [
         "[2] {2.name} {2.price}, {2.stock}",
         "That's fair to ask. I can't offer a discount on the {1.name} at {1.price}, "
         "but the {2.name} costs less at {2.price}.",
+    ),
+    (
+        "cost less",
+        'Customer: "hmm, a bit steep"\n'
+        "Need: nothing stated\n"
+        "Answer: say kindly that we can't offer a discount on [1]; [2] cost less\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}",
+        "Sorry, the {1.name} stays at {1.price}: I can't take anything off. The {2.name} is a cheaper choice at "
+        "{2.price}.",
     ),
     (
         "affordable",
@@ -223,12 +279,39 @@ _CLOSING: list[Example] = [
         "Our catalogue lists the {2.name} as going with it.",
     ),
     (
+        "goes with it",
+        'Customer: "that one, please"\n'
+        "Need: nothing stated\n"
+        "Answer: confirm the choice and say how to order [1] at {1.url}; mention [2] goes with it\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}",
+        "Lovely, you can order the {1.name} ({1.price}) here: {1.url}. If you like, the {2.name} goes with it.",
+    ),
+    (
+        "goes with it",
+        'Customer: "sold, I\'ll have it"\n'
+        "Need: nothing stated\n"
+        "Answer: confirm the choice and say how to order [1] at {1.url}; mention [2] goes with it\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}",
+        "Good pick. To order the {1.name} at {1.price}, go to {1.url}; our catalogue lists the {2.name} as "
+        "going with it.",
+    ),
+    (
         "order",
         'Customer: "I\'ll buy it"\n'
         "Need: nothing stated\n"
         "Answer: confirm the choice and say how to order [1] at {1.url}\n"
         "[1] {1.name} {1.price}, {1.stock}",
         "Great choice! The {1.name} is {1.price}, and you can order it here: {1.url}.",
+    ),
+    (
+        "order",
+        'Customer: "ok, that one"\n'
+        "Need: nothing stated\n"
+        "Answer: confirm the choice and say how to order [1] at {1.url}\n"
+        "[1] {1.name} {1.price}, {1.stock}",
+        "Lovely, you can order the {1.name} ({1.price}) here: {1.url}.",
     ),
 ]
 _CROSS_SELL: list[Example] = [
@@ -242,12 +325,38 @@ _CROSS_SELL: list[Example] = [
         "The {1.name} at {1.price} and the {2.name} at {2.price} go with it.",
     ),
     (
+        "[1] and [2]",
+        'Customer: "do I need anything else?"\n'
+        "Need: nothing stated\n"
+        "Answer: suggest [1] and [2]: our catalogue lists them as going with the product the customer chose\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}",
+        "Two things go with it: the {1.name} ({1.price}) and the {2.name} ({2.price}).",
+    ),
+    (
+        "[1] and [2]",
+        'Customer: "what would go with that?"\n'
+        "Need: nothing stated\n"
+        "Answer: suggest [1] and [2]: our catalogue lists them as going with the product the customer chose\n"
+        "[1] {1.name} {1.price}, {1.stock}\n"
+        "[2] {2.name} {2.price}, {2.stock}",
+        "Our catalogue pairs it with the {1.name} at {1.price} and the {2.name} at {2.price}.",
+    ),
+    (
         "suggest",
         'Customer: "what else do I need with it?"\n'
         "Need: nothing stated\n"
         "Answer: suggest [1]: our catalogue lists them as going with the product the customer chose\n"
         "[1] {1.name} {1.price}, {1.stock}",
         "The {1.name} at {1.price} goes well with it.",
+    ),
+    (
+        "suggest",
+        'Customer: "any extras for it?"\n'
+        "Need: nothing stated\n"
+        "Answer: suggest [1]: our catalogue lists them as going with the product the customer chose\n"
+        "[1] {1.name} {1.price}, {1.stock}",
+        "To go with it, there is the {1.name} at {1.price}.",
     ),
 ]
 EXAMPLES: dict[str, list[Example]] = {
@@ -260,15 +369,16 @@ EXAMPLES: dict[str, list[Example]] = {
 }
 
 
-def example_for(kind: str, task: str, question: str, products: int = 0) -> tuple[str, str]:
+def example_for(kind: str, task: str, question: str, products: int = 0, vary_by: str = "") -> tuple[str, str]:
     """A worked example of this kind of answer: the first marker the task contains; among the examples with
     that marker, those with as many products as the answer (a small model copies the example's shape), and
-    among those the question chooses, so openings vary and the same question gets the same example."""
+    among those the question and `vary_by` (the product) choose, so openings vary ("too expensive" said of
+    two products gets two examples) and the same question about the same product gets the same example."""
     examples = EXAMPLES.get(kind) or _RECOMMEND
     marker = next((e[0] for e in examples if e[0] in task), examples[0][0])
     matching = [e for e in examples if e[0] == marker]
     matching = [e for e in matching if _products_in(e[1]) == products] or matching
-    _, notes, reply = varied(matching, question)
+    _, notes, reply = varied(matching, f"{question} {vary_by}")
     return notes, reply
 
 
@@ -276,10 +386,10 @@ def _products_in(notes: str) -> int:
     return sum(line.startswith("[") for line in notes.splitlines())
 
 
-def reply_prompt(kind: str, task: str, question: str, products: int = 0) -> ChatPromptTemplate:
+def reply_prompt(kind: str, task: str, question: str, products: int = 0, vary_by: str = "") -> ChatPromptTemplate:
     """System instructions, a worked example (fixed messages: their braces are references, not variables),
     then the notes."""
-    notes, reply = example_for(kind, task, question, products)
+    notes, reply = example_for(kind, task, question, products, vary_by)
     return ChatPromptTemplate.from_messages(
         [
             SystemMessage(SYSTEM_PROMPT),

@@ -994,6 +994,16 @@ _SAME_SERVICE = (
 )
 
 
+# Shop abbreviations said in capitals ("is COD available?"); in small letters "cod" is a fish
+_ABBREVIATIONS = {"COD": "cash on delivery", "EMI": "EMI instalments"}
+_ABBREVIATION = re.compile(rf"\b({'|'.join(_ABBREVIATIONS)})\b")
+
+
+def spelled_out(text: str) -> str:
+    """The text with the shop abbreviations it uses in capitals written out."""
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)
+
+
 def same_word(a: str, b: str) -> bool:
     """Forms of one word ("wash", "washing"; "assembly", "assembled"), not two words with one crude stem
     ("installation" and "instalments")."""

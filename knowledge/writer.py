@@ -160,7 +160,8 @@ class ReplyWriter:
             messages = to_messages(prompt) + ([{"role": "assistant", "content": start}] if start else [])
             return generator.generate(messages, max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
-        prompt = reply_prompt(answer.kind, answer.task, question, len(answer.products))
+        first = answer.products[0].sku if answer.products else ""
+        prompt = reply_prompt(answer.kind, answer.task, question, len(answer.products), vary_by=first)
         return prompt | RunnableLambda(call_model) | StrOutputParser()
 
     def warm(self) -> None:

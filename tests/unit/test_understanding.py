@@ -1176,3 +1176,13 @@ def test_a_described_one_is_one_of_the_kind_in_focus(tmp_path):
     assert engine.direct_answer(said, focus) == "focus"
     answer = engine.understand(said, CustomerContext(), focus)
     assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["M3"]
+
+
+def test_an_abbreviation_in_capitals_is_read_as_its_words_but_a_fish_stays_a_fish(tmp_path):
+    pages = {
+        "delivery.md": "# Delivery\n\nDelivery is free over 2,999.\n",
+        "payment.md": "# Payment\n\nCash on delivery is available up to 15,000, with a fee of 49.\n",
+    }
+    engine = shop_engine(tmp_path, [furniture("R1", "Marlin Surf Rod", 1899.0, "fishing rods")], pages)
+    assert engine.policy_topic("is COD available? any extra charge for it") == "payment"
+    assert engine.policy_topic("a rod for cod") is None
