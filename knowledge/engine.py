@@ -241,7 +241,18 @@ class KnowledgeEngine:
         if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone
             named = {singular(w) for w in tokens(category)}
             text = " ".join(w for w in said if w not in named)
-        return policy_search.find_topic(text, self._topic_cues) or self._service_page(text)
+        found = policy_search.topics_named(text, self._topic_cues)
+        if len(found) > 1:  # "if the strap breaks?" names two repair pages: the one that talks of straps
+            found = self._most_about(text, found)
+        return found.pop() if len(found) == 1 else self._service_page(text) if not found else None
+
+    def _most_about(self, text: str, topics: set[str]) -> set[str]:
+        """Of these pages, the one that uses most of the message's other words, if one does."""
+        words = content_words(text) - GENERAL_WORDS
+        uses = {t: sum(any(same_word(w, p) for p in self._page_words[t]) for w in words) for t in topics}
+        most = max(uses.values(), default=0)
+        best = {t for t, n in uses.items() if n == most}
+        return best if most and len(best) == 1 else topics
 
     def _names_a_need(self, kind: str, text: str) -> bool:
         """The message names a value or a yes/no must-have of this kind's products ("memory foam", "waterproof")."""
@@ -592,7 +603,7 @@ class KnowledgeEngine:
                     return answers.superlative(pool, ranking, f"of our {kind}")
             products = having or products
         count = _how_many(text)
-        if count and query is not None and query.direction and len(products) > count:
+        if count and count > 1 and query is not None and query.direction and len(products) >= count:
             return answers.compare(_ranked(products, query)[:count], SpecQuery(query.key))
         if query is None:
             topic = self.policy_topic(text)

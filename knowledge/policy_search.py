@@ -306,6 +306,12 @@ def _cue_pattern(cue: str) -> str:
 
 def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
     """The one policy topic (page name) the text is about, by the page's cues (`topic_cues`)."""
+    found = topics_named(text, cues)
+    return found.pop() if len(found) == 1 else None
+
+
+def topics_named(text: str, cues: dict[str, frozenset[str]]) -> set[str]:
+    """The policy topics whose cues the text says, narrowed to one where a phrase or a page's name decides."""
     said = tokens(text)
     lowered = " " + " ".join(said) + " "
     found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
@@ -319,7 +325,7 @@ def find_topic(text: str, cues: dict[str, frozenset[str]]) -> str | None:
         found = phrased if len(phrased) == 1 else found
     if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
         found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
-    return found.pop() if len(found) == 1 else None
+    return found
 
 
 def _typo_of(cue: str, word: str) -> bool:

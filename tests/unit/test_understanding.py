@@ -1186,3 +1186,18 @@ def test_an_abbreviation_in_capitals_is_read_as_its_words_but_a_fish_stays_a_fis
     engine = shop_engine(tmp_path, [furniture("R1", "Marlin Surf Rod", 1899.0, "fishing rods")], pages)
     assert engine.policy_topic("is COD available? any extra charge for it") == "payment"
     assert engine.policy_topic("a rod for cod") is None
+
+
+def test_two_pages_a_cue_names_are_told_apart_by_the_other_words(tmp_path):
+    goggles = [
+        furniture("G1", "Tainha Pro Racing Goggles", 149.0, "swim goggles", weight_g=28.0),
+        furniture("G2", "Tainha Pro Mirror Racing Goggles", 189.0, "swim goggles", weight_g=30.0),
+    ]
+    pages = {
+        "board-hire-and-repair.md": "# Repair\n\nA snapped board is glued back together from R$ 400.\n",
+        "trocas-and-defects.md": "# Defects\n\nA broken goggle strap is replaced free within 30 days.\n",
+    }
+    engine = shop_engine(tmp_path, goggles, pages)
+    assert engine.policy_topic("if the strap breaks, what happens?") == "trocas-and-defects"
+    cheapest = engine.understand("compare the two cheapest", CustomerContext(), Focus(goggles))
+    assert cheapest is not None and cheapest.kind == "compare" and len(cheapest.products) == 2
