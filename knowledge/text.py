@@ -875,7 +875,7 @@ _MONEY = re.compile(
 _BUDGET_CUE_AFTER = re.compile(rf"\s*(?:(?:{_CURRENCY_NAMES})\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|(?:nothing|not|no) (?:over|above)|around|"
-    r"about|budget|within|"
+    r"about|budget|within|até|"
     r"spend|cheaper than|<|~)"
 )
 

@@ -1053,6 +1053,7 @@ def test_amounts_in_more_currencies_and_languages():
     assert parse_budget("goggles for my son, 100 reais", cued_only=True) == 100
     assert parse_budget("a 7 ft board under 3000", cued_only=True) == 3000  # feet are no forints
     assert parse_budget("max 20 ezer", cued_only=True) == 20000
+    assert parse_budget("need some neoprene, até uns 700", cued_only=True) == 700
 
 
 def test_what_someone_of_the_shop_is_asked_to_do_finds_the_page_that_offers_it(tmp_path):
