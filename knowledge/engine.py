@@ -254,6 +254,12 @@ class KnowledgeEngine:
         best = {t for t, n in uses.items() if n == most}
         return best if most and len(best) == 1 else topics
 
+    def _only_names(self, text: str, category: str) -> bool:
+        """The message's words, less the little ones, name this category and nothing else ("and a board?")."""
+        kind = {singular(w) for w in tokens(category)} | {singular(w) for w in category_phrases(category)}
+        said = {singular(w) for w in content_words(text)} - EVERYDAY_WORDS
+        return bool(said) and all(w in kind or find_category(w, [category], self._name_nouns) for w in said)
+
     def _names_a_need(self, kind: str, text: str) -> bool:
         """The message names a value or a yes/no must-have of this kind's products ("memory foam", "waterproof")."""
         pool = self._pool(kind)
@@ -313,19 +319,13 @@ class KnowledgeEngine:
                 return "details" if _ASKS_DETAILS.search(text) else "focus"
         if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
-        if (
-            focus.kind is not None
-            and (_ALTERNATIVE.search(text) or _CORRECTS.search(text))
-            and category
-            in (
-                None,
-                focus.kind,
-            )
-        ):
+        of_kind = focus.kind is not None and category in (None, focus.kind)
+        if of_kind and (_ALTERNATIVE.search(text) or _CORRECTS.search(text)):
             return "focus"  # "anything similar i can get now?" after a sold-out product, "sorry, i meant for me"
         if category is None and focus.kind and _ONE_OF_A_KIND.search(text) and self._names_a_need(focus.kind, text):
             return "focus"  # "ok, then a memory foam one for two people" after mattresses
-        if focus.policy_topic and continues(text) and category is None:
+        if focus.policy_topic and continues(text) and (category is None or self._only_names(text, category)):
+            # "and to nz?", "and a board?" after the delivery page: the same question, of that place or kind
             return "policy"
         if self.policy_topic(text) and not _PRODUCT_REQUEST.search(text) and parse_budget(text, cued_only=True) is None:
             return "policy"  # "how long have i got to send a guitar back", though it names a category

@@ -1202,3 +1202,14 @@ def test_two_pages_a_cue_names_are_told_apart_by_the_other_words(tmp_path):
     assert engine.policy_topic("if the strap breaks, what happens?") == "trocas-and-defects"
     cheapest = engine.understand("compare the two cheapest", CustomerContext(), Focus(goggles))
     assert cheapest is not None and cheapest.kind == "compare" and len(cheapest.products) == 2
+
+
+def test_a_bare_kind_after_a_policy_answer_asks_the_same_of_that_kind(tmp_path):
+    boards = [
+        furniture("B1", "Reef 6'0 Shortboard", 2890.0, "surfboards"),
+        furniture("W1", "Frio Suit", 990.0, "wetsuits"),
+    ]
+    pages = {"shipping.md": "# Shipping\n\nWetsuits go abroad for R$ 89. We don't send surfboards outside Brazil.\n"}
+    engine = shop_engine(tmp_path, boards, pages)
+    assert engine.direct_answer("and a board?", Focus(policy_topic="shipping")) == "policy"
+    assert engine.direct_answer("and a board for my son, under 1000?", Focus(policy_topic="shipping")) != "policy"
