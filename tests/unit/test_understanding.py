@@ -265,7 +265,8 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
         ("how many do u have left then", ["S2"], None, "focus"),  # a short question about an attribute
         ("that's too expensive", ["S2"], None, None),  # an objection stays an objection
         ("thanks!", ["S2"], None, None),
-        ("and sofas?", [], "delivery", "category"),  # a category: not the page's topic any more
+        ("and sofas?", [], "delivery", "policy"),  # the same question of another kind: their delivery
+        ("and sofas for the garden?", [], "delivery", "category"),  # a need: products
         ("how long have i got to send a sofa back", [], None, "policy"),  # a policy, though it names a category
         ("do you have sofas with free delivery", [], None, "category"),  # products asked for
         ("anything similar i can get sooner?", ["C2"], None, "focus"),  # others of the kind in focus
