@@ -128,14 +128,6 @@ _LOOKUP: list[Example] = [
         "[1] {1.name} {1.price}, {1.stock}; weight {1.weight_g}",
         "The {1.name} has a weight of {1.weight_g}.",
     ),
-    (
-        "about",
-        'Customer: "what range does the trail e5 have?"\n'
-        "Need: nothing stated\n"
-        "Answer: answer the question about range\n"
-        "[1] {1.name} {1.price}, {1.stock}; range {1.range_km}",
-        "Its range is {1.range_km}: that's the {1.name}, at {1.price}.",
-    ),
 ]
 _COMPARE: list[Example] = [
     (
@@ -217,7 +209,7 @@ _OBJECTION: list[Example] = [
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}\n"
         "[3] {3.name} {3.price}, {3.stock}",
-        "Prices here are as listed, so the {1.name} is {1.price}. If that's too much, the {2.name} ({2.price}) and "
+        "I can't change the price: the {1.name} is {1.price}. If that's too much, the {2.name} ({2.price}) and "
         "the {3.name} ({3.price}) both cost less.",
     ),
     (
