@@ -356,7 +356,7 @@ class KnowledgeEngine:
         if _MADE_TO_MEASURE.search(text):  # "a coat made to measure", "a board to my measures"
             said.append("custom")
         # "can your guys put it together?", "can you pack it like a gift?": a service, by its usual word
-        said += [services[0] for asked, services in _ASKED_OF_SOMEONE if asked.search(text)]
+        said += [service for asked, service in _ASKED_OF_SOMEONE if asked.search(text)]
         pages = self._policy_words
         offered = {alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in pages)}
         return next((w for w in said if not same_service(w) & offered), None)
@@ -1182,11 +1182,9 @@ def _heads(heading: str, services: set[str]) -> bool:
 
 def _services_asked(text: str) -> set[str]:
     """The service words a message asks for, and the other words for the same service ("rent": "hire", …)."""
-    said = {alias for w in tokens(text) if w in SERVICE_WORDS for alias in same_service(w)}
-    for asked, services in _ASKED_OF_SOMEONE:  # "can someone come and fit the car seat?", "do you set it up?"
-        if asked.search(text):
-            said |= set(services)
-    return said
+    said = [w for w in tokens(text) if w in SERVICE_WORDS]
+    said += [service for asked, service in _ASKED_OF_SOMEONE if asked.search(text)]  # "do you set it up?"
+    return {alias for w in said for alias in same_service(w)}
 
 
 # "need wax for my board", "looking for a cover for the mower": a thing wanted for something else
@@ -1196,20 +1194,20 @@ _NEEDS_A_THING_FOR = re.compile(
     re.I,
 )
 # Someone of the shop's asked to do something to a product ("can your guys put the bed together?"), not whether it
-# fits: the words a page that offers it would use
 _SOMEONE = r"\b(?:you|ye|u|someone|somebody|anyone|(?:your|the)\s+(?:\w+\s+)?(?:team|person|guys?|people|staff|crew))\b"
 _THING = r"(?:it|them|the|this|that|my|our)\b"
+# fits: each by the service's usual word (`same_service` has its other words)
 _ASKED_OF_SOMEONE = tuple(
-    (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), tuple(services.split()))
-    for doing, services in (
+    (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), service)
+    for doing, service in (
         (
             rf"(?:fit|install|set up|mount|assemble|build)\s+{_THING}|set (?:it|them) up\b|"
             rf"put {_THING}(?:\s+\w+){{0,2}}\s+together\b",
-            "assembly installation fitting",
+            "assembly",
         ),
-        (rf"(?:wash|clean|launder|dry clean)\s+{_THING}", "cleaning washing wash laundry"),
-        (rf"(?:wrap|pack)\s+{_THING}(?:\s+\w+){{0,3}}\s+(?:gift|present)", "wrapping wrap giftwrap"),
-        (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal recycling"),
+        (rf"(?:wash|clean|launder|dry clean)\s+{_THING}", "cleaning"),
+        (rf"(?:wrap|pack)\s+{_THING}(?:\s+\w+){{0,3}}\s+(?:gift|present)", "wrapping"),
+        (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal"),
     )
 )
 # "do you still have …?", "have you got it?", "any left?": whether it is in stock
