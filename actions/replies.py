@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.sales_state import budget_not_money, features
+from actions.sales_state import budget_said, features
 from actions.sales_tracking import record, tracked_links, turn_key
 from knowledge.answers import Answer, CustomerContext
 from knowledge.engine import KnowledgeEngine
@@ -31,8 +31,7 @@ TROUBLE_REPLY = (
 
 
 def customer_context(tracker: Tracker) -> CustomerContext:
-    kept = budget_not_money(tracker)  # "im a big guy, 105 kg" is no budget of 105
-    budget = tracker.get_slot("budget") if kept is None else kept[0]
+    budget = budget_said(tracker)  # "im a big guy, 105 kg" is no budget of 105
     # The form validator stores a number; an entity caught outside the form is still text.
     if isinstance(budget, int | float) and not isinstance(budget, bool):
         budget_value: float | None = float(budget)

@@ -94,14 +94,21 @@ def focus_hints(tracker: Tracker) -> tuple[str | None, list[str]]:
     return (named[0] if named else tracker.get_slot("product")), list(dict.fromkeys(recent))
 
 
-def budget_not_money(tracker: Tracker) -> tuple[Any] | None:
-    """The budget to keep when the NLU took a number of this message for one that is no amount of money ("im a big
-    guy, 105 kg", "a tent for 4 people"): the budget said before it, as a 1-tuple (None inside when there was
-    none); None when the budget stands."""
-    text = str(tracker.latest_message.get("text") or "")
-    entities = tracker.latest_message.get("entities") or []
-    if not any(e.get("entity") == "budget" for e in entities) or parse_budget(text) is not None:
-        return None
-    said_before = (e for e in before_latest_message(tracker) if e.get("event") == "slot" and e.get("name") == "budget")
-    earlier = next((e.get("value") for e in said_before), None)
-    return (earlier,)
+def budget_said(tracker: Tracker) -> Any:
+    """The budget the customer said: the `budget` slot's latest value, unless the NLU set it from a number of a
+    message that is no amount of money ("im a big guy, 105 kg", "a tent for 4 people"); then the one before it.
+    Derived from the conversation at every turn: a custom action cannot reset the slot, as Rasa applies the
+    entity mapping after the custom mapping's action."""
+    seen = pending = False
+    value: Any = None
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "budget" and not pending:
+            seen = pending = True
+            value = event.get("value")
+        elif event.get("event") == "user" and pending:
+            entities = (event.get("parse_data") or {}).get("entities") or []
+            money = parse_budget(str(event.get("text") or "")) is not None
+            if money or not any(e.get("entity") == "budget" for e in entities):
+                return value
+            pending, value = False, None  # set from that message's number, which is no money: the one before counts
+    return value if seen else tracker.get_slot("budget")

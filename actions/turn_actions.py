@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.lead_actions import conversation_of, purchase_intent, stated_name
-from actions.sales_state import budget_not_money, focus_of, list_slot
+from actions.sales_state import focus_of, list_slot
 from customers import handoff
 
 
@@ -143,8 +143,6 @@ class ActionTrackTurn(Action):
         name = customer_name(tracker)
         if name is not None:
             events.append(SlotSet("customer_name", name))
-        if (budget := budget_not_money(tracker)) is not None:
-            events.append(SlotSet("budget", budget[0]))
         if tracker.get_slot("handoff_due"):  # a pending hand-off stays until it is made
             return events
         reason = handoff_reason(tracker, score)

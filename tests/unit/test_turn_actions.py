@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import turn_actions
 from actions.replies import customer_context
-from actions.sales_state import budget_not_money
+from actions.sales_state import budget_said
 from actions.turn_actions import ActionTrackTurn
 from config.settings import PROJECT_ROOT, Settings
 from tests.unit import trackers
@@ -264,17 +264,24 @@ def test_a_policy_question_said_as_a_purchase_is_answered_from_the_pages(setting
 
 
 def test_a_number_the_nlu_took_for_a_budget_that_is_no_money_leaves_the_budget_as_it_was():
-    earlier = [{"event": "slot", "name": "budget", "value": 2500}, {"event": "user", "text": "105 kg"}]
-    weight = [{"entity": "budget", "value": "105"}]
-    tracker = trackers.make_tracker("which board floats the most? im 105 kg", entities=weight, events=earlier)
-    assert budget_not_money(tracker) == (2500,)
-    first = trackers.make_tracker("a tent for 4 people", entities=[{"entity": "budget", "value": "4"}])
-    assert budget_not_money(first) == (None,)
-    money = trackers.make_tracker("a board under 2500", entities=[{"entity": "budget", "value": "2500"}])
-    assert budget_not_money(money) is None
-    # the actions decide with the budget said before, whatever the slot holds
-    taken = trackers.make_tracker("im 105 kg", slots={"budget": "105"}, entities=weight, events=earlier)
-    assert customer_context(taken).budget == 2500
+    def said(text: str, value: str | None = None) -> list[dict]:
+        """A customer message and, when the NLU tagged a budget in it, the slot it set."""
+        entities = [{"entity": "budget", "value": value}] if value else []
+        message = {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}, "entities": entities}}
+        return [message, {"event": "slot", "name": "budget", "value": value}] if value else [message]
+
+    earlier = [*said("a board under 2500", "2500"), *said("which board floats the most? im 105 kg", "105")]
+    tracker = trackers.make_tracker("im 105 kg", slots={"budget": "105"}, events=earlier)
+    assert budget_said(tracker) == "2500"
+    first = trackers.make_tracker("a tent for 4 people", slots={"budget": "4"}, events=said("a tent for 4 people", "4"))
+    assert budget_said(first) is None
+    money = trackers.make_tracker(
+        "a board under 2500", slots={"budget": "2500"}, events=said("a board under 2500", "2500")
+    )
+    assert budget_said(money) == "2500"
+    # the actions decide with the budget said before, whatever the slot holds, on this turn and the next ones
+    later = trackers.make_tracker("and a leash?", slots={"budget": "105"}, events=[*earlier, *said("and a leash?")])
+    assert customer_context(tracker).budget == 2500 and customer_context(later).budget == 2500
 
 
 def test_a_hot_lead_who_asks_a_question_is_answered_before_a_hand_off(settings, use_services):
