@@ -81,6 +81,8 @@ _AMOUNT = re.compile(
     r"(?i:\bfree\b|\bno charge\b|\bat no cost\b)"
 )
 
+_AMOUNT_IN_CURRENCY = re.compile(rf"\d\s*(?:{CURRENCY.pattern})", re.I)  # "5,990 forints", "60 reais"
+
 
 def asks_cost(question: str) -> bool:
     return bool(_COST_QUESTION.search(question))
@@ -88,7 +90,7 @@ def asks_cost(question: str) -> bool:
 
 def states_amount(text: str) -> bool:
     """Does the text give an amount or say something is free? Only then can it answer "how much"."""
-    return bool(_AMOUNT.search(text) or re.search(rf"\d\s*(?:{CURRENCY.pattern})", text, re.I))
+    return bool(_AMOUNT.search(text) or _AMOUNT_IN_CURRENCY.search(text))
 
 
 @dataclass(frozen=True)

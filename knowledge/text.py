@@ -348,7 +348,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             score = min_score
         if score < min_score and models_said and any(not _has_digit(w) for w in matched - brand_words - kind):
             # "joaquina 6'4": a name word three names share and a model number, in this name only
-            score = min_score if sum(matched <= set(tokens(p.name)) for p in catalog) == 1 else score
+            score = min_score if sum(matched <= name for name in index.names) == 1 else score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
     if not mentions:
@@ -362,7 +362,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
             part_words = _text_words(part)
             together = _named_together(part_words, catalog, generic, min_score)
             together = [m for m in together if not m.matched <= taken]
-            together = together or _plain_version(part_words, mentions, catalog, min_score)
+            together = together or _plain_version(part_words, mentions, catalog, index.names, min_score)
             mentions += [m for m in together if m.product.sku not in found]
             found |= {m.product.sku for m in together}
     mentions.sort(key=lambda m: (-m.score, -len(m.matched), len(tokens(m.product.name)), m.product.name))
@@ -392,15 +392,19 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
 
 
 def _plain_version(
-    words: set[str], mentions: list[ProductMention], catalog: list[Product], min_score: float
+    words: set[str],
+    mentions: list[ProductMention],
+    catalog: list[Product],
+    names: list[frozenset[str]],
+    min_score: float,
 ) -> list[ProductMention]:
     """ "kekes vs kekes plus", "the tainha pro and the tainha pro mirror": a part that says a variant's name
-    without its extra words ("plus") names the plain product whose name the variant's holds."""
+    without its extra words ("plus") names the plain product whose name the variant's holds. `names`: the
+    catalogue's names as words (`_NameIndex.names`)."""
     plain = []
     for mention in mentions:
         variant = set(tokens(mention.product.name))
-        for product in catalog:
-            own = set(tokens(product.name))
+        for product, own in zip(catalog, names, strict=True):
             if product.category != mention.product.category or not own < variant:
                 continue
             said = {w for w in own if matches_word(w, words)}
@@ -473,6 +477,7 @@ class _NameIndex:
     generic: set[str]  # in GENERIC_IN_NAMES names or more, not numbers
     unique_models: set[str]  # model words (with a digit) only one name has
     families: dict[tuple[str, str], list[set[str]]]  # per category and name word, the names (as words) that have it
+    names: list[frozenset[str]]  # every name, as its words (in catalogue order)
 
 
 _name_index_cache: tuple[list[Product], _NameIndex] | None = None  # the last catalogue asked about
@@ -497,6 +502,7 @@ def _name_index(catalog: list[Product]) -> _NameIndex:
             generic={w for w, n in counts.items() if n >= GENERIC_IN_NAMES and not _has_digit(w)},
             unique_models={w for w, n in counts.items() if n == 1 and _has_digit(w)},
             families=families,
+            names=[frozenset(tokens(p.name)) for p in catalog],
         )
         _name_index_cache = (catalog, index)
     return _name_index_cache[1]
