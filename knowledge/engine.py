@@ -244,7 +244,9 @@ class KnowledgeEngine:
         found = policy_search.topics_named(text, self._topic_cues)
         if len(found) > 1:  # "if the strap breaks?" names two repair pages: the one that talks of straps
             found = self._most_about(text, found)
-        return found.pop() if len(found) == 1 else self._service_page(text) if not found else None
+        if not found:
+            return self._service_page(text)
+        return found.pop() if len(found) == 1 else None
 
     def _most_about(self, text: str, topics: set[str]) -> set[str]:
         """Of these pages, the one that uses most of the message's other words, if one does."""
