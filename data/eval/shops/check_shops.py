@@ -53,6 +53,7 @@ SHOPS = (
     "surf",
     "photo",
     "fishing",
+    "optics",
 )
 QUESTION_KEYS = {
     "id",
@@ -816,6 +817,43 @@ NOTHING_FITS[("fishing", "recommendation-006")] = (300, cat(LINE, True, where=[(
 NULL_SPECS[("fishing", "FM-LIN-TEN-FLUORO20")] = {"strands"}  # strands describe braid only
 NULL_SPECS[("fishing", "FM-LIN-TEN-FLUORO40")] = {"strands"}
 NULL_SPECS[("fishing", "FM-LIN-TEN-MONO15")] = {"strands"}
+
+# optics: written without reading the understanding code or any results.
+FRAMES, SUNGLASSES, CONTACTS, LENS_CARE = "eyeglass frames", "sunglasses", "contact lenses", "lens care"
+TORIC = [("toric", "==", True)]
+POLARISED = [("polarised", "==", True)]
+win("optics", "comparison-001", "price", "min", skus("ZO-FRM-SOW-KLASYK50", "ZO-FRM-SOW-KLASYK54"))
+win("optics", "comparison-002", "price", "min", skus("ZO-CON-WID-AQUA30", "ZO-CON-WID-AQUA30T"))
+win("optics", "comparison-003", "weight_g", "min", cat(FRAMES))
+win("optics", "comparison-004", "price", "min", cat(SUNGLASSES))
+win("optics", "comparison-005", "filter_category", "max", cat(SUNGLASSES))  # "darkest": EN ISO filter category
+win("optics", "comparison-006", "price", "min", cat(CONTACTS))
+win("optics", "comparison-007", "lens_width_mm", "max", cat(FRAMES, True))  # "in stock" is in the question
+win("optics", "comparison-008", "price", "min", cat(LENS_CARE))
+win("optics", "conv-001#1", "filter_category", "max", PREV, cat(SUNGLASSES, True, 450))
+win("optics", "conv-004#2", "weight_g", "min", PREV, cat(FRAMES, True, 300))
+win("optics", "conv-005#2", "water_content_percent", "max", skus("ZO-CON-KRO-1DAY30", "ZO-CON-WID-AQUA30"))
+win("optics", "conv-012#0", "price", "max", cat(SUNGLASSES))
+win("optics", "conv-013#2", "weight_g", "min", skus("ZO-FRM-KRU-TYTAN", "ZO-FRM-SOW-EKRAN"))
+win("optics", "conv-013#3", "temple_length_mm", "max", skus("ZO-FRM-KRU-TYTAN", "ZO-FRM-SOW-EKRAN"))
+EXACT.update(
+    {
+        # night driving: the one pair with clear-to-yellow lenses (filter category 0), not the glacier glasses
+        ("optics", "recommendation-001"): cat(SUNGLASSES, True, where=[("filter_category", "==", 0)]),
+        ("optics", "recommendation-005"): cat(SUNGLASSES, True, 500, POLARISED),
+        ("optics", "recommendation-007"): cat(CONTACTS, True, 150, TORIC),
+        ("optics", "conv-001#0"): cat(SUNGLASSES, True, 450),
+        ("optics", "conv-004#0"): cat(SUNGLASSES, True, 300),
+        ("optics", "conv-004#1"): cat(FRAMES, True, 300),
+        ("optics", "conv-005#0"): cat(CONTACTS, True, 150),
+        ("optics", "conv-006#1"): cat(CONTACTS, True, where=[*TORIC, ("replacement_period_days", "==", 1)]),
+        ("optics", "conv-007#1"): cat(FRAMES, True, where=[("frame_material", "==", "titanium")]),  # the metal in stock
+    }
+)
+CHEAPEST[("optics", "conv-005#1")] = (2, cat(CONTACTS, True, 150))
+NOTHING_FITS[("optics", "recommendation-006")] = (400, cat(FRAMES, True, where=[("frame_material", "==", "titanium")]))
+# A JSONL null, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("optics", "ZO-CAR-SWI-CLOTH3")] = {"volume_ml"}  # a cloth has no volume
 
 
 class Checker:
