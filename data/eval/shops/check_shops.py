@@ -54,6 +54,7 @@ SHOPS = (
     "photo",
     "fishing",
     "optics",
+    "wine",
 )
 QUESTION_KEYS = {
     "id",
@@ -854,6 +855,46 @@ CHEAPEST[("optics", "conv-005#1")] = (2, cat(CONTACTS, True, 150))
 NOTHING_FITS[("optics", "recommendation-006")] = (400, cat(FRAMES, True, where=[("frame_material", "==", "titanium")]))
 # A JSONL null, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
 NULL_SPECS[("optics", "ZO-CAR-SWI-CLOTH3")] = {"volume_ml"}  # a cloth has no volume
+
+
+# wine: written without reading the understanding code or any results.
+REDS, WHITES, MCC, GINS = "red wine", "white wine", "méthode cap classique", "craft gin"
+VEGAN = [("vegan", "==", True)]
+win("wine", "comparison-001", "price", "min", skus("KK-RED-BGW-PINO21", "KK-RED-BGW-PINORES19"))
+win("wine", "comparison-002", "alcohol_percent", "max", skus("KK-WHT-OES-CHARD22", "KK-WHT-OES-CHARDUNW23"))
+win("wine", "comparison-003", "alcohol_percent", "max", cat(GINS))
+win("wine", "comparison-004", "price", "min", cat(MCC, True))  # "in stock" is in the question
+win("wine", "comparison-005", "months_on_lees", "max", cat(MCC))
+win("wine", "comparison-006", "price", "min", cat(WHITES))
+win("wine", "comparison-007", "alcohol_percent", "min", cat(REDS))
+win("wine", "comparison-008", "bottle_ml", "max", cat(REDS))
+win("wine", "conv-001#1", "alcohol_percent", "max", PREV, cat(REDS, True, 250))
+win("wine", "conv-004#2", "vintage", "max", PREV, cat(REDS, True, 170))
+win("wine", "conv-005#2", "botanicals", "max", skus("KK-GIN-SON-ZERO", "KK-GIN-SKE-PINK"))
+win("wine", "conv-011#1", "oak_months", "max", PREV, cat(WHITES, True, where=VEGAN))
+win("wine", "conv-012#0", "price", "max", cat(REDS))
+win("wine", "conv-013#2", "dosage_g", "min", skus("KK-MCC-OES-BDB19", "KK-MCC-PER-NATURE17"))
+win("wine", "conv-013#3", "price", "min", skus("KK-MCC-OES-BDB19", "KK-MCC-PER-NATURE17"))
+EXACT.update(
+    {
+        ("wine", "recommendation-002"): cat(WHITES, True, 150, VEGAN),
+        ("wine", "recommendation-003"): cat(REDS, True, where=[("organic", "==", True)]),
+        ("wine", "recommendation-004"): cat(GINS, True, 1000, [("gift_box", "==", True)]),
+        ("wine", "recommendation-005"): cat(MCC, True, 200),
+        ("wine", "recommendation-007"): cat(REDS, True, 150),
+        ("wine", "conv-001#0"): cat(REDS, True, 250),
+        ("wine", "conv-004#0"): cat(MCC, True, 170),
+        ("wine", "conv-004#1"): cat(REDS, True, 170),
+        ("wine", "conv-005#0"): cat(GINS, True, 400),
+        ("wine", "conv-011#0"): cat(WHITES, True, where=VEGAN),
+    }
+)
+CHEAPEST[("wine", "conv-005#1")] = (2, cat(GINS, True, 400))
+NOTHING_FITS[("wine", "recommendation-006")] = (150, cat(GINS, True))
+NULL_SPECS[("wine", "KK-MCC-SKE-BRUT")] = {"vintage"}  # a non-vintage (NV) Cap Classique has no vintage
+NULL_SPECS[("wine", "KK-MCC-SKE-BRUT375")] = {"vintage"}
+NULL_SPECS[("wine", "KK-MCC-SKE-ROSE")] = {"vintage"}
+NULL_SPECS[("wine", "KK-MCC-PER-DEMISEC")] = {"vintage"}
 
 
 class Checker:
