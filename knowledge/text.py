@@ -241,7 +241,18 @@ def _text_words(text: str) -> set[str]:
         parts = re.findall(r"[a-z]+|\d+(?:\.\d+)?", word)
         if len(parts) > 1:
             words.update(parts)
+    for number in _MARK.findall(" ".join(tokens(text))):
+        words |= {"mark", *_ROMAN_OR_ARABIC.get(number, ())}
     return words
+
+
+# "mk2", "mk ii", "mark 2": a model's generation, written the way its name has it ("Mark II")
+_MARK = re.compile(r"\b(?:mk|mark) ?(\d+|[ivx]+)\b")
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+_ROMAN_OR_ARABIC = {
+    **{roman: (roman, str(n)) for n, roman in enumerate(_ROMAN, start=1)},
+    **{str(n): (roman, str(n)) for n, roman in enumerate(_ROMAN, start=1)},
+}
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -319,6 +330,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if name_models & glued_parts:
             name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
         models_said = _models_said(name_models, text_models, bare_numbers)
+        matched |= models_said  # "komei 35 f1.8" says the "35mm" of a "Kōmei 35mm f/1.8 Lens"
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
         # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
         named_in_order = f" {' '.join(tokens(product.name))} "
@@ -344,7 +356,10 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         own_model = bool(models_said & unique_models) and any(not _has_digit(w) for w in matched - kind)
         model = (bool(models_said) and any(not _has_digit(w) for w in matched & core)) or own_model
         base = _base_of_family(product, matched, words, index.families)
-        if score < min_score and (distinct or model or brand_and_model or base):
+        # "the hayabusa h 100-400": the first words of a name, its model among them, said in its order, though
+        # each of them is shared (the brand, a mount, a focal length)
+        begins = _says_name_start(said_in_order.split(), tokens(product.name))
+        if score < min_score and (distinct or model or brand_and_model or base or begins):
             score = min_score
         if score < min_score and models_said and any(not _has_digit(w) for w in matched - brand_words - kind):
             # "joaquina 6'4": a name word three names share and a model number, in this name only
@@ -389,6 +404,22 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     shared = {w for w, n in Counter(w for m in chosen for w in set(tokens(m.product.name))).items() if n > 1}
     chosen.sort(key=lambda m: _first_position(lowered, m.product, shared))
     return [m.product for m in chosen]
+
+
+def _says_name_start(said: list[str], name: list[str]) -> bool:
+    """The text says the name's first three words or more, one of them a model number, in the name's order
+    ("100-400" for "100-400mm")."""
+
+    def same(name_word: str, word: str) -> bool:
+        return name_word == word or (_has_digit(name_word) and _NUMBERS.findall(name_word) == [word])
+
+    for start in range(len(said)):
+        length = 0
+        while length < len(name) and start + length < len(said) and same(name[length], said[start + length]):
+            length += 1
+        if length >= 3 and any(_has_digit(w) for w in name[:length]):
+            return True
+    return False
 
 
 def _plain_version(
@@ -551,8 +582,11 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
     rest = lowered
     for other in sorted(chosen, key=lambda c: -len(c.product.name)):
         rest = rest.replace(other.product.name.lower(), " ")
-    if mention.product.name.lower() in rest:
-        return True
+    extras = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
+    for said in re.finditer(rf"{re.escape(mention.product.name.lower())}(?P<next> ?[^\W_]*)", rest):
+        # "the r7 mk2" says no plain "R7": the next word is the longer name's own ("Mark II")
+        if not any(_text_words(said.group("next")) & extra for extra in extras):
+            return True
     # "compare the arc and the arc mini lamps": the part needs the words that name it, not its kind's ("lamp")
     naming = {w for w in mention.matched if singular(w) not in _descriptive_words(mention.product)} or mention.matched
     for part in _SEPARATORS.split(lowered):
@@ -586,12 +620,18 @@ def _first_position(lowered: str, product: Product, shared: set[str]) -> int:
     kind = _descriptive_words(product)
     own = [w for w in words if w not in tokens(product.brand) and w not in shared and singular(w) not in kind]
     sizes = [n for w in own if _has_digit(w) and not w.isdigit() for n in _NUMBERS.findall(w)]  # "90" of "90x200"
-    for candidates in (own, words):
-        positions = [m.start() for w in candidates if (m := re.search(rf"\b{re.escape(w)}", lowered))]
+    # "komei 35 f1.8 or the f1.4": what tells them apart may be a spec value in the name (an aperture)
+    for candidates in (own, [w for w in words if w not in shared], words):
+        positions = [m.start() for w in candidates if (m := re.search(_starts_word(w), lowered))]
         positions += [m.start() for n in sizes if (m := re.search(rf"\b{re.escape(n)}\b", lowered))]
         if positions:
             return min(positions)
     return len(lowered)
+
+
+def _starts_word(word: str) -> str:
+    """A pattern for where a word starts; a number may follow letters ("f1.8" says the "1.8" of "f/1.8")."""
+    return rf"(?<![\d.]){re.escape(word)}" if word[0].isdigit() else rf"\b{re.escape(word)}"
 
 
 # Words customers use for a kind of product, grouped by meaning (general English, no shop's data).
@@ -848,7 +888,7 @@ CURRENCY_WORDS = {
     **dict.fromkeys(["yen", "円"], "JPY"),
     **dict.fromkeys(["forint", "forints"], "HUF"),  # not "Ft": a board of 8 ft is no price
     **dict.fromkeys(["r$", "reais"], "BRL"),  # not "real": "real leather"
-    **dict.fromkeys(["peso", "pesos"], "MXN"),  # the peso of Mexico, or of Chile, Colombia, …: what was said
+    **dict.fromkeys(["peso", "pesos", "pesitos"], "MXN"),  # the peso of Mexico, or of Chile, Colombia, …: what was said
     **dict.fromkeys(["us$"], "USD"),
     **dict.fromkeys(["lira", "liras", "₺"], "TRY"),
     **dict.fromkeys(["lei", "leu"], "RON"),
@@ -875,16 +915,21 @@ _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), ke
 # "€", "R$", "EUR", "euros", "bucks"
 CURRENCY = re.compile(rf"(?:{_CURRENCY_MARKS})|[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)
 _THOUSAND = r"k|grand|mil|mille|tausend|ezer"  # "2 mil reais", "15 ezer"
+# "5万", "10 man yen": ten thousand, the way Japanese and Chinese count money ("man" only as money: no "4 man tent")
+_TEN_THOUSAND = r"万|man"
 _MONEY = re.compile(
-    rf"(?P<cur>[{_CURRENCY_SYMBOLS}])?\s*(?P<num>\d{{1,3}}(?:[,.\s]\d{{3}})+|\d+(?:[.,]\d+)?)\s*(?P<k>(?:{_THOUSAND})\b)?"
+    rf"(?P<cur>[{_CURRENCY_SYMBOLS}])?\s*(?P<num>\d{{1,3}}(?:[,.\s]\d{{3}})+|\d+(?:[.,]\d+)?)\s*"
+    rf"(?:(?P<k>(?:{_THOUSAND})\b)|(?P<man>{_TEN_THOUSAND}(?![^\W\d_])))?"
 )
-_BUDGET_CUE_AFTER = re.compile(rf"\s*(?:(?:{_CURRENCY_NAMES})\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
+# "400 max", "600 varos tops": a word between (the currency, in the customer's slang) changes nothing
+_BUDGET_CUE_AFTER = re.compile(r"\s*(?:[^\W\d_]{1,12}\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|(?:nothing|not|no) (?:over|above)|around|"
-    r"about|budget|within|até|"
+    r"about|budget|within|"
+    r"até|no máximo|menos de|no m[aá]s de|m[aá]ximo|hasta|fino a|meno di|moins de|jusqu'à|unter|bis|höchstens|"
     r"spend|cheaper than|<|~)"
 )
-
+_SAID_AS_MONEY = re.compile(r"\s*(?:yen|円)|\s*$|\s*[^\w\s]")  # "10 man yen", "under 15man?": money
 
 _NUMBER_WORDS = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -892,7 +937,9 @@ _NUMBER_WORDS = {
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_WORDED_AMOUNT = re.compile(rf"\b({'|'.join(_NUMBER_WORDS)})\s+(hundred|thousand|grand)\b")
+_WORDED_AMOUNT = re.compile(
+    rf"\b({'|'.join(_NUMBER_WORDS)})(?P<half>\s+and\s+a\s+half)?\s+(hundred|thousand|grand)\b"
+)  # "two thousand", "one and a half grand"
 _TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
 _UNITS = "|".join(w for w, n in _NUMBER_WORDS.items() if n < 10 and w != "a")
 # "a hundred and fifty", once "a hundred" is "100": the tens (and units) said after a round amount, and the
@@ -910,7 +957,10 @@ _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money,
 def _digits_for_words(lowered: str) -> str:
     """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000", "under fifty" -> "under 50"."""
     scale = {"hundred": 100, "thousand": 1000, "grand": 1000}
-    lowered = _WORDED_AMOUNT.sub(lambda m: str(_NUMBER_WORDS[m.group(1)] * scale[m.group(2)]), lowered)
+    lowered = _WORDED_AMOUNT.sub(
+        lambda m: str(int((_NUMBER_WORDS[m.group(1)] + (0.5 if m.group("half") else 0)) * scale[m.group(3)])),
+        lowered,
+    )
 
     def added(match: re.Match[str]) -> str:  # "100 and fifty" -> "150", "2000 500" -> "2500"
         more = int(match.group("hundreds") or 0) + sum(
@@ -950,12 +1000,17 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
             number *= 1000
         before = lowered[max(0, match.start() - 25) : match.start()]
         after = lowered[match.end() : match.end() + 12]
+        if match.group("man"):
+            if match.group("man") == "man" and not _SAID_AS_MONEY.match(after):
+                continue  # "a 4 man tent": people
+            number *= 10_000
         unit = re.match(r"\s*([a-z]+)", after)
         if not match.group("k") and unit and unit.group(1) in UNIT_WORDS | _COUNTED:
             continue  # "about 150kg", "for 4 people": a quantity, not an amount of money
         cue = bool(
             match.group("cur")
             or match.group("k")
+            or match.group("man")
             or _BUDGET_CUE.search(before)
             or CURRENCY.match(after.lstrip())
             or _BUDGET_CUE_AFTER.match(after)
@@ -1129,7 +1184,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         if direction and wanted & _FAST_WORDS and "time" in tokens(best_key):
             direction = "min"  # the pasta that cooks fastest has the shortest cooking time
         return SpecQuery(best_key, direction)
-    if wanted & PRICE_WORDS or "how much" in text.lower():
+    if wanted & PRICE_WORDS or asks_how_much(text):
         if wanted & {"cheaper", "cheapest", "affordable"} or ("less" in wanted and "expensive" in wanted):
             return SpecQuery("price", "min")
         if wanted & {"pricier", "priciest"} or ({"more", "most"} & wanted and "expensive" in wanted):
@@ -1138,6 +1193,18 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     if wanted & STOCK_WORDS:
         return SpecQuery("stock", None)
     return None
+
+
+# "how much", as customers who mix in their own language ask it
+_HOW_MUCH = re.compile(
+    r"\bhow much\b|\bcu[aá]nto (?:cuesta|vale|sale|es)\b|\bquanto (?:custa|costa|é|e)\b|\bcombien\b|"
+    r"\bwie ?viel\b|\bwas kostet\b|\bikura\b|いくら",
+    re.I,
+)
+
+
+def asks_how_much(text: str) -> bool:
+    return bool(_HOW_MUCH.search(text))
 
 
 def unexplained_words(text: str, products: list[Product], query: SpecQuery | None) -> set[str]:

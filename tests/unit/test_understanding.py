@@ -17,7 +17,7 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
 from knowledge.policy_search import find_topic, topic_cues
 from knowledge.store import CatalogStore, make_client
-from knowledge.text import find_category, find_products, find_spec_query, parse_budget
+from knowledge.text import SpecQuery, find_category, find_products, find_spec_query, parse_budget
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings, shop_engine
 
@@ -1214,3 +1214,42 @@ def test_a_bare_kind_after_a_policy_answer_asks_the_same_of_that_kind(tmp_path):
     engine = shop_engine(tmp_path, boards, pages)
     assert engine.direct_answer("and a board?", Focus(policy_topic="shipping")) == "policy"
     assert engine.direct_answer("and a board for my son, under 1000?", Focus(policy_topic="shipping")) != "policy"
+
+
+def test_model_names_said_the_way_photographers_shorten_them():
+    lenses = [
+        furniture("C1", "Hikari R7", 198000.0, "cameras"),
+        furniture("C2", "Hikari R7 Mark II", 298000.0, "cameras"),
+        furniture("L1", "Tsuki 35mm f/1.8 Lens", 39800.0, "lenses", max_aperture="f/1.8", mount="Hikari X"),
+        furniture("L2", "Tsuki 35mm f/1.4 Lens", 98000.0, "lenses", max_aperture="f/1.4", mount="Hikari X"),
+        furniture("L3", "Tsuki 14mm f/1.8 Lens", 128000.0, "lenses", max_aperture="f/1.8", mount="Hikari X"),
+        furniture("L4", "Hikari X 100-400mm Telephoto Lens", 178000.0, "lenses", focal_length="100-400 mm"),
+    ]
+
+    def named(text: str) -> list[str]:
+        return [p.sku for p in find_products(text, lenses)]
+
+    assert named("how much is the hikari r7 mk2?") == ["C2"]  # "mk2" is "Mark II"
+    assert named("the r7 mark 2") == ["C2"]
+    assert named("hikari r7 please") == ["C1"]
+    # "35" says the "35mm", "f1.8" the "f/1.8"; named in the order said
+    assert named("tsuki 35 f1.8 or the f1.4, which is lighter?") == ["L1", "L2"]
+    assert named("price of the hikari x 100-400") == ["L4"]  # the name's first words, each shared, in its order
+
+
+def test_budgets_in_ten_thousands_slang_and_more_languages():
+    assert parse_budget("any mirrorless under 10 man yen?", cued_only=True) == 100_000
+    assert parse_budget("show me cameras under 15man", cued_only=True) == 150_000
+    assert parse_budget("something under 1万円?", cued_only=True) == 10_000
+    assert parse_budget("a 4 man tent", cued_only=True) is None  # people, not money
+    assert parse_budget("a 4 man tent under 300", cued_only=True) == 300
+    assert parse_budget("need a cheap reel for my kid, 600 varos tops", cued_only=True) == 600
+    assert parse_budget("what reels do you have, no más de 2 mil", cued_only=True) == 2000
+    assert parse_budget("nothing over two and a half thousand pesos", cued_only=True) == 2500
+    assert parse_budget("for 3 kids max", cued_only=True) is None
+
+
+def test_how_much_in_the_customers_own_language_asks_the_price():
+    assert find_spec_query("cuánto cuesta?", ["weight_g"]) == SpecQuery("price", None)
+    assert find_spec_query("ikura?", ["weight_g"]) == SpecQuery("price", None)
+    assert find_spec_query("combien pour le 35mm?", ["weight_g"]) == SpecQuery("price", None)
