@@ -20,6 +20,7 @@ from knowledge.catalog import Product, spec_label
 from knowledge.focus import COMPARING, Focus, continues, referred
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
+    CURRENCY,
     CURRENCY_WORDS,
     EVERYDAY_WORDS,
     GENERAL_WORDS,
@@ -81,6 +82,9 @@ _NAMED_AFTER = re.compile(
     r"(?:the\s+|a\s+|an\s+|any\s+)?(?P<name>[\w][\w .+-]{1,40})",
     re.I,
 )
+
+
+_ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
 
 class KnowledgeEngine:
@@ -236,6 +240,8 @@ class KnowledgeEngine:
         "school orders" page."""
         self.products()
         text = spelled_out(text)
+        if parse_budget(text, cued_only=True) is not None:  # "a rod, nothing over 2500 pesos": no payment question
+            text = CURRENCY.sub(" ", text)
         category = self.match_category(text)
         said = [singular(w) for w in tokens(text)]
         if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone
@@ -311,6 +317,8 @@ class KnowledgeEngine:
         if category is not None and self._asks_superlative(text, category):
             return "ranking"
         reference = referred(text, focus)
+        if reference is not None and self._policy_topic_about(text, reference.products):
+            return "policy"  # "can i buy it tax free?", "can you send it to sapporo?"
         if reference is not None:
             query = find_spec_query(text, _spec_keys(reference.products))
             # "too expensive" after a product is an objection, not a question about its price
@@ -400,8 +408,14 @@ class KnowledgeEngine:
         if topic is None:
             return None
         query = find_spec_query(text, _spec_keys(products))
-        # "if i buy it as a present, can i send it back?": buying is no question about its stock
-        about_data = query is not None and (query.key != "stock" or bool(set(tokens(text)) & STRONG_STOCK_WORDS))
+        said = set(tokens(text))
+        # "if i buy it as a present, can i send it back?": buying is no question about its stock; "how much to send
+        # it to sapporo?" asks what sending costs, "what's its price?" what it costs
+        about_data = query is not None and (
+            (query.key == "stock" and bool(said & STRONG_STOCK_WORDS))
+            or (query.key == "price" and bool(said & _ITS_PRICE))
+            or query.key not in ("stock", "price")
+        )
         return None if about_data else topic
 
     def _names_outright(self, text: str, found: list[Product]) -> bool:
@@ -439,6 +453,8 @@ class KnowledgeEngine:
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
+        if reference is not None and (topic := self._policy_topic_about(text, reference.products)):
+            return self.policy(text, topic, focus)  # "can i buy it tax free?": the page, for the product in focus
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
@@ -462,10 +478,14 @@ class KnowledgeEngine:
             budget = parse_budget(text, cued_only=True) or context.budget
             return self.recommend(replace(context, category=guessed, budget=budget), text)
         if category is None:
+            # "got any barilla", "can i buy my fishing licence here?": a name the shop has never heard of, in
+            # neither its products nor its pages
+            unknown = self._unknown_asked_for(text)
+            if unknown and _ASKS_FOR.search(text):
+                return answers.not_found(unknown, self._similar(text, None))
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             if answer.kind == "policy":
                 return answer
-            unknown = self._unknown_asked_for(text)  # "got any barilla": a name the shop has never heard of
             return answers.not_found(unknown, self._similar(text, None)) if unknown else None
         if not found and (unknown := self._unknown_asked_for(text)) is not None:
             return answers.not_found(unknown, self._similar(text, None))  # "need wax for my board": no wax here
@@ -1162,9 +1182,13 @@ _PRODUCT_REQUEST = re.compile(
 )
 # "got any barilla", "do you sell de cecco?": a short request for something by name, at the end of the message
 _ASKS_FOR = re.compile(
-    r"^\W*(?:hi\W+|hey\W+)?(?:do (?:you|u|ye) (?:sell|carry|stock|have)|have (?:you|u|ye) got|got|any chance of)\s+"
+    r"^\W*(?:hi\W+|hey\W+)?(?:do (?:you|u|ye) (?:sell|carry|stock|have)|have (?:you|u|ye) got|got|any chance of|"
+    r"can (?:i|we) (?:buy|get|order)(?: my| a| an)?)\s+"
     r"(?:any\s+|some\s+)?"
-    r"(?P<name>[^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*){0,4})\W*$",
+    r"(?P<name>[^\W\d_][\w'-]*?(?: [^\W\d_][\w'-]*?){0,4}?)"
+    # "can i buy my fishing licence here at the shop?"; "do you carry shimano? looking for a stella": what follows
+    # the question mark is said about it
+    r"(?: here| from you| at (?:the|your) (?:shop|store)| in (?:the )?(?:shop|store))*\s*(?:[?!.].*|\W*)$",
     re.I,
 )
 

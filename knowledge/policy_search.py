@@ -194,6 +194,10 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "don t like",  # "what if it arrives and i don't like it?" (as its words: "don", "t")
         "dont like",
         "do not like",
+        "swap",  # "it's the wrong colour, can i swap it?"
+        "wrong size",
+        "wrong colour",
+        "wrong color",
     ),
     (
         "shipping",
@@ -279,8 +283,20 @@ def topic_cues(pages: dict[str, str], product_words: Iterable[str] = ()) -> dict
             if not claimed and not any(k == kind and n > said for page, (k, n) in by_text.items() if page != topic):
                 kinds.add(kind)
         usual = (cue for kind in kinds for cue in TOPIC_WORDS[kind])
-        cues[topic] = frozenset({_name_cue(topic, product_words), *usual})
+        cues[topic] = frozenset({_name_cue(topic, product_words), *_name_phrases(topic, product_words), *usual})
     return cues
+
+
+def _name_phrases(topic: str, product_words: Iterable[str] = ()) -> set[str]:
+    """The two last words that mean something of each part of a page's name ("menzei-tax-free-and-paying": "tax
+    free"; "rentals-and-reel-service": "reel service"), unless both are words many products use."""
+    products = {singular(w) for w in product_words}
+    phrases = set()
+    for part in re.split(r"\band\b", " ".join(tokens(topic.replace("_", " ").replace("-", " ")))):
+        meaning = [w for w in part.split() if w not in STOP_WORDS and w not in GENERAL_WORDS and not w.isdigit()]
+        if len(meaning) >= 2 and not {singular(w) for w in meaning[-2:]} <= products:
+            phrases.add(" ".join(meaning[-2:]))
+    return phrases
 
 
 def _kinds_named(topic: str) -> set[int]:

@@ -1253,3 +1253,41 @@ def test_how_much_in_the_customers_own_language_asks_the_price():
     assert find_spec_query("cuánto cuesta?", ["weight_g"]) == SpecQuery("price", None)
     assert find_spec_query("ikura?", ["weight_g"]) == SpecQuery("price", None)
     assert find_spec_query("combien pour le 35mm?", ["weight_g"]) == SpecQuery("price", None)
+
+
+def test_a_policy_question_about_the_product_in_focus_gets_the_page_not_its_data(tmp_path):
+    cameras = [furniture("C1", "Hikari S9", 198000.0, "cameras", weight_g=612.0)]
+    pages = {
+        "menzei-tax-free-and-paying.md": "# Tax free\n\nVisitors staying less than 6 months buy tax-free: the 10% "
+        "consumption tax is taken off at the till.\n\n# Paying\n\nWe take cards and cash.\n",
+        "takkyubin-and-overseas.md": "# Delivery\n\nWe deliver in Japan by takkyubin for 770 yen.\n",
+    }
+    engine = shop_engine(tmp_path, cameras, pages)
+    focus = Focus(cameras, cameras[0])
+    assert engine.policy_topic("can i buy it tax free?") == "menzei-tax-free-and-paying"  # a phrase of its name
+    assert engine.direct_answer("im visiting from sydney, can i buy it tax free?", focus) == "policy"
+    answer = engine.understand("im visiting from sydney, can i buy it tax free?", CustomerContext(), focus)
+    assert answer is not None and answer.kind == "policy" and "tax" in answer.rendered
+    sending = engine.understand("can you send it to osaka? how much is that", CustomerContext(), focus)
+    assert sending is not None and sending.kind == "policy" and "770" in sending.rendered
+    price = engine.understand("how much is it?", CustomerContext(), focus)  # its own price stays its data
+    assert price is not None and price.kind == "lookup" and "198,000" in price.rendered
+
+
+def test_a_budgets_currency_is_no_payment_question_and_asking_to_buy_the_unknown_is_declined(tmp_path):
+    rods = [
+        furniture("R1", "Verde 7 Spinning Rod", 1890.0, "fishing rods", cork_handle=True),
+        furniture("J1", "Picaro 100 g Jig", 279.0, "lures"),
+    ]
+    pages = {
+        "pesos-dollars-and-cards.md": "# Paying\n\nWe take pesos in cash and cards. Dollars at the day's rate.\n",
+        "cambios-and-returns.md": "# Returns\n\nLures whose pack has been opened can't come back unless faulty.\n",
+    }
+    engine = shop_engine(tmp_path, rods, pages)
+    assert engine.policy_topic("can i pay in pesos?") == "pesos-dollars-and-cards"
+    assert engine.policy_topic("a spinning rod, nothing over two and a half thousand pesos") is None
+    assert engine.policy_topic("opened a pack of jigs and its the wrong color, can i swap it?") == "cambios-and-returns"
+    licence = engine.understand("can i buy my fishing licence here at the shop?", CustomerContext(), Focus())
+    assert licence is not None and licence.kind == "not_found" and "fishing licence" in licence.rendered
+    brand = engine.understand("do you carry shimano? looking for a stella", CustomerContext(), Focus())
+    assert brand is not None and brand.kind == "not_found" and "shimano" in brand.rendered
