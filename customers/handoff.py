@@ -57,6 +57,12 @@ _PEOPLE_COUNTED = re.compile(
 )
 # "if i hate it after a month, can i send it back?": a feeling supposed, not felt
 _SUPPOSED = re.compile(r"\b(?:if|in case|what if|unless|should)\b[^,.?!;]*", re.I)
+# "i hate big camera bags", "my kid can't stand itchy socks": a taste that says what to recommend, not anger at us
+_TASTE = re.compile(
+    r"\b(?:hate|hates|dislike|dislikes|can'?t stand|cannot stand)\s+"
+    r"(?!(?:you|your|this|that|it|these|those|the (?:bot|chat|service|shop|store|site|website))\b)[^,.?!;]*",
+    re.I,
+)
 
 
 def asks_for_a_person(text: str) -> bool:
@@ -67,9 +73,9 @@ def asks_for_a_person(text: str) -> bool:
 
 def is_clearly_negative(text: str) -> bool:
     """Two negative words and no positive one, or one strong word ("useless", "hate"); "not bad" is not negative,
-    nor what an "if" supposes ("what if i hate it?")."""
+    nor what an "if" supposes ("what if i hate it?"), nor a taste ("i hate big camera bags")."""
     positive = negative = strong = 0
-    for word, is_positive in polar_words(_SUPPOSED.sub(" ", text), STRONG_NEGATIVE):
+    for word, is_positive in polar_words(_TASTE.sub(" ", _SUPPOSED.sub(" ", text)), STRONG_NEGATIVE):
         if is_positive:
             positive += 1
         else:

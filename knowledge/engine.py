@@ -37,6 +37,7 @@ from knowledge.text import (
     SpecQuery,
     asks_about_products,
     asks_for_discount,
+    asks_how_much,
     asks_to_see_products,
     category_phrases,
     content_words,
@@ -58,6 +59,7 @@ from knowledge.text import (
     synonyms_said,
     tokens,
     unexplained_words,
+    without_amounts,
     without_names,
 )
 from knowledge.writer import Reply, ReplyWriter
@@ -177,7 +179,17 @@ class KnowledgeEngine:
         return sorted({p.brand for p in self.products() if p.brand})
 
     def match_category(self, text: str) -> str | None:
-        return find_category(text, self.categories(), self._name_nouns)
+        """The category the message asks for. One it names only as the customer's own ("something to hold my
+        camera steady") is what the wanted thing is for, not what is wanted: None, so the need decides."""
+        category = find_category(text, self.categories(), self._name_nouns)
+        owned = _FOR_WHAT_THEY_OWN.search(text)
+        if category is not None and owned is not None:
+            rest = text[: owned.start("name")] + text[owned.end("name") :]
+            if find_category(owned.group("name"), [category], self._name_nouns) and not find_category(
+                rest, self.categories(), self._name_nouns
+            ):
+                return None
+        return category
 
     def guess_category(self, text: str, *, answers_what_kind: bool = False) -> str | None:
         """The category a need points to without naming it ("need something to ride on for my nephew", "my son
@@ -190,7 +202,7 @@ class KnowledgeEngine:
         if not need_details(text):
             return None
         closest: dict[str, float] = {}
-        for hit in self.store.search_products(text, ProductFilter(None), k=8):
+        for hit in self.store.search_products(without_amounts(text), ProductFilter(None), k=8):
             closest.setdefault(hit.product.category, hit.similarity)
         ranked = sorted(closest.values(), reverse=True)
         if not ranked or ranked[0] < CATEGORY_GUESS_SIMILARITY:
@@ -242,6 +254,8 @@ class KnowledgeEngine:
         text = spelled_out(text)
         if parse_budget(text, cued_only=True) is not None:  # "a rod, nothing over 2500 pesos": no payment question
             text = CURRENCY.sub(" ", text)
+        elif asks_how_much(text) or set(tokens(text)) & PRICE_WORDS:  # "how much is it in pesos?": its price
+            text = re.sub(rf"\bin\s+(?:{CURRENCY.pattern})", " ", text, flags=re.I)
         category = self.match_category(text)
         said = [singular(w) for w in tokens(text)]
         if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone
@@ -362,7 +376,9 @@ class KnowledgeEngine:
         page of the shop mentions, if any: a product made "for lessons" is no lesson the shop gives, but a product
         named for it ("Beeswax Wrap Set") is a product."""
         self.products()
-        said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words]
+        # "what speed class is it": a word of a spec's name ("video_class") is about the products
+        spec_words = {w for key in _spec_keys(self._products) for w in tokens(key)}
+        said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words | spec_words]
         if _MADE_TO_MEASURE.search(text):  # "a coat made to measure", "a board to my measures"
             said.append("custom")
         # "can your guys put it together?", "can you pack it like a gift?": a service, by its usual word
@@ -506,6 +522,8 @@ class KnowledgeEngine:
         self, text: str, context: CustomerContext, named: str | None = None, focus: Focus | None = None
     ) -> Answer:
         """A question about products: named ones, the ones in focus ("is it in stock?"), or a category's."""
+        if named and not set(tokens(named)) & set(tokens(without_amounts(text))):
+            named = None  # the NLU's "de 2" of "no más de 2 mil": money talk, no name
         catalog = self.products()
         focus = focus if focus is not None else Focus()
         if (service := self.unoffered_service(text)) is not None:
@@ -522,6 +540,13 @@ class KnowledgeEngine:
         kind = focus.kind
         states_value = kind is not None and category in (None, kind) and not _QUESTION.search(text)
         of_kind = replace(context, category=kind)
+        if (
+            kind is not None
+            and category in (None, kind)
+            and _ALTERNATIVE.search(text)
+            and not self._names_outright(text, found)
+        ):
+            return self.recommend(of_kind, text)  # "anything else for casting off the beach?" after a sold-out rod
         if (
             not found
             and states_value
@@ -933,7 +958,8 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
         key: {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)} for key in _spec_keys(pool)
     }
     for key, values in values_of.items():
-        named = [v for v in values if tokens(v) and {singular(w) for w in tokens(v)} <= said]
+        # "mirrorles": a long value word typed with a slip is still said
+        named = [v for v in values if tokens(v) and all(matches_word(singular(w), said) for w in tokens(v))]
         if len(named) == 1 and len(values) > 1:
             return key, frozenset(named)
         if not named:
@@ -1214,6 +1240,13 @@ def _services_asked(text: str) -> set[str]:
 
 
 # "need wax for my board", "looking for a cover for the mower": a thing wanted for something else
+# "something to hold my camera steady", "anything for my bike": a thing for what the customer has ("replace my
+# camera" wants a camera)
+_FOR_WHAT_THEY_OWN = re.compile(
+    r"\b(?:something|anything|a thing|stuff)\b(?:\s+\w+){0,2}?\s+(?:to|that|which|for)\s+"
+    r"(?!(?:replace|upgrade|swap)\b)(?:\w+\s+){0,2}?(?:my|our|his|her)\s+(?P<name>[^\W\d_]+(?:\s+[^\W\d_]+)?)",
+    re.I,
+)
 _NEEDS_A_THING_FOR = re.compile(
     r"\b(?:need|needs|want|looking for|after)\s+(?:some\s+|a\s+|an\s+|new\s+|any\s+)?(?P<name>[^\W\d_][\w'-]*)\s+"
     r"for\s+(?:my|the|our|his|her|a|an)\b",

@@ -22,7 +22,8 @@ SAID_UNITS = {
     **dict.fromkeys(["g", "gram", "grams"], "g"),
     **dict.fromkeys(["hours", "hour", "hrs", "h"], "hours"),
     **dict.fromkeys(["inches", "inch", "in"], "inches"),
-    **dict.fromkeys(["gb", "tb", "mah", "mp", "hz"], ""),
+    **{unit: unit for unit in ("gb", "tb", "mah", "hz")},
+    **dict.fromkeys(["mp", "megapixel", "megapixels"], "mp"),
     **dict.fromkeys(["w", "watt", "watts"], "w"),
     **dict.fromkeys(["mm", "millimetre", "millimetres", "millimeter", "millimeters"], "mm"),
     **dict.fromkeys(["cm", "centimetre", "centimetres", "centimeter", "centimeters"], "cm"),
@@ -76,7 +77,7 @@ SPEC_SYNONYMS = {
     "memory": "ram",
     "space": "storage capacity",
     "camera": "camera",
-    "megapixel": "camera",
+    **dict.fromkeys(["megapixel", "megapixels"], "resolution camera"),
     "refresh": "refresh",
     "resolution": "resolution",
     "noise": "noise",
@@ -738,7 +739,24 @@ def name_nouns(products: list[Product]) -> dict[str, str]:
         if len(last) >= 3 and last.isalpha() and last not in EVERYDAY_WORDS:
             endings.setdefault(last, set()).add(product.category)
             counts[last, product.category] += 1
-    return {w: next(iter(c)) for w, c in endings.items() if len(c) == 1 and counts[w, next(iter(c))] >= 2}
+    nouns = {w: next(iter(c)) for w, c in endings.items() if len(c) == 1 and counts[w, next(iter(c))] >= 2}
+    return nouns | {w: c for w, c in _type_words(products).items() if w not in endings}
+
+
+def _type_words(products: list[Product]) -> dict[str, str]:
+    """Words of the values of a "type" or "kind" spec that only one category's products have: "any mirrorless?"
+    asks for cameras of the type "mirrorless"."""
+    kinds: dict[str, set[str]] = {}
+    for product in products:
+        for key, value in product.specs.items():
+            if isinstance(value, str) and {"type", "kind"} & set(tokens(key)):
+                for word in tokens(value):
+                    if len(word) >= 6 and word.isalpha() and word not in EVERYDAY_WORDS:
+                        kinds.setdefault(singular(word), set()).add(product.category)
+    for product in products:  # "spinning" is no reel when a "Spinning Rod" is a rod
+        for word in tokens(f"{product.name} {product.category}"):
+            kinds.get(singular(word), set()).add(product.category)
+    return {w: next(iter(c)) for w, c in kinds.items() if len(c) == 1}
 
 
 def find_category(text: str, categories: list[str], nouns: dict[str, str] | None = None) -> str | None:
@@ -980,6 +998,17 @@ def _digits_for_words(lowered: str) -> str:
 
 # "for 4 people", "about 8 of us": a number of these is no amount of money
 _COUNTED = frozenset("people persons seats kids children adults guests players player of".split())
+
+
+def without_amounts(text: str) -> str:
+    """The message without its money talk ("something to hold it steady, under 1万円?" -> "something to hold it
+    steady, ?"), for comparing what it says of the need with product texts."""
+    lowered = _digits_for_words(text.lower())
+    cued = rf"(?:\b(?:{_BUDGET_CUE.pattern})\s*)"
+    amount = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*(?:(?:{_THOUSAND})\b|{_TEN_THOUSAND})?"
+    currency = rf"(?:\s*(?:{CURRENCY.pattern}))"
+    lowered = re.sub(rf"{cued}{amount}{currency}?|{amount}{currency}", " ", lowered)
+    return re.sub(r"\s+", " ", CURRENCY.sub(" ", lowered.replace("円", " "))).strip()
 
 
 def parse_budget(text: str, cued_only: bool = False) -> float | None:
@@ -1230,6 +1259,8 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     if query is not None and {"load", "capacity"} & set(tokens(query.key)):
         known |= _WEIGHT_WORDS | _BEARS | {"much"}
     name_words = {w for product in products for w in tokens(product.name)}
+    if "mark" in name_words:  # "the r7 mk2": its name's "Mark II"
+        known |= {w for w in tokens(text) if _MARK.fullmatch(w)}
     key_stems = {k[:4] for k in tokens(query.key) if len(k) >= 4} if query else set()  # "ship" for "shipping"
     return {
         w

@@ -33,6 +33,10 @@ def test_a_feeling_an_if_supposes_is_no_unhappy_customer():
     assert fires("if i buy a mattress and hate it after a month, can i give it back?") is None
     assert fires("what if the kids hate it?") is None
     assert fires("i hate it, it arrived broken") == handoff.NEGATIVE_SENTIMENT
+    # a taste says what to recommend: no anger at the shop
+    assert fires("a small camera i can carry all day, i hate big camera bags") is None
+    assert fires("my son hates itchy socks") is None
+    assert fires("i hate this bot") == handoff.NEGATIVE_SENTIMENT
 
 
 def test_keywords_match_whole_words_and_phrases_case_insensitively():

@@ -1291,3 +1291,45 @@ def test_a_budgets_currency_is_no_payment_question_and_asking_to_buy_the_unknown
     assert licence is not None and licence.kind == "not_found" and "fishing licence" in licence.rendered
     brand = engine.understand("do you carry shimano? looking for a stella", CustomerContext(), Focus())
     assert brand is not None and brand.kind == "not_found" and "shimano" in brand.rendered
+
+
+def test_a_camera_shops_words_a_spec_unit_a_type_and_a_thing_for_what_the_customer_owns(tmp_path):
+    shop = [
+        furniture("C1", "Hikari S9", 198000.0, "cameras", type="mirrorless", resolution_mp=24.2, weight_g=612.0),
+        furniture("C2", "Hikari R50", 89800.0, "cameras", type="mirrorless", resolution_mp=26.0, weight_g=375.0),
+        furniture("C3", "Kira Mini Instant Camera", 12800.0, "cameras", type="instant", weight_g=290.0),
+        furniture("M1", "Kioku V30 SD Card 64GB", 2480.0, "memory cards", capacity_gb=64.0, video_class="V30"),
+        furniture("T1", "Sanpo Mini Tabletop Tripod", 3980.0, "tripods", weight_kg=0.22),
+        furniture("T2", "Sanpo Travel Tripod", 24800.0, "tripods", weight_kg=1.4),
+    ]
+    engine = shop_engine(tmp_path, shop, {})
+    s9, card = Focus(shop[:1], shop[0]), Focus([shop[3]], shop[3])
+    megapixels = engine.understand("how many megapixels", CustomerContext(), s9)
+    assert megapixels is not None and "24.2" in megapixels.rendered
+    # "class" is a word of a spec's name here, no class (lesson) the shop would have to give
+    speed = engine.understand("is it ok for video? what speed class", CustomerContext(), card)
+    assert speed is not None and "V30" in speed.rendered
+    assert engine.match_category("any mirrorless under 10 man yen?") == "cameras"  # a value of their "type"
+    lightest = engine.understand("lightest mirrorles body?", CustomerContext(), Focus())  # typed with a slip
+    assert lightest is not None and lightest.products[0].sku == "C2"
+    # the camera is what the customer has: the thing for it is asked for
+    assert engine.match_category("something to hold my camera steady") is None
+    assert engine.match_category("something to replace my camera") == "cameras"
+    assert engine.match_category("a camera for my daughter") == "cameras"
+
+
+def test_an_nlu_name_that_is_only_money_talk_is_no_product_and_anything_else_shows_others(tmp_path):
+    shop = [
+        furniture("R1", "Sauzal 4000 Spinning Reel", 1790.0, "reels"),
+        furniture("R2", "Muelle 20 Spincast Reel", 390.0, "reels"),
+        furniture("D1", "Banda Surf Casting Rod", 2650.0, "fishing rods", stock=0),
+        furniture("D2", "Banda Isla Spinning Rod", 2190.0, "fishing rods"),
+    ]
+    engine = shop_engine(tmp_path, shop, {"pesos-and-cards.md": "# Paying\n\nWe take pesos in cash and cards.\n"})
+    reels = engine.product_question("what reels do you have, no más de 2 mil", CustomerContext(), named="de 2")
+    assert reels.kind == "recommend" and {p.sku for p in reels.products} == {"R1", "R2"}
+    sold_out = Focus([shop[2]], shop[2])
+    others = engine.product_question("dang. anything else for casting?", CustomerContext(), focus=sold_out)
+    assert others.kind == "recommend" and others.products[0].sku == "D2"
+    price = engine.product_question("how much is it in pesos", CustomerContext(), focus=Focus([shop[3]], shop[3]))
+    assert price.kind == "lookup" and "2,190.00" in price.rendered
