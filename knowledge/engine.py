@@ -86,6 +86,10 @@ _NAMED_AFTER = re.compile(
 )
 
 
+def _units_of(words: set[str]) -> set[str]:
+    return {SAID_UNITS[w] for w in words if SAID_UNITS.get(w)}
+
+
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
 
@@ -360,7 +364,7 @@ class KnowledgeEngine:
         topic on its pages it is a typo of, so the section that says "warranty" is found ("express" is no
         "espresso": only topic words are corrected)."""
         known = self._policy_words | self._text_words
-        topic_words = self._policy_words & policy_search.TOPIC_WORD_SET
+        topic_words = policy_search.TOPIC_WORD_SET  # "warrenty" is "warranty", whose concept finds "guarantee"
 
         def spelled(match: re.Match[str]) -> str:
             word = match.group(0)
@@ -427,10 +431,12 @@ class KnowledgeEngine:
         said = set(tokens(text))
         # "if i buy it as a present, can i send it back?": buying is no question about its stock; "how much to send
         # it to sapporo?" asks what sending costs, "what's its price?" what it costs
+        # "whats the warranty if it snaps on a big calico?": "big" is no question about its length
+        key_said = {stem(w) for w in tokens(query.key)} & {stem(w) for w in said} if query is not None else set()
         about_data = query is not None and (
             (query.key == "stock" and bool(said & STRONG_STOCK_WORDS))
             or (query.key == "price" and bool(said & _ITS_PRICE))
-            or query.key not in ("stock", "price")
+            or (query.key not in ("stock", "price") and bool(key_said or key_unit(query.key) in _units_of(said)))
         )
         return None if about_data else topic
 

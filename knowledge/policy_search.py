@@ -55,8 +55,8 @@ CONCEPTS: dict[str, frozenset[str]] = {
     "myself": frozenset({"collect", "collection"}),  # "can i pick it up myself?"
     "deliver": frozenset({"ship", "dispatch"}),
     "dispatch": frozenset({"ship", "leave"}),
-    "guarantee": frozenset({"warranty"}),
-    "warranty": frozenset({"guarantee"}),
+    "guarantee": frozenset({"warranty", "garantia"}),
+    "warranty": frozenset({"guarantee", "garantia"}),
     "pay": frozenset({"payment", "card"}),
     "paypal": frozenset({"payment"}),
     "instalment": frozenset({"financing", "installment"}),
@@ -139,7 +139,14 @@ def sharing_words_first(query: Query, chunks: list[PolicyChunk], cues: Iterable[
     words that only name the page (its `cues`: "warranty" on the warranty page) don't count."""
     page_words = {stem(c) for c in cues if " " not in c}
     words = [group for group in query.words if not group <= page_words]
-    return sorted(chunks, key=lambda chunk: -sum(bool(group & stems_of(chunk.text)) for group in words))
+    naming = [group for group in query.words if group <= page_words]
+
+    def shared(chunk: PolicyChunk) -> tuple[int, int]:
+        # then, on a page of two kinds, the section headed by the kind asked about ("Garantía" for the warranty)
+        in_heading = stems_of(heading(chunk))
+        return -sum(bool(g & stems_of(chunk.text)) for g in words), -sum(bool(g & in_heading) for g in naming)
+
+    return sorted(chunks, key=shared)
 
 
 def _coverage(query: Query, weights: list[float], stems: set[str]) -> float:
@@ -234,11 +241,16 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "faulty",
         "servic",
         "complain",
+        "garanti",  # garantía, garantia, garantie
     ),
     (
         *("payment", "pay", "instalment", "installment", "financ", "credit card", "paypal", "klarna", "invoice"),
         "spread cost",
         "cash on delivery",
+        "interest free",  # "0% interest" is said as "0 interest"; "interested in" is no payment question
+        "0 interest",
+        "no interest",
+        "zero interest",
     ),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),
@@ -343,7 +355,30 @@ def topics_named(text: str, cues: dict[str, frozenset[str]]) -> set[str]:
         found = phrased if len(phrased) == 1 else found
     if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
         found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
+    if len(found) > 1:  # "a full service on my reel": the page with "service" in its name
+        said_stems = {stem(w) for w in said if len(w) >= 4 and w not in STOP_WORDS}
+        naming = {t for t in found if {stem(w) for w in tokens(t.replace("-", " "))} & said_stems}
+        found = naming if len(naming) == 1 else found
+    if len(found) > 1:  # "the warranty?": the "…-and-garantia" page, more than the "…-reel-service" one
+        plainly = {t for t in found if _names_plainly(t) & _kinds_said(lowered)}
+        found = plainly if len(plainly) == 1 else found
     return found
+
+
+# The words that name a kind of page plainly (a "reel-service" page is a warranty page too, less plainly)
+_PLAIN_KIND_WORDS = frozenset(
+    "return refund exchange shipping delivery deliver warranty guarantee garanti payment pay privacy contact".split()
+)
+
+
+def _kinds_said(lowered: str) -> set[int]:
+    return {i for i, group in enumerate(TOPIC_WORDS) if any(re.search(_cue_pattern(cue), lowered) for cue in group)}
+
+
+def _names_plainly(topic: str) -> set[int]:
+    words = tokens(topic.replace("_", " ").replace("-", " "))
+    plain = {p for w in words for p in _PLAIN_KIND_WORDS if w.startswith(p)}
+    return {i for i, group in enumerate(TOPIC_WORDS) if plain & set(group)}
 
 
 def _typo_of(cue: str, word: str) -> bool:

@@ -176,6 +176,10 @@ STOP_WORDS = frozenset(
         "from",
         "want",
         "need",
+        "been",
+        "being",
+        "was",
+        "were",
     ]
 )
 
@@ -1112,7 +1116,8 @@ GENERAL_WORDS = frozenset(
     "detail specs spec specification specifications describe overview show please much many any good worth "
     "like think opinion review recommend there there's get one this that model version new still right now "
     "today currently moment atm us we life come comes has have with when time long got then else also ok okay so "
-    "he him his she her hers they them their our goes wat wot pls plz thx shop shopping ye ya yous down".split()
+    "he him his she her hers they them their our goes wat wot pls plz thx shop shopping ye ya yous down "
+    "interested keen considering making".split()
 )
 # Words too common to be a customer's typo of a product or category name.
 EVERYDAY_WORDS = STOP_WORDS | GENERAL_WORDS | frozenset(_NUMBER_WORDS) | {"hundred", "thousand"}
@@ -1319,7 +1324,9 @@ def need_details(text: str) -> set[str]:
 # Talk of discounts and offers, in a customer's question or in a model's sentence (the fact gate).
 DISCOUNT_TALK = re.compile(
     r"\b(discount\w*|coupon\w*|promo\w*|voucher\w*|rebate\w*|price match\w*|cashback|deal\w*|on sale|"
-    r"sale price|sale|percent off|free gift|(?:anything|something|money) off)\b|%\s*off|\d+\s*%",
+    r"sale price|sale|percent off|free gift|(?:anything|something|money) off)\b|%\s*off|"
+    # "can you do 10%?", "save 15%": a cut, not "100% cotton" or "0% interest"
+    r"\b(?:get|give|knock|take|do|save)\s+(?:me\s+|us\s+|a\s+)?\d+\s*%",
     re.I,
 )
 

@@ -15,9 +15,9 @@ from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
-from knowledge.policy_search import find_topic, topic_cues
+from knowledge.policy_search import Query, find_topic, topic_cues
 from knowledge.store import CatalogStore, make_client
-from knowledge.text import SpecQuery, find_category, find_products, find_spec_query, parse_budget
+from knowledge.text import SpecQuery, asks_for_discount, find_category, find_products, find_spec_query, parse_budget
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings, shop_engine
 
@@ -1333,3 +1333,31 @@ def test_an_nlu_name_that_is_only_money_talk_is_no_product_and_anything_else_sho
     assert others.kind == "recommend" and others.products[0].sku == "D2"
     price = engine.product_question("how much is it in pesos", CustomerContext(), focus=Focus([shop[3]], shop[3]))
     assert price.kind == "lookup" and "2,190.00" in price.rendered
+
+
+def test_a_page_of_two_kinds_answers_the_kind_asked_and_a_plainly_named_page_wins(tmp_path):
+    rod = furniture("R1", "Verde Bahia 7 Spinning Rod", 1890.0, "fishing rods", length_cm=213.0)
+    pages = {
+        "cambios-returns-and-garantia.md": "# Cambios, returns and garantía\n\n## Changed your mind\n\nUnused rods "
+        "can come back within 30 days of purchase for a refund.\n\n## Garantía\n\nEverything we sell has a "
+        "guarantee of at least 90 days. Verde rods: 5 years against breakage in normal fishing.\n",
+        "rentals-and-reel-service.md": "# Rentals and reel service\n\n## Rent a rod\n\nA spinning outfit with a "
+        "lever drag reel: 450 MXN a day.\n\n## Reel service\n\nWe strip, clean and grease reels: lever drag "
+        "reels 650 MXN. A service takes 3 working days.\n",
+        "pesos-and-meses-sin-intereses.md": "# Paying\n\nLenses over 10,000 MXN in 12 monthly payments at 0% "
+        "interest.\n",
+    }
+    engine = shop_engine(tmp_path, [rod], pages)
+    in_focus = Focus([rod], rod)
+    # a typo of "warranty", and "big" said of the fish: no question about the rod's length
+    snaps = engine.understand("whats the warrenty on it if it snaps on a big calico", CustomerContext(), in_focus)
+    assert snaps is not None and snaps.kind == "policy" and "5 years" in " ".join(snaps.lines[:2])
+    # "a full service": the page with "service" in its name, asked with words that weigh nothing ("been making")
+    asked = "what about a full service on a lever drag, it's been making a grinding noise"
+    assert engine.policy_topic(asked) == "rentals-and-reel-service"
+    assert not {"been", "makin"} & {s for group in Query.parse(asked).words for s in group}
+    interest = engine.understand("can i pay with 0% interest?", CustomerContext(), Focus())
+    assert interest is not None and interest.kind == "policy" and "12 monthly" in interest.rendered
+    assert not asks_for_discount("is it 100% cotton?") and asks_for_discount("can you do 10%?")
+    interested = engine.understand("i'm interested in the verde bahia", CustomerContext(), Focus())
+    assert interested is not None and interested.kind == "lookup"
