@@ -87,6 +87,12 @@ class ActionRecommendProducts(Action):
         knobs = variants.knobs
         limit = knobs.get("recommendations") or MAX_RECOMMENDATIONS
 
+        def what_is_for_their_own() -> str | None:  # the NLU's "camera" of "something to hold my camera steady"
+            engine = services.engine()
+            return engine.guess_category(said) if engine.names_only_what_they_own(said) else context.category
+
+        context = replace(context, category=await services.run_blocking(what_is_for_their_own))
+
         def decide() -> Answer:
             engine = services.engine()
             category = engine.match_category(said) or context.category

@@ -186,14 +186,19 @@ class KnowledgeEngine:
         """The category the message asks for. One it names only as the customer's own ("something to hold my
         camera steady") is what the wanted thing is for, not what is wanted: None, so the need decides."""
         category = find_category(text, self.categories(), self._name_nouns)
+        return None if category is not None and self.names_only_what_they_own(text, category) else category
+
+    def names_only_what_they_own(self, text: str, category: str | None = None) -> bool:
+        """ "something to hold my camera steady": the only category the message names (this one, if given) is
+        what the customer has, not what they want."""
+        category = category or find_category(text, self.categories(), self._name_nouns)
         owned = _FOR_WHAT_THEY_OWN.search(text)
-        if category is not None and owned is not None:
-            rest = text[: owned.start("name")] + text[owned.end("name") :]
-            if find_category(owned.group("name"), [category], self._name_nouns) and not find_category(
-                rest, self.categories(), self._name_nouns
-            ):
-                return None
-        return category
+        if category is None or owned is None:
+            return False
+        rest = text[: owned.start("name")] + text[owned.end("name") :]
+        return bool(find_category(owned.group("name"), [category], self._name_nouns)) and not find_category(
+            rest, self.categories(), self._name_nouns
+        )
 
     def guess_category(self, text: str, *, answers_what_kind: bool = False) -> str | None:
         """The category a need points to without naming it ("need something to ride on for my nephew", "my son

@@ -198,3 +198,19 @@ def test_a_policy_question_asked_instead_of_the_category_is_answered_and_the_for
         "category": None
     }
     assert "we don't sell 'cameras'" in dispatcher.messages[0]["text"]
+
+
+def test_a_thing_for_what_the_customer_owns_is_recommended_not_what_they_own(tmp_path, use_services):
+    shop = [
+        Product("C1", "Hikari R50", "cameras", "Hikari", 89800.0, "JPY", 4, "A small mirrorless camera for travel."),
+        Product("C2", "Hikari S9", "cameras", "Hikari", 198000.0, "JPY", 4, "A mirrorless camera for sport."),
+        Product(
+            "T1", "Sanpo Mini Tripod", "tripods", "Sanpo", 3980.0, "JPY", 4, "Holds your camera steady on a table."
+        ),
+        Product("T2", "Sanpo Travel Tripod", "tripods", "Sanpo", 24800.0, "JPY", 4, "Holds a camera steady outdoors."),
+    ]
+    use_services(engine=shop_engine(tmp_path, shop, {}))
+    # the NLU took "camera" for the category
+    said = tracker("something to hold my camera steady, under 10000 yen", slots={"category": "camera", "budget": 10000})
+    _, messages = run_action(ActionRecommendProducts(), said)
+    assert "Sanpo Mini Tripod" in messages[0]["text"] and "Hikari" not in messages[0]["text"], messages[0]["text"]
