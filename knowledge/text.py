@@ -1211,7 +1211,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     if best_key is not None:
         if direction is None and any(w.startswith(b) and w != b for w in tokens(best_key) for b in graded):
             direction = "max"
-        if wanted & {"light", "lighter", "lightest"}:
+        # "which is light?" ranks by weight; "a light one i can strap to my backpack" is a need, no ranking
+        if wanted & {"lighter", "lightest"} or ("light" in wanted and (comparing or direction)):
             direction = "min"
         if direction and wanted & {"warm", "warmer", "warmest"} and "temp" in tokens(best_key):
             direction = "min"  # the warmest sleeping bag has the lowest comfort temperature

@@ -1361,3 +1361,12 @@ def test_a_page_of_two_kinds_answers_the_kind_asked_and_a_plainly_named_page_win
     assert not asks_for_discount("is it 100% cotton?") and asks_for_discount("can you do 10%?")
     interested = engine.understand("i'm interested in the verde bahia", CustomerContext(), Focus())
     assert interested is not None and interested.kind == "lookup"
+
+
+def test_a_light_one_for_a_use_is_a_need_and_the_lightest_is_a_ranking():
+    keys = ["weight_kg", "height_cm"]
+    assert find_spec_query("sorry i meant for hiking, a light one i can strap to my backpack", keys) == SpecQuery(
+        "weight_kg", None
+    )
+    assert find_spec_query("which one is light?", keys) == SpecQuery("weight_kg", "min")
+    assert find_spec_query("the lightest tripod", keys) == SpecQuery("weight_kg", "min")
