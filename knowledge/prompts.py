@@ -49,6 +49,17 @@ _RECOMMEND: list[Example] = [
         "The {2.name} ({2.price}) and the {3.name} ({3.price}) are also within your budget.",
     ),
     (
+        "[2], [3]",
+        'Customer: "something to keep coffee hot on a long hike"\n'
+        "Need: use {use} (a long hike)\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "you said a long hike: it is made “for hikers and long days out”"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "its description mentions hiking"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "its description mentions coffee"',
+        "The {1.name} ({1.price}) suits {use} best: it's made for hikers and long days out. "
+        "The {2.name} at {2.price} and the {3.name} at {3.price} are worth a look too.",
+    ),
+    (
         "recommend",
         'Customer: "I need headphones for the gym, under 150"\n'
         "Need: use {use} (the gym), budget {budget}\n"
@@ -361,15 +372,19 @@ EXAMPLES: dict[str, list[Example]] = {
 }
 
 
-def example_for(kind: str, task: str, question: str, products: int = 0, vary_by: str = "") -> tuple[str, str]:
+def example_for(
+    kind: str, task: str, question: str, products: int = 0, vary_by: str = "", budget_known: bool = False
+) -> tuple[str, str]:
     """A worked example of this kind of answer: the first marker the task contains; among the examples with
-    that marker, those with as many products as the answer (a small model copies the example's shape), and
+    that marker, those with as many products as the answer (a small model copies the example's shape), then
+    those that talk of a budget only if the customer gave one (the model copies "also within your budget"), and
     among those the question and `vary_by` (the product) choose, so openings vary ("too expensive" said of
     two products gets two examples) and the same question about the same product gets the same example."""
     examples = EXAMPLES.get(kind) or _RECOMMEND
     marker = next((e[0] for e in examples if e[0] in task), examples[0][0])
     matching = [e for e in examples if e[0] == marker]
     matching = [e for e in matching if _products_in(e[1]) == products] or matching
+    matching = [e for e in matching if ("{budget}" in e[1]) == budget_known] or matching
     _, notes, reply = varied(matching, f"{question} {vary_by}")
     return notes, reply
 
@@ -378,10 +393,12 @@ def _products_in(notes: str) -> int:
     return sum(line.startswith("[") for line in notes.splitlines())
 
 
-def reply_prompt(kind: str, task: str, question: str, products: int = 0, vary_by: str = "") -> ChatPromptTemplate:
+def reply_prompt(
+    kind: str, task: str, question: str, products: int = 0, vary_by: str = "", budget_known: bool = False
+) -> ChatPromptTemplate:
     """System instructions, a worked example (fixed messages: their braces are references, not variables),
     then the notes."""
-    notes, reply = example_for(kind, task, question, products, vary_by)
+    notes, reply = example_for(kind, task, question, products, vary_by, budget_known)
     return ChatPromptTemplate.from_messages(
         [
             SystemMessage(SYSTEM_PROMPT),

@@ -152,7 +152,9 @@ class ReplyWriter:
             return ""
         return opening(answer, context, question)
 
-    def chain(self, answer: Answer, question: str, time_limit: float, start: str = "") -> Runnable:
+    def chain(
+        self, answer: Answer, question: str, time_limit: float, start: str = "", budget_known: bool = False
+    ) -> Runnable:
         generator = self.generator
         assert generator is not None
 
@@ -161,7 +163,9 @@ class ReplyWriter:
             return generator.generate(messages, max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
         first = answer.products[0].sku if answer.products else ""
-        prompt = reply_prompt(answer.kind, answer.task, question, len(answer.products), vary_by=first)
+        prompt = reply_prompt(
+            answer.kind, answer.task, question, len(answer.products), vary_by=first, budget_known=budget_known
+        )
         return prompt | RunnableLambda(call_model) | StrOutputParser()
 
     def warm(self) -> None:
@@ -198,7 +202,8 @@ class ReplyWriter:
         fallback = addressed(answer.rendered, context.name)
         start = self.opening(answer, context, question)
         try:
-            raw = self.chain(answer, question, time_limit, start).invoke({"notes": notes(answer, context, question)})
+            chain = self.chain(answer, question, time_limit, start, budget_known=context.budget is not None)
+            raw = chain.invoke({"notes": notes(answer, context, question)})
         except GenerationError as exc:
             log.warning("generation failed, sending the rendered facts: %s", exc)
             return Reply(fallback, answer.sources, rejected=[str(exc)], seconds=time.perf_counter() - started)

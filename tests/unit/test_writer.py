@@ -7,7 +7,7 @@ from knowledge import sales
 from knowledge.answers import NEXT_LOOKUP, CustomerContext, compare, lookup, not_found, recommend
 from knowledge.claims import unsupported_claims
 from knowledge.generation import GenerationError, Message
-from knowledge.prompts import SYSTEM_PROMPT, opening, reply_prompt
+from knowledge.prompts import SYSTEM_PROMPT, example_for, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes
 from knowledge.text import SpecQuery
 from knowledge.writer import (
@@ -301,3 +301,12 @@ def test_a_yes_no_spec_shown_as_data_is_no_praise_in_the_reply_eval(products):
     data = f"{products[0].name} vs {products[1].name}:\n- waterproof: no | no\n- {products[0].name}: (waterproof no)"
     assert unsupported_praise(products, turn, data) == []
     assert unsupported_praise(products, turn, f"The {products[0].name} is waterproof.") == ["waterproof"]
+
+
+def test_a_recommendation_example_talks_of_a_budget_only_when_the_customer_gave_one():
+    task = "Answer: recommend [1]; also mention [2], [3]"
+    for question in ("a tent for a festival", "something warm", "a gift for my dad", "for the beach"):
+        notes, reply = example_for("recommend", task, question, products=3, budget_known=False)
+        assert "budget" not in notes + reply
+        notes, reply = example_for("recommend", task, question, products=3, budget_known=True)
+        assert "{budget}" in notes
