@@ -282,3 +282,11 @@ def test_the_apology_marker_is_the_actions_real_apology():
     from bot.cli.supervisor import TROUBLE_MARKER
 
     assert TROUBLE_MARKER in TROUBLE_REPLY
+
+
+def test_the_generator_benchmark_times_the_real_reply_prompt():
+    from bot.cli.bench.generator import _realistic_messages
+
+    messages, question = _realistic_messages()
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert question in messages[-1]["content"] and "{1.name}" in messages[-1]["content"]

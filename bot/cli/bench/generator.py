@@ -22,14 +22,15 @@ def _realistic_messages(
     from knowledge.answers import CustomerContext
     from knowledge.catalog import load_catalog
     from knowledge.prompts import reply_prompt
+    from knowledge.references import notes
     from knowledge.writer import to_messages
 
     catalog = {p.name: p for p in load_catalog(SAMPLE_CATALOG).products}
     answer = answers.compare([catalog[first], catalog[second]], None)
     context = CustomerContext(name="Sam", category="laptops", budget=1000, use_case="university")
     question = f"Which one is better for carrying around campus all day, the {first} or the {second}?"
-    prompt = reply_prompt().invoke({"facts": answer.rendered, "profile": context.describe(), "question": question})
-    return to_messages(prompt), question
+    prompt = reply_prompt(answer.kind, answer.task, question, len(answer.products), budget_known=True)
+    return to_messages(prompt.invoke({"notes": notes(answer, context, question)})), question
 
 
 def _timed_generation(
