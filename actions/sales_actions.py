@@ -199,7 +199,8 @@ class ActionOfferAccessories(Action):
             if focus is not None and not _ASKS_WHAT_GOES.search(text) and find_spec_query(text, list(focus.specs)):
                 # "what sizes does the campeche 4/3 come in?": a question about the product, no accessory
                 return engine.product_question(text, context, focus=focus_of(engine, tracker))
-            other = _another_category(category, focus)
+            # with no product to go with, the catalogue's reading ("what stick should i get for jigging?") first
+            other = _another_category(category, focus) or focus is None
             placed = engine.understand(text, context, focus_of(engine, tracker)) if other else None
             return placed or sales.accessories(engine, focus)
 

@@ -1304,7 +1304,10 @@ def asks_about_products(text: str) -> bool:
 _STATES_A_NEED = re.compile(
     r"\b(?:something|anything|present|gift|what (?:would|could|might|will) (?:help|keep)|"
     r"what (?:should|could|can) i (?:get|buy|use|keep|store|put)|what (?:would|do|can|could) you (?:suggest|recommend)|"
-    r"(?:need|want|looking for|searching for|after) (?:a|an|some)\b)",
+    r"(?:need|want|looking for|searching for|after) (?:a|an|some)\b|"
+    # "want to photograph the stars, which renzu should i get?": a use, and what to get for it in their own word
+    r"(?:which|what) (?:[\w'-]+ ){0,2}(?:should|would|could|do) (?:i|we) (?:get|buy|use|take|pick|choose)\b|"
+    r"(?:need|want|wanna) to (?!(?:return|send|know|ask|pay|cancel|change|order|buy)\b)\w+)",
     re.I,
 )
 

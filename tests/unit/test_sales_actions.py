@@ -374,3 +374,9 @@ def test_the_nlu_data_names_no_shop_in_lookups_or_synonyms():
         items = yaml.safe_load(path.read_text()).get("nlu") or []
         kinds = {key for item in items for key in ("lookup", "synonym") if key in item}
         assert not kinds, f"{path.name} defines {sorted(kinds)}"
+
+
+def test_a_need_read_as_accessories_with_nothing_in_focus_gets_the_catalogues_answer():
+    asked = make_tracker("want to edit 4k video on the go, which one should i get?", "ask_accessories")
+    _, text = run_action(ActionOfferAccessories(), asked)
+    assert "accessories for" not in text and named(text), text

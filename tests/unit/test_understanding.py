@@ -17,7 +17,15 @@ from knowledge.engine import KnowledgeEngine
 from knowledge.focus import Focus, referred
 from knowledge.policy_search import Query, find_topic, topic_cues
 from knowledge.store import CatalogStore, make_client
-from knowledge.text import SpecQuery, asks_for_discount, find_category, find_products, find_spec_query, parse_budget
+from knowledge.text import (
+    SpecQuery,
+    asks_for_discount,
+    find_category,
+    find_products,
+    find_spec_query,
+    parse_budget,
+    states_a_need,
+)
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings, shop_engine
 
@@ -1370,3 +1378,10 @@ def test_a_light_one_for_a_use_is_a_need_and_the_lightest_is_a_ranking():
     )
     assert find_spec_query("which one is light?", keys) == SpecQuery("weight_kg", "min")
     assert find_spec_query("the lightest tripod", keys) == SpecQuery("weight_kg", "min")
+
+
+def test_what_to_get_for_a_use_said_in_the_customers_own_word_states_a_need():
+    assert states_a_need("want to photograph the stars at night, which renzu should i get?")
+    assert states_a_need("wanna jig for yellowtail, what stick should i get")
+    assert not states_a_need("i want to return it")
+    assert not states_a_need("which is lighter?")
