@@ -747,6 +747,9 @@ def name_nouns(products: list[Product]) -> dict[str, str]:
     return nouns | {w: c for w, c in _type_words(products).items() if w not in endings}
 
 
+_COLOURS = frozenset("black white green brown red blue grey gray pink yellow orange purple silver gold".split())
+
+
 def _type_words(products: list[Product]) -> dict[str, str]:
     """Words of the values of a "type" or "kind" spec that only one category's products have: "any mirrorless?"
     asks for cameras of the type "mirrorless"."""
@@ -755,7 +758,7 @@ def _type_words(products: list[Product]) -> dict[str, str]:
         for key, value in product.specs.items():
             if isinstance(value, str) and {"type", "kind"} & set(tokens(key)):
                 for word in tokens(value):
-                    if len(word) >= 6 and word.isalpha() and word not in EVERYDAY_WORDS:
+                    if len(word) >= 5 and word.isalpha() and word not in EVERYDAY_WORDS | _COLOURS:
                         kinds.setdefault(singular(word), set()).add(product.category)
     for product in products:  # "spinning" is no reel when a "Spinning Rod" is a rod
         for word in tokens(f"{product.name} {product.category}"):

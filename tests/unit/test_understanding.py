@@ -1318,6 +1318,7 @@ def test_a_camera_shops_words_a_spec_unit_a_type_and_a_thing_for_what_the_custom
     speed = engine.understand("is it ok for video? what speed class", CustomerContext(), card)
     assert speed is not None and "V30" in speed.rendered
     assert engine.match_category("any mirrorless under 10 man yen?") == "cameras"  # a value of their "type"
+    assert engine.match_category("any instant ones?") == "cameras"
     lightest = engine.understand("lightest mirrorles body?", CustomerContext(), Focus())  # typed with a slip
     assert lightest is not None and lightest.products[0].sku == "C2"
     # the camera is what the customer has: the thing for it is asked for
@@ -1332,8 +1333,12 @@ def test_an_nlu_name_that_is_only_money_talk_is_no_product_and_anything_else_sho
         furniture("R2", "Muelle 20 Spincast Reel", 390.0, "reels"),
         furniture("D1", "Banda Surf Casting Rod", 2650.0, "fishing rods", stock=0),
         furniture("D2", "Banda Isla Spinning Rod", 2190.0, "fishing rods"),
+        furniture("L1", "Tormenta 8X Braid 30 lb", 649.0, "fishing line", type="braid"),
+        furniture("L2", "Tension Mono 15 lb", 289.0, "fishing line", type="monofilament"),
     ]
     engine = shop_engine(tmp_path, shop, {"pesos-and-cards.md": "# Paying\n\nWe take pesos in cash and cards.\n"})
+    braid = engine.understand("8 strand braid but cheap, like 300 pesitos max", CustomerContext(), Focus())
+    assert braid is not None and braid.kind == "nothing_fits" and "fishing line" in braid.rendered
     reels = engine.product_question("what reels do you have, no más de 2 mil", CustomerContext(), named="de 2")
     assert reels.kind == "recommend" and {p.sku for p in reels.products} == {"R1", "R2"}
     sold_out = Focus([shop[2]], shop[2])
