@@ -115,6 +115,7 @@ class KnowledgeEngine:
         self._policy_chunks: list[PolicyChunk] = []
         self._policy_idf: dict[str, float] = {}
         self._policy_text = ""  # all policy pages, lowercased
+        self._initials: dict[str, str] = {}  # "bcs": "baja california sur", names the pages spell out
         self._topic_cues: dict[str, frozenset[str]] = {}  # per policy page, the words that say a message is about it
         self._revision: tuple[str, int] | None = None  # the store's revision the snapshot was read at
         self._checked_at = 0.0
@@ -140,6 +141,7 @@ class KnowledgeEngine:
                     self._policy_chunks = self.store.all_policy_chunks()
                     self._policy_idf = policy_search.idf(self._policy_chunks)
                     self._policy_text = " ".join(c.text.lower() for c in self._policy_chunks)
+                    self._initials = policy_search.initialisms(c.text for c in self._policy_chunks)
                     pages: dict[str, str] = {}
                     for chunk in self._policy_chunks:
                         pages[chunk.topic] = f"{pages.get(chunk.topic, '')} {chunk.title} {chunk.text}"
@@ -367,12 +369,15 @@ class KnowledgeEngine:
     def _spelled_as_the_pages(self, text: str) -> str:
         """ "whats the waranty on it": a word the shop's texts don't have, read as the one usual word of a policy
         topic on its pages it is a typo of, so the section that says "warranty" is found ("express" is no
-        "espresso": only topic words are corrected)."""
+        "espresso": only topic words are corrected); "bcs" as the name the pages spell out ("Baja California
+        Sur")."""
         known = self._policy_words | self._text_words
         topic_words = policy_search.TOPIC_WORD_SET  # "warrenty" is "warranty", whose concept finds "guarantee"
 
         def spelled(match: re.Match[str]) -> str:
             word = match.group(0)
+            if word.lower() in self._initials and word.lower() not in known:
+                return self._initials[word.lower()]  # "la paz, bcs": the page's "Baja California Sur"
             if word.lower() in known or not word.isalpha():
                 return word
             near = [w for w in topic_words if len(w) >= 6 and matches_word(w, {word.lower()})]

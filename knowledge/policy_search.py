@@ -415,6 +415,27 @@ _FIGURE_BONUS = {False: 0.1, True: 0.3}
 _FIGURE = re.compile(r"\d|\b(free|one|two|three|four|five|six|seven|ten|twelve|thirty)\b", re.I)
 
 
+_NAME_OF_WORDS = re.compile(r"\b[A-ZÀ-Ý][^\W\d_]+(?: [A-ZÀ-Ý][^\W\d_]+){1,3}\b")
+
+
+def initialisms(texts: Iterable[str]) -> dict[str, str]:
+    """The names of three or four capitalised words the pages use, by their initials, where only one name has
+    them: {"bcs": "baja california sur", "nsw": "new south wales"}. Customers write places and services short."""
+    names: dict[str, set[str]] = {}
+    for text in texts:
+        for found in _NAME_OF_WORDS.findall(text):
+            words = found.lower().split()
+            while words and words[0] in STOP_WORDS:  # "The Bahía Travel" at a sentence's start
+                words = words[1:]
+            if len(words) >= 3:  # two letters ("es", "lb") are too often a word
+                names.setdefault("".join(w[0] for w in words), set()).add(" ".join(words))
+    return {
+        short: next(iter(found))
+        for short, found in names.items()
+        if len(found) == 1 and short not in STOP_WORDS and short not in GENERAL_WORDS
+    }
+
+
 def readable_sentences(text: str) -> list[str]:
     """A policy section as plain sentences: Markdown emphasis and headings gone, table rows as
     "Heading, Option: cost, time", bullets and lines split into sentences."""

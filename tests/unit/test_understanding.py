@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge import sales
+from knowledge import policy_search, sales
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
@@ -1390,3 +1390,16 @@ def test_what_to_get_for_a_use_said_in_the_customers_own_word_states_a_need():
     assert states_a_need("wanna jig for yellowtail, what stick should i get")
     assert not states_a_need("i want to return it")
     assert not states_a_need("which is lighter?")
+
+
+def test_a_place_written_by_its_initials_is_the_name_the_pages_spell_out(tmp_path):
+    rod = furniture("R1", "Verde Bahia 7 Spinning Rod", 1890.0, "fishing rods")
+    delivery = (
+        "# Paquetería and delivery\n\n## By region\n\n- Baja California: 149 MXN, 1 to 2 working days.\n"
+        "- Baja California Sur: 199 MXN, 2 to 4 working days.\n- Rest of Mexico: 249 MXN.\n"
+        "- We send to the United States for 450 MXN.\n"
+    )
+    engine = shop_engine(tmp_path, [rod], {"paqueteria-and-delivery.md": delivery})
+    answer = engine.understand("how much is shipping to la paz, bcs?", CustomerContext(), Focus())
+    assert answer is not None and answer.kind == "policy" and "199 MXN" in answer.lines[0]
+    assert "bcs" not in policy_search.initialisms(["Baja California is big."])  # only names of three words or more
