@@ -459,6 +459,8 @@ class KnowledgeEngine:
         catalog = self.products()
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
+        if _A_FAVOUR.search(text) and (favour := self.policy(text)).kind == "policy":
+            return favour  # "if i buy braid here do you put it on my reel for me?": the spooling section
         category = self.match_category(text)
         if (related := self.goes_with(focus.products, text, category)) is not None:
             return related  # "is there a matching bed?" after tables were shown
@@ -1271,6 +1273,14 @@ _NEEDS_A_THING_FOR = re.compile(
 # Someone of the shop's asked to do something to a product ("can your guys put the bed together?"), not whether it
 _SOMEONE = r"\b(?:you|ye|u|someone|somebody|anyone|(?:your|the)\s+(?:\w+\s+)?(?:team|person|guys?|people|staff|crew))\b"
 _THING = r"(?:it|them|the|this|that|my|our)\b"
+# "do you put it on my reel for me?", "can you set it up for us?": something the shop is asked to do, which its
+# pages answer (a service), whatever product it is done to
+_A_FAVOUR = re.compile(
+    rf"\b(?:do|can|could|will|would)\s+{_SOMEONE}\s+(?!(?:have|sell|carry|stock|recommend|suggest|think|know|"
+    r"got|ship|deliver|send|post|do|find|show|help|get|pick|choose|tell|give|check|order)\b)\w+"
+    r"(?:\s+[\w']+){0,6}?\s+for\s+(?:me|us)\b",
+    re.I,
+)
 # fits: each by the service's usual word (`same_service` has its other words)
 _ASKED_OF_SOMEONE = tuple(
     (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), service)

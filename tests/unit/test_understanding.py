@@ -1403,3 +1403,15 @@ def test_a_place_written_by_its_initials_is_the_name_the_pages_spell_out(tmp_pat
     answer = engine.understand("how much is shipping to la paz, bcs?", CustomerContext(), Focus())
     assert answer is not None and answer.kind == "policy" and "199 MXN" in answer.lines[0]
     assert "bcs" not in policy_search.initialisms(["Baja California is big."])  # only names of three words or more
+
+
+def test_something_the_shop_is_asked_to_do_for_the_customer_is_answered_from_its_pages(tmp_path):
+    reels = [furniture("R1", "Sauzal 4000 Spinning Reel", 1790.0, "reels")]
+    services = (
+        "# Spooling and service\n\n## Line spooling\n\nSpooling is free on any reel when you buy the line here.\n"
+    )
+    engine = shop_engine(tmp_path, reels, {"spooling-and-service.md": services})
+    favour = engine.understand("if i buy line here do you put it on my reel for me?", CustomerContext(), Focus())
+    assert favour is not None and favour.kind == "policy" and "Spooling is free" in favour.rendered
+    asked = engine.understand("can you recommend a reel for me?", CustomerContext(), Focus())
+    assert asked is not None and asked.kind == "recommend"
