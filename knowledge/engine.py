@@ -869,7 +869,8 @@ class KnowledgeEngine:
         kind = _kind_in_focus(focus)
         if kind is not None:
             if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
-                relevant += [c for c in self.policy_chunks() if c.topic == topic and c not in relevant]
+                found = {c.text for c in relevant}
+                relevant += [c for c in self.policy_chunks() if c.topic == topic and c.text not in found]
             relevant = _about_kind(relevant, kind, self.categories())
         page_cues = self._topic_cues.get(topic, frozenset()) if topic else frozenset()
         names_page = bool(page_cues) and policy_search.find_topic(text, {topic: page_cues}) == topic
@@ -879,7 +880,9 @@ class KnowledgeEngine:
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer, those that share a word with the question first
-            opening = [c for c in self.policy_chunks() if c.topic == topic]
+            opening = policy_search.headed_by_what_is_asked(
+                query, [c for c in self.policy_chunks() if c.topic == topic]
+            )
             opening = opening if kind is None else _about_kind(opening, kind, self.categories())
             relevant = policy_search.sharing_words_first(query, opening, page_cues)[:2]
         if topic and relevant and _ASKS_IF_ALLOWED.search(text):

@@ -139,14 +139,13 @@ def sharing_words_first(query: Query, chunks: list[PolicyChunk], cues: Iterable[
     words that only name the page (its `cues`: "warranty" on the warranty page) don't count."""
     page_words = {stem(c) for c in cues if " " not in c}
     words = [group for group in query.words if not group <= page_words]
-    naming = [group for group in query.words if group <= page_words]
+    return sorted(chunks, key=lambda chunk: -sum(bool(group & stems_of(chunk.text)) for group in words))
 
-    def shared(chunk: PolicyChunk) -> tuple[int, int]:
-        # then, on a page of two kinds, the section headed by the kind asked about ("Garantía" for the warranty)
-        in_heading = stems_of(heading(chunk))
-        return -sum(bool(g & stems_of(chunk.text)) for g in words), -sum(bool(g & in_heading) for g in naming)
 
-    return sorted(chunks, key=shared)
+def headed_by_what_is_asked(query: Query, chunks: list[PolicyChunk]) -> list[PolicyChunk]:
+    """The sections in their order, those whose heading says a word of the question first: on a page of two
+    kinds, "Garantía" for "the warranty?" before "Changed your mind"."""
+    return sorted(chunks, key=lambda chunk: -sum(bool(group & stems_of(heading(chunk))) for group in query.words))
 
 
 def _coverage(query: Query, weights: list[float], stems: set[str]) -> float:

@@ -335,6 +335,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         if name_models & glued_parts:
             name_models |= {w for w in words if _has_digit(w) and w in glued}  # "f30e" is the model "30e"
         models_said = _models_said(name_models, text_models, bare_numbers)
+        said_only_as_a_number = models_said - matched  # "90" for the "70x90" of a pillow names no pillow
         matched |= models_said  # "komei 35 f1.8" says the "35mm" of a "Kōmei 35mm f/1.8 Lens"
         # A brand plus a bare number ("Nimbus ... 13") is not a mention, unless they are said together as the
         # name has them ("the vonk 28", not the "Vonk Pro 28"): a model word must match.
@@ -342,7 +343,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         brand_and_model = any(
             f" {b} {m} " in named_in_order and f" {b} {m} " in said_in_order for b in brand_words for m in models_said
         )
-        named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words)
+        named_by_word = any(not w.replace(".", "").isdigit() for w in matched - brand_words - said_only_as_a_number)
         if not name_words or not (brand_and_model or named_by_word):
             continue
         # "Lumen Air 15" is not the "Lumen Air 13", nor "Galaxy S24" the "Galaxy S10".

@@ -1232,6 +1232,7 @@ def test_model_names_said_the_way_photographers_shorten_them():
         furniture("L2", "Tsuki 35mm f/1.4 Lens", 98000.0, "lenses", max_aperture="f/1.4", mount="Hikari X"),
         furniture("L3", "Tsuki 14mm f/1.8 Lens", 128000.0, "lenses", max_aperture="f/1.8", mount="Hikari X"),
         furniture("L4", "Hikari X 100-400mm Telephoto Lens", 178000.0, "lenses", focal_length="100-400 mm"),
+        furniture("W1", "Mare Joaquina 2mm Spring Suit", 690.0, "wetsuits"),
     ]
 
     def named(text: str) -> list[str]:
@@ -1243,6 +1244,7 @@ def test_model_names_said_the_way_photographers_shorten_them():
     # "35" says the "35mm", "f1.8" the "f/1.8"; named in the order said
     assert named("tsuki 35 f1.8 or the f1.4, which is lighter?") == ["L1", "L2"]
     assert named("price of the hikari x 100-400") == ["L4"]  # the name's first words, each shared, in its order
+    assert named("grau -2 or grau -4 goggles, which is cheaper?") == []  # a number alone names no "2mm" suit
 
 
 def test_budgets_in_ten_thousands_slang_and_more_languages():
