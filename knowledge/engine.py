@@ -301,11 +301,17 @@ class KnowledgeEngine:
             or self._yes_no_feature(CustomerContext(category=kind), text) is not None
         )
 
-    def _answered_on(self, text: str, topic: str) -> bool:
-        """A section of this page shares two or more of the question's words ("pays", "postage")."""
-        query = policy_search.Query.parse(text)
+    def _answered_on(self, text: str, topic: str, named_instead: str | None = None) -> bool:
+        """A section of this page shares two or more of the question's words ("who pays the courier to fetch
+        it?"), unless a phrase of the page the message names instead (`named_instead`) says it asks that page
+        ("can i spread the cost of a big order?")."""
+        said = f" {' '.join(tokens(text))} "
+        phrases = [cue for cue in self._topic_cues.get(named_instead or "", ()) if " " in cue]
+        if any(re.search(policy_search.cue_pattern(cue), said) for cue in phrases):
+            return False  # "can i spread the cost?": a phrase of the other page says it is that page's question
+        words = policy_search.Query.parse(text).words
         return any(
-            sum(bool(group & policy_search.stems_of(chunk.text)) for group in query.words) >= 2
+            sum(bool(group & policy_search.stems_of(chunk.text)) for group in words) >= 2
             for chunk in self.policy_chunks()
             if chunk.topic == topic
         )
@@ -495,7 +501,7 @@ class KnowledgeEngine:
         if (
             focus.policy_topic
             and topic not in (None, focus.policy_topic)
-            and self._answered_on(text, focus.policy_topic)
+            and self._answered_on(text, focus.policy_topic, named_instead=topic)
         ):
             topic = focus.policy_topic  # "who pays the postage?" after the returns page: the return postage
         if topic:

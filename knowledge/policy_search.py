@@ -93,6 +93,10 @@ def states_amount(text: str) -> bool:
     return bool(_AMOUNT.search(text) or _AMOUNT_IN_CURRENCY.search(text))
 
 
+# Words a policy question shares with any page by chance ("pay it off over a few weeks", "taken off your refund")
+_FILLER = frozenset("off over few lot bit".split())
+
+
 @dataclass(frozen=True)
 class Query:
     """The meaningful words of a policy question: per word, its stem and the stems of the words
@@ -105,7 +109,9 @@ class Query:
     def parse(cls, question: str, ignore: Iterable[str] = ()) -> Query:
         ignored = {stem(w) for w in ignore}
         text = re.sub(r"\bcut[- ]off\b", "cutoff", question.lower())
-        words = sorted({w for w in content_words(text) - GENERAL_WORDS if len(w) > 2 and stem(w) not in ignored})
+        words = sorted(
+            {w for w in content_words(text) - GENERAL_WORDS - _FILLER if len(w) > 2 and stem(w) not in ignored}
+        )
         groups = tuple(frozenset({stem(w)} | {stem(alt) for alt in CONCEPTS.get(singular(w), ())}) for w in words)
         return cls(groups, frozenset(_phrases(text)))
 
@@ -325,7 +331,7 @@ def _mentions(text: str, cues: tuple[str, ...]) -> int:
     return sum(len(re.findall(rf"\b{re.escape(cue)}", text)) for cue in cues)
 
 
-def _cue_pattern(cue: str) -> str:
+def cue_pattern(cue: str) -> str:
     """A cue at a word start; a two-word cue may have two words inside it ("send a guitar back")."""
     first, _, last = cue.partition(" ")
     if last and " " not in last:
@@ -343,17 +349,17 @@ def topics_named(text: str, cues: dict[str, frozenset[str]]) -> set[str]:
     """The policy topics whose cues the text says, narrowed to one where a phrase or a page's name decides."""
     said = tokens(text)
     lowered = " " + " ".join(said) + " "
-    found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
+    found = {t for t, words in cues.items() for cue in words if re.search(cue_pattern(cue), lowered)}
     if not found:  # "warrenty", "guarentee": a typo of a one-word cue of 6 letters or more, read as the cue
         one_word = sorted({cue for words in cues.values() for cue in words if len(cue) >= 6 and " " not in cue})
         corrected = [next((cue for cue in one_word if _typo_of(cue, w)), w) for w in said]
         lowered = " " + " ".join(corrected) + " "
-        found = {t for t, words in cues.items() for cue in words if re.search(_cue_pattern(cue), lowered)}
+        found = {t for t, words in cues.items() for cue in words if re.search(cue_pattern(cue), lowered)}
     if len(found) > 1:  # "do i pay to send it back?", "is cash on delivery ok?": a phrase says more than a word
-        phrased = {t for t in found for cue in cues[t] if " " in cue and re.search(_cue_pattern(cue), lowered)}
+        phrased = {t for t in found for cue in cues[t] if " " in cue and re.search(cue_pattern(cue), lowered)}
         found = phrased if len(phrased) == 1 else found
     if len(found) > 1:  # two warranty pages: the one whose name the message says ("guarantee" → "guarantees-…")
-        found = {t for t in found if re.search(_cue_pattern(_name_cue(t)), lowered)} or found
+        found = {t for t in found if re.search(cue_pattern(_name_cue(t)), lowered)} or found
     if len(found) > 1:  # "a full service on my reel": the page with "service" in its name
         said_stems = {stem(w) for w in said if len(w) >= 4 and w not in STOP_WORDS}
         naming = {t for t in found if {stem(w) for w in tokens(t.replace("-", " "))} & said_stems}
@@ -371,7 +377,7 @@ _PLAIN_KIND_WORDS = frozenset(
 
 
 def _kinds_said(lowered: str) -> set[int]:
-    return {i for i, group in enumerate(TOPIC_WORDS) if any(re.search(_cue_pattern(cue), lowered) for cue in group)}
+    return {i for i, group in enumerate(TOPIC_WORDS) if any(re.search(cue_pattern(cue), lowered) for cue in group)}
 
 
 def _names_plainly(topic: str) -> set[int]:

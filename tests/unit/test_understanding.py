@@ -1417,3 +1417,22 @@ def test_something_the_shop_is_asked_to_do_for_the_customer_is_answered_from_its
     assert favour is not None and favour.kind == "policy" and "Spooling is free" in favour.rendered
     asked = engine.understand("can you recommend a reel for me?", CustomerContext(), Focus())
     assert asked is not None and asked.kind == "recommend"
+
+
+def test_after_the_returns_page_a_payment_question_gets_the_payment_page_and_a_fee_question_stays(tmp_path):
+    mixer = furniture("M1", "Kora 5 Stand Mixer", 500.0, "stand mixers")
+    pages = {
+        "sending-it-back.md": "# Sending it back\n\nAnything unused can be sent back within 35 days.\n\n## How\n\n"
+        "A courier collects the mixer for R250, taken off your refund. We refund the card you paid with.\n",
+        "guarantees-and-paying.md": "# Paying\n\n## Instalments\n\nOrders from R500 can be paid with Payflex in "
+        "4 interest-free payments over six weeks.\n\n## Cards\n\nWe take Visa and Mastercard.\n",
+        "delivery.md": "# Delivery\n\nWe deliver by courier for R99.\n",
+    }
+    engine = shop_engine(tmp_path, [mixer], pages)
+    after_returns = Focus(policy_topic="sending-it-back")
+    weeks = engine.understand("ok and can i pay it off over a few weeks", CustomerContext(), after_returns)
+    assert weeks is not None and weeks.sources == ["guarantees-and-paying.md"], weeks
+    spread = engine.understand("can i spread the cost?", CustomerContext(), after_returns)
+    assert spread is not None and spread.sources == ["guarantees-and-paying.md"], spread
+    fetch = engine.understand("who pays the courier to fetch it?", CustomerContext(), after_returns)
+    assert fetch is not None and fetch.sources == ["sending-it-back.md"], fetch
