@@ -870,6 +870,17 @@ class KnowledgeEngine:
         unnamed = [n for n in names if n not in self._policy_text]
         query = policy_search.Query.parse(text, ignore=[w for n in unnamed for w in tokens(n)])
         relevant = policy_search.rank(query, chunks, self._policy_idf)
+        if topic and continues(text):
+            # "and austria?" after the delivery page: the page's sections that name it, however short the question
+            chosen = {c.text for c in relevant}
+            naming = [
+                c
+                for c in self.policy_chunks()
+                if c.topic == topic
+                and c.text not in chosen
+                and any(g & policy_search.stems_of(c.text) for g in query.words)
+            ]
+            relevant += naming
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
         kind = _kind_in_focus(focus)

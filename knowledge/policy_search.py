@@ -432,7 +432,7 @@ def initialisms(texts: Iterable[str]) -> dict[str, str]:
             words = found.lower().split()
             while words and words[0] in STOP_WORDS:  # "The Bahía Travel" at a sentence's start
                 words = words[1:]
-            if len(words) >= 3:  # two letters ("es", "lb") are too often a word
+            if len(words) >= 3:  # two letters ("es", "oh") are too often a word
                 names.setdefault("".join(w[0] for w in words), set()).add(" ".join(words))
     return {
         short: next(iter(found))

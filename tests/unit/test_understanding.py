@@ -1436,3 +1436,21 @@ def test_after_the_returns_page_a_payment_question_gets_the_payment_page_and_a_f
     assert spread is not None and spread.sources == ["guarantees-and-paying.md"], spread
     fetch = engine.understand("who pays the courier to fetch it?", CustomerContext(), after_returns)
     assert fetch is not None and fetch.sources == ["sending-it-back.md"], fetch
+
+
+def test_and_a_place_after_the_delivery_page_gets_the_section_that_names_it(tmp_path, monkeypatch):
+    grinder = furniture("G1", "Ostra Flat 64 Grinder", 399.0, "grinders")
+    shipping = (
+        "# Shipping\n\nWe ship from Rotterdam to the Netherlands, Belgium, Germany, Austria and France.\n\n"
+        "## Costs and delivery times\n\n- Netherlands and Belgium: €4.95, delivered in 1–2 working days.\n"
+        "- Germany, Austria and France: €7.95, delivered in 2–4 working days.\n- Espresso machines over 15 kg "
+        "are delivered by a courier who calls you to agree a day.\n- Free shipping on orders over €60 to every "
+        "country we ship to.\n- Small parcels can be sent to a pick-up point instead of your home at no extra "
+        "cost.\n- Orders placed before 2 pm on a working day leave the warehouse the same day.\n"
+    )
+    engine = shop_engine(tmp_path, [grinder], {"shipping.md": shipping, "payment.md": "# Payment\n\niDEAL.\n"})
+    # a short question is close to few sections: retrieval finds only the opening one
+    opening = [replace(c, similarity=0.5) for c in engine.policy_chunks() if c.text.startswith("We ship")]
+    monkeypatch.setattr(engine.store, "search_policies", lambda *args, **kwargs: opening)
+    answer = engine.understand("and austria?", CustomerContext(), Focus(policy_topic="shipping"))
+    assert answer is not None and "€7.95" in answer.lines[0], answer
