@@ -688,7 +688,9 @@ class KnowledgeEngine:
             return answers.compare(products[:3], query)
         unknown = unexplained_words(text, products, query) - REFERENCE_WORDS
         if unknown and query is None:
-            return answers.not_recorded(products[:3], sorted(unknown))
+            # "what happens if she crashes in it, do you replace it?": no data of the product's, maybe a page's
+            on_pages = self.policy(text, None, focus)
+            return on_pages if on_pages.kind == "policy" else answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
 
     def product_instead_of_policy(self, text: str, focus: Focus) -> Answer | None:

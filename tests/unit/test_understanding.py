@@ -1454,3 +1454,18 @@ def test_and_a_place_after_the_delivery_page_gets_the_section_that_names_it(tmp_
     monkeypatch.setattr(engine.store, "search_policies", lambda *args, **kwargs: opening)
     answer = engine.understand("and austria?", CustomerContext(), Focus(policy_topic="shipping"))
     assert answer is not None and "€7.95" in answer.lines[0], answer
+
+
+def test_a_question_about_the_product_in_focus_its_data_cannot_answer_gets_the_page_that_does(tmp_path):
+    helmet = furniture("H1", "Kolibri Mini Kids Helmet", 49.0, "helmets", mips=False)
+    pages = {
+        "guarantee.md": "# Guarantee\n\n## What happens if you crash\n\nIf you crash in a helmet bought from us, "
+        "we replace it at half price.\n",
+        "delivery.md": "# Delivery\n\nSwiss Post, CHF 9.\n",
+    }
+    engine = shop_engine(tmp_path, [helmet], pages)
+    focus = Focus([helmet], helmet)
+    crash = engine.understand("what happens if she crashes in it, do you replace it?", CustomerContext(), focus)
+    assert crash is not None and crash.kind == "policy" and "half price" in crash.rendered
+    colour = engine.understand("what colour is it?", CustomerContext(), focus)
+    assert colour is not None and colour.kind == "not_found" and "colour" in colour.rendered
