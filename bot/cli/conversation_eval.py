@@ -160,6 +160,8 @@ def check_turn(
     problems += [f"forbidden {f!r}" for f in expect.get("forbidden", []) if f.lower() in lowered]
     problems += [f"another shop's words: {f!r}" for f in foreign if f.lower() in lowered]
     overviews = [_overview_of(shop, category) for category in {p.category for p in named}]
+    # "- contact lenses: 6 models, 89.00 PLN to 229.00 PLN": a category the reply names, its count and price range
+    overviews += [_range_of(shop, c) for c in {p.category for p in shop.products} if c.lower() in lowered]
     policies = [" ".join(readable_sentences(page.text)) for page in shop.policies]  # as replies quote them
     said = [*(said_before or []), turn.text]
     budgets = [f"{amount:g}" for text in said if (amount := parse_budget(text)) is not None]  # "two hundred"
@@ -188,6 +190,12 @@ def _facts_of(product: Product) -> str:
 def _overview_of(shop: LoadResult, category: str) -> str:
     """What the catalogue says about a whole category (how many models, how many in stock)."""
     return answers.category_overview(category, [p for p in shop.products if p.category == category]).rendered
+
+
+def _range_of(shop: LoadResult, category: str) -> str:
+    """How many products a category has and its lowest and highest price, from the catalogue itself."""
+    prices = sorted((p.price, p.currency) for p in shop.products if p.category == category)
+    return f"{category}: {len(prices)} models, {format_price(*prices[0])} to {format_price(*prices[-1])}"
 
 
 def foreign_words(shop: str, shops_dir: Path = SHOPS_DIR) -> list[str]:

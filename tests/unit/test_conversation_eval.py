@@ -87,3 +87,14 @@ def test_a_price_difference_of_named_products_and_a_refused_discount_are_no_inve
     assert check_turn(turn(), reply, [], SHOP, []) == []
     offered = check_turn(turn(), "We can offer a discount on the Alder Two Seater: 600.00 EUR.", [], SHOP, [])
     assert any("discount" in p for p in offered) and any("600" in p for p in offered)
+
+
+def test_a_categorys_count_and_price_range_are_facts_and_a_wrong_range_is_not():
+    categories = {p.category for p in SHOP.products}
+    category = sorted(categories)[0]
+    prices = sorted(p.price for p in SHOP.products if p.category == category)
+    count = len(prices)
+    right = f"This is what we carry: - {category}: {count} models, {prices[0]:,.2f} EUR to {prices[-1]:,.2f} EUR"
+    assert check_turn(turn(), right, [], SHOP, []) == []
+    wrong = f"This is what we carry: - {category}: {count} models, {prices[0]:,.2f} EUR to 99,999.00 EUR"
+    assert any(p.startswith("invented") for p in check_turn(turn(), wrong, [], SHOP, []))
