@@ -56,8 +56,8 @@ _RECOMMEND: list[Example] = [
         '[1] {1.name} {1.price}, {1.stock}; why: "you said a long hike: it is made “for hikers and long days out”"\n'
         '[2] {2.name} {2.price}, {2.stock}; why: "its description mentions hiking"\n'
         '[3] {3.name} {3.price}, {3.stock}; why: "its description mentions coffee"',
-        "The {1.name} ({1.price}) suits {use} best: it's made for hikers and long days out. "
-        "The {2.name} at {2.price} and the {3.name} at {3.price} are worth a look too.",
+        "I'd pick the {1.name} at {1.price}: it's made for hikers and long days out. "
+        "The {2.name} ({2.price}) and the {3.name} ({3.price}) are other good options.",
     ),
     (
         "recommend",
