@@ -68,8 +68,9 @@ _SAYS_BUYING = re.compile(
 # product and policy intents' own actions already ask the catalogue; buying or accessories for a named product
 # stay what they are, but not a ranking ("ok which in-stock bag is the warmest then?" read as buying) or a
 # category nothing in focus is of ("i want a bike for riding to the shops" read as buying).
-_ANY = frozenset({"product", "ranking", "focus", "details", "policy", "service"})
-_NO_PURCHASE_YET = frozenset({"ranking", "category", "details", "service", "policy"})
+_ANY = frozenset({"product", "ranking", "focus", "details", "correction", "policy", "service"})
+# "sorry i meant for hiking, a light one" read as buying is a correction, not a purchase
+_NO_PURCHASE_YET = frozenset({"ranking", "category", "details", "correction", "service", "policy"})
 FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         [
@@ -96,7 +97,9 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     # "hedge trimmer for a tall hedge, i don't want to be up a ladder" asks for no person (see catalogue_first)
     "request_human": _ANY | {"category"},
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
-    **dict.fromkeys(["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "category", "service"})),
+    **dict.fromkeys(
+        ["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "correction", "category", "service"})
+    ),
 }
 
 

@@ -337,8 +337,9 @@ class KnowledgeEngine:
         category it names ("lightest hair dryer?"), "focus" (about the products in focus: "which of those is the
         warmest?", "how many are left?", "what's the second one like?"), "policy" (carries on with the page just
         quoted: "and to nz?"), "details" (asks what one of the products in focus is like: "tell me about the
-        second one"), "category" (names a category the products in focus are not of: "hi, looking
-        for vegan choc") or "service" (asks for a service no page of the shop offers: "can i rent a piano?")."""
+        second one"), "correction" (others of the kind in focus: "anything similar?", "sorry, i meant for
+        hiking"), "category" (names a category the products in focus are not of: "hi, looking for vegan choc") or
+        "service" (asks for a service no page of the shop offers: "can i rent a piano?")."""
         if self.unoffered_service(text) is not None:
             return "service"
         named = find_products(text, self.products())
@@ -362,7 +363,7 @@ class KnowledgeEngine:
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
         of_kind = focus.kind is not None and category in (None, focus.kind)
         if of_kind and (_ALTERNATIVE.search(text) or _CORRECTS.search(text)):
-            return "focus"  # "anything similar i can get now?" after a sold-out product, "sorry, i meant for me"
+            return "correction"  # "anything similar i can get now?" after a sold-out product, "sorry, i meant for me"
         if category is None and focus.kind and _ONE_OF_A_KIND.search(text) and self._names_a_need(focus.kind, text):
             return "focus"  # "ok, then a memory foam one for two people" after mattresses
         if focus.policy_topic and continues(text) and (category is None or self._only_names(text, category)):
@@ -656,6 +657,8 @@ class KnowledgeEngine:
         if reference is None:
             return None
         products = reference.products
+        if (topic := self._policy_topic_about(text, products)) is not None:
+            return self.policy(text, topic, focus)  # "whats the warranty on it if it snaps on a big one?"
         if _ASKS_FOR_VARIANT.search(text):  # "my kid's a leftie, is there a version for them?"
             of_kind = CustomerContext(category=products[0].category)
             if self._yes_no_feature(of_kind, text) or _named_value(self._pool(of_kind.category), text):

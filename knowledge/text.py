@@ -1229,9 +1229,17 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         if wanted & {"pricier", "priciest"} or ({"more", "most"} & wanted and "expensive" in wanted):
             return SpecQuery("price", "max")
         return SpecQuery("price", None)
-    if wanted & STOCK_WORDS:
+    if wanted & STOCK_WORDS and not _HAS_A_THING.search(text):
         return SpecQuery("stock", None)
     return None
+
+
+# "does it have a visor?", "has it got a hood": what the product has, not whether the shop has it
+_HAS_A_THING = re.compile(
+    r"\b(?:does|do|did) (?:it|this|that|they|these|those|this one|that one) have (?:a|an|any|some)\b|"
+    r"\b(?:has|have) (?:it|this|that|they|these|those) got (?:a|an|any|some)\b",
+    re.I,
+)
 
 
 # "how much", as customers who mix in their own language ask it

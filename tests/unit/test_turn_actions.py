@@ -231,6 +231,8 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("I want to buy the Lumen Air 13", "ready_to_buy", {}, False),  # a purchase of a named product stays one
         ("I want a laptop for the train", "ready_to_buy", {}, True),  # a category, nothing chosen: products
         ("ok I'll take the laptop", "ready_to_buy", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
+        # a correction of what was shown, no purchase
+        ("sorry i meant one for gaming", "ready_to_buy", {"current_product": "L1", "products_in_focus": ["L1"]}, True),
         ("hi, looking for a light laptop", "greet", {}, True),  # more than a greeting
         ("hi there", "greet", {}, False),
         ("a laptop for the train, i don't want to lug much", "request_human", {}, True),  # no person asked for

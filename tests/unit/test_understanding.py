@@ -277,7 +277,7 @@ def test_the_categorys_own_words_never_pick_a_spec(tmp_path):
         ("and sofas for the garden?", [], "delivery", "category"),  # a need: products
         ("how long have i got to send a sofa back", [], None, "policy"),  # a policy, though it names a category
         ("do you have sofas with free delivery", [], None, "category"),  # products asked for
-        ("anything similar i can get sooner?", ["C2"], None, "focus"),  # others of the kind in focus
+        ("anything similar i can get sooner?", ["C2"], None, "correction"),  # others of the kind in focus
     ],
 )
 def test_what_the_catalogue_answers_before_the_intents_flow(engine, said, focus_skus, topic, direct):
@@ -1147,7 +1147,7 @@ def test_a_snap_is_a_warranty_question_and_a_correction_is_about_the_kind_in_foc
     engine = shop_engine(tmp_path, boards, pages)
     assert engine.policy_topic("and if it snaps?") == "guarantee"
     focus = Focus(boards)
-    assert engine.direct_answer("desculpa, i meant for me. i'm learning too", focus) == "focus"
+    assert engine.direct_answer("desculpa, i meant for me. i'm learning too", focus) == "correction"
 
 
 def test_a_service_no_page_offers_is_refused_however_it_is_asked(tmp_path):
@@ -1367,6 +1367,11 @@ def test_a_page_of_two_kinds_answers_the_kind_asked_and_a_plainly_named_page_win
     # a typo of "warranty", and "big" said of the fish: no question about the rod's length
     snaps = engine.understand("whats the warrenty on it if it snaps on a big calico", CustomerContext(), in_focus)
     assert snaps is not None and snaps.kind == "policy" and "5 years" in " ".join(snaps.lines[:2])
+    # the same when the NLU sends it to the product question's action
+    asked = engine.product_question(
+        "whats the warrenty on it if it snaps on a big calico", CustomerContext(), focus=in_focus
+    )
+    assert asked.kind == "policy" and "5 years" in asked.rendered
     # "a full service": the page with "service" in its name, asked with words that weigh nothing ("been making")
     asked = "what about a full service on a lever drag, it's been making a grinding noise"
     assert engine.policy_topic(asked) == "rentals-and-reel-service"
@@ -1469,3 +1474,10 @@ def test_a_question_about_the_product_in_focus_its_data_cannot_answer_gets_the_p
     assert crash is not None and crash.kind == "policy" and "half price" in crash.rendered
     colour = engine.understand("what colour is it?", CustomerContext(), focus)
     assert colour is not None and colour.kind == "not_found" and "colour" in colour.rendered
+
+
+def test_what_a_product_has_is_no_question_about_stock():
+    assert find_spec_query("does it have a visor", ["weight_g"]) is None
+    assert find_spec_query("has it got a hood?", ["weight_g"]) is None
+    assert find_spec_query("do you have it in stock?", ["weight_g"]) == SpecQuery("stock", None)
+    assert find_spec_query("have you got any left?", ["weight_g"]) == SpecQuery("stock", None)
