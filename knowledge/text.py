@@ -952,7 +952,8 @@ _BUDGET_CUE_AFTER = re.compile(r"\s*(?:[^\W\d_]{1,12}\s+)?(?:max|maximum|tops|or
 _BUDGET_CUE = re.compile(
     r"(under|below|less than|max(?:imum)?|up to|at most|no more than|(?:nothing|not|no) (?:over|above)|around|"
     r"about|budget|within|"
-    r"até|no máximo|menos de|no m[aá]s de|m[aá]ximo|hasta|fino a|meno di|moins de|jusqu'à|unter|bis|höchstens|"
+    # whole words: no "unter" in "counter"
+    r"\b(?:até|no máximo|menos de|no m[aá]s de|m[aá]ximo|hasta|fino a|meno di|moins de|jusqu'à|unter|bis|höchstens)\b|"
     r"spend|cheaper than|<|~)"
 )
 _SAID_AS_MONEY = re.compile(r"\s*(?:yen|円)|\s*$|\s*[^\w\s]")  # "10 man yen", "under 15man?": money

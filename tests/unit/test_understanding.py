@@ -1481,3 +1481,9 @@ def test_what_a_product_has_is_no_question_about_stock():
     assert find_spec_query("has it got a hood?", ["weight_g"]) is None
     assert find_spec_query("do you have it in stock?", ["weight_g"]) == SpecQuery("stock", None)
     assert find_spec_query("have you got any left?", ["weight_g"]) == SpecQuery("stock", None)
+
+
+def test_a_foreign_budget_word_counts_only_as_a_whole_word():
+    assert parse_budget("a shelf for my counter 40", cued_only=True) is None  # no "unter" in "counter"
+    assert parse_budget("unter 200 euro bitte", cued_only=True) == 200
+    assert parse_budget("bis 300", cued_only=True) == 300
