@@ -50,6 +50,7 @@ from knowledge.text import (
     names_product,
     need_details,
     parse_budget,
+    said_units,
     same_service,
     same_word,
     singular,
@@ -86,10 +87,6 @@ _NAMED_AFTER = re.compile(
 )
 
 
-def _units_of(words: set[str]) -> set[str]:
-    return {SAID_UNITS[w] for w in words if SAID_UNITS.get(w)}
-
-
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
 
@@ -106,6 +103,7 @@ class KnowledgeEngine:
         self.relevance_threshold = relevance_threshold
         self._products: list[Product] = []
         self._catalogue_words: set[str] = set()  # words of product names and brands, for policy questions
+        self._spec_words: set[str] = set()  # words of spec names: "what speed class" asks of a "video_class"
         self._text_words: set[str] = set()  # every word of the products' texts
         self._common_words: set[str] = set()  # words of COMMON_IN_PRODUCTS or more products' texts
         self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
@@ -133,6 +131,7 @@ class KnowledgeEngine:
                     self._products = self.store.all_products()
                     self._revision = revision
                     self._catalogue_words = {w for p in self._products for w in tokens(f"{p.name} {p.brand}")}
+                    self._spec_words = {w for key in _spec_keys(self._products) for w in tokens(key)}
                     texts = [set(tokens(f"{p.document_text()} {p.brand}")) for p in self._products]
                     self._text_words = set().union(*texts)
                     spread = Counter(w for words in texts for w in words)
@@ -397,9 +396,8 @@ class KnowledgeEngine:
         page of the shop mentions, if any: a product made "for lessons" is no lesson the shop gives, but a product
         named for it ("Beeswax Wrap Set") is a product."""
         self.products()
-        # "what speed class is it": a word of a spec's name ("video_class") is about the products
-        spec_words = {w for key in _spec_keys(self._products) for w in tokens(key)}
-        said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in self._catalogue_words | spec_words]
+        known = self._catalogue_words | self._spec_words  # "what speed class is it": no class the shop gives
+        said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in known]
         if _MADE_TO_MEASURE.search(text):  # "a coat made to measure", "a board to my measures"
             said.append("custom")
         # "can your guys put it together?", "can you pack it like a gift?": a service, by its usual word
@@ -453,7 +451,7 @@ class KnowledgeEngine:
         about_data = query is not None and (
             (query.key == "stock" and bool(said & STRONG_STOCK_WORDS))
             or (query.key == "price" and bool(said & _ITS_PRICE))
-            or (query.key not in ("stock", "price") and bool(key_said or key_unit(query.key) in _units_of(said)))
+            or (query.key not in ("stock", "price") and bool(key_said or key_unit(query.key) in said_units(said)))
         )
         return None if about_data else topic
 

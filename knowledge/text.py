@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -1157,7 +1158,7 @@ def _left_as_stock(text: str) -> str:
     return _STOCK_LEFT.sub(lambda m: (m.group("head") or "") + "stock", text)
 
 
-def _said_units(words: list[str]) -> set[str]:
+def said_units(words: Iterable[str]) -> set[str]:
     """The spec-key units of the unit words said ("litres" -> "l"), leaving out those that are also words."""
     return {SAID_UNITS[w] for w in words if SAID_UNITS.get(w) and w not in _AMBIGUOUS_UNITS}
 
@@ -1195,7 +1196,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "max"
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
-    said_units = _said_units(words)
+    units_said = said_units(words)
     comparing = "which" in words or "than" in said
     key_words_said = {w for key in spec_keys for w in tokens(key)} & set(words)  # "filter" is no "filt" + "er"
     graded = {base for w in words if (base := _graded_base(w, comparing)) and w not in key_words_said}
@@ -1203,7 +1204,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         key_words = {w for w in tokens(key) if w not in UNIT_WORDS and w not in _NUMBER_WORDS}  # not "one_hand_fold"
         # "secure" asks about a security level: a shared stem of five letters counts too
         overlap = len(key_words & wanted) or len({stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
-        overlap += key_unit(key) in said_units  # "how many litres does it take": its volume_l
+        overlap += key_unit(key) in units_said  # "how many litres does it take": its volume_l
         # "the hardest steel": its hardness, more than its steel; the degree word also says which way is better
         overlap += 1.5 * any(w.startswith(base) and w != base for w in key_words for base in graded)
         # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins; a key
@@ -1271,7 +1272,7 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}
     if query is not None and query.key == "price":
         known |= {"much", "pay", "money", *CURRENCY_WORDS}
-    if query is not None and key_unit(query.key) in _said_units(tokens(text)):
+    if query is not None and key_unit(query.key) in said_units(tokens(text)):
         return set()  # "how many litres of soil does it take": the unit says what is asked
     if query is not None and key_unit(query.key) in _SIZE_UNITS:
         known |= _SIZE_WORDS  # "how big is the speaker": its size in inches
