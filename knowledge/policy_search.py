@@ -20,6 +20,7 @@ from knowledge.text import (
     CURRENCY,
     GENERAL_WORDS,
     STOP_WORDS,
+    asks_how_much,
     content_words,
     edit_distance,
     matches_word,
@@ -72,7 +73,7 @@ CONCEPTS: dict[str, frozenset[str]] = {
 
 # "How much is shipping?", "what does express cost?" — not "are there customs fees?" (a yes/no).
 _COST_QUESTION = re.compile(
-    r"\bhow much\b|\bwhat (does|do|is|are|will)\b.{0,40}\b(cost|costs|charge|fee)\b|\b(cost|price) of\b", re.I
+    r"\bwhat (does|do|is|are|will)\b.{0,40}\b(cost|costs|charge|fee)\b|\b(cost|price) of\b", re.I
 )
 # "12 EUR", "€12", "NOK 349", "R250", "₹799", "free"
 _AMOUNT = re.compile(
@@ -85,7 +86,7 @@ _AMOUNT_IN_CURRENCY = re.compile(rf"\d\s*(?:{CURRENCY.pattern})", re.I)  # "5,99
 
 
 def asks_cost(question: str) -> bool:
-    return bool(_COST_QUESTION.search(question))
+    return asks_how_much(question) or bool(_COST_QUESTION.search(question))  # "how much", "cuánto cuesta"
 
 
 def states_amount(text: str) -> bool:

@@ -171,3 +171,9 @@ def test_how_much_a_service_costs_is_answered_by_the_amount_under_its_heading():
 def test_amounts_with_a_short_currency_after_them_are_amounts():
     for said in ("take your old mattress away for **5,990 Ft**", "a new strap for 120 Kč", "R$ 60 a day"):
         assert states_amount(said), said
+
+
+def test_a_cost_question_in_the_customers_own_language_asks_for_an_amount():
+    assert asks_cost("cuánto cuesta el envío a la paz?")
+    assert asks_cost("how much is shipping?")
+    assert not asks_cost("do you ship to la paz?")
