@@ -310,7 +310,7 @@ def _name_phrases(topic: str, product_words: Iterable[str] = ()) -> set[str]:
     free"; "rentals-and-reel-service": "reel service"), unless both are words many products use."""
     products = {singular(w) for w in product_words}
     phrases = set()
-    for part in re.split(r"\band\b", " ".join(tokens(topic.replace("_", " ").replace("-", " ")))):
+    for part in re.split(r"\band\b", " ".join(tokens(topic))):
         meaning = [w for w in part.split() if w not in STOP_WORDS and w not in GENERAL_WORDS and not w.isdigit()]
         if len(meaning) >= 2 and not {singular(w) for w in meaning[-2:]} <= products:
             phrases.add(" ".join(meaning[-2:]))
@@ -319,7 +319,7 @@ def _name_phrases(topic: str, product_words: Iterable[str] = ()) -> set[str]:
 
 def _kinds_named(topic: str) -> set[int]:
     """The kinds of page (TOPIC_WORDS) the words of a page's name name: "care-and-repairs" is a warranty page."""
-    words = {w for w in tokens(topic.replace("_", " ").replace("-", " ")) if w not in STOP_WORDS}
+    words = {w for w in tokens(topic) if w not in STOP_WORDS}
     return {
         i
         for i, group in enumerate(TOPIC_WORDS)
@@ -363,7 +363,7 @@ def topics_named(text: str, cues: dict[str, frozenset[str]]) -> set[str]:
         found = {t for t in found if re.search(cue_pattern(_name_cue(t)), lowered)} or found
     if len(found) > 1:  # "a full service on my reel": the page with "service" in its name
         said_stems = {stem(w) for w in said if len(w) >= 4 and w not in STOP_WORDS}
-        naming = {t for t in found if {stem(w) for w in tokens(t.replace("-", " "))} & said_stems}
+        naming = {t for t in found if {stem(w) for w in tokens(t)} & said_stems}
         found = naming if len(naming) == 1 else found
     if len(found) > 1:  # "the warranty?": the "…-and-garantia" page, more than the "…-reel-service" one
         plainly = {t for t in found if _names_plainly(t) & _kinds_said(lowered)}
@@ -382,7 +382,7 @@ def _kinds_said(lowered: str) -> set[int]:
 
 
 def _names_plainly(topic: str) -> set[int]:
-    words = tokens(topic.replace("_", " ").replace("-", " "))
+    words = tokens(topic)
     plain = {p for w in words for p in _PLAIN_KIND_WORDS if w.startswith(p)}
     return {i for i, group in enumerate(TOPIC_WORDS) if plain & set(group)}
 
@@ -399,7 +399,7 @@ def _name_cue(topic: str, product_words: Iterable[str] = ()) -> str:
     ("how-to-pay": "pay"), so a cue never ends inside a phrase ("how t" would match "how high do the …"). A number
     or a word many products use is no cue: "board-hire" is "hire" (a question about boards asks nothing of it),
     "100-night-trial" is "night"."""
-    words = tokens(topic.replace("_", " ").replace("-", " "))
+    words = tokens(topic)
     usual = {cue for group in TOPIC_WORDS for cue in group}
     products = {singular(w) for w in product_words} - usual
     meaning = [w for w in words if w not in STOP_WORDS and w not in GENERAL_WORDS] or words or [topic.lower()]
