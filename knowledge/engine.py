@@ -87,6 +87,7 @@ _NAMED_AFTER = re.compile(
 )
 
 
+_IN_A_CURRENCY = re.compile(rf"\bin\s+(?:{CURRENCY.pattern})", re.I)  # "how much is it in pesos?"
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
 
@@ -265,7 +266,7 @@ class KnowledgeEngine:
         if parse_budget(text, cued_only=True) is not None:  # "a rod, nothing over 2500 pesos": no payment question
             text = CURRENCY.sub(" ", text)
         elif asks_how_much(text) or set(tokens(text)) & PRICE_WORDS:  # "how much is it in pesos?": its price
-            text = re.sub(rf"\bin\s+(?:{CURRENCY.pattern})", " ", text, flags=re.I)
+            text = _IN_A_CURRENCY.sub(" ", text)
         category = self.match_category(text)
         said = [singular(w) for w in tokens(text)]
         if category is not None and singular(tokens(category)[-1]) in said:  # the kind's own noun, not "school" alone

@@ -1010,14 +1010,17 @@ def _digits_for_words(lowered: str) -> str:
 _COUNTED = frozenset("people persons seats kids children adults guests players player of".split())
 
 
+_CUED = rf"(?:\b(?:{_BUDGET_CUE.pattern})\s*)"
+_AMOUNT_SAID = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*(?:(?:{_THOUSAND})\b|{_TEN_THOUSAND})?"
+_IN_CURRENCY = rf"(?:\s*(?:{CURRENCY.pattern}))"
+# "under 1万円", "no más de 2 mil", "300 pesitos": an amount with its cue or its currency
+_MONEY_TALK = re.compile(rf"{_CUED}{_AMOUNT_SAID}{_IN_CURRENCY}?|{_AMOUNT_SAID}{_IN_CURRENCY}", re.I)
+
+
 def without_amounts(text: str) -> str:
     """The message without its money talk ("something to hold it steady, under 1万円?" -> "something to hold it
     steady, ?"), for comparing what it says of the need with product texts."""
-    lowered = _digits_for_words(text.lower())
-    cued = rf"(?:\b(?:{_BUDGET_CUE.pattern})\s*)"
-    amount = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*(?:(?:{_THOUSAND})\b|{_TEN_THOUSAND})?"
-    currency = rf"(?:\s*(?:{CURRENCY.pattern}))"
-    lowered = re.sub(rf"{cued}{amount}{currency}?|{amount}{currency}", " ", lowered)
+    lowered = _MONEY_TALK.sub(" ", _digits_for_words(text.lower()))
     return re.sub(r"\s+", " ", CURRENCY.sub(" ", lowered.replace("円", " "))).strip()
 
 
