@@ -493,8 +493,6 @@ class KnowledgeEngine:
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
-        if reference is not None and (topic := self._policy_topic_about(text, reference.products)):
-            return self.policy(text, topic, focus)  # "can i buy it tax free?": the page, for the product in focus
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
