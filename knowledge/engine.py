@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from itertools import pairwise
 
@@ -406,6 +407,14 @@ class KnowledgeEngine:
         pages = self._policy_words
         offered = {alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in pages)}
         return next((w for w in said if not same_service(w) & offered), None)
+
+    def _more_of_page(
+        self, topic: str, chosen: list[PolicyChunk], wanted: Callable[[PolicyChunk], bool] = lambda chunk: True
+    ) -> list[PolicyChunk]:
+        """The page's other sections (`wanted` ones), none already `chosen`: the same sentence is never quoted
+        twice (search results and the page's sections are different objects for the same text)."""
+        texts = {c.text for c in chosen}
+        return [c for c in self.policy_chunks() if c.topic == topic and c.text not in texts and wanted(c)]
 
     def discounts(self, text: str, products: list[Product]) -> Answer:
         """The shop's own terms for the discount asked about, quoted from its pages ("do we get a discount? my
@@ -874,22 +883,13 @@ class KnowledgeEngine:
         relevant = policy_search.rank(query, chunks, self._policy_idf)
         if topic and continues(text):
             # "and austria?" after the delivery page: the page's sections that name it, however short the question
-            chosen = {c.text for c in relevant}
-            naming = [
-                c
-                for c in self.policy_chunks()
-                if c.topic == topic
-                and c.text not in chosen
-                and any(g & policy_search.stems_of(c.text) for g in query.words)
-            ]
-            relevant += naming
+            relevant += self._more_of_page(topic, relevant, lambda c: policy_search.shares_a_word(query, c))
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
             relevant = [c for c in relevant if policy_search.states_amount(c.text)]
         kind = _kind_in_focus(focus)
         if kind is not None:
             if topic and len(content_words(text) - GENERAL_WORDS) <= 2:  # "what about the warranty?": its section
-                found = {c.text for c in relevant}
-                relevant += [c for c in self.policy_chunks() if c.topic == topic and c.text not in found]
+                relevant += self._more_of_page(topic, relevant)
             relevant = _about_kind(relevant, kind, self.categories())
         page_cues = self._topic_cues.get(topic, frozenset()) if topic else frozenset()
         names_page = bool(page_cues) and policy_search.find_topic(text, {topic: page_cues}) == topic

@@ -149,6 +149,10 @@ def sharing_words_first(query: Query, chunks: list[PolicyChunk], cues: Iterable[
     return sorted(chunks, key=lambda chunk: -sum(bool(group & stems_of(chunk.text)) for group in words))
 
 
+def shares_a_word(query: Query, chunk: PolicyChunk) -> bool:
+    return any(group & stems_of(chunk.text) for group in query.words)
+
+
 def headed_by_what_is_asked(query: Query, chunks: list[PolicyChunk]) -> list[PolicyChunk]:
     """The sections in their order, those whose heading says a word of the question first: on a page of two
     kinds, "Garantía" for "the warranty?" before "Changed your mind"."""
