@@ -71,6 +71,8 @@ class Settings:
     llm_int8: bool = True  # int8 dynamic quantisation: ~5x faster on CPU, ~15 s more at start-up
     llm_time_limit: float = 8.0  # seconds for one generation; then the rendered facts are sent
     llm_queue: int = 2  # generations that may wait for the one model; more get the rendered facts at once
+    # a LoRA adapter for the transformers backend (`salesbot finetune`): a folder, or "none" for the plain model
+    llm_adapter: str = "none"
     lookup_workers: int = 4  # threads for retrieval and database work, never behind the model
     action_time_limit: float = 20.0  # seconds for a whole action before its fallback reply
     relevance_threshold: float = 0.35
@@ -129,6 +131,14 @@ class Settings:
     def rasa_url(self) -> str:
         return f"http://localhost:{self.rasa_port}"
 
+    @property
+    def llm_adapter_path(self) -> Path | None:
+        """The adapter folder the transformers backend merges into its model, or None (a relative path is read
+        from the project's root)."""
+        if self.llm_backend != "transformers" or self.llm_adapter.lower() in ("", "none"):
+            return None
+        return (PROJECT_ROOT / self.llm_adapter).resolve()
+
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from SALESBOT_<FIELD> variables; a bad value names the variable."""
@@ -158,6 +168,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise SettingsError(f"SALESBOT_SHOP={settings.shop!r}: use lowercase letters, digits, _ or -")
     if settings.llm_backend not in LLM_BACKENDS:
         raise SettingsError(f"SALESBOT_LLM_BACKEND={settings.llm_backend!r}: use one of {', '.join(LLM_BACKENDS)}")
+    adapter = settings.llm_adapter_path
+    if adapter is not None and not (adapter / "adapter.json").is_file():
+        raise SettingsError(
+            f"SALESBOT_LLM_ADAPTER={settings.llm_adapter!r}: no adapter at {adapter} (a folder `salesbot finetune` "
+            "wrote, with adapter.json); or use none"
+        )
     if settings.lookup_workers < 1:
         raise SettingsError(f"SALESBOT_LOOKUP_WORKERS={settings.lookup_workers}: use 1 or more")
     if settings.llm_queue < 0:
@@ -210,7 +226,9 @@ def check_tracker_url(url: str) -> None:
     if url.startswith("postgres://"):
         raise SettingsError("SALESBOT_TRACKER_URL: write postgresql://… (SQLAlchemy does not accept postgres://)")
     if not re.match(r"^[a-z][a-z0-9+]*://\S+$", url):
-        raise SettingsError("SALESBOT_TRACKER_URL: use an SQLAlchemy URL like postgresql+psycopg2://user:pw@host:5432/db")
+        raise SettingsError(
+            "SALESBOT_TRACKER_URL: use an SQLAlchemy URL like postgresql+psycopg2://user:pw@host:5432/db"
+        )
 
 
 @dataclass(frozen=True)

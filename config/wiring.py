@@ -24,6 +24,7 @@ def build_generator(settings: Settings) -> Generator | None:
         cache_dir=settings.model_cache,
         threads=settings.llm_threads,
         int8=settings.llm_int8,
+        adapter=settings.llm_adapter_path,
         base_url=settings.llm_url or None,
         api_key=settings.llm_api_key or None,
         outgoing=None if settings.share_pii else redact,
@@ -31,5 +32,9 @@ def build_generator(settings: Settings) -> Generator | None:
 
 
 def build_engine(settings: Settings) -> KnowledgeEngine:
-    writer = ReplyWriter(build_generator(settings), max_new_tokens=settings.llm_max_new_tokens)
+    writer = ReplyWriter(
+        build_generator(settings),
+        max_new_tokens=settings.llm_max_new_tokens,
+        worked_examples=settings.llm_adapter_path is None,  # the fine-tuned model learnt the task without them
+    )
     return KnowledgeEngine(open_store(settings), writer, relevance_threshold=settings.relevance_threshold)

@@ -74,11 +74,14 @@ class TransformersGenerator:
     name = "transformers"
     continues_replies = True
 
-    def __init__(self, model_name: str, cache_dir: Path, threads: int = 1, int8: bool = True) -> None:
+    def __init__(
+        self, model_name: str, cache_dir: Path, threads: int = 1, int8: bool = True, adapter: Path | None = None
+    ) -> None:
         self.model_name = model_name
         self.cache_dir = cache_dir
         self.threads = threads
         self.int8 = int8
+        self.adapter = adapter  # a LoRA adapter merged into the model once (knowledge/finetuning.py)
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -91,10 +94,13 @@ class TransformersGenerator:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
 
+            from knowledge.finetuning import merged_model
             from knowledge.packaged_models import prepare_model
 
             started = time.perf_counter()
             model_dir = prepare_model(self.model_name, self.cache_dir)
+            if self.adapter is not None:
+                model_dir = merged_model(model_dir, self.adapter, self.model_name)
             torch.set_num_threads(self.threads)
             self._tokenizer = AutoTokenizer.from_pretrained(model_dir)
             model = quantized.load(model_dir) if self.int8 else None
@@ -120,8 +126,10 @@ class TransformersGenerator:
         time_limit: float,
         min_new_tokens: int = 0,
         on_token: Callable[[], None] | None = None,
+        temperature: float = 0.0,
     ) -> str:
-        """Greedy decoding; `on_token` is called as each new token is produced (for timing or streaming)."""
+        """Greedy decoding, or sampling at `temperature` (> 0: for building fine-tuning data, seeded by the
+        caller); `on_token` is called as each new token is produced (for timing or streaming)."""
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
@@ -135,6 +143,7 @@ class TransformersGenerator:
                     return torch.zeros(input_ids.shape[0], dtype=torch.bool)  # never stops generation
 
             criteria.append(EveryToken())
+        sampling = {"temperature": temperature, "top_k": 0} if temperature > 0 else {}
         self.load()
         with self._lock:
             inputs = self._inputs(messages)
@@ -146,7 +155,8 @@ class TransformersGenerator:
                     max_new_tokens=max_new_tokens,
                     min_new_tokens=min_new_tokens,
                     max_time=time_limit,
-                    do_sample=False,
+                    do_sample=bool(sampling),
+                    **sampling,
                     pad_token_id=self._tokenizer.eos_token_id,
                     stopping_criteria=criteria,
                     return_dict_in_generate=True,
@@ -342,16 +352,18 @@ def make_generator(
     cache_dir: Path,
     threads: int = 1,
     int8: bool = True,
+    adapter: Path | None = None,
     base_url: str | None = None,
     api_key: str | None = None,
     outgoing: Callable[[str], str] | None = None,
 ) -> Generator | None:
-    """The configured backend; "none" means replies are the rendered facts alone. `outgoing` (for the remote
-    "openai" backend only) rewrites what is sent."""
+    """The configured backend; "none" means replies are the rendered facts alone. `adapter` (a LoRA adapter,
+    transformers only) is merged into the model; `outgoing` (for the remote "openai" backend only) rewrites
+    what is sent."""
     if backend == "none":
         return None
     if backend == "transformers":
-        return TransformersGenerator(model_name, cache_dir, threads=threads, int8=int8)
+        return TransformersGenerator(model_name, cache_dir, threads=threads, int8=int8, adapter=adapter)
     if backend == "llamacpp":
         return LlamaCppGenerator(model_name, cache_dir, threads=threads)
     if backend == "openai":

@@ -394,18 +394,22 @@ def _products_in(notes: str) -> int:
 
 
 def reply_prompt(
-    kind: str, task: str, question: str, products: int = 0, vary_by: str = "", budget_known: bool = False
+    kind: str,
+    task: str,
+    question: str,
+    products: int = 0,
+    vary_by: str = "",
+    budget_known: bool = False,
+    worked_example: bool = True,
 ) -> ChatPromptTemplate:
     """System instructions, a worked example (fixed messages: their braces are references, not variables),
-    then the notes."""
-    notes, reply = example_for(kind, task, question, products, vary_by, budget_known)
+    then the notes. Without `worked_example` (a model fine-tuned on this task), the instructions and the notes."""
+    example: list[HumanMessage | AIMessage] = []
+    if worked_example:
+        notes, reply = example_for(kind, task, question, products, vary_by, budget_known)
+        example = [HumanMessage(f"NOTES:\n{notes}"), AIMessage(reply)]
     return ChatPromptTemplate.from_messages(
-        [
-            SystemMessage(SYSTEM_PROMPT),
-            HumanMessage(f"NOTES:\n{notes}"),
-            AIMessage(reply),
-            HumanMessagePromptTemplate.from_template("NOTES:\n{notes}"),
-        ]
+        [SystemMessage(SYSTEM_PROMPT), *example, HumanMessagePromptTemplate.from_template("NOTES:\n{notes}")]
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompt_values import PromptValue
+from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from knowledge.answers import Answer, CustomerContext
@@ -39,7 +40,7 @@ class Reply:
     generated: bool = False  # True when the model's reply passed the gate and was used
     rejected: list[str] = field(default_factory=list)  # why the model's reply was not used
     seconds: float = 0.0
-    draft: str = ""  # what the model wrote, when it was rejected (for evaluation)
+    draft: str = ""  # what the model wrote, references unfilled (for evaluation and fine-tuning data)
 
 
 def to_messages(prompt: PromptValue) -> list[Message]:
@@ -142,15 +143,40 @@ class ReplyWriter:
     (docs/generation.md).
     """
 
-    def __init__(self, generator: Generator | None, max_new_tokens: int = 64, openings: bool = False) -> None:
+    def __init__(
+        self,
+        generator: Generator | None,
+        max_new_tokens: int = 64,
+        openings: bool = False,
+        worked_examples: bool = True,
+    ) -> None:
         self.generator = generator
         self.max_new_tokens = max_new_tokens
         self.openings = openings
+        self.worked_examples = worked_examples  # off for a model fine-tuned on this task (knowledge/finetuning.py)
 
     def opening(self, answer: Answer, context: CustomerContext, question: str) -> str:
         if not self.openings or not getattr(self.generator, "continues_replies", False):
             return ""
         return opening(answer, context, question)
+
+    def prompt(self, answer: Answer, question: str, budget_known: bool = False) -> ChatPromptTemplate:
+        first = answer.products[0].sku if answer.products else ""
+        return reply_prompt(
+            answer.kind,
+            answer.task,
+            question,
+            len(answer.products),
+            vary_by=first,
+            budget_known=budget_known,
+            worked_example=self.worked_examples,
+        )
+
+    def messages(self, answer: Answer, question: str, context: CustomerContext) -> list[Message]:
+        """The chat messages the model gets for this answer (what fine-tuning data is made of)."""
+        question = question[:MAX_QUESTION_CHARS]
+        prompt = self.prompt(answer, question, budget_known=context.budget is not None)
+        return to_messages(prompt.invoke({"notes": notes(answer, context, question)}))
 
     def chain(
         self, answer: Answer, question: str, time_limit: float, start: str = "", budget_known: bool = False
@@ -162,11 +188,7 @@ class ReplyWriter:
             messages = to_messages(prompt) + ([{"role": "assistant", "content": start}] if start else [])
             return generator.generate(messages, max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
-        first = answer.products[0].sku if answer.products else ""
-        prompt = reply_prompt(
-            answer.kind, answer.task, question, len(answer.products), vary_by=first, budget_known=budget_known
-        )
-        return prompt | RunnableLambda(call_model) | StrOutputParser()
+        return self.prompt(answer, question, budget_known) | RunnableLambda(call_model) | StrOutputParser()
 
     def warm(self) -> None:
         """Load the model and run one short generation of a reply prompt.
@@ -177,7 +199,9 @@ class ReplyWriter:
         if self.generator is None:
             return
         self.generator.load()
-        prompt = reply_prompt("recommend", "recommend", "hello").invoke({"notes": "-"})
+        prompt = reply_prompt("recommend", "recommend", "hello", worked_example=self.worked_examples).invoke(
+            {"notes": "-"}
+        )
         self.generator.generate(to_messages(prompt), max_new_tokens=1, time_limit=60)
 
     def write(
@@ -223,4 +247,5 @@ class ReplyWriter:
             log.info("model reply rejected (%s): %r", "; ".join(result.reasons), written[:300])
             return Reply(fallback, answer.sources, rejected=result.reasons, seconds=elapsed, draft=written)
         text = filled if "{name}" in written else addressed(filled, context.name)
-        return Reply(f"{text} {answer.next_step}".strip(), answer.sources, generated=True, seconds=elapsed)
+        reply = f"{text} {answer.next_step}".strip()
+        return Reply(reply, answer.sources, generated=True, seconds=elapsed, draft=written)

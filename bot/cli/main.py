@@ -108,6 +108,15 @@ def cmd_prepare_model(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     started = time.perf_counter()
     path = prepare(settings.llm_model, settings.model_cache)
+    adapter = settings.llm_adapter_path
+    if adapter is not None:
+        from knowledge.finetuning import AdapterError, merged_model
+
+        try:
+            path = merged_model(path, adapter, settings.llm_model)
+        except AdapterError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(f"model {settings.llm_model} ready at {path} ({time.perf_counter() - started:.1f}s)")
     return 0
 
@@ -253,7 +262,34 @@ def cmd_eval_replies(settings: Settings, args: argparse.Namespace) -> int:
     if args.llm_backend:
         settings = replace(settings, llm_backend=args.llm_backend)
     out = settings.var_dir / "eval" / "replies.md"
-    print(reply_eval.run(settings, shops, args.limit, out, openings=args.openings))
+    examples = {"on": True, "off": False}.get(args.worked_examples)
+    print(reply_eval.run(settings, shops, args.limit, out, openings=args.openings, worked_examples=examples))
+    return 0
+
+
+def cmd_finetune(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import finetune
+    from knowledge.finetuning import AdapterError, TrainingSettings
+
+    data = Path(args.data) if args.data else finetune.DATA_FILE
+    out = Path(args.out) if args.out else finetune.ADAPTER_DIR
+    if args.rebuild_data:
+        shops = finetune.training_shops()
+        print(f"drafting replies on {len(shops)} training shops: {', '.join(shops)}", flush=True)
+        counts = finetune.build_data(settings, shops, args.per_shop, data, seed=args.seed)
+        print(f"training data: {data} ({counts.summary()})")
+    if args.data_only:
+        return 0
+    if not data.is_file():
+        print(f"error: no training data at {data}; make it with --rebuild-data", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        info = finetune.train(settings, data, out, TrainingSettings(seed=args.seed, epochs=args.epochs))
+    except AdapterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(info, indent=2))
+    print(f"adapter: {out} (use it with SALESBOT_LLM_ADAPTER={out})")
     return 0
 
 
@@ -402,8 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
     conversations.add_argument(
         "--final",
         action="store_true",
-        help="the shops kept aside for the final check: kitchen, fashion (coffee, outdoor, beauty, pets, cycling, "
-        "pantry, music, garden, toys and stationery were looked at while tuning and are tuning shops now)",
+        help="the shops kept aside for the final check (FINAL_CHECK_SHOPS in bot/cli/conversation_eval.py; "
+        "docs/evaluation.md says which and why)",
     )
     conversations.add_argument("--llm-backend", help="override SALESBOT_LLM_BACKEND (e.g. none: rendered facts)")
     conversations.set_defaults(func=cmd_eval_conversations)
@@ -417,7 +453,27 @@ def build_parser() -> argparse.ArgumentParser:
     replies.add_argument(
         "--openings", action="store_true", help="code writes each reply's opening and the model continues it"
     )
+    replies.add_argument(
+        "--worked-examples",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="a worked example in each prompt (auto: unless SALESBOT_LLM_ADAPTER names a fine-tuned adapter)",
+    )
     replies.set_defaults(func=cmd_eval_replies)
+
+    tune = sub.add_parser(
+        "finetune", help="train the reply writer's LoRA adapter (on the shipped data, or --rebuild-data first)"
+    )
+    tune.add_argument("--data", help="training data, JSON lines (default: data/finetune/replies.jsonl)")
+    tune.add_argument("--out", help="where the adapter goes (default: knowledge/adapters/replies)")
+    tune.add_argument(
+        "--rebuild-data", action="store_true", help="draft and check the training replies again (about 30 min)"
+    )
+    tune.add_argument("--data-only", action="store_true", help="stop after the data")
+    tune.add_argument("--per-shop", type=int, default=30, help="product replies drafted per training shop")
+    tune.add_argument("--epochs", type=int, default=1)
+    tune.add_argument("--seed", type=int, default=0)
+    tune.set_defaults(func=cmd_finetune)
 
     nlu = eval_sub.add_parser("nlu", help="intent/entity F1 on a held-out file and out-of-scope handling")
     nlu.add_argument("--test-file", default=str(PROJECT_ROOT / "tests" / "nlu" / "held_out.yml"))

@@ -282,14 +282,24 @@ def _quote(text: str) -> str:
     return " / ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def run(settings: Settings, shops: list[str], limit: int | None, out: Path, openings: bool = False) -> str:
-    """Play the shops, write both replies, print the figures; the sampled conversations go to `out`."""
+def run(
+    settings: Settings,
+    shops: list[str],
+    limit: int | None,
+    out: Path,
+    openings: bool = False,
+    worked_examples: bool | None = None,
+) -> str:
+    """Play the shops, write both replies, print the figures; the sampled conversations go to `out`.
+    `worked_examples` overrides the writer's choice (with them unless a fine-tuned adapter is used)."""
     report = []
     everything: list[Conversation] = []
     for shop in shops:
         shop_settings = replace(settings, shop=f"eval-replies-{shop}", var_dir=settings.var_dir / "eval")
         engine = build_engine(shop_settings)
         engine.writer.openings = openings
+        if worked_examples is not None:
+            engine.writer.worked_examples = worked_examples
         engine.store.sync(load_catalog(SHOPS_DIR / shop / "catalog"))
         engine.refresh()
         engine.warm()
@@ -300,7 +310,9 @@ def run(settings: Settings, shops: list[str], limit: int | None, out: Path, open
         write_replies(engine, turns, settings.llm_time_limit)
         everything += conversations
         report += [
-            f"shop {shop} (LLM: {shop_settings.llm_backend}, openings {'on' if openings else 'off'}), "
+            f"shop {shop} (LLM: {shop_settings.llm_backend}, adapter {shop_settings.llm_adapter_path or 'none'}, "
+            f"worked examples {'on' if engine.writer.worked_examples else 'off'}, "
+            f"openings {'on' if openings else 'off'}), "
             f"{len(turns)} product replies:",
             format_figures(figures(engine, turns, after=False), figures(engine, turns, after=True)),
         ]

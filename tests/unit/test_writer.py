@@ -310,3 +310,14 @@ def test_a_recommendation_example_talks_of_a_budget_only_when_the_customer_gave_
         assert "budget" not in notes + reply
         notes, reply = example_for("recommend", task, question, products=3, budget_known=True)
         assert "{budget}" in notes
+
+
+def test_a_fine_tuned_model_gets_the_instructions_and_notes_without_a_worked_example(products):
+    answer = lookup([products[0]], SpecQuery("price"))
+    generator = ScriptedGenerator("The {1.name} costs {1.price} and is {1.stock}.")
+    w = ReplyWriter(generator, worked_examples=False)
+    reply = w.write(answer, "how much?", CustomerContext(), time_limit=5, catalogue=products)
+    assert [m["role"] for m in generator.prompts[0]] == ["system", "user"]
+    assert generator.prompts[0] == w.messages(answer, "how much?", CustomerContext())  # one way to build it
+    assert generator.prompts[0][1]["content"].startswith('NOTES:\nCustomer: "how much?"')
+    assert reply.generated and reply.draft == "The {1.name} costs {1.price} and is {1.stock}."  # what it learns
