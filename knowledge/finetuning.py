@@ -162,7 +162,9 @@ def train_adapter(
     }
     staging = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
+    model.peft_config["default"].base_model_name_or_path = base_model  # not this machine's path
     model.save_pretrained(staging)
+    (staging / "README.md").unlink(missing_ok=True)  # peft's blank model card; adapter.json says what it is
     (staging / ADAPTER_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.rename(out_dir)
