@@ -46,7 +46,7 @@ class TrainingSettings:
     """Everything that decides the adapter besides the data; written into `adapter.json`."""
 
     seed: int = 0
-    epochs: int = 1
+    epochs: int = 2
     rank: int = 8
     alpha: int = 16
     learning_rate: float = 2e-4

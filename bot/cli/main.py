@@ -471,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tune.add_argument("--data-only", action="store_true", help="stop after the data")
     tune.add_argument("--per-shop", type=int, default=30, help="product replies drafted per training shop")
-    tune.add_argument("--epochs", type=int, default=1)
+    tune.add_argument("--epochs", type=int, default=2)
     tune.add_argument("--seed", type=int, default=0)
     tune.set_defaults(func=cmd_finetune)
 
