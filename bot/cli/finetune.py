@@ -14,17 +14,15 @@ is reported on is seen in training.
 from __future__ import annotations
 
 import json
-import random
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from bot.cli import conversation_eval
-from bot.cli.reply_eval import Turn, invented, opening, play_shop, product_turns, unsupported_praise
+from bot.cli.reply_eval import Turn, invented, opening, play_test_shop, unsupported_praise
 from config.settings import PROJECT_ROOT, Settings
 from config.wiring import build_engine
-from knowledge.catalog import load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.finetuning import TrainingSettings, read_examples, train_adapter
 from knowledge.generation import Message
@@ -45,7 +43,7 @@ def training_shops() -> list[str]:
 
 @dataclass
 class Drafting:
-    """Counts of one data-building run (printed, and kept beside the data)."""
+    """Counts of one data-building run, printed after each shop."""
 
     turns: int = 0
     kept: int = 0
@@ -127,11 +125,7 @@ def build_data(settings: Settings, shops: list[str], per_shop: int, out: Path, s
         if writer is None:
             writer = engine.writer
         engine.writer = writer  # one model for every shop
-        engine.store.sync(load_catalog(conversation_eval.SHOPS_DIR / shop / "catalog"))
-        engine.refresh()
-        engine.warm()
-        turns = product_turns(play_shop(engine, conversation_eval.SHOPS_DIR / shop))
-        turns = random.Random(seed).sample(turns, min(per_shop, len(turns)))
+        _, turns = play_test_shop(engine, shop, per_shop, seed)
         for turn in turns:
             counts.turns += 1
             draft = draft_for(engine, turn, openings, len(examples), settings.llm_time_limit, counts)

@@ -118,6 +118,21 @@ def _with_sales_turns(engine: KnowledgeEngine, conversation: Conversation) -> Co
     return conversation
 
 
+def play_test_shop(
+    engine: KnowledgeEngine, shop: str, limit: int | None, seed: int = 0
+) -> tuple[list[Conversation], list[Turn]]:
+    """The test shop's catalogue synced into the engine's collection and played (`play_shop`), with its product
+    turns, `limit` of them sampled by `seed` (all when None)."""
+    engine.store.sync(load_catalog(SHOPS_DIR / shop / "catalog"))
+    engine.refresh()
+    engine.warm()
+    conversations = play_shop(engine, SHOPS_DIR / shop)
+    turns = product_turns(conversations)
+    if limit is not None:
+        turns = random.Random(seed).sample(turns, min(limit, len(turns)))
+    return conversations, turns
+
+
 def product_turns(conversations: list[Conversation]) -> list[Turn]:
     return [t for c in conversations for t in c.turns if t.answer.task and t.answer.products]
 
@@ -300,13 +315,7 @@ def run(
         engine.writer.openings = openings
         if worked_examples is not None:
             engine.writer.worked_examples = worked_examples
-        engine.store.sync(load_catalog(SHOPS_DIR / shop / "catalog"))
-        engine.refresh()
-        engine.warm()
-        conversations = play_shop(engine, SHOPS_DIR / shop)
-        turns = product_turns(conversations)
-        if limit is not None:
-            turns = random.Random(0).sample(turns, min(limit, len(turns)))
+        conversations, turns = play_test_shop(engine, shop, limit)
         write_replies(engine, turns, settings.llm_time_limit)
         everything += conversations
         report += [
