@@ -55,6 +55,8 @@ SHOPS = (
     "fishing",
     "optics",
     "wine",
+    "golf",
+    "crafts",
 )
 QUESTION_KEYS = {
     "id",
@@ -895,6 +897,94 @@ NULL_SPECS[("wine", "KK-MCC-SKE-BRUT")] = {"vintage"}  # a non-vintage (NV) Cap 
 NULL_SPECS[("wine", "KK-MCC-SKE-BRUT375")] = {"vintage"}
 NULL_SPECS[("wine", "KK-MCC-SKE-ROSE")] = {"vintage"}
 NULL_SPECS[("wine", "KK-MCC-PER-DEMISEC")] = {"vintage"}
+
+
+# crafts: written without reading the understanding code or any results.
+YARN, MACHINES, NEEDLES, FABRIC = "yarn", "sewing machines", "knitting needles", "fabric"
+WORSTED = [("weight", "==", "worsted")]
+THREADER = [("automatic_threader", "==", True)]
+win("crafts", "comparison-001", "price", "min", skus("PT-SEW-STW-H30", "PT-SEW-STW-H30PRO"))
+win("crafts", "comparison-002", "sizes_included", "max", skus("PT-NDL-FRN-ISET", "PT-NDL-FRN-ISETDLX"))
+win("crafts", "comparison-003", "weight_lb", "min", cat(MACHINES))
+win("crafts", "comparison-004", "price", "min", cat(YARN))
+win("crafts", "comparison-005", "yardage_yd", "max", cat(YARN))
+win("crafts", "comparison-006", "built_in_stitches", "max", cat(MACHINES))
+win("crafts", "comparison-007", "width_inches", "max", cat(FABRIC))
+win("crafts", "comparison-008", "price", "max", cat(NEEDLES, True))  # "in stock" is in the question
+win("crafts", "conv-001#1", "yardage_yd", "max", PREV, cat(YARN, True, 15, WORSTED))
+win("crafts", "conv-004#2", "skein_g", "max", PREV, cat(YARN, True, 10))
+win("crafts", "conv-005#2", "throat_space_inches", "max", skus("PT-SEW-KSL-JR10", "PT-SEW-STW-H30"))
+win("crafts", "conv-011#1", "weight_lb", "min", PREV, cat(MACHINES, True, where=THREADER))
+win("crafts", "conv-012#0", "price", "min", cat(FABRIC))
+win("crafts", "conv-013#2", "built_in_stitches", "max", skus("PT-SEW-KSL-C120", "PT-SEW-STW-QM9"))
+win("crafts", "conv-013#3", "price", "min", skus("PT-SEW-KSL-C120", "PT-SEW-STW-QM9"))
+EXACT.update(
+    {
+        ("crafts", "recommendation-001"): cat(MACHINES, True, 200),
+        ("crafts", "recommendation-004"): cat(NEEDLES, True, where=[("needle_type", "==", "double-pointed")]),
+        ("crafts", "conv-001#0"): cat(YARN, True, 15, WORSTED),
+        ("crafts", "conv-004#0"): cat(NEEDLES, True, 10),
+        ("crafts", "conv-004#1"): cat(YARN, True, 10),
+        ("crafts", "conv-005#0"): cat(MACHINES, True, 350),
+        ("crafts", "conv-007#1"): cat(NEEDLES, True, 150, [("needle_type", "==", "interchangeable set")]),
+        ("crafts", "conv-011#0"): cat(MACHINES, True, where=THREADER),
+    }
+)
+CHEAPEST[("crafts", "conv-005#1")] = (2, cat(MACHINES, True, 350))
+NOTHING_FITS[("crafts", "recommendation-006")] = (100, cat(MACHINES, True, where=[("machine_type", "==", "serger")]))
+# JSON nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("crafts", "PT-SEW-KSL-OVL4D")] = {"throat_space_inches"}  # a serger has no sewing-machine throat
+NULL_SPECS[("crafts", "PT-NDL-BUK-STR5")] = {"cable_length_cm"}  # straight and double-pointed needles have no cable
+NULL_SPECS[("crafts", "PT-NDL-BUK-DPN325")] = {"cable_length_cm"}
+NULL_SPECS[("crafts", "PT-NDL-WRN-CARB25")] = {"cable_length_cm"}
+NULL_SPECS[("crafts", "PT-FAB-SCI-HEARTFQ")] = {"width_inches"}  # precuts are not sold off the bolt
+NULL_SPECS[("crafts", "PT-FAB-SCI-HEARTCP")] = {"width_inches"}
+
+
+# golf: written without reading the understanding code or any results.
+CLUBS, BALLS, RANGEFINDERS, GOLF_LUGGAGE = "golf clubs", "golf balls", "rangefinders", "golf luggage"
+SLOPE = [("slope", "==", True)]
+GOLF_WATERPROOF = [("waterproof", "==", True)]
+win("golf", "comparison-001", "price", "min", skus("KL-CLB-KIN-EDEN460", "KL-CLB-KIN-EDEN460L"))
+win("golf", "comparison-002", "weight_g", "min", skus("KL-RNG-FAI-HH800", "KL-RNG-FAI-HH800S"))
+win("golf", "comparison-003", "price", "min", cat(RANGEFINDERS))
+win("golf", "comparison-004", "weight_kg", "min", cat(GOLF_LUGGAGE))
+win("golf", "comparison-005", "compression", "min", cat(BALLS))  # "softest": lowest compression
+win("golf", "comparison-006", "pockets", "max", cat(GOLF_LUGGAGE))
+win("golf", "comparison-007", "compression", "max", cat(BALLS, True))  # "in stock" is in the question
+win("golf", "comparison-008", "price", "max", cat(CLUBS))  # "dearest": most expensive
+win("golf", "conv-001#1", "weight_g", "min", PREV, cat(RANGEFINDERS, True, 150))
+win("golf", "conv-004#2", "weight_kg", "min", PREV, cat(GOLF_LUGGAGE, True, 130))
+win("golf", "conv-005#2", "balls_per_pack", "max", skus("KL-BAL-GAO-LINKS3", "KL-BAL-KIN-JUBILEE"))
+win("golf", "conv-011#1", "weight_g", "min", PREV, cat(RANGEFINDERS, True, where=GOLF_WATERPROOF))
+win("golf", "conv-012#0", "price", "min", cat(CLUBS))
+win("golf", "conv-013#2", "weight_kg", "min", skus("KL-LUG-LAM-EDEN", "KL-LUG-LAM-TOLBOOTH"))
+win("golf", "conv-013#3", "dividers", "max", skus("KL-LUG-LAM-EDEN", "KL-LUG-LAM-TOLBOOTH"))
+EXACT.update(
+    {
+        ("golf", "recommendation-001"): cat(RANGEFINDERS, True, 200, SLOPE),
+        ("golf", "recommendation-002"): cat(BALLS, True, where=[("cover", "==", "urethane")]),
+        ("golf", "recommendation-003"): cat(
+            GOLF_LUGGAGE, True, where=[("bag_type", "==", "stand bag"), *GOLF_WATERPROOF]
+        ),
+        ("golf", "recommendation-004"): cat(
+            CLUBS, True, where=[("club_type", "==", "driver"), ("left_handed", "==", True)]
+        ),
+        ("golf", "recommendation-005"): cat(GOLF_LUGGAGE, True, where=[("bag_type", "==", "travel cover")]),
+        ("golf", "recommendation-007"): cat(RANGEFINDERS, True, 150, [("type", "contains", "GPS")]),
+        ("golf", "conv-001#0"): cat(RANGEFINDERS, True, 150),
+        ("golf", "conv-004#0"): cat(RANGEFINDERS, True, 130),
+        ("golf", "conv-004#1"): cat(GOLF_LUGGAGE, True, 130),
+        ("golf", "conv-005#0"): cat(BALLS, True, 25),
+        ("golf", "conv-010#1"): cat(GOLF_LUGGAGE, True, where=[("bag_type", "==", "cart bag")]),  # for a trolley
+        ("golf", "conv-011#0"): cat(RANGEFINDERS, True, where=GOLF_WATERPROOF),
+    }
+)
+CHEAPEST[("golf", "conv-005#1")] = (2, cat(BALLS, True, 25))
+NOTHING_FITS[("golf", "recommendation-006")] = (100, cat(RANGEFINDERS, True, where=SLOPE))
+NULL_SPECS[("golf", "KL-CLB-CNO-ROADHOLE")] = {"shaft_flex"}  # flex is not given for a putter shaft
+NULL_SPECS[("golf", "KL-RNG-DUN-CADDIEW")] = {"max_range_yards"}  # a GPS reads course maps, it has no laser range
+NULL_SPECS[("golf", "KL-RNG-DUN-CADDIEH")] = {"max_range_yards"}
 
 
 class Checker:
