@@ -195,6 +195,15 @@ SPEC_UNITS = {
     "w": "W",
     "mm": "mm",
     "cm": "cm",
+    "yd": "yd",
+    "yards": "yards",
+    "ft": "ft",
+    "feet": "feet",
+    "deg": "degrees",
+    "degrees": "degrees",
+    "lb": "lb",
+    "oz": "oz",
+    "mph": "mph",
 }
 
 

@@ -32,6 +32,7 @@ from knowledge.text import (
     SAID_UNITS,
     SERVICE_WORDS,
     SPEC_SYNONYMS,
+    STOCK_WORDS,
     STOP_WORDS,
     STRONG_STOCK_WORDS,
     UNIT_WORDS,
@@ -303,14 +304,18 @@ class KnowledgeEngine:
         )
 
     def _answered_on(self, text: str, topic: str, named_instead: str | None = None) -> bool:
-        """A section of this page shares two or more of the question's words ("who pays the courier to fetch
-        it?"), unless a phrase of the page the message names instead (`named_instead`) says it asks that page
-        ("can i spread the cost of a big order?")."""
+        """A section of this page shares two or more of the question's words, not counting the products' own
+        ("who pays the courier to fetch it?"), unless a phrase of the page the message names instead
+        (`named_instead`) says it asks that page ("can i spread the cost of a big order?")."""
         said = f" {' '.join(tokens(text))} "
         phrases = [cue for cue in self._topic_cues.get(named_instead or "", ()) if " " in cue]
         if any(re.search(policy_search.cue_pattern(cue), said) for cue in phrases):
             return False  # "can i spread the cost?": a phrase of the other page says it is that page's question
-        words = policy_search.Query.parse(text).words
+        # the products' own words say nothing of the page: "can i pay for a machine monthly?" after the returns
+        # page shares "machine" with it, and asks the payment page
+        kinds = {singular(w) for c in self.categories() for w in tokens(c)}
+        product_words = [w for w in tokens(text) if w in self._catalogue_words or singular(w) in kinds]
+        words = policy_search.Query.parse(text, ignore=product_words).words
         return any(
             sum(bool(group & policy_search.stems_of(chunk.text)) for group in words) >= 2
             for chunk in self.policy_chunks()
@@ -553,7 +558,7 @@ class KnowledgeEngine:
         self, text: str, context: CustomerContext, named: str | None = None, focus: Focus | None = None
     ) -> Answer:
         """A question about products: named ones, the ones in focus ("is it in stock?"), or a category's."""
-        if named and not set(tokens(named)) & set(tokens(without_amounts(text))):
+        if named and (not set(tokens(named)) & set(tokens(without_amounts(text))) or not _could_be_a_name(named)):
             named = None  # the NLU's "de 2" of "no más de 2 mil": money talk, no name
         catalog = self.products()
         focus = focus if focus is not None else Focus()
@@ -744,7 +749,9 @@ class KnowledgeEngine:
         }
         said = tokens(phrase)
         glued = {w for a, b in pairwise(said) if a + b in spec_words for w in (a, b)}  # "hard cover"
-        return bool(extra - brand_words - spec_words - glued)
+        # "an automatic needle threader" of sewing machines: words their own texts use describe them
+        own_words = {w for p in pool for w in tokens(f"{p.name} {p.description}")}
+        return bool(extra - brand_words - spec_words - glued - own_words - {singular(w) for w in own_words})
 
     def goes_with(self, focus: list[Product], text: str, category: str | None) -> Answer | None:
         """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as
@@ -893,8 +900,10 @@ class KnowledgeEngine:
             relevant = _about_kind(relevant, kind, self.categories())
         page_cues = self._topic_cues.get(topic, frozenset()) if topic else frozenset()
         names_page = bool(page_cues) and policy_search.find_topic(text, {topic: page_cues}) == topic
-        if topic is not None and self._service_page(text) == topic:  # "can i rent one?": a section headed "Hiring"
+        if topic is not None and self._service_page(text) == topic:
+            # "can i rent one?": a section headed "Hiring"; "will you service it for me?": the page that offers it
             headings = [policy_search.heading(c) for c in self.policy_chunks() if c.topic == topic]
+            names_page = names_page or bool(_A_FAVOUR.search(text))
             names_page = names_page or any(_heads(heading, _services_asked(text)) for heading in headings)
         if not relevant and topic and not unnamed and (names_page or continues(text)):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
@@ -1214,9 +1223,16 @@ def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
 
 
 def _without_category_words(text: str, products: list[Product]) -> str:
-    """The message less the words of these products' categories, which name the kind of product, not a spec."""
+    """The message less the words of these products' categories, which name the kind of product, not a spec,
+    unless counted ("which has more balls in it?" of golf balls asks its balls_per_pack)."""
     kind = {singular(w) for p in products for w in tokens(p.category)}
-    return " ".join(w for w in tokens(text) if singular(w) not in kind)
+    said = tokens(text)
+    return " ".join(
+        w for before, w in zip(["", *said], said, strict=False) if singular(w) not in kind or before in _COUNTING
+    )
+
+
+_COUNTING = frozenset("more most fewer less least".split())
 
 
 def _spec_keys(products: list[Product]) -> list[str]:
@@ -1276,6 +1292,8 @@ def _services_asked(text: str) -> set[str]:
     """The service words a message asks for, and the other words for the same service ("rent": "hire", …)."""
     said = [w for w in tokens(text) if w in SERVICE_WORDS]
     said += [service for asked, service in _ASKED_OF_SOMEONE if asked.search(text)]  # "do you set it up?"
+    if favour := _A_FAVOUR.search(text):  # "can you regrip it for me?": what the shop is asked to do
+        said.append(favour.group("doing").lower())
     return {alias for w in said for alias in same_service(w)}
 
 
@@ -1299,7 +1317,7 @@ _THING = r"(?:it|them|the|this|that|my|our)\b"
 # pages answer (a service), whatever product it is done to
 _A_FAVOUR = re.compile(
     rf"\b(?:do|can|could|will|would)\s+{_SOMEONE}\s+(?!(?:have|sell|carry|stock|recommend|suggest|think|know|"
-    r"got|ship|deliver|send|post|do|find|show|help|get|pick|choose|tell|give|check|order)\b)\w+"
+    r"got|ship|deliver|send|post|do|find|show|help|get|pick|choose|tell|give|check|order)\b)(?P<doing>\w+)"
     r"(?:\s+[\w']+){0,6}?\s+for\s+(?:me|us)\b",
     re.I,
 )
@@ -1370,4 +1388,15 @@ def _named_in(text: str) -> str | None:
         return None
     name = match.group("name").strip(" ?!.,")
     words = tokens(name)
-    return name if 0 < len(words) <= 5 else None
+    return name if 0 < len(words) <= 5 and _could_be_a_name(name) else None
+
+
+# Words a product's name never starts with: "got in stock", "carry with just a few clubs" name nothing
+_NOT_A_NAME_START = frozenset("in on with without for from at to into of by than".split())
+
+
+def _could_be_a_name(phrase: str) -> bool:
+    """Whether a phrase found where a product's name would be ("do you have …", the NLU's product entity) can be
+    one: not "in stock", not "with just a few clubs"."""
+    words = tokens(phrase)
+    return bool(words) and words[0] not in _NOT_A_NAME_START and not set(words) <= STOCK_WORDS | STOP_WORDS

@@ -212,6 +212,9 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "dont like",
         "do not like",
         "swap",  # "it's the wrong colour, can i swap it?"
+        "go back",  # "if i don't use them, can they go back?"
+        "give back",
+        "hate it",  # "and if i decide i hate it?"
         "wrong size",
         "wrong colour",
         "wrong color",
@@ -256,6 +259,8 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
     (
         *("payment", "pay", "instalment", "installment", "financ", "credit card", "paypal", "klarna", "invoice"),
         "spread cost",
+        "layaway",
+        "lay by",
         "cash on delivery",
         "interest free",  # "0% interest" is said as "0 interest"; "interested in" is no payment question
         "0 interest",

@@ -34,9 +34,15 @@ SAID_UNITS = {
     **dict.fromkeys(["l", "litre", "litres", "liter", "liters"], "l"),
     **dict.fromkeys(["ml", "millilitre", "millilitres", "milliliter", "milliliters"], "ml"),
     **dict.fromkeys(["min", "mins", "minute", "minutes"], "min"),
+    **dict.fromkeys(["yd", "yds", "yard", "yards"], "yd"),
+    **dict.fromkeys(["foot", "feet"], "ft"),  # not "ft" said: forints ("100.000 Ft"); a key may end in "_ft"
+    **dict.fromkeys(["deg", "degree", "degrees"], "deg"),
+    **dict.fromkeys(["lb", "lbs"], "lb"),  # not "pounds": a price in most shops that sell by the pound
+    **dict.fromkeys(["oz", "ounce", "ounces"], "oz"),
+    "mph": "mph",
 }
 UNIT_WORDS = frozenset(SAID_UNITS)
-_AMBIGUOUS_UNITS = frozenset("in h m l g w".split())  # "is it in stock", "a 4 m tent": only with a number
+_AMBIGUOUS_UNITS = frozenset("in h m l g w foot".split())  # "is it in stock", "a 4 m tent": only with a number
 _SIZE_UNITS = frozenset("mm cm m km inches l ml m2".split())
 _SIZE_WORDS = frozenset(
     "big bigger biggest small smaller smallest large larger largest size long longer tall wide".split()
@@ -55,6 +61,7 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["quiet", "quieter", "quietest", "loud", "louder", "loudest"], "noise"),
     **dict.fromkeys(["powerful", "strongest", "stronger", "watts", "wattage"], "power wattage watts w"),
     **dict.fromkeys(["wide", "wider", "widest"], "width"),
+    **dict.fromkeys(["fast", "faster", "fastest", "quick", "quicker", "quickest"], "speed time"),
     **dict.fromkeys(["tall", "taller", "tallest", "high", "higher", "highest"], "height"),
     **dict.fromkeys(["narrow", "narrower", "narrowest"], "width"),
     **dict.fromkeys(["deep", "deeper", "deepest"], "depth"),
@@ -106,6 +113,8 @@ MORE_WORDS = frozenset(
     [
         "pricier",
         "priciest",
+        "dearer",
+        "dearest",
         "heavier",
         "heaviest",
         "bigger",
@@ -495,9 +504,18 @@ def names_product(text: str, product: Product, common: set[str]) -> bool:
     if _names_sku(text.lower(), product):
         return True
     words = _text_words(text)
-    own = {w for w in tokens(f"{product.name} {product.brand}") if singular(w) not in _descriptive_words(product)}
+    descriptive = _descriptive_words(product)
+    own = {w for w in tokens(f"{product.name} {product.brand}") if singular(w) not in descriptive}
     matched = {w for w in own if matches_word(w, words)}
-    return len(matched) >= 2 and bool(matched - common)
+    if len(matched) >= 2 and bool(matched - common):
+        return True
+    # "the voyager travel cover": one long word of its own, typed as it is after "the", beside the words of the
+    # name that say what it is (its type "travel cover"); "a tank for a betta" names no "Betta Bow Front Tank"
+    said_kind = {w for w in tokens(product.name) if singular(w) in descriptive and w in words}
+    own_word = matched - common - set(tokens(product.brand))
+    said = tokens(text)
+    pointed_at = {w for before, w in pairwise(said) if before in ("the", "this", "that")}
+    return len(matched) == 1 and bool(said_kind) and any(len(w) >= 5 and w in pointed_at for w in own_word)
 
 
 def _names_sku(lowered: str, product: Product) -> bool:
@@ -864,6 +882,8 @@ def _named_as_context(said: list[str], words: set[str]) -> bool:
     before = ["", "", *_words_before(said, words)]
     if before[-1] == "for":
         return before[-2] not in _REQUEST_BEFORE_FOR
+    if before[-2:] == ["of", "your"]:  # "which of your sewing machines …": the shop's range, asked about
+        return False
     return before[-1] in _CONTEXT_BEFORE
 
 
@@ -967,7 +987,10 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 _WORDED_AMOUNT = re.compile(
     rf"\b({'|'.join(_NUMBER_WORDS)})(?P<half>\s+and\s+a\s+half)?\s+(hundred|thousand|grand)\b"
-)  # "two thousand", "one and a half grand"
+    r"(?P<half_after>\s+and\s+a\s+half\b)?"
+)  # "two thousand", "one and a half grand", "a hundred and a half"
+# "under a ton": a hundred, in British money slang (only after a cue: "a ton of storage" is no amount)
+_A_TON = re.compile(r"\b(under|below|max|up to|around|about|than|over|above)\s+a\s+ton\b")
 _TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
 _UNITS = "|".join(w for w, n in _NUMBER_WORDS.items() if n < 10 and w != "a")
 # "a hundred and fifty", once "a hundred" is "100": the tens (and units) said after a round amount, and the
@@ -977,7 +1000,7 @@ _ROUND_AND_MORE = re.compile(
     rf"(?:(?:and\s+)?(?P<tens>{_TENS})(?:[\s-]+(?P<unit>{_UNITS}))?|(?<=000 )(?P<hundreds>[1-9]00))\b"
 )
 _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money, said in words
-    rf"\b(?:(?P<cue>under|below|than|max|up to|around|about)\s+)?(?P<tens>{_TENS})\b"
+    rf"\b(?:(?P<cue>under|below|than|max|up to|around|about|over|above)\s+)?(?P<tens>{_TENS})\b"
     rf"(?P<cur>\s+(?:{_CURRENCY_NAMES})\b)?"
 )
 
@@ -985,10 +1008,12 @@ _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money,
 def _digits_for_words(lowered: str) -> str:
     """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000", "under fifty" -> "under 50"."""
     scale = {"hundred": 100, "thousand": 1000, "grand": 1000}
-    lowered = _WORDED_AMOUNT.sub(
-        lambda m: str(int((_NUMBER_WORDS[m.group(1)] + (0.5 if m.group("half") else 0)) * scale[m.group(3)])),
-        lowered,
-    )
+
+    def amount(match: re.Match[str]) -> str:
+        half = 0.5 if match.group("half") or match.group("half_after") else 0
+        return str(int((_NUMBER_WORDS[match.group(1)] + half) * scale[match.group(3)]))
+
+    lowered = _WORDED_AMOUNT.sub(amount, _A_TON.sub(r"\1 100", lowered))
 
     def added(match: re.Match[str]) -> str:  # "100 and fifty" -> "150", "2000 500" -> "2500"
         more = int(match.group("hundreds") or 0) + sum(
@@ -1074,7 +1099,9 @@ class SpecQuery:
     direction: str | None = None  # "min", "max" or None for a plain look-up
 
 
-PRICE_WORDS = frozenset("cheaper cheapest price prices priced cost costs expensive pricier priciest affordable".split())
+PRICE_WORDS = frozenset(
+    "cheaper cheapest price prices priced cost costs expensive pricier priciest dearer dearest affordable".split()
+)
 STRONG_STOCK_WORDS = frozenset("stock available availability".split())
 STOCK_WORDS = STRONG_STOCK_WORDS | frozenset("sell carry have got buy order left".split())  # "how many left?"
 # Services customers ask shops for. One the shop's texts never mention is one it does not offer.
@@ -1084,7 +1111,7 @@ SERVICE_WORDS = frozenset(
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
     "personalisation personalization tailoring alterations cleaning valeting registry registries subscription "
     "subscriptions membership trade sharpen sharpening shorten shortening hemming resole resoling engrave "
-    "mending wrap wrapping giftwrap custom bespoke".split()
+    "mending wrap wrapping giftwrap custom bespoke regrip regripping restring restringing".split()
 )
 # Service words that name the same service: a page that hires boards out rents them
 _SAME_SERVICE = (
@@ -1167,9 +1194,26 @@ def said_units(words: Iterable[str]) -> set[str]:
 
 
 def key_unit(key: str) -> str | None:
-    """The unit part of a spec key ("volume_l" -> "l"), if it has one."""
+    """The unit part of a spec key ("volume_l" -> "l", "max_range_yards" -> "yd"), if it has one."""
     last = key.lower().rpartition("_")[2]
-    return last if "_" in key and last in SAID_UNITS.values() else None
+    if "_" not in key:
+        return None
+    if last in SAID_UNITS.values():
+        return last
+    return SAID_UNITS[last] if last in SAID_UNITS and last not in _AMBIGUOUS_UNITS else None
+
+
+# "how much is a skein of …", "how much for one box": the amount sold at that price, not a spec asked about
+_UNIT_OF_SALE = re.compile(r"\bhow much (?:is |are |for |does |do )?(?:a|an|one|each|per) (?P<unit>[^\W\d_]+)", re.I)
+
+
+def _asked_units(said: list[str]) -> set[str]:
+    """The units a question asks for by name: "how many yards …", "how much pounds" -> {"yd"}."""
+    asked = [word for before, ask, word in zip(said, said[1:], said[2:], strict=False) if (before, ask) in _HOW_MANY]
+    return {SAID_UNITS[w] for w in asked if w in SAID_UNITS and w not in _AMBIGUOUS_UNITS}
+
+
+_HOW_MANY = {("how", "many"), ("how", "much")}
 
 
 def _graded_base(word: str, comparing: bool) -> str | None:
@@ -1186,7 +1230,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     """The attribute a question asks about: a spec key (best word overlap), else price, else stock."""
     # "no more than 100", "less than 3 kg": a limit, not a ranking
     said = tokens(_left_as_stock(text))
-    words = [w for i, w in enumerate(said) if i + 1 == len(said) or said[i + 1] != "than"]
+    sold_by = {m.group("unit").lower() for m in _UNIT_OF_SALE.finditer(text)}
+    words = [w for i, w in enumerate(said) if (i + 1 == len(said) or said[i + 1] != "than") and w not in sold_by]
     words += [a + b for a, b in pairwise(words) if a.isalpha() and b.isalpha()]  # "hard cover": hardcover
     targets = [target for w in words if w in SPEC_SYNONYMS for target in SPEC_SYNONYMS[w].split()]
     if set(words) & _WEIGHT_WORDS and set(words) & _BEARS:  # "how much weight can it take?": a load, not its weight
@@ -1200,6 +1245,9 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
     units_said = said_units(words)
+    units_asked = _asked_units(said)
+    said_forms = set(words) | {singular(w) for w in words}
+    ranked_by = {singular(b) for a, b in pairwise(words) if a in MORE_WORDS or a in LESS_WORDS} - {"than"}
     comparing = "which" in words or "than" in said
     key_words_said = {w for key in spec_keys for w in tokens(key)} & set(words)  # "filter" is no "filt" + "er"
     graded = {base for w in words if (base := _graded_base(w, comparing)) and w not in key_words_said}
@@ -1208,12 +1256,14 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         # "secure" asks about a security level: a shared stem of five letters counts too
         overlap = len(key_words & wanted) or len({stem(w) for w in key_words if len(w) >= 5} & wanted_stems)
         overlap += key_unit(key) in units_said  # "how many litres does it take": its volume_l
+        overlap += key_unit(key) in units_asked  # "how many yards are in one skein": its yardage, not its skein_g
         # "the hardest steel": its hardness, more than its steel; the degree word also says which way is better
         overlap += 1.5 * any(w.startswith(base) and w != base for w in key_words for base in graded)
         # Among keys a synonym points to ("biggest": width or length?), the synonym's first choice wins; a key
         # word the customer said ("what wood is it made of": top_wood, not material) beats a synonym's.
         ranks = [targets.index(w) for w in key_words if w in targets and w not in words]
-        score = overlap - (min(ranks) / 100 if ranks else 0.0) + 0.05 * len(key_words & set(words))
+        score = overlap - (min(ranks) / 100 if ranks else 0.0) + 0.05 * len(key_words & said_forms)
+        score += 0.5 * bool({singular(w) for w in key_words} & ranked_by)  # "the most yardage per skein": its yardage
         score -= 0.001 * len(key_words - wanted)  # "how heavy is it": its weight, not its max rider weight
         if overlap and score > best_overlap:
             best_key, best_overlap = key, score
@@ -1231,7 +1281,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     if wanted & PRICE_WORDS or asks_how_much(text):
         if wanted & {"cheaper", "cheapest", "affordable"} or ("less" in wanted and "expensive" in wanted):
             return SpecQuery("price", "min")
-        if wanted & {"pricier", "priciest"} or ({"more", "most"} & wanted and "expensive" in wanted):
+        dearer = {"pricier", "priciest", "dearer", "dearest"}
+        if wanted & dearer or ({"more", "most"} & wanted and "expensive" in wanted):
             return SpecQuery("price", "max")
         return SpecQuery("price", None)
     if wanted & STOCK_WORDS and not _HAS_A_THING.search(text):

@@ -6,6 +6,7 @@ from knowledge.text import (
     find_products,
     find_spec_query,
     name_nouns,
+    names_product,
     parse_budget,
     states_a_need,
     unexplained_words,
@@ -423,3 +424,53 @@ def test_the_normal_one_is_the_plain_model_and_each_part_of_an_or_may_name_a_pro
     # a part whose words name a product found already names no other
     said = "compare the women's and men's chelsea boots"
     assert [p.sku for p in find_products(said, boots)] == ["B1", "B2"]
+
+
+def test_the_unit_asked_for_by_name_picks_the_spec_measured_in_it():
+    """ "how many yards are in one skein" asks the yardage, not the skein's weight; a key may end in a unit's
+    code or its word ("_yd", "_yards", "_degrees")."""
+    keys = ["skein_g", "yardage_yd", "bend_degrees", "reach_yards", "sets_in_box"]
+    assert find_spec_query("how many yards are in one skein of it?", keys) == SpecQuery("yardage_yd")
+    assert find_spec_query("what's the max reach in yards?", ["reach_yards", "weight_kg"]) == SpecQuery("reach_yards")
+    assert find_spec_query("which has the most yardage per skein?", keys) == SpecQuery("yardage_yd", "max")
+    assert find_spec_query("how much does a skein weigh?", [*keys, "weight_g"]) == SpecQuery("weight_g")
+
+
+def test_how_much_for_an_amount_sold_asks_the_price_and_dearest_is_the_priciest():
+    keys = ["skein_g", "roll_m", "club_type"]
+    assert find_spec_query("how much is a skein of the merino?", keys) == SpecQuery("price")
+    assert find_spec_query("how much for one roll?", keys) == SpecQuery("price")
+    assert find_spec_query("what's the dearest one you have?", keys) == SpecQuery("price", "max")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("a laser for under a ton?", 100.0),
+        ("about a hundred and a half", 150.0),
+        ("nothing over fifty", 50.0),
+        ("a bag with a ton of pockets", None),
+        ("for people over fifty", None),
+        ("a mattress below 100.000 Ft", 100000.0),  # forints, not feet
+        ("a rod under 9 feet", None),
+    ],
+)
+def test_budgets_in_british_slang_and_halves(text, amount):
+    assert parse_budget(text, cued_only=True) == amount
+
+
+def test_one_long_word_of_its_own_beside_what_it_is_names_a_product():
+    """ "the voyager travel cover" names the "Clachan Voyager Wheeled Travel Cover"; a brand or a short word with
+    its type does not, nor a word that is only like the name's ("curly" for "Curl")."""
+    cover = make_product("T1", "Clachan Voyager Wheeled Travel Cover", 129.0, category="luggage", type="travel cover")
+    dryer = make_product("D1", "Saltbush Curl Diffuser Dryer", 89.0, category="hair dryers")
+    assert names_product("what does the voyager travel cover weigh empty?", cover, set())
+    assert not names_product("what does the voyager weigh?", cover, set())  # nothing says what it is
+    assert not names_product("a clachan travel cover?", cover, set())  # the brand makes many
+    assert not names_product("a hair dryer for curly hair", dryer, set())
+
+
+def test_a_fast_machine_is_its_speed():
+    keys = ["max_speed_spm", "weight_lb"]
+    assert find_spec_query("how fast does it go, in stitches per minute?", keys) == SpecQuery("max_speed_spm")
+    assert find_spec_query("which is the fastest?", keys) == SpecQuery("max_speed_spm", "max")

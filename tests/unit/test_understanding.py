@@ -1487,3 +1487,73 @@ def test_a_foreign_budget_word_counts_only_as_a_whole_word():
     assert parse_budget("a shelf for my counter 40", cued_only=True) is None  # no "unter" in "counter"
     assert parse_budget("unter 200 euro bitte", cued_only=True) == 200
     assert parse_budget("bis 300", cued_only=True) == 300
+
+
+def _engine_with_pages(tmp_path, pages: dict[str, str]) -> KnowledgeEngine:
+    folder = tmp_path / "shop"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "products.json").write_text(json.dumps([p.to_dict() for p in SOFAS + CHAIRS]))
+    for name, text in pages.items():
+        (folder / "policies" / f"{name}.md").write_text(text)
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_pages", HashEmbeddings())
+    store.sync(load_catalog(folder))
+    return KnowledgeEngine(store, ReplyWriter(None))
+
+
+def test_what_the_shop_is_asked_to_do_for_the_customer_finds_the_page_that_offers_it(tmp_path):
+    engine = _engine_with_pages(
+        tmp_path,
+        {
+            "returns": "# Returns\n\nReturn any sofa within 45 days; our van collects it for 40 GBP.\n",
+            "workshop": "# Workshop\n\n## Upholstery\n\nOur upholsterer services sofas and armchairs from any "
+            "shop: 80 GBP a seat, the first one free within a year of buying from us.\n",
+        },
+    )
+    focus = Focus(current=SOFAS[0])
+    answer = engine.understand("nice. will you service it for me down the road?", CustomerContext(), focus)
+    assert answer is not None and answer.kind == "policy" and "80 GBP a seat" in answer.rendered
+
+
+def test_a_product_word_shared_with_the_last_page_does_not_keep_a_question_about_another_page_on_it(tmp_path):
+    engine = _engine_with_pages(
+        tmp_path,
+        {
+            "returns": "# Returns\n\nReturn any sofa within 45 days. We pay for collecting a faulty sofa.\n",
+            "paying": "# Paying\n\nSpread the cost of orders over 500 GBP over 12 monthly payments, interest free.\n",
+        },
+    )
+    answer = engine.understand("ok. can i pay for a sofa monthly?", CustomerContext(), Focus(policy_topic="returns"))
+    assert answer is not None and answer.kind == "policy" and "12 monthly payments" in answer.rendered
+
+
+def test_words_after_got_or_carry_that_cannot_be_a_name_are_no_product_we_lack(engine):
+    answer = engine.product_question("comfiest sofa you've actually got in stock?", CustomerContext(), focus=Focus())
+    assert answer.kind != "not_found", answer.rendered
+    assert "in stock”" not in answer.rendered
+
+
+def test_a_category_noun_that_is_counted_ranks_the_spec_that_counts_it(tmp_path):
+    balls = [
+        furniture("B1", "Gaoth Links Golf Balls", 24.99, "golf balls", balls_per_pack=12.0),
+        furniture("B2", "Gaoth Links Golf Balls Sleeve", 7.99, "golf balls", balls_per_pack=3.0),
+    ]
+    engine = shop_engine(tmp_path, balls)
+    more = engine.product_question("which one's got more balls in it?", CustomerContext(), focus=Focus(balls))
+    assert more.kind == "compare" and more.lines[0].startswith("The Gaoth Links Golf Balls has the highest balls per")
+    cheapest = engine.product_question("which golf balls are the cheapest?", CustomerContext(), focus=Focus())
+    assert cheapest.lines[0].startswith("The Gaoth Links Golf Balls Sleeve is the cheapest")
+
+
+def test_a_must_have_in_the_words_of_the_categorys_own_texts_is_no_product_we_lack(tmp_path):
+    machines = [
+        Product("M1", "Stitchwell 30", "sewing machines", "Stitchwell", 189.0, "USD", 4,
+                "Threads the needle for you.", specs={"automatic_threader": True}),
+        Product("M2", "Kessler Junior", "sewing machines", "Kessler", 99.0, "USD", 4,
+                "A first machine.", specs={"automatic_threader": False}),
+        Product("N1", "Birch Knitting Needles", "knitting needles", "Birch", 9.0, "USD", 4, "Birch needles."),
+    ]  # fmt: skip
+    engine = shop_engine(tmp_path, machines)
+    answer = engine.product_question(
+        "which of your sewing machines have an automatic needle threader?", CustomerContext(), focus=Focus()
+    )
+    assert answer.kind == "recommend" and answer.products == [machines[0]], answer.rendered
