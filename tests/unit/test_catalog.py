@@ -94,3 +94,11 @@ def test_links_must_be_web_addresses(tmp_path):
     messages = {e.row: str(e) for e in result.errors}
     assert "url 'javascript:alert(1)' is not an http(s) address" in messages[3]
     assert "image_url 'data:image/png;base64" in messages[4]
+
+
+@pytest.mark.parametrize("code", ["KES", "UGX", "GHS", "ARS", "VND"])
+def test_every_iso_currency_a_shop_prices_in_is_accepted(tmp_path, code):
+    """A shop in Nairobi prices in KES: every retail code of ISO 4217 loads, not only the common ones."""
+    row = f"K-1,Kettle,kettles,Jiko,2500,{code},4,A kettle.,1.2,no\n"
+    result = load_catalog(write(tmp_path, "p.csv", HEADER + row))
+    assert [p.currency for p in result.products] == [code] and not result.errors
