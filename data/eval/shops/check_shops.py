@@ -57,6 +57,8 @@ SHOPS = (
     "wine",
     "golf",
     "crafts",
+    "books",
+    "appliances",
 )
 QUESTION_KEYS = {
     "id",
@@ -104,6 +106,15 @@ UNITS = {
     "w": "W",
     "mm": "mm",
     "cm": "cm",
+    "yd": "yd",
+    "yards": "yards",
+    "ft": "ft",
+    "feet": "feet",
+    "deg": "degrees",
+    "degrees": "degrees",
+    "lb": "lb",
+    "oz": "oz",
+    "mph": "mph",
 }
 
 
@@ -985,6 +996,86 @@ NOTHING_FITS[("golf", "recommendation-006")] = (100, cat(RANGEFINDERS, True, whe
 NULL_SPECS[("golf", "KL-CLB-CNO-ROADHOLE")] = {"shaft_flex"}  # flex is not given for a putter shaft
 NULL_SPECS[("golf", "KL-RNG-DUN-CADDIEW")] = {"max_range_yards"}  # a GPS reads course maps, it has no laser range
 NULL_SPECS[("golf", "KL-RNG-DUN-CADDIEH")] = {"max_range_yards"}
+
+
+# books: written without reading the understanding code or any results.
+FICTION, KIDS_BOOKS, COOKBOOKS, TRAVEL = "fiction", "children's books", "cookbooks", "travel guides"
+SIGNED = [("signed", "==", True)]
+VEGO = [("vegetarian", "==", True)]
+CRIME = [("genre", "==", "crime")]
+TODDLER = [("age_years", "==", "0-3")]
+win("books", "comparison-001", "price", "min", skus("QQ-KID-WAR-POSSUM", "QQ-KID-WAR-POSSUMBB"))
+win("books", "comparison-002", "weight_g", "min", skus("QQ-TRV-WAN-JAPAN", "QQ-TRV-WAN-JAPANPKT"))
+win("books", "comparison-003", "price", "min", cat(COOKBOOKS))
+win("books", "comparison-004", "pages", "max", cat(FICTION))
+win("books", "comparison-005", "publication_year", "max", cat(COOKBOOKS))
+win("books", "comparison-006", "weight_g", "min", cat(TRAVEL))
+win("books", "comparison-007", "maps", "max", cat(TRAVEL, True))  # "in stock" is in the question
+win("books", "comparison-008", "price", "min", cat(FICTION))
+win("books", "conv-001#1", "pages", "min", PREV, cat(FICTION, True, 30))
+win("books", "conv-004#2", "pages", "max", PREV, cat(KIDS_BOOKS, True, 20))
+win("books", "conv-005#2", "recipes", "max", skus("QQ-CKB-KIL-COUNTRYSHOW", "QQ-CKB-QQ-JOURNAL"))
+win("books", "conv-012#0", "price", "max", cat(COOKBOOKS))
+win("books", "conv-013#2", "pages", "max", skus("QQ-FIC-ODO-FLOOD", "QQ-FIC-VOS-LAMP"))
+win("books", "conv-013#3", "publication_year", "max", skus("QQ-FIC-ODO-FLOOD", "QQ-FIC-VOS-LAMP"))
+EXACT.update(
+    {
+        ("books", "recommendation-001"): cat(FICTION, True, 50, SIGNED),
+        ("books", "recommendation-002"): cat(COOKBOOKS, True, 40, VEGO),
+        ("books", "recommendation-005"): cat(KIDS_BOOKS, True, 20, TODDLER),
+        ("books", "recommendation-007"): cat(FICTION, True, 30, CRIME),
+        ("books", "conv-001#0"): cat(FICTION, True, 30),
+        ("books", "conv-004#0"): cat(TRAVEL, True, 20),
+        ("books", "conv-004#1"): cat(KIDS_BOOKS, True, 20),
+        ("books", "conv-005#0"): cat(COOKBOOKS, True, 40),
+        ("books", "conv-010#2"): cat(FICTION, True, where=CRIME),
+        ("books", "conv-011#0"): cat(COOKBOOKS, True, where=VEGO),
+        ("books", "conv-011#1"): cat(KIDS_BOOKS, True, where=TODDLER),  # a two-year-old: the board book
+    }
+)
+CHEAPEST[("books", "conv-005#1")] = (2, cat(COOKBOOKS, True, 40))
+NOTHING_FITS[("books", "recommendation-006")] = (15, cat(TRAVEL, True, where=[("country", "==", "Japan")]))
+# JSONL nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("books", "QQ-KID-ABB-SKYBOX")] = {"pages"}  # three books in a slipcase have no one page count
+NULL_SPECS[("books", "QQ-CKB-QQ-JOURNAL")] = {"cuisine", "vegetarian"}  # a blank recipe journal has no recipes
+
+
+# appliances: written without reading the understanding code or any results.
+FRIDGES, COOKERS, LAUNDRY, DISPENSERS = "fridges", "cookers", "laundry", "water dispensers"
+CHILD_LOCK = [("child_lock", "==", True)]
+win("appliances", "comparison-001", "price", "min", skus("NY-COK-KIL-60", "NY-COK-KIL-60PRO"))
+win("appliances", "comparison-002", "capacity_l", "max", skus("NY-FRG-BAR-KILIMA200", "NY-FRG-BAR-KILIMA200D"))
+win("appliances", "comparison-003", "noise_db", "min", cat(FRIDGES))  # "quietest": fewest decibels
+win("appliances", "comparison-004", "price", "min", cat(COOKERS))
+win("appliances", "comparison-005", "capacity_kg", "max", cat(LAUNDRY))  # "biggest load": wash capacity
+win("appliances", "comparison-006", "hot_water_c", "max", cat(DISPENSERS, True))  # "in stock" is in the question
+win("appliances", "comparison-007", "oven_l", "max", cat(COOKERS, True))  # "in stock" is in the question
+win("appliances", "comparison-008", "noise_db", "min", cat(LAUNDRY, True))  # "in stock" is in the question
+win("appliances", "conv-001#1", "capacity_l", "max", PREV, cat(FRIDGES, True, 40000))
+win("appliances", "conv-004#2", "power_w", "max", PREV, cat(DISPENSERS, True, 10000))  # "strongest heater"
+win("appliances", "conv-005#2", "oven_l", "max", skus("NY-COK-NYU-MEZA2", "NY-COK-MOT-SAFARI50"))
+win("appliances", "conv-011#1", "fridge_cabinet_l", "max", PREV, cat(DISPENSERS, True, where=CHILD_LOCK))
+win("appliances", "conv-012#0", "price", "min", cat(FRIDGES))
+win("appliances", "conv-013#2", "oven_l", "max", skus("NY-COK-KIL-60", "NY-COK-MOT-UMEME60"))
+win("appliances", "conv-013#3", "price", "min", skus("NY-COK-KIL-60", "NY-COK-MOT-UMEME60"))
+EXACT.update(
+    {
+        ("appliances", "recommendation-001"): cat(DISPENSERS, True, 10000, [("type", "==", "hot and cold")]),
+        ("appliances", "recommendation-002"): cat(COOKERS, True, where=[("flame_failure_device", "==", True)]),
+        ("appliances", "recommendation-004"): cat(LAUNDRY, True, 60000, [("inverter_motor", "==", True)]),
+        ("appliances", "recommendation-005"): cat(LAUNDRY, True, where=[("type", "==", "twin tub")]),  # low pressure
+        ("appliances", "recommendation-007"): cat(FRIDGES, True, 25000),
+        ("appliances", "conv-001#0"): cat(FRIDGES, True, 40000),
+        ("appliances", "conv-004#0"): cat(COOKERS, True, 10000),
+        ("appliances", "conv-004#1"): cat(DISPENSERS, True, 10000),
+        ("appliances", "conv-005#0"): cat(COOKERS, True, 35000),
+        ("appliances", "conv-011#0"): cat(DISPENSERS, True, where=CHILD_LOCK),
+    }
+)
+CHEAPEST[("appliances", "conv-005#1")] = (2, cat(COOKERS, True, 35000))
+NOTHING_FITS[("appliances", "recommendation-006")] = (30000, cat(LAUNDRY, True, where=[("type", "==", "front load")]))
+NULL_SPECS[("appliances", "NY-COK-MOT-UMEME60")] = {"auto_ignition", "flame_failure_device"}  # no gas on it
+NULL_SPECS[("appliances", "NY-WAT-PWA-KAWAIDA")] = {"cold_water_c"}  # a hot and normal dispenser does not cool
 
 
 class Checker:
