@@ -948,7 +948,7 @@ class KnowledgeEngine:
         pool = self._pool(category)
         query = _ranking_query(text, pool)
         assert query is not None
-        budget = parse_budget(text) or context.budget
+        budget = parse_budget(text, cued_only=True) or context.budget  # "the lightest? for 3 months": no budget
         must_have = self._yes_no_feature(replace(context, category=category, feature=None), text)
         value = _named_value(pool, text) if category else None  # "the cheapest balance bike": of that type
         candidates = [

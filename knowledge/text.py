@@ -1032,7 +1032,10 @@ def _digits_for_words(lowered: str) -> str:
 
 
 # "for 4 people", "about 8 of us": a number of these is no amount of money
-_COUNTED = frozenset("people persons seats kids children adults guests players player of".split())
+_COUNTED = frozenset(
+    "people persons seats kids children adults guests players player of "
+    "day days week weeks month months year years night nights".split()  # "backpacking for 3 months": a time
+)
 
 
 _CUED = rf"(?:\b(?:{_BUDGET_CUE.pattern})\s*)"

@@ -453,9 +453,10 @@ def test_how_much_for_an_amount_sold_asks_the_price_and_dearest_is_the_priciest(
         ("for people over fifty", None),
         ("a mattress below 100.000 Ft", 100000.0),  # forints, not feet
         ("a rod under 9 feet", None),
+        ("backpacking for 3 months", None),
     ],
 )
-def test_budgets_in_british_slang_and_halves(text, amount):
+def test_budgets_in_british_slang_and_halves_and_no_times_or_lengths(text, amount):
     assert parse_budget(text, cued_only=True) == amount
 
 
@@ -474,3 +475,9 @@ def test_a_fast_machine_is_its_speed():
     keys = ["max_speed_spm", "weight_lb"]
     assert find_spec_query("how fast does it go, in stitches per minute?", keys) == SpecQuery("max_speed_spm")
     assert find_spec_query("which is the fastest?", keys) == SpecQuery("max_speed_spm", "max")
+
+
+def test_a_lone_number_of_days_weeks_or_months_is_no_budget_even_as_the_answer_to_what_budget():
+    assert parse_budget("backpacking for 3 months") is None
+    assert parse_budget("we need it in 2 weeks") is None
+    assert parse_budget("300") == 300.0

@@ -1557,3 +1557,9 @@ def test_a_must_have_in_the_words_of_the_categorys_own_texts_is_no_product_we_la
         "which of your sewing machines have an automatic needle threader?", CustomerContext(), focus=Focus()
     )
     assert answer.kind == "recommend" and answer.products == [machines[0]], answer.rendered
+
+
+def test_a_ranking_asked_with_a_time_in_it_has_no_budget(engine):
+    """ "lightest sofa you have? we move in 3 months": a ranking of sofas, not sofas "up to 3"."""
+    answer = engine.product_question("lightest sofa you have? we move in 3 months", CustomerContext(), focus=Focus())
+    assert answer.kind == "compare" and answer.lines[0].startswith("The Alder Two Seater is the lightest")
