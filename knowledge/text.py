@@ -1211,7 +1211,7 @@ _UNIT_OF_SALE = re.compile(r"\bhow much (?:is |are |for |does |do )?(?:a|an|one|
 
 
 def _asked_units(said: list[str]) -> set[str]:
-    """The units a question asks for by name: "how many yards …", "how much pounds" -> {"yd"}."""
+    """The units a question asks for by name: "how many yards are in one skein?" -> {"yd"}."""
     asked = [word for before, ask, word in zip(said, said[1:], said[2:], strict=False) if (before, ask) in _HOW_MANY]
     return {SAID_UNITS[w] for w in asked if w in SAID_UNITS and w not in _AMBIGUOUS_UNITS}
 
