@@ -110,6 +110,8 @@ class KnowledgeEngine:
         self._text_words: set[str] = set()  # every word of the products' texts
         self._common_words: set[str] = set()  # words of COMMON_IN_PRODUCTS or more products' texts
         self._name_nouns: dict[str, str] = {}  # nouns the product names end in, per category ("pot": planters)
+        self._category_words: set[str] = set()  # the words of the category names, singular
+        self._own_words: dict[str, set[str]] = {}  # per category, the words of its products' names and descriptions
         self._policy_words: set[str] = set()  # every word of the policy pages
         self._policy_stems: set[str] = set()  # their stems
         self._page_words: dict[str, Counter[str]] = {}  # per policy page, how often it uses each word
@@ -147,10 +149,14 @@ class KnowledgeEngine:
                     pages: dict[str, str] = {}
                     for chunk in self._policy_chunks:
                         pages[chunk.topic] = f"{pages.get(chunk.topic, '')} {chunk.title} {chunk.text}"
-                    kinds = {singular(w) for p in self._products for w in tokens(p.category)}
+                    self._category_words = {singular(w) for p in self._products for w in tokens(p.category)}
+                    self._own_words = {}
+                    for product in self._products:
+                        words = tokens(f"{product.name} {product.description}")
+                        self._own_words.setdefault(product.category, set()).update(words, map(singular, words))
                     # "board-hire" is about hiring where boards are everywhere; "school-orders" still about schools
                     self._topic_cues = policy_search.topic_cues(
-                        pages, {w for w in self._common_words if singular(w) not in kinds}
+                        pages, {w for w in self._common_words if singular(w) not in self._category_words}
                     )
                     self._policy_words = set(tokens(self._policy_text))
                     self._policy_stems = {stem(w) for w in self._policy_words}
@@ -313,8 +319,7 @@ class KnowledgeEngine:
             return False  # "can i spread the cost?": a phrase of the other page says it is that page's question
         # the products' own words say nothing of the page: "can i pay for a machine monthly?" after the returns
         # page shares "machine" with it, and asks the payment page
-        kinds = {singular(w) for c in self.categories() for w in tokens(c)}
-        product_words = [w for w in tokens(text) if w in self._catalogue_words or singular(w) in kinds]
+        product_words = [w for w in tokens(text) if w in self._catalogue_words or singular(w) in self._category_words]
         words = policy_search.Query.parse(text, ignore=product_words).words
         return any(
             sum(bool(group & policy_search.stems_of(chunk.text)) for group in words) >= 2
@@ -750,8 +755,8 @@ class KnowledgeEngine:
         said = tokens(phrase)
         glued = {w for a, b in pairwise(said) if a + b in spec_words for w in (a, b)}  # "hard cover"
         # "an automatic needle threader" of sewing machines: words their own texts use describe them
-        own_words = {w for p in pool for w in tokens(f"{p.name} {p.description}")}
-        return bool(extra - brand_words - spec_words - glued - own_words - {singular(w) for w in own_words})
+        own_words = self._own_words.get(category, set())
+        return bool(extra - brand_words - spec_words - glued - own_words)
 
     def goes_with(self, focus: list[Product], text: str, category: str | None) -> Answer | None:
         """ "is there a matching bed?", "what sunscreen goes with it?": the products the catalogue lists as

@@ -1210,13 +1210,13 @@ def key_unit(key: str) -> str | None:
 _UNIT_OF_SALE = re.compile(r"\bhow much (?:is |are |for |does |do )?(?:a|an|one|each|per) (?P<unit>[^\W\d_]+)", re.I)
 
 
+_HOW_MANY = {("how", "many"), ("how", "much")}
+
+
 def _asked_units(said: list[str]) -> set[str]:
     """The units a question asks for by name: "how many yards are in one skein?" -> {"yd"}."""
     asked = [word for before, ask, word in zip(said, said[1:], said[2:], strict=False) if (before, ask) in _HOW_MANY]
     return {SAID_UNITS[w] for w in asked if w in SAID_UNITS and w not in _AMBIGUOUS_UNITS}
-
-
-_HOW_MANY = {("how", "many"), ("how", "much")}
 
 
 def _graded_base(word: str, comparing: bool) -> str | None:

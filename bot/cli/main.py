@@ -27,6 +27,7 @@ from customers.appdb import OUTCOMES, AppDatabaseError, Lead
 from customers.intent_score import IntentScoreError
 from knowledge.catalog import CatalogError, load_catalog, load_policies
 from knowledge.evaluation import QuestionSetError
+from knowledge.finetuning import AdapterError, TrainingSettings
 from privacy.redact import install_log_redaction
 from privacy.registry import PrivacyError
 
@@ -269,7 +270,6 @@ def cmd_eval_replies(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_finetune(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import finetune
-    from knowledge.finetuning import AdapterError, TrainingSettings
 
     data = Path(args.data) if args.data else finetune.DATA_FILE
     out = Path(args.out) if args.out else finetune.ADAPTER_DIR
@@ -471,8 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tune.add_argument("--data-only", action="store_true", help="stop after the data")
     tune.add_argument("--per-shop", type=int, default=30, help="product replies drafted per training shop")
-    tune.add_argument("--epochs", type=int, default=2)
-    tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--epochs", type=int, default=TrainingSettings.epochs)
+    tune.add_argument("--seed", type=int, default=TrainingSettings.seed)
     tune.set_defaults(func=cmd_finetune)
 
     nlu = eval_sub.add_parser("nlu", help="intent/entity F1 on a held-out file and out-of-scope handling")
