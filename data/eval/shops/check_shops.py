@@ -59,6 +59,8 @@ SHOPS = (
     "crafts",
     "books",
     "appliances",
+    "jewellery",
+    "luggage",
 )
 QUESTION_KEYS = {
     "id",
@@ -1076,6 +1078,94 @@ CHEAPEST[("appliances", "conv-005#1")] = (2, cat(COOKERS, True, 35000))
 NOTHING_FITS[("appliances", "recommendation-006")] = (30000, cat(LAUNDRY, True, where=[("type", "==", "front load")]))
 NULL_SPECS[("appliances", "NY-COK-MOT-UMEME60")] = {"auto_ignition", "flame_failure_device"}  # no gas on it
 NULL_SPECS[("appliances", "NY-WAT-PWA-KAWAIDA")] = {"cold_water_c"}  # a hot and normal dispenser does not cool
+
+
+# jewellery: written without reading the understanding code or any results.
+JW_RINGS, JW_NECKLACES, JW_EARRINGS, JW_WATCHES = "rings", "necklaces", "earrings", "wrist watches"
+JW_SAPPHIRE = [("sapphire_crystal", "==", True)]
+win("jewellery", "comparison-001", "price", "min", skus("HG-RNG-THO-EILIFD", "HG-RNG-THO-EILIFDW"))
+win("jewellery", "comparison-002", "weight_g", "min", skus("HG-WAT-TIN-ESJA38", "HG-WAT-TIN-ESJA38S"))
+win("jewellery", "comparison-003", "price", "min", cat(JW_RINGS))
+win("jewellery", "comparison-004", "weight_g", "min", cat(JW_WATCHES))
+win("jewellery", "comparison-005", "water_resistance_m", "max", cat(JW_WATCHES))  # "deepest underwater"
+win("jewellery", "comparison-006", "price", "min", cat(JW_EARRINGS))
+win("jewellery", "comparison-007", "band_width_mm", "max", cat(JW_RINGS))
+win("jewellery", "comparison-008", "chain_length_cm", "max", cat(JW_NECKLACES, True))  # "in stock" is in the question
+win("jewellery", "conv-001#1", "case_diameter_mm", "max", PREV, cat(JW_WATCHES, True, 300000))  # "biggest face"
+win("jewellery", "conv-004#2", "weight_g", "min", PREV, cat(JW_NECKLACES, True, 20000))
+win("jewellery", "conv-005#2", "band_width_mm", "max", skus("HG-RNG-JOK-SPOR", "HG-RNG-HRA-HRAUN"))
+win("jewellery", "conv-011#1", "power_reserve_hours", "max", PREV, cat(JW_WATCHES, True, where=JW_SAPPHIRE))
+win("jewellery", "conv-012#0", "price", "max", cat(JW_WATCHES))
+win("jewellery", "conv-013#2", "case_diameter_mm", "max", skus("HG-WAT-ROS-DJUP200", "HG-WAT-TIN-HEKLA"))
+win("jewellery", "conv-013#3", "weight_g", "min", skus("HG-WAT-ROS-DJUP200", "HG-WAT-TIN-HEKLA"))
+EXACT.update(
+    {
+        ("jewellery", "recommendation-001"): cat(JW_RINGS, True, 400000, [("stone", "==", "diamond")]),
+        ("jewellery", "recommendation-002"): cat(JW_EARRINGS, True, 15000, [("nickel_free", "==", True)]),
+        ("jewellery", "recommendation-003"): cat(JW_WATCHES, True, where=[("water_resistance_m", ">=", 200)]),
+        # a stone from Iceland: lava or Iceland spar; the spar pendant is over the budget
+        ("jewellery", "recommendation-005"): cat(JW_NECKLACES, True, 30000, [("pendant", "==", "lava stone")]),
+        ("jewellery", "recommendation-007"): cat(JW_WATCHES, True, 80000, [("movement", "==", "solar quartz")]),
+        ("jewellery", "conv-001#0"): cat(JW_WATCHES, True, 300000),
+        ("jewellery", "conv-004#0"): cat(JW_EARRINGS, True, 20000),
+        ("jewellery", "conv-004#1"): cat(JW_NECKLACES, True, 20000),
+        ("jewellery", "conv-005#0"): cat(JW_RINGS, True, 35000),
+        ("jewellery", "conv-007#1"): cat(JW_NECKLACES, True, where=[("pendant", "==", "Iceland spar")]),
+        ("jewellery", "conv-010#1"): cat(JW_NECKLACES, True, where=[("pendant", "==", "diamond")]),
+        ("jewellery", "conv-010#2"): cat(JW_EARRINGS, True, where=[("stone", "==", "diamond")]),
+        ("jewellery", "conv-011#0"): cat(JW_WATCHES, True, where=JW_SAPPHIRE),
+    }
+)
+CHEAPEST[("jewellery", "conv-005#1")] = (2, cat(JW_RINGS, True, 35000))
+JW_AUTOMATIC = [("movement", "==", "automatic")]
+NOTHING_FITS[("jewellery", "recommendation-006")] = (100000, cat(JW_WATCHES, True, where=JW_AUTOMATIC))
+# JSON nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("jewellery", "HG-WAT-ROS-SOL")] = {"power_reserve_hours"}  # quartz: no mainspring to run down
+NULL_SPECS[("jewellery", "HG-WAT-KRI-LOA")] = {"power_reserve_hours"}
+
+
+# luggage: written without reading the understanding code or any results.
+LUG_SUITCASES, LUG_CARRY_ONS = "suitcases", "carry-ons"
+LUG_BACKPACKS, LUG_PACKING = "travel backpacks", "packing accessories"
+LUG_LAPTOP_14 = [("laptop_sleeve_inches", ">=", 14)]
+LUG_LAPTOP_16 = [("laptop_sleeve_inches", ">=", 16)]
+LUG_EXPANDABLE = [("expandable", "==", True)]
+win("luggage", "comparison-001", "weight_kg", "min", skus("RL-SUI-QAF-MARINA68", "RL-SUI-QAF-MARINA78"))
+win("luggage", "comparison-002", "price", "min", skus("RL-CAR-BAR-AIR55", "RL-CAR-BAR-AIR55PRO"))
+win("luggage", "comparison-003", "weight_kg", "min", cat(LUG_SUITCASES))
+win("luggage", "comparison-004", "price", "min", cat(LUG_CARRY_ONS))
+win("luggage", "comparison-005", "capacity_l", "max", cat(LUG_BACKPACKS, True))  # "in stock" is in the question
+win("luggage", "comparison-006", "price", "max", cat(LUG_SUITCASES))
+win("luggage", "comparison-007", "weight_kg", "min", cat(LUG_BACKPACKS))
+win("luggage", "comparison-008", "capacity_l", "max", cat(LUG_CARRY_ONS))  # "fits the most stuff"
+win("luggage", "conv-001#1", "weight_kg", "min", PREV, cat(LUG_SUITCASES, True, 700))
+win("luggage", "conv-004#2", "laptop_sleeve_inches", "max", PREV, cat(LUG_BACKPACKS, True, 350))
+win("luggage", "conv-005#2", "weight_kg", "min", skus("RL-CAR-SAF-SOUK40", "RL-CAR-BAR-AIR55"))
+win("luggage", "conv-010#3", "weight_kg", "min", PREV, cat(LUG_BACKPACKS, True, where=LUG_LAPTOP_16))
+win("luggage", "conv-011#1", "capacity_l", "max", PREV, cat(LUG_SUITCASES, True, where=LUG_EXPANDABLE))
+win("luggage", "conv-012#0", "price", "min", cat(LUG_BACKPACKS))
+win("luggage", "conv-013#2", "weight_kg", "min", skus("RL-CAR-QAF-MARINA55", "RL-CAR-BAR-AIR55"))
+win("luggage", "conv-013#3", "capacity_l", "max", skus("RL-CAR-QAF-MARINA55", "RL-CAR-BAR-AIR55"))
+EXACT.update(
+    {
+        ("luggage", "recommendation-001"): cat(LUG_CARRY_ONS, True, 700, LUG_LAPTOP_14),
+        ("luggage", "recommendation-002"): cat(LUG_SUITCASES, True, 600, [("tsa_lock", "==", True)]),
+        ("luggage", "recommendation-004"): cat(LUG_BACKPACKS, True, where=[("opening", "==", "clamshell")]),
+        ("luggage", "recommendation-007"): cat(LUG_BACKPACKS, True, 300),
+        ("luggage", "conv-001#0"): cat(LUG_SUITCASES, True, 700),
+        ("luggage", "conv-004#0"): cat(LUG_CARRY_ONS, True, 350),
+        ("luggage", "conv-004#1"): cat(LUG_BACKPACKS, True, 350),
+        ("luggage", "conv-005#0"): cat(LUG_CARRY_ONS, True, 550),
+        ("luggage", "conv-007#1"): cat(LUG_BACKPACKS, True, where=[("hip_belt", "==", True)]),
+        ("luggage", "conv-010#1"): cat(LUG_CARRY_ONS, True, where=LUG_LAPTOP_16),
+        ("luggage", "conv-010#2"): cat(LUG_BACKPACKS, True, where=LUG_LAPTOP_16),
+        ("luggage", "conv-011#0"): cat(LUG_SUITCASES, True, where=LUG_EXPANDABLE),
+    }
+)
+CHEAPEST[("luggage", "conv-005#1")] = (2, cat(LUG_CARRY_ONS, True, 550))
+NOTHING_FITS[("luggage", "recommendation-006")] = (1000, cat(LUG_SUITCASES, True, where=[("shell", "==", "aluminium")]))
+NULL_SPECS[("luggage", "RL-ACC-RIH-TSALOCK2")] = {"water_resistant"}  # a lock has no fabric to keep water out
+NULL_SPECS[("luggage", "RL-ACC-RIH-SCALE")] = {"water_resistant"}  # nor does a luggage scale
 
 
 class Checker:
