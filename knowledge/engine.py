@@ -19,6 +19,7 @@ from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product, spec_label
 from knowledge.focus import COMPARING, Focus, continues, referred
+from knowledge.spec_meaning import closest_spec
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     CURRENCY,
@@ -625,6 +626,9 @@ class KnowledgeEngine:
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
             if unknown and not explicit:
+                meant = self._spec_meant(_asking_sentence(text, found, query), found[:3])
+                if meant is not None:  # "what spin speeds can it do?": its spin_speed_rpm
+                    return answers.lookup(found[:3], meant)
                 return answers.not_recorded(found[:3], sorted(unknown))
             if query is not None and _HOW_MUCH.search(text) and all(_yes_no(p, query.key) for p in found[:3]):
                 # "how much caffeine is in the chai": the catalogue says whether, not how much
@@ -707,10 +711,23 @@ class KnowledgeEngine:
             return answers.compare(products[:3], query)
         unknown = unexplained_words(text, products, query) - REFERENCE_WORDS
         if unknown and query is None:
+            if (meant := self._spec_meant(text, products[:3])) is not None:
+                return answers.lookup(products[:3], meant)  # "how loud is it?": its noise_db
             # "what happens if she crashes in it, do you replace it?": no data of the product's, maybe a page's
             on_pages = self.policy(text, None, focus)
             return on_pages if on_pages.kind == "policy" else answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
+
+    def _spec_meant(self, text: str, products: list[Product]) -> SpecQuery | None:
+        """The spec a question means when its words name none of the products' keys (`knowledge.spec_meaning`)."""
+        said = set(tokens(text))
+        # a key whose words were said was the word rules' to read ("the normal one, not toric": which product)
+        keys = [k for k in _spec_keys(products) if not set(tokens(spec_label(k))) & said]
+        sentences = re.split(r"(?<=[?.!])\s+", without_names(text, products))
+        for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [" ".join(sentences)]:
+            if (key := closest_spec(sentence, keys, self.store.embeddings)) is not None:
+                return SpecQuery(key)
+        return None
 
     def product_instead_of_policy(self, text: str, focus: Focus) -> Answer | None:
         """For a message the NLU sent to a policy page: the product in focus answers it instead when the message

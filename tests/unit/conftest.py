@@ -37,14 +37,20 @@ class HashEmbeddings(Embeddings):
         return self._vector(text)
 
 
-def shop_engine(tmp_path: Path, products: list[Product], policies: dict[str, str] | None = None) -> KnowledgeEngine:
-    """An engine over a made-up shop: these products and policy pages (file name -> Markdown)."""
+def shop_engine(
+    tmp_path: Path,
+    products: list[Product],
+    policies: dict[str, str] | None = None,
+    embeddings: Embeddings | None = None,
+) -> KnowledgeEngine:
+    """An engine over a made-up shop: these products and policy pages (file name -> Markdown), embedded with
+    `HashEmbeddings` unless a test needs real ones."""
     folder = tmp_path / "made-up-shop"
     (folder / "policies").mkdir(parents=True)
     (folder / "products.json").write_text(json.dumps([p.to_dict() for p in products]))
     for name, text in (policies or {}).items():
         (folder / "policies" / name).write_text(text)
-    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_made_up", HashEmbeddings())
+    store = CatalogStore(make_client(str(tmp_path / "chroma")), "salesbot_made_up", embeddings or HashEmbeddings())
     store.sync(load_catalog(folder))
     return KnowledgeEngine(store, ReplyWriter(None))
 

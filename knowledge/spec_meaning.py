@@ -1,0 +1,97 @@
+"""Which spec a question asks about, by meaning: the fallback when the question shares no word with any key.
+
+Customers ask in their own words ("what spin speeds can it do?", "what wattage is the heater?", "how loud is
+it?") and shops name their specs in theirs (`spin_speed_rpm`, `power_w`, `noise_db`). The word rules of
+`knowledge.text.find_spec_query` read most questions; for the rest, the question and each key (its words and its
+unit spelled out) are compared by the same sentence embeddings the catalogue is searched with. Only a clear
+winner counts: a question about something the catalogue doesn't record ("does it have bluetooth?") must still
+get "our catalogue doesn't list that".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+# How close the closest key must be, and by how much closer than the next (set on the tuning shops' questions
+# about specs said in other words, and on questions about things no key records, which stay below these).
+SPEC_SIMILARITY = 0.35
+SPEC_MARGIN = 0.07
+
+# A key's unit suffix as it is spoken, so that "how loud" meets `noise_db` and "how much power" meets `power_w`.
+UNIT_NAMES = {
+    "kg": "kilograms",
+    "g": "grams",
+    "lb": "pounds",
+    "oz": "ounces",
+    "mm": "millimetres",
+    "cm": "centimetres",
+    "m": "metres",
+    "km": "kilometres",
+    "in": "inches",
+    "inches": "inches",
+    "ft": "feet",
+    "feet": "feet",
+    "yd": "yards",
+    "yards": "yards",
+    "m2": "square metres",
+    "l": "litres",
+    "ml": "millilitres",
+    "h": "hours",
+    "hours": "hours",
+    "min": "minutes",
+    "days": "days",
+    "months": "months",
+    "years": "years",
+    "w": "watts",
+    "v": "volts",
+    "mah": "milliamp hours",
+    "wh": "watt hours",
+    "hz": "hertz",
+    "db": "decibels",
+    "c": "degrees celsius",
+    "f": "degrees fahrenheit",
+    "k": "kelvin",
+    "deg": "degrees",
+    "degrees": "degrees",
+    "rpm": "revolutions per minute",
+    "spm": "stitches per minute",
+    "mph": "miles per hour",
+    "kmh": "kilometres per hour",
+    "gsm": "grams per square metre",
+    "lm": "lumens",
+    "mp": "megapixels",
+    "gb": "gigabytes",
+    "tb": "terabytes",
+    "percent": "percent",
+    "pct": "percent",
+}
+
+
+def spec_phrase(key: str) -> str:
+    """ "spin_speed_rpm" -> "spin speed in revolutions per minute"."""
+    words = key.lower().split("_")
+    if len(words) > 1 and words[-1] in UNIT_NAMES:
+        return f"{' '.join(words[:-1])} in {UNIT_NAMES[words[-1]]}"
+    return " ".join(words)
+
+
+def closest_spec(question: str, keys: list[str], embeddings: Embeddings) -> str | None:
+    """The key the question means, when one is clearly closest; None otherwise. Price and stock are never
+    guessed: the word rules read those. Queries are cached by the embeddings, so each key is embedded once."""
+    keys = [k for k in dict.fromkeys(keys) if k not in ("price", "stock")]
+    if not keys or not question.strip():
+        return None
+    vectors = _unit_rows(np.array([embeddings.embed_query(spec_phrase(k)) for k in keys], dtype=np.float32))
+    similarities = vectors @ _unit_rows(np.array([embeddings.embed_query(question)], dtype=np.float32))[0]
+    order = np.argsort(-similarities)
+    best = float(similarities[order[0]])
+    runner_up = float(similarities[order[1]]) if len(keys) > 1 else 0.0
+    if best < SPEC_SIMILARITY or best - runner_up < SPEC_MARGIN:
+        return None
+    return keys[int(order[0])]
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)

@@ -1,0 +1,74 @@
+"""The spec a question means when it names none of the keys: the packaged sentence embeddings decide, and only a
+clear winner counts. A made-up shop of kettles and heaters, none of whose keys the questions below say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.answers import CustomerContext
+from knowledge.embeddings import PackagedMiniLMEmbeddings
+from knowledge.focus import Focus
+from knowledge.spec_meaning import closest_spec, spec_phrase
+from tests.unit.conftest import make_product, shop_engine
+
+KEYS = ["capacity_l", "power_w", "noise_db", "boil_time_min", "cordless", "price", "stock"]
+
+
+@pytest.fixture(scope="module")
+def embeddings() -> PackagedMiniLMEmbeddings:
+    return PackagedMiniLMEmbeddings()
+
+
+def test_a_key_reads_as_words_with_its_unit_spelled_out():
+    assert spec_phrase("spin_speed_rpm") == "spin speed in revolutions per minute"
+    assert spec_phrase("noise_db") == "noise in decibels"
+    assert spec_phrase("publication_year") == "publication year"
+    assert spec_phrase("db") == "db"  # a key that is only a unit stays as it is
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("how loud is it?", "noise_db"),
+        ("what wattage does it draw?", "power_w"),
+        ("how much water does it hold?", "capacity_l"),
+    ],
+)
+def test_a_spec_asked_in_other_words_is_found(embeddings, question, key):
+    assert closest_spec(question, KEYS, embeddings) == key
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["does it have bluetooth?", "can i pay for it in instalments?", "what colour is it?", "how much is it?"],
+)
+def test_what_no_key_records_finds_none(embeddings, question):
+    """Price and stock are the word rules' to read; everything else here is not in the data."""
+    assert closest_spec(question, KEYS, embeddings) is None
+
+
+def test_the_engine_answers_a_spec_said_in_other_words_instead_of_not_knowing(tmp_path: Path, embeddings):
+    """Each of these questions got "our catalogue doesn't list heater/cups/boils" from the word rules alone."""
+    products = [
+        make_product(
+            "K1", "Brisa Steel Kettle", 49.0, category="kettles", power_w=2200, capacity_l=1.7, boil_time_min=4
+        ),
+        make_product(
+            "K2", "Brisa Glass Kettle", 59.0, category="kettles", power_w=3000, capacity_l=1.5, boil_time_min=3
+        ),
+    ]
+    engine = shop_engine(tmp_path, products, embeddings=embeddings)
+
+    def ask(question: str, focus: Focus) -> str:
+        answer = engine.product_question(question, CustomerContext(), focus=focus)
+        return f"{answer.kind}: {answer.rendered}"
+
+    assert ask("what wattage is the heater on the brisa steel kettle?", Focus()).startswith("lookup: ")
+    assert "2200 W" in ask("what wattage is the heater on the brisa steel kettle?", Focus())
+    assert "1.7" in ask("how many cups can the brisa steel kettle fill?", Focus())
+    glass = products[1]
+    assert ask("how long till it boils?", Focus([glass], glass)).startswith("lookup: ")
+    assert "doesn't list" in ask("does the brisa steel kettle have bluetooth?", Focus())
+    assert "doesn't list" in ask("does it whistle?", Focus([glass], glass))
