@@ -164,6 +164,22 @@ SPEC_UNITS = {
     "lb": "lb",
     "oz": "oz",
     "mph": "mph",
+    "l": "l",
+    "ml": "ml",
+    "m": "m",
+    "km": "km",
+    "m2": "m²",
+    "min": "min",
+    "days": "days",
+    "weeks": "weeks",
+    "months": "months",
+    "years": "years",
+    "db": "dB",
+    "c": "°C",
+    "k": "K",
+    "v": "V",
+    "rpm": "rpm",
+    "percent": "%",
 }
 
 
@@ -185,6 +201,8 @@ def format_spec(value: str | float | bool, key: str = "") -> str:
         return "yes" if value else "no"
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     unit = _split_unit(key)[1] if key else ""
+    if unit == "%":
+        return f"{text}%"
     return f"{text} {unit}" if unit else text
 
 

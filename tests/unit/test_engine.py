@@ -108,4 +108,4 @@ def test_a_ranking_with_a_tie_names_every_winner():
     ]
     answer = superlative(coats, SpecQuery("comfort_c", "min"), "of our coats")
     assert [p.sku for p in answer.products] == ["C1", "C2"]
-    assert answer.lines[0] == "Alpha Parka and Beta Parka are tied on comfort c (-20)."
+    assert answer.lines[0] == "Alpha Parka and Beta Parka are tied on comfort (-20 °C)."

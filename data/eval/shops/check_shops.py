@@ -92,7 +92,7 @@ LOW_STOCK = 3  # knowledge.answers.stock_text: "only N left" up to this many
 OVER_BUDGET_MARGIN = 1.25  # knowledge.engine: "closest options" may cost up to 25 % more than the budget
 
 # Independent copy of the documented unit suffixes (key "weight_kg" -> "kg"); keys with any other last word
-# ("capacity_l", "pressure_bar", "comfort_temp_c") are written without a unit.
+# ("pressure_bar", "fill_power") are written without a unit.
 UNITS = {
     "kg": "kg",
     "g": "g",
@@ -117,6 +117,22 @@ UNITS = {
     "lb": "lb",
     "oz": "oz",
     "mph": "mph",
+    "l": "l",
+    "ml": "ml",
+    "m": "m",
+    "km": "km",
+    "m2": "m²",
+    "min": "min",
+    "days": "days",
+    "weeks": "weeks",
+    "months": "months",
+    "years": "years",
+    "db": "dB",
+    "c": "°C",
+    "k": "K",
+    "v": "V",
+    "rpm": "rpm",
+    "percent": "%",
 }
 
 
@@ -138,6 +154,8 @@ def my_spec(value, key: str) -> str:
     text = str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
     last = key.rsplit("_", 1)
     unit = UNITS.get(last[1].lower()) if len(last) == 2 else None
+    if unit == "%":
+        return text + "%"
     return f"{text} {unit}" if unit else text
 
 
