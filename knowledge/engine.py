@@ -90,6 +90,7 @@ _NAMED_AFTER = re.compile(
 )
 
 
+_NOT_THIS = re.compile(r"\b(?:not|no|non)\s+(?:the\s+|a\s+)?[\w-]+", re.I)  # "not toric", "not the magnum"
 _IN_A_CURRENCY = re.compile(rf"\bin\s+(?:{CURRENCY.pattern})", re.I)  # "how much is it in pesos?"
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
@@ -626,7 +627,7 @@ class KnowledgeEngine:
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
             if unknown and not explicit:
-                meant = self._spec_meant(_asking_sentence(text, found, query), found[:3])
+                meant = self._spec_meant(text, found[:3], query)
                 if meant is not None:  # "what spin speeds can it do?": its spin_speed_rpm
                     return answers.lookup(found[:3], meant)
                 return answers.not_recorded(found[:3], sorted(unknown))
@@ -711,20 +712,28 @@ class KnowledgeEngine:
             return answers.compare(products[:3], query)
         unknown = unexplained_words(text, products, query) - REFERENCE_WORDS
         if unknown and query is None:
-            if (meant := self._spec_meant(text, products[:3])) is not None:
+            if (meant := self._spec_meant(text, products[:3], None)) is not None:
                 return answers.lookup(products[:3], meant)  # "how loud is it?": its noise_db
             # "what happens if she crashes in it, do you replace it?": no data of the product's, maybe a page's
             on_pages = self.policy(text, None, focus)
             return on_pages if on_pages.kind == "policy" else answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
 
-    def _spec_meant(self, text: str, products: list[Product]) -> SpecQuery | None:
-        """The spec a question means when its words name none of the products' keys (`knowledge.spec_meaning`)."""
+    def _spec_meant(self, text: str, products: list[Product], found_by_words: SpecQuery | None) -> SpecQuery | None:
+        """The spec a question means, by meaning (`knowledge.spec_meaning`), when words the word rules don't know
+        surround it: the key the rules found, when the meaning agrees ("the zuri 7 front loader, what spin speeds
+        can it do?"), else one whose words weren't said ("what wattage is the heater?": power_w). A key said only
+        to tell products apart ("the normal one, not toric") is no question about it."""
         said = set(tokens(text))
-        # a key whose words were said was the word rules' to read ("the normal one, not toric": which product)
-        keys = [k for k in _spec_keys(products) if not set(tokens(spec_label(k))) & said]
         sentences = re.split(r"(?<=[?.!])\s+", without_names(text, products))
         for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [" ".join(sentences)]:
+            in_sentence = set(tokens(sentence)) - set(tokens(" ".join(_NOT_THIS.findall(sentence))))
+            keys = [
+                key
+                for key in _spec_keys(products)
+                if not set(tokens(spec_label(key))) & said
+                or (key == getattr(found_by_words, "key", None) and set(tokens(spec_label(key))) & in_sentence)
+            ]
             if (key := closest_spec(sentence, keys, self.store.embeddings)) is not None:
                 return SpecQuery(key)
         return None

@@ -76,18 +76,23 @@ def spec_phrase(key: str) -> str:
     return " ".join(words)
 
 
+# What a question may ask besides a spec: a spec wins only when it is closer than these too.
+OTHER_ASKS = {"price": "the price, how much it costs", "stock": "in stock, available to buy now"}
+
+
 def closest_spec(question: str, keys: list[str], embeddings: Embeddings) -> str | None:
-    """The key the question means, when one is clearly closest; None otherwise. Price and stock are never
-    guessed: the word rules read those. Queries are cached by the embeddings, so each key is embedded once."""
-    keys = [k for k in dict.fromkeys(keys) if k not in ("price", "stock")]
+    """The spec key the question means, when it is clearly the closest of the keys and of price and stock;
+    None otherwise (price and stock are the word rules' to read). Queries are cached by the embeddings, so
+    each key is embedded once."""
+    keys = [k for k in dict.fromkeys(keys) if k not in OTHER_ASKS]
     if not keys or not question.strip():
         return None
-    vectors = _unit_rows(np.array([embeddings.embed_query(spec_phrase(k)) for k in keys], dtype=np.float32))
+    phrases = [spec_phrase(k) for k in keys] + list(OTHER_ASKS.values())
+    vectors = _unit_rows(np.array([embeddings.embed_query(p) for p in phrases], dtype=np.float32))
     similarities = vectors @ _unit_rows(np.array([embeddings.embed_query(question)], dtype=np.float32))[0]
     order = np.argsort(-similarities)
-    best = float(similarities[order[0]])
-    runner_up = float(similarities[order[1]]) if len(keys) > 1 else 0.0
-    if best < SPEC_SIMILARITY or best - runner_up < SPEC_MARGIN:
+    best, runner_up = float(similarities[order[0]]), float(similarities[order[1]])
+    if order[0] >= len(keys) or best < SPEC_SIMILARITY or best - runner_up < SPEC_MARGIN:
         return None
     return keys[int(order[0])]
 

@@ -72,3 +72,50 @@ def test_the_engine_answers_a_spec_said_in_other_words_instead_of_not_knowing(tm
     assert ask("how long till it boils?", Focus([glass], glass)).startswith("lookup: ")
     assert "doesn't list" in ask("does the brisa steel kettle have bluetooth?", Focus())
     assert "doesn't list" in ask("does it whistle?", Focus([glass], glass))
+
+
+def test_the_key_the_words_found_is_answered_when_the_meaning_agrees_and_not_when_it_tells_products_apart(
+    tmp_path: Path, embeddings
+):
+    """Words the rules don't know around a spec they found ("my nephew just turned two") don't make the meaning
+    pick another key; a spec named only to say which product ("not cordless") is not what is asked."""
+    books = [
+        make_product(
+            "B1",
+            "Moss Owl Who Stayed Up",
+            14.0,
+            category="picture books",
+            age_years="2-5",
+            format="board book",
+            pages=24,
+            publication_year=2019,
+        ),
+        make_product(
+            "B2",
+            "Moss Owl Who Stayed Up Paperback",
+            9.0,
+            category="picture books",
+            age_years="3-6",
+            format="paperback",
+            pages=32,
+            publication_year=2021,
+        ),
+    ]
+    engine = shop_engine(tmp_path / "books", books, embeddings=embeddings)
+    answer = engine.product_question(
+        "what age is the moss owl who stayed up for, the board book one? my nephew just turned two",
+        CustomerContext(),
+        focus=Focus(),
+    )
+    assert answer.kind == "lookup" and "2-5 years" in answer.rendered
+    products = [
+        make_product("K1", "Brisa Steel Kettle", 49.0, category="kettles", capacity_l=1.7, cordless=True),
+        make_product("K2", "Brisa Steel Kettle Corded", 39.0, category="kettles", capacity_l=1.5, cordless=False),
+    ]
+    engine = shop_engine(tmp_path / "kettles", products, embeddings=embeddings)
+    answer = engine.product_question(
+        "what are you charging for the brisa steel kettle corded? the normal one, not cordless",
+        CustomerContext(),
+        focus=Focus(),
+    )
+    assert "cordless: " not in answer.rendered and "39.00 EUR" in answer.rendered
