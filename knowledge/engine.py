@@ -725,6 +725,10 @@ class KnowledgeEngine:
         can it do?"), else one whose words weren't said ("what wattage is the heater?": power_w). A key said only
         to tell products apart ("the normal one, not toric") is no question about it."""
         said = set(tokens(text))
+        key_words = {w for key in _spec_keys(products) for w in tokens(key)}
+        named = [SPEC_SYNONYMS[w].split() for w in said if w in SPEC_SYNONYMS]
+        if any(len(one) == 1 and one[0] not in key_words for one in named):
+            return None  # "how wide is it?" names the width, which a board with only a length doesn't record
         sentences = re.split(r"(?<=[?.!])\s+", without_names(text, products))
         for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [" ".join(sentences)]:
             in_sentence = set(tokens(sentence)) - set(tokens(" ".join(_NOT_THIS.findall(sentence))))

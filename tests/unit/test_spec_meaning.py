@@ -119,3 +119,11 @@ def test_the_key_the_words_found_is_answered_when_the_meaning_agrees_and_not_whe
         focus=Focus(),
     )
     assert "cordless: " not in answer.rendered and "39.00 EUR" in answer.rendered
+
+
+def test_an_attribute_the_products_lack_is_not_answered_with_a_similar_one(tmp_path: Path, embeddings):
+    """ "how wide is it?" of a board that records its length only: no width, not the length."""
+    boards = [make_product("S1", "Onda Fish 5'8", 2490.0, category="surfboards", length_cm=173, volume_l=32)]
+    engine = shop_engine(tmp_path, boards, embeddings=embeddings)
+    answer = engine.product_question("how wide is the onda fish? need the width in inches", CustomerContext(), Focus())
+    assert answer.kind == "not_found" and "173" not in answer.rendered.split("Here is")[0]
