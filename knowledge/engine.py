@@ -627,7 +627,7 @@ class KnowledgeEngine:
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
             if unknown and not explicit:
-                meant = self._spec_meant(text, found[:3], query)
+                meant = self._spec_meant(text, found[:3])
                 if meant is not None:  # "what spin speeds can it do?": its spin_speed_rpm
                     return answers.lookup(found[:3], meant)
                 return answers.not_recorded(found[:3], sorted(unknown))
@@ -712,32 +712,33 @@ class KnowledgeEngine:
             return answers.compare(products[:3], query)
         unknown = unexplained_words(text, products, query) - REFERENCE_WORDS
         if unknown and query is None:
-            if (meant := self._spec_meant(text, products[:3], None)) is not None:
-                return answers.lookup(products[:3], meant)  # "how loud is it?": its noise_db
             # "what happens if she crashes in it, do you replace it?": no data of the product's, maybe a page's
             on_pages = self.policy(text, None, focus)
-            return on_pages if on_pages.kind == "policy" else answers.not_recorded(products[:3], sorted(unknown))
+            if on_pages.kind == "policy":
+                return on_pages
+            if (meant := self._spec_meant(text, products[:3])) is not None:
+                return answers.lookup(products[:3], meant)  # "how long till it boils?": its boil_time_min
+            return answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
 
-    def _spec_meant(self, text: str, products: list[Product], found_by_words: SpecQuery | None) -> SpecQuery | None:
-        """The spec a question means, by meaning (`knowledge.spec_meaning`), when words the word rules don't know
-        surround it: the key the rules found, when the meaning agrees ("the zuri 7 front loader, what spin speeds
-        can it do?"), else one whose words weren't said ("what wattage is the heater?": power_w). A key said only
-        to tell products apart ("the normal one, not toric") is no question about it."""
-        said = set(tokens(text))
-        key_words = {w for key in _spec_keys(products) for w in tokens(key)}
-        named = [SPEC_SYNONYMS[w].split() for w in said if w in SPEC_SYNONYMS]
+    def _spec_meant(self, text: str, products: list[Product]) -> SpecQuery | None:
+        """The spec a question means, by meaning (`knowledge.spec_meaning`), when the word rules found none or
+        found one among words they don't know ("what wattage is the heater?": power_w; "what age is it for, the
+        hardcover one? my niece just turned four": age_years). A spec said only to tell products apart ("the
+        normal one, not toric") is no question about it, and a word that names one attribute the products don't
+        record ("how wide is it?" of a board with only a length) is not answered with a similar one."""
+        keys = _spec_keys(products)
+        key_words = {w for key in keys for w in tokens(key)}
+        named = [SPEC_SYNONYMS[w].split() for w in tokens(text) if w in SPEC_SYNONYMS]
         if any(len(one) == 1 and one[0] not in key_words for one in named):
-            return None  # "how wide is it?" names the width, which a board with only a length doesn't record
-        sentences = re.split(r"(?<=[?.!])\s+", without_names(text, products))
-        for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [" ".join(sentences)]:
-            in_sentence = set(tokens(sentence)) - set(tokens(" ".join(_NOT_THIS.findall(sentence))))
-            keys = [
-                key
-                for key in _spec_keys(products)
-                if not set(tokens(spec_label(key))) & said
-                or (key == getattr(found_by_words, "key", None) and set(tokens(spec_label(key))) & in_sentence)
-            ]
+            return None
+        # the products' names go, but not the words of their specs ("what's the heel drop of the zero drop racer?")
+        name_words = {w for p in products for w in tokens(f"{p.name} {p.brand}")} - key_words
+        asked = " ".join(
+            w for w in _NOT_THIS.sub(" ", text).split() if not set(tokens(w)) or not set(tokens(w)) <= name_words
+        )
+        sentences = re.split(r"(?<=[?.!])\s+", asked)
+        for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [asked]:
             if (key := closest_spec(sentence, keys, self.store.embeddings)) is not None:
                 return SpecQuery(key)
         return None

@@ -15,7 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 # How close the closest key must be, and by how much closer than the next (set on the tuning shops' questions
 # about specs said in other words, and on questions about things no key records, which stay below these).
-SPEC_SIMILARITY = 0.35
+SPEC_SIMILARITY = 0.4
 SPEC_MARGIN = 0.07
 
 # A key's unit suffix as it is spoken, so that "how loud" meets `noise_db` and "how much power" meets `power_w`.
