@@ -127,3 +127,26 @@ def test_an_attribute_the_products_lack_is_not_answered_with_a_similar_one(tmp_p
     engine = shop_engine(tmp_path, boards, embeddings=embeddings)
     answer = engine.product_question("how wide is the onda fish? need the width in inches", CustomerContext(), Focus())
     assert answer.kind == "not_found" and "173" not in answer.rendered.split("Here is")[0]
+
+
+def test_a_spec_word_in_the_product_name_still_says_what_is_asked(tmp_path: Path, embeddings):
+    """ "Zero Drop" is part of the name and the spec is `drop_mm`: the name goes, the spec's word stays."""
+    shoes = [
+        make_product("R1", "Velo Zero Drop Racer", 129.0, category="running shoes", drop_mm=0, cushioning="firm"),
+        make_product("R2", "Velo Cloud Trainer", 149.0, category="running shoes", drop_mm=8, cushioning="soft"),
+    ]
+    engine = shop_engine(tmp_path, shoes, embeddings=embeddings)
+    answer = engine.product_question("Velo Zero Drop Racer - what's the heel drop?", CustomerContext(), Focus())
+    assert answer.kind == "lookup" and "0 mm" in answer.rendered and "cushioning" not in answer.rendered
+
+
+def test_a_page_that_answers_about_the_product_in_focus_comes_before_a_guessed_spec(tmp_path: Path, embeddings):
+    pots = [make_product("P1", "Terra 30 Pot", 39.0, category="planters", frost_proof=False, diameter_cm=30)]
+    pages = {
+        "care.md": "# Frost and winter\n\nFrost-proof pots that crack from frost within 3 winters are replaced free."
+    }
+    engine = shop_engine(tmp_path, pots, pages, embeddings=embeddings)
+    answer = engine.product_question(
+        "can it stay outside in winter? what if it cracks", CustomerContext(), focus=Focus(pots, pots[0])
+    )
+    assert answer.kind == "policy" and "3 winters" in answer.rendered
