@@ -90,6 +90,7 @@ _NAMED_AFTER = re.compile(
 )
 
 
+_ITS_FIGURES = ("price", "stock")  # what the word rules read of a product besides its specs
 _NOT_THIS = re.compile(r"\b(?:not|no|non)\s+(?:the\s+|a\s+)?[\w-]+", re.I)  # "not toric", "not the magnum"
 _IN_A_CURRENCY = re.compile(rf"\bin\s+(?:{CURRENCY.pattern})", re.I)  # "how much is it in pesos?"
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
@@ -627,8 +628,9 @@ class KnowledgeEngine:
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
             if unknown and not explicit:
-                meant = self._spec_meant(text, found[:3])
-                if meant is not None:  # "what spin speeds can it do?": its spin_speed_rpm
+                # "what spin speeds can it do?": its spin_speed_rpm; "how much is a skein of …" stays a price
+                meant = self._spec_meant(text, found[:3]) if query is None or query.key not in _ITS_FIGURES else None
+                if meant is not None:
                     return answers.lookup(found[:3], meant)
                 return answers.not_recorded(found[:3], sorted(unknown))
             if query is not None and _HOW_MUCH.search(text) and all(_yes_no(p, query.key) for p in found[:3]):

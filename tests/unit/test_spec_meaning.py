@@ -150,3 +150,10 @@ def test_a_page_that_answers_about_the_product_in_focus_comes_before_a_guessed_s
         "can it stay outside in winter? what if it cracks", CustomerContext(), focus=Focus(pots, pots[0])
     )
     assert answer.kind == "policy" and "3 winters" in answer.rendered
+
+
+def test_a_price_asked_of_an_amount_sold_stays_a_price(tmp_path: Path, embeddings):
+    yarn = [make_product("Y1", "Lark Merino DK", 12.5, category="yarn", skein_g=100, yardage_yd=230)]
+    engine = shop_engine(tmp_path, yarn, embeddings=embeddings)
+    answer = engine.product_question("hi! how much is a skein of the lark merino dk?", CustomerContext(), Focus())
+    assert "12.50 EUR" in answer.rendered and "skein: 100 g" not in answer.rendered
