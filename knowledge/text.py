@@ -1085,6 +1085,8 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
             or CURRENCY.match(after.lstrip())
             or _BUDGET_CUE_AFTER.match(after)
         )
+        if not cue and _AN_AGE_BEFORE.search(before):
+            continue
         candidates.append((1 if cue else 0, number))
     if not candidates:
         return None
@@ -1092,6 +1094,12 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
     if cued:
         return cued[0]
     return candidates[0][1] if len(candidates) == 1 and not cued_only else None
+
+
+# "my mum is 70", "she's just turned 4": a number said of someone, with no money cue, is an age
+_AN_AGE_BEFORE = re.compile(
+    r"(?:\w\s+(?:is|am|are|was|turned|turning|turns|aged)|\w'[sm])\s*(?:just\s+|nearly\s+|almost\s+)?$"
+)
 
 
 @dataclass(frozen=True)

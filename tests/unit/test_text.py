@@ -460,6 +460,21 @@ def test_budgets_in_british_slang_and_halves_and_no_times_or_lengths(text, amoun
     assert parse_budget(text, cued_only=True) == amount
 
 
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("the lightest one please? my gran is 82 and can't lift much", None),
+        ("something for my dad, he's 80", None),
+        ("my daughter just turned 6", None),
+        ("my budget is 70", 70.0),
+        ("she's 70, something light under 300", 300.0),
+        ("300", 300.0),  # the answer to "what's your budget?"
+    ],
+)
+def test_a_number_said_of_someone_is_an_age_not_a_budget(text, amount):
+    assert parse_budget(text) == amount
+
+
 def test_one_long_word_of_its_own_beside_what_it_is_names_a_product():
     """ "the voyager travel cover" names the "Clachan Voyager Wheeled Travel Cover"; a brand or a short word with
     its type does not, nor a word that is only like the name's ("curly" for "Curl")."""
