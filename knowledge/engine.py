@@ -735,10 +735,7 @@ class KnowledgeEngine:
         if any(len(one) == 1 and one[0] not in key_words for one in named):
             return None
         # the products' names go, but not the words of their specs ("what's the heel drop of the zero drop racer?")
-        name_words = {w for p in products for w in tokens(f"{p.name} {p.brand}")} - key_words
-        asked = " ".join(
-            w for w in _NOT_THIS.sub(" ", text).split() if not set(tokens(w)) or not set(tokens(w)) <= name_words
-        )
+        asked = without_names(_NOT_THIS.sub(" ", text), products, keep=key_words)
         sentences = re.split(r"(?<=[?.!])\s+", asked)
         for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [asked]:
             if (key := closest_spec(sentence, keys, self.store.embeddings)) is not None:

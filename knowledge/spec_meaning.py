@@ -1,11 +1,11 @@
-"""Which spec a question asks about, by meaning: the fallback when the question shares no word with any key.
+"""Which spec a question asks about, by meaning: the fallback when the word rules can't tell.
 
 Customers ask in their own words ("what spin speeds can it do?", "what wattage is the heater?", "how loud is
 it?") and shops name their specs in theirs (`spin_speed_rpm`, `power_w`, `noise_db`). The word rules of
 `knowledge.text.find_spec_query` read most questions; for the rest, the question and each key (its words and its
-unit spelled out) are compared by the same sentence embeddings the catalogue is searched with. Only a clear
-winner counts: a question about something the catalogue doesn't record ("does it have bluetooth?") must still
-get "our catalogue doesn't list that".
+unit spelled out), and price and stock, are compared by the same sentence embeddings the catalogue is searched
+with. Only a clear winner counts: a question about something the catalogue doesn't record ("does it have
+bluetooth?") must still get "our catalogue doesn't list that".
 """
 
 from __future__ import annotations

@@ -592,10 +592,10 @@ def _named_together(
     return [ProductMention(p, min_score, m) for p, m in best] if len({m for _, m in best}) == 1 else []
 
 
-def without_names(text: str, products: list[Product]) -> str:
+def without_names(text: str, products: list[Product], keep: frozenset[str] | set[str] = frozenset()) -> str:
     """The text less the words that name these products, so "the Restwell Recliner" is not read as a
-    question about the spec "recliner"."""
-    named = {w for p in products for w in tokens(f"{p.name} {p.brand}")}
+    question about the spec "recliner"; words in `keep` stay."""
+    named = {w for p in products for w in tokens(f"{p.name} {p.brand}")} - keep
     named |= {a + b for p in products for a, b in _hyphen_pairs(p.name)}  # "wifi" for a "Wi-Fi Baby Cam"
     return " ".join(w for w in text.split() if not set(tokens(w)) or not set(tokens(w)) <= named)
 
