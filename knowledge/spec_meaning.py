@@ -13,66 +13,19 @@ from __future__ import annotations
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from knowledge.catalog import UNITS
+
 # How close the closest key must be, and by how much closer than the next (set on the tuning shops' questions
 # about specs said in other words, and on questions about things no key records, which stay below these).
 SPEC_SIMILARITY = 0.4
 SPEC_MARGIN = 0.07
 
-# A key's unit suffix as it is spoken, so that "how loud" meets `noise_db` and "how much power" meets `power_w`.
-UNIT_NAMES = {
-    "kg": "kilograms",
-    "g": "grams",
-    "lb": "pounds",
-    "oz": "ounces",
-    "mm": "millimetres",
-    "cm": "centimetres",
-    "m": "metres",
-    "km": "kilometres",
-    "in": "inches",
-    "inches": "inches",
-    "ft": "feet",
-    "feet": "feet",
-    "yd": "yards",
-    "yards": "yards",
-    "m2": "square metres",
-    "l": "litres",
-    "ml": "millilitres",
-    "h": "hours",
-    "hours": "hours",
-    "min": "minutes",
-    "days": "days",
-    "months": "months",
-    "years": "years",
-    "w": "watts",
-    "v": "volts",
-    "mah": "milliamp hours",
-    "wh": "watt hours",
-    "hz": "hertz",
-    "db": "decibels",
-    "c": "degrees celsius",
-    "f": "degrees fahrenheit",
-    "k": "kelvin",
-    "deg": "degrees",
-    "degrees": "degrees",
-    "rpm": "revolutions per minute",
-    "spm": "stitches per minute",
-    "mph": "miles per hour",
-    "kmh": "kilometres per hour",
-    "gsm": "grams per square metre",
-    "lm": "lumens",
-    "mp": "megapixels",
-    "gb": "gigabytes",
-    "tb": "terabytes",
-    "percent": "percent",
-    "pct": "percent",
-}
-
 
 def spec_phrase(key: str) -> str:
     """ "spin_speed_rpm" -> "spin speed in revolutions per minute"."""
     words = key.lower().split("_")
-    if len(words) > 1 and words[-1] in UNIT_NAMES:
-        return f"{' '.join(words[:-1])} in {UNIT_NAMES[words[-1]]}"
+    if len(words) > 1 and words[-1] in UNITS:
+        return f"{' '.join(words[:-1])} in {UNITS[words[-1]][1]}"
     return " ".join(words)
 
 
