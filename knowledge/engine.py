@@ -19,7 +19,7 @@ from knowledge import answers, policy_search
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product, spec_label
 from knowledge.focus import COMPARING, Focus, continues, referred
-from knowledge.spec_meaning import closest_spec
+from knowledge.spec_meaning import OTHER_ASKS, closest_spec
 from knowledge.store import CatalogStore, PolicyChunk, ProductFilter
 from knowledge.text import (
     CURRENCY,
@@ -65,6 +65,7 @@ from knowledge.text import (
     unexplained_words,
     without_amounts,
     without_names,
+    without_negated,
 )
 from knowledge.writer import Reply, ReplyWriter
 
@@ -90,8 +91,6 @@ _NAMED_AFTER = re.compile(
 )
 
 
-_ITS_FIGURES = ("price", "stock")  # what the word rules read of a product besides its specs
-_NOT_THIS = re.compile(r"\b(?:not|no|non)\s+(?:the\s+|a\s+)?[\w-]+", re.I)  # "not toric", "not the magnum"
 _IN_A_CURRENCY = re.compile(rf"\bin\s+(?:{CURRENCY.pattern})", re.I)  # "how much is it in pesos?"
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
@@ -629,7 +628,7 @@ class KnowledgeEngine:
             )
             if unknown and not explicit:
                 # "what spin speeds can it do?": its spin_speed_rpm; "how much is a skein of …" stays a price
-                meant = self._spec_meant(text, found[:3]) if query is None or query.key not in _ITS_FIGURES else None
+                meant = self._spec_meant(text, found[:3]) if query is None or query.key not in OTHER_ASKS else None
                 if meant is not None:
                     return answers.lookup(found[:3], meant)
                 return answers.not_recorded(found[:3], sorted(unknown))
@@ -735,7 +734,7 @@ class KnowledgeEngine:
         if any(len(one) == 1 and one[0] not in key_words for one in named):
             return None
         # the products' names go, but not the words of their specs ("what's the heel drop of the zero drop racer?")
-        asked = without_names(_NOT_THIS.sub(" ", text), products, keep=key_words)
+        asked = without_names(without_negated(text), products, keep=key_words)
         sentences = re.split(r"(?<=[?.!])\s+", asked)
         for sentence in [s for s in sentences if s.rstrip().endswith("?")] or [asked]:
             if (key := closest_spec(sentence, keys, self.store.embeddings)) is not None:

@@ -472,6 +472,11 @@ _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 _NEGATED = re.compile(r"\b(?:not|no|without) (?:the |a |an )?([^\W_]+)")
 
 
+def without_negated(text: str) -> str:
+    """The text, lower-cased, less what it says after "not", "no" or "without" ("the normal one, not toric")."""
+    return _NEGATED.sub(" ", text.lower())
+
+
 def _negated_words(lowered: str) -> set[str]:
     """Words said only after "not", "no" or "without" ("not the plus"), which name no product."""
     said = Counter(tokens(lowered))
