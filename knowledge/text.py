@@ -756,6 +756,17 @@ def category_phrases(category: str) -> set[str]:
     return {p for p in phrases if p}
 
 
+def names_category_outright(text: str, category: str) -> bool:
+    """Whether the text says the category's whole name or a synonym of it ("sofa", "couch" for sofas), not
+    just its head noun ("book" for children's books) or a word of its products' names."""
+    said = _phrase(text)
+    own = _phrase(category).strip()
+    if f" {own} " in said or all(matches_word(w, set(said.split())) for w in own.split()):
+        return True
+    whole = [group for group in CATEGORY_SYNONYMS if own in {_phrase(g).strip() for g in group}]
+    return any(f" {_phrase(g).strip()} " in said for group in whole for g in group)
+
+
 def name_nouns(products: list[Product]) -> dict[str, str]:
     """Words a shop's product names end in that belong to one category ("Glazed Pot", "Terracotta Pot": "pot"
     is a planter; "Practice Amp": "amp" a guitar amp): the last word of at least two names of that category and
