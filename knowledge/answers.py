@@ -371,6 +371,12 @@ def no_discounts(products: list[Product]) -> Answer:
     return Answer("not_found", lines, list(products), [p.sku for p in products])
 
 
+def ask_which_product() -> Answer:
+    """The customer asked about "it" before any product was named or shown."""
+    text = "Which product do you mean? Tell me its name, or what you're looking for, and I'll check it for you."
+    return Answer("clarify", [text])
+
+
 def clarify_comparison() -> Answer:
     text = "Which products would you like me to compare? Name two or three and I'll put their specs side by side."
     return Answer("clarify", [text])

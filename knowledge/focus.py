@@ -92,6 +92,11 @@ class Reference:
     explicit: bool  # a pronoun, ordinal or "which of those"; False for a bare follow-up ("and the price?")
 
 
+def refers_to_one(text: str) -> bool:
+    """Whether the message speaks of one product it doesn't name ("how heavy is it?", "is that one in stock?")."""
+    return bool(_SINGULAR.search(text))
+
+
 def referred(text: str, focus: Focus) -> Reference | None:
     """The focus products the message refers to, or None when it refers to none of them.
 

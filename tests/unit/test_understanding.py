@@ -462,7 +462,10 @@ def test_services_are_the_policy_pages_and_discounts_are_quoted_only_from_them(t
 
 def test_a_name_the_shop_has_never_heard_of_is_not_sold(engine):
     # "air" is a word of the shop's texts, but no "fryer" is; "handbags or belts" are two things it never heard of
-    for said in ("got any barilla", "do you sell kivik?", "got any air fryers?", "got any leather handbags or belts?"):
+    asked = ("got any barilla", "do you sell kivik?", "got any air fryers?", "got any leather handbags or belts?")
+    # "at all" asks nothing more; "do you do …?" asks for a thing like "do you sell …?"
+    asked += ("do you sell hammocks at all?", "do you do futons? my back is bad")
+    for said in asked:
         answer = engine.understand(said, CustomerContext(), Focus())
         assert answer is not None and answer.kind == "not_found", said
     seaters = engine.understand("got any two seaters?", CustomerContext(), Focus())
@@ -1563,3 +1566,12 @@ def test_a_ranking_asked_with_a_time_in_it_has_no_budget(engine):
     """ "lightest sofa you have? we move in 3 months": a ranking of sofas, not sofas "up to 3"."""
     answer = engine.product_question("lightest sofa you have? we move in 3 months", CustomerContext(), focus=Focus())
     assert answer.kind == "compare" and answer.lines[0].startswith("The Alder Two Seater is the lightest")
+
+
+def test_a_question_about_it_before_any_product_was_named_asks_which_product(engine):
+    answer = engine.product_question("how heavy is it?", CustomerContext(), focus=Focus())
+    assert answer.kind == "clarify" and answer.lines[0].startswith("Which product do you mean?")
+    in_focus = engine.product_question("how heavy is it?", CustomerContext(), focus=Focus([SOFAS[0]], SOFAS[0]))
+    assert in_focus.kind == "lookup" and "38" in " ".join(in_focus.lines)
+    unknown = engine.product_question("do you sell hammocks?", CustomerContext(), focus=Focus())
+    assert unknown.kind == "not_found"  # a thing named, not "it": the shop doesn't sell it
