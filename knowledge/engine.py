@@ -519,7 +519,9 @@ class KnowledgeEngine:
         # "i make pour over, we need one kettle, under 150": a category and a loose match of a name's everyday
         # words ask for the category's products
         # "anything else that can knead bread dough?" after a sold-out mixer: more of its kind, not the "Bread Bin"
-        other_of_kind = category is None and focus.kind is not None and bool(_ALTERNATIVE.search(text))
+        # "maybe a concert size instead" after ukuleles: another of the kind, not the "Concert Ukulele" looked up
+        correcting = bool(_ALTERNATIVE.search(text) or _CORRECTS.search(text))
+        other_of_kind = category is None and focus.kind is not None and correcting
         loose = (category is not None or other_of_kind) and not self._names_outright(text, found)
         wanted = _NEEDS_A_THING_FOR.search(text)
         kind_wanted = self.match_category(wanted.group("name")) if wanted else None
@@ -1405,7 +1407,7 @@ _ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|va
 _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 # "a memory foam one", "any waterproof ones": one of the kind in focus, described
 _ONE_OF_A_KIND = re.compile(r"\b(?:a|an|any|some)\s+(?:[\w-]+\s+){1,3}ones?\b", re.I)
-_CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i)\b", re.I)
+_CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i|instead|rather)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
     re.I,

@@ -881,9 +881,12 @@ def _lone_modifier(said: str, modifier: str) -> bool:
     first word of another thing's name ("baby photoshoots")."""
     words = said.split()
     return any(
-        w == modifier and (i + 1 == len(words) or words[i + 1] in EVERYDAY_WORDS | GENERIC_NOUNS)
+        w == modifier and (i + 1 == len(words) or words[i + 1] in EVERYDAY_WORDS | GENERIC_NOUNS | _INSTEAD_WORDS)
         for i, w in enumerate(words)
     )
+
+
+_INSTEAD_WORDS = frozenset("rather instead".split())  # "show me reds rather": the reds are what is asked
 
 
 _ARTICLES = frozenset("a an the some this that these those".split())
@@ -1269,6 +1272,11 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "min"
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
+    if wanted & _PRICE_RANKS and not (wanted - _PRICE_RANKS - {"more", "most", "less", "least"}) & (
+        MORE_WORDS | LESS_WORDS
+    ):
+        # "whats your cheapest recipe book?": ranked by price, though "recipes" is a spec too
+        return SpecQuery("price", "min" if wanted & {"cheaper", "cheapest"} else "max")
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
     units_said = said_units(words)
@@ -1317,6 +1325,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     return None
 
 
+_PRICE_RANKS = frozenset("cheaper cheapest pricier priciest dearer dearest".split())
 # "does it have a visor?", "has it got a hood": what the product has, not whether the shop has it
 _HAS_A_THING = re.compile(
     r"\b(?:does|do|did) (?:it|this|that|they|these|those|this one|that one) have (?:a|an|any|some)\b|"

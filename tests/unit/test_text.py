@@ -496,3 +496,16 @@ def test_a_lone_number_of_days_weeks_or_months_is_no_budget_even_as_the_answer_t
     assert parse_budget("backpacking for 3 months") is None
     assert parse_budget("we need it in 2 weeks") is None
     assert parse_budget("300") == 300.0
+
+
+def test_a_lone_modifier_said_with_rather_or_instead_names_its_kind():
+    wines = ["red wine", "white wine", "craft gin"]
+    assert find_category("ag no actually, show me reds rather", wines) == "red wine"
+    assert find_category("whites instead", wines) == "white wine"
+
+
+def test_cheapest_ranks_by_price_though_the_message_names_another_spec():
+    keys = ["recipes", "pages"]
+    assert find_spec_query("whats your cheapest recipe book?", keys) == SpecQuery("price", "min")
+    assert find_spec_query("your priciest recipe book?", keys) == SpecQuery("price", "max")
+    assert find_spec_query("which one has the most recipes?", keys) == SpecQuery("recipes", "max")

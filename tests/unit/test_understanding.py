@@ -1575,3 +1575,16 @@ def test_a_question_about_it_before_any_product_was_named_asks_which_product(eng
     assert in_focus.kind == "lookup" and "38" in " ".join(in_focus.lines)
     unknown = engine.product_question("do you sell hammocks?", CustomerContext(), focus=Focus())
     assert unknown.kind == "not_found"  # a thing named, not "it": the shop doesn't sell it
+
+
+def test_a_correction_with_instead_asks_for_another_of_the_kind_in_focus(tmp_path):
+    ukes = [
+        furniture("U1", "Lani Soprano Ukulele", 449.0, "ukuleles", size="soprano"),
+        furniture("U2", "Lani Concert Ukulele", 649.0, "ukuleles", size="concert"),
+        furniture("U3", "Koa Baritone Ukulele", 899.0, "ukuleles", size="baritone"),
+    ]
+    engine = shop_engine(tmp_path, ukes)
+    shown = Focus([ukes[0], ukes[2]])
+    said = "oh wait, her hands are quite big already, maybe a concert size instead"
+    answer = engine.understand(said, CustomerContext(category="ukuleles"), shown)
+    assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["U2"]
