@@ -645,7 +645,7 @@ class KnowledgeEngine:
             # more ("newton") asks nothing else; "the weight limit of its shopping basket" or "the packed size" (of
             # a "packed_weight") does
             explicit = query is not None and (
-                (query.key == "price" and bool(PRICE_WORDS & words))
+                (query.key == "price" and (bool(PRICE_WORDS & words) or asks_how_much(text)))
                 or (query.key == "stock" and (bool(STRONG_STOCK_WORDS & words) or bool(_ASKS_IF_STOCKED.search(text))))
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
@@ -1321,10 +1321,15 @@ _PRODUCT_REQUEST = re.compile(
     r"(?:need|want) (?:a|an|some)|any \w+ (?:with|for|under))\b",
     re.I,
 )
+# "czy macie …?", "habt ihr …?", "tienen …?", "mko na …?": "do you have …?" in customers' own languages
+_HAVE_YOU_ABROAD = (
+    r"czy (?:macie|jest|są)|ha(?:ben sie|bt ihr)|hebben (?:jullie|jij)|tienen|ten[eé]is|avez-vous|vous avez|"
+    r"(?:voc[eê]s? )?t[eê]m|mko na|mna|har (?:du|ni|i)"
+)
 # "got any barilla", "do you sell de cecco?": a short request for something by name, at the end of the message
 _ASKS_FOR = re.compile(
     r"^\W*(?:hi\W+|hey\W+)?(?:do (?:you|u|ye) (?:sell|carry|stock|have|do|offer)|have (?:you|u|ye) got|got|"
-    r"any chance of|can (?:i|we) (?:buy|get|order)(?: my| a| an)?)\s+"
+    rf"any chance of|can (?:i|we) (?:buy|get|order)(?: my| a| an)?|{_HAVE_YOU_ABROAD})\s+"
     r"(?:any\s+|some\s+)?"
     r"(?P<name>[^\W\d_][\w'-]*?(?: [^\W\d_][\w'-]*?){0,4}?)"
     # "can i buy my fishing licence here at the shop?"; "do you carry shimano? looking for a stella": what follows
@@ -1397,7 +1402,7 @@ _ASKED_OF_SOMEONE = tuple(
 # "do you still have …?", "have you got it?", "any left?": whether it is in stock
 _ASKS_IF_STOCKED = re.compile(
     r"\b(?:do|have) (?:you|u|ye|ya)(?: guys)? (?:still |currently )?(?:have|got|stock|carry)\b|"
-    r"\bstill (?:have|got)\b|\bany (?:left|in stock)\b",
+    rf"\bstill (?:have|got)\b|\bany (?:left|in stock)\b|\b(?:{_HAVE_YOU_ABROAD})\b",
     re.I,
 )
 _WH_QUESTION = re.compile(r"\b(?:how|what|whats|what's|which|when|where)\b", re.I)

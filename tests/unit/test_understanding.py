@@ -1588,3 +1588,16 @@ def test_a_correction_with_instead_asks_for_another_of_the_kind_in_focus(tmp_pat
     said = "oh wait, her hands are quite big already, maybe a concert size instead"
     answer = engine.understand(said, CustomerContext(category="ukuleles"), shown)
     assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["U2"]
+
+
+def test_price_and_do_you_have_in_the_customers_own_language(engine):
+    sofa = SOFAS[0]
+    for said in ("ile kosztuje the alder two seater?", "hoeveel kost the alder two seater?", "alder two seater bei gani?"):
+        answer = engine.product_question(said, CustomerContext(), focus=Focus())
+        assert answer.kind == "lookup" and "649.00 GBP" in answer.rendered, said
+    follow_up = engine.understand("and the cena?", CustomerContext(), Focus([sofa], sofa))
+    assert follow_up is not None and "649.00 GBP" in follow_up.rendered
+    stocked = engine.product_question("czy jest alder two seater?", CustomerContext(), focus=Focus())
+    assert "in stock" in stocked.rendered and "649.00 GBP" not in stocked.rendered  # "is there …?": its stock
+    unknown = engine.understand("czy macie hammocks?", CustomerContext(), Focus())
+    assert unknown is not None and unknown.kind == "not_found" and "hammocks" in unknown.rendered
