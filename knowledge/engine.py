@@ -350,6 +350,15 @@ class KnowledgeEngine:
             if chunk.topic == topic
         )
 
+    def _phrased_service(self, text: str) -> Answer | None:
+        """For a service no single word names (price matching, buying second-hand items), the sentences of the
+        shop's pages that speak of it, if any do."""
+        phrases = [p for s in _services_asked(text) for p in _SERVICE_PHRASES.get(s, ())]
+        chunks = [c for c in self.policy_chunks() if any(p in c.text.lower() for p in phrases)]
+        sentences = policy_search.readable_sentences(chunks[0].text) if chunks else []
+        said = [s for s in sentences if any(p in s.lower() for p in phrases)]
+        return answers.policy(chunks[:1], said) if said else None
+
     def _service_page(self, text: str) -> str | None:
         """The page that offers a service the message asks for ("will you sharpen it when it goes blunt?",
         "can you shorten jeans?"): the one page that mentions it most."""
@@ -439,6 +448,7 @@ class KnowledgeEngine:
         said += [service for asked, service in _ASKED_OF_SOMEONE if asked.search(text)]
         pages = self._policy_words
         offered = {alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in pages)}
+        offered |= {w for w in said if any(phrase in self._policy_text for phrase in _SERVICE_PHRASES.get(w, ()))}
         return next((w for w in said if not same_service(w) & offered), None)
 
     def _more_of_page(
@@ -509,6 +519,8 @@ class KnowledgeEngine:
             return answers.service_not_offered(service)
         if _A_FAVOUR.search(text) and (favour := self.policy(text)).kind == "policy":
             return favour  # "if i buy braid here do you put it on my reel for me?": the spooling section
+        if (phrased := self._phrased_service(text)) is not None:
+            return phrased  # "will you match it?": what the shop's page says of price matching
         category = self.match_category(text)
         if (related := self.goes_with(focus.products, text, category)) is not None:
             return related  # "is there a matching bed?" after tables were shown
@@ -594,6 +606,8 @@ class KnowledgeEngine:
         focus = focus if focus is not None else Focus()
         if (service := self.unoffered_service(text)) is not None:
             return answers.service_not_offered(service)
+        if (phrased := self._phrased_service(text)) is not None:
+            return phrased
         found = find_products(text, catalog) or (find_products(named, catalog) if named else [])
         found = self._named_not_in_focus(text, found, focus)
         if asks_for_discount(text):
@@ -935,6 +949,8 @@ class KnowledgeEngine:
         """The sections of the shop's pages that answer the question, the clause that answers first. With the
         products in focus, sections about their kind of product come first ("what's the warranty?" after a
         backpack) and sections about another kind last."""
+        if (phrased := self._phrased_service(text)) is not None:
+            return phrased
         if asks_for_discount(text):
             return self.discounts(text, [])
         if (service := self.unoffered_service(text)) is not None:
@@ -1385,6 +1401,15 @@ _A_FAVOUR = re.compile(
     r"(?:\s+[\w']+){0,6}?\s+for\s+(?:me|us)\b",
     re.I,
 )
+_PRICE_MATCH = "price matching"
+_BUY_BACK = "buying second-hand items"
+# Services no single word names: the phrases a page that offers (or refuses) them says
+_SERVICE_PHRASES = {
+    _PRICE_MATCH: ("price match", "price-match", "match prices", "match a price", "match any price", "match the price"),
+    _BUY_BACK: tuple(
+        "second-hand|second hand|secondhand|buy back|buy-back|buyback|trade-in|trade in|pre-owned|preloved".split("|")
+    ),
+}
 # fits: each by the service's usual word (`same_service` has its other words)
 _ASKED_OF_SOMEONE = tuple(
     (re.compile(rf"{_SOMEONE}(?:\s+\w+){{0,4}}?\s+(?:{doing})", re.I), service)
@@ -1397,6 +1422,12 @@ _ASKED_OF_SOMEONE = tuple(
         (rf"(?:wash|clean|launder|dry clean)\s+{_THING}", "cleaning"),
         (rf"(?:wrap|pack)\s+{_THING}(?:\s+\w+){{0,3}}\s+(?:gift|present)", "wrapping"),
         (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal"),
+        (r"price[- ]?match\w*|(?:match|beat)\s+(?:it|that|this|them|the(?:ir)? price|prices?)\b", _PRICE_MATCH),
+        (
+            r"(?:buy|accept)\s+(?:back\s+|in\s+)?(?:(?:my|our|your|some)\s+)?"
+            r"(?:second[- ]?hand|used|old|pre[- ]?owned|preloved)\b|buy\s+(?:\w+\s+)?back\b",
+            _BUY_BACK,
+        ),
     )
 )
 # "do you still have …?", "have you got it?", "any left?": whether it is in stock

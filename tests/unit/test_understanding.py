@@ -1601,3 +1601,18 @@ def test_price_and_do_you_have_in_the_customers_own_language(engine):
     assert "in stock" in stocked.rendered and "649.00 GBP" not in stocked.rendered  # "is there …?": its stock
     unknown = engine.understand("czy macie hammocks?", CustomerContext(), Focus())
     assert unknown is not None and unknown.kind == "not_found" and "hammocks" in unknown.rendered
+
+
+def test_price_matching_and_buying_second_hand_are_answered_from_the_page_or_not_promised(tmp_path):
+    paying = "# Paying\n\nWe take cards and cash.\n\n## Prices\n\nWe don't price match online retailers. Prices include VAT.\n"
+    engine = shop_engine(tmp_path, SOFAS, {"paying.md": paying})
+    for said in ("saw the alder two seater cheaper online, will you match it?", "do you price match?"):
+        for answer in (
+            engine.understand(said, CustomerContext(), Focus()),
+            engine.product_question(said, CustomerContext(), focus=Focus()),
+            engine.policy(said),
+        ):
+            assert answer is not None and answer.rendered == "We don't price match online retailers.", said
+    sold = engine.understand("do you buy second hand sofas? we're moving", CustomerContext(), Focus())
+    assert sold is not None and sold.kind == "not_found" and "buying second-hand items" in sold.rendered
+    assert "buying" not in engine.understand("can i buy the alder two seater?", CustomerContext(), Focus()).rendered
