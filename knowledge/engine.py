@@ -350,6 +350,19 @@ class KnowledgeEngine:
             if chunk.topic == topic
         )
 
+    def _more_of_page_asked(self, text: str, focus: Focus) -> str | None:
+        """ "hmm cutting it fine. what's express cost?" after the delivery page: the sentence of a follow-up with a
+        word of the page just quoted that no product's text has, which asks more of the page, not of the products
+        in focus."""
+        page = self._page_words.get(focus.policy_topic or "")
+        if not page:
+            return None
+        for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
+            words = content_words(sentence) - PRICE_WORDS - STOCK_WORDS - GENERAL_WORDS
+            if any(w in page and w not in self._text_words and singular(w) not in self._text_words for w in words):
+                return sentence
+        return None
+
     def _phrased_service(self, text: str) -> Answer | None:
         """For a service no single word names (price matching, buying second-hand items), the sentences of the
         shop's pages that speak of it, if any do."""
@@ -394,6 +407,8 @@ class KnowledgeEngine:
         reference = referred(text, focus)
         if reference is not None and self._policy_topic_about(text, reference.products):
             return "policy"  # "can i buy it tax free?", "can you send it to sapporo?"
+        if reference is not None and self._more_of_page_asked(text, focus) is not None:
+            return "policy"  # "what's express cost?" after the delivery page
         if reference is not None:
             query = find_spec_query(text, _spec_keys(reference.products))
             # "too expensive" after a product is an objection, not a question about its price
@@ -549,6 +564,8 @@ class KnowledgeEngine:
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
+        if reference is not None and (asked := self._more_of_page_asked(text, focus)) is not None:
+            return self.policy(asked, focus.policy_topic, focus)
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)

@@ -1616,3 +1616,18 @@ def test_price_matching_and_buying_second_hand_are_answered_from_the_page_or_not
     sold = engine.understand("do you buy second hand sofas? we're moving", CustomerContext(), Focus())
     assert sold is not None and sold.kind == "not_found" and "buying second-hand items" in sold.rendered
     assert "buying" not in engine.understand("can i buy the alder two seater?", CustomerContext(), Focus()).rendered
+
+
+def test_a_follow_up_with_a_word_of_the_page_just_quoted_asks_more_of_the_page(tmp_path):
+    delivery = (
+        "# Delivery\n\n## Standard\n\nWe deliver in 3 to 5 working days for £29.\n\n"
+        "## Express\n\nExpress Post: £59 per order, next working day. Express is never free.\n"
+    )
+    engine = shop_engine(tmp_path, SOFAS, {"delivery.md": delivery})
+    sofa = engine.products()[0]
+    after_page = Focus([sofa], sofa, "delivery")
+    express = engine.understand("hmm cutting it fine. what's express cost?", CustomerContext(), after_page)
+    assert express is not None and express.kind == "policy" and "£59" in express.rendered
+    assert engine.direct_answer("hmm cutting it fine. what's express cost?", after_page) == "policy"
+    price = engine.understand("and the price?", CustomerContext(), after_page)
+    assert price is not None and price.kind == "lookup" and sofa.name in price.rendered  # no word of the page
