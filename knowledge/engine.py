@@ -1093,6 +1093,8 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
     their own ("gold nib": "14k gold" and "18k gold", not "steel")."""
     # not the kind's own words ("lightest lock": no "U-lock" must-have) nor a budget's ("max 120": no "max" cushioning)
     ignored = EVERYDAY_WORDS | _BUDGET_WORDS | {singular(w) for p in pool for w in tokens(p.category)}
+    # nor a spec's own name: "the largest burrs" ranks the burr size, it asks for no "blade (no burrs)"
+    ignored |= {singular(w) for key in _spec_keys(pool) for w in tokens(key)}
     refused = {singular(w) for phrase in _REFUSED.findall(text) for w in tokens(phrase)} - ignored
     said = {singular(w) for w in tokens(text)} - ignored - refused
     values_of = {

@@ -1632,3 +1632,16 @@ def test_a_follow_up_with_a_word_of_the_page_just_quoted_asks_more_of_the_page(t
     assert engine.direct_answer("hmm cutting it fine. what's express cost?", after_page) == "policy"
     price = engine.understand("and the price?", CustomerContext(), after_page)
     assert price is not None and price.kind == "lookup" and sofa.name in price.rendered  # no word of the page
+
+
+def test_a_spec_named_in_a_ranking_is_no_value_asked_for(tmp_path):
+    grinders = [
+        furniture("G1", "Whirl Blade Grinder", 29.0, "grinders", burr_type="blade (no burrs)"),
+        furniture("G2", "Ostra Flat 64", 429.0, "grinders", burr_type="flat steel", burr_size_mm=64.0),
+        furniture("G3", "Kaffia Conical 38", 69.0, "grinders", burr_type="conical steel", burr_size_mm=38.0),
+    ]
+    engine = shop_engine(tmp_path, grinders)
+    largest = engine.understand("which grinder has the largest burrs", CustomerContext(), Focus())
+    assert largest is not None and [p.sku for p in largest.products][:1] == ["G2"]
+    conical = engine.understand("a grinder with conical burrs", CustomerContext(), Focus())
+    assert conical is not None and [p.sku for p in conical.products] == ["G3"]  # a value word still narrows
