@@ -1452,7 +1452,8 @@ _ASKED_OF_SOMEONE = tuple(
 # "do you still have …?", "have you got it?", "any left?": whether it is in stock
 _ASKS_IF_STOCKED = re.compile(
     r"\b(?:do|have) (?:you|u|ye|ya)(?: guys)? (?:still |currently )?(?:have|got|stock|carry)\b|"
-    rf"\bstill (?:have|got)\b|\bany (?:left|in stock)\b|\b(?:{_HAVE_YOU_ABROAD})\b",
+    rf"\bstill (?:have|got)\b|\bany (?:left|in stock)\b|\b(?:{_HAVE_YOU_ABROAD})\b|"
+    r"\b(?:is|are)\s+(?:the|it|they|this|that|these|those)\b[^?.!]*\bin stock\b",
     re.I,
 )
 _WH_QUESTION = re.compile(r"\b(?:how|what|whats|what's|which|when|where)\b", re.I)

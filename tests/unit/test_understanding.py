@@ -1645,3 +1645,14 @@ def test_a_spec_named_in_a_ranking_is_no_value_asked_for(tmp_path):
     assert largest is not None and [p.sku for p in largest.products][:1] == ["G2"]
     conical = engine.understand("a grinder with conical burrs", CustomerContext(), Focus())
     assert conical is not None and [p.sku for p in conical.products] == ["G3"]  # a value word still narrows
+
+
+def test_is_it_in_stock_asks_the_stock_though_a_spec_word_says_which_one(tmp_path):
+    drivers = [
+        furniture("D1", "Kinkell Eden Driver", 229.0, "golf clubs", left_handed="no"),
+        furniture("D2", "Kinkell Eden Driver Left-Handed", 229.0, "golf clubs", stock=2, left_handed="yes"),
+    ]
+    engine = shop_engine(tmp_path, drivers)
+    answer = engine.product_question("is the eden driver in stock, the right-handed one", CustomerContext())
+    assert answer.kind == "lookup" and "Kinkell Eden Driver is in stock" in answer.rendered
+    assert "left handed:" not in answer.rendered
