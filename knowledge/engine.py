@@ -96,6 +96,7 @@ _NAMED_AFTER = re.compile(
 )
 
 
+_COMES_APART = re.compile(r"\bbreaks?\s+(?:down|apart|into)\b", re.I)  # what a product does, not a fault
 _IN_A_CURRENCY = re.compile(rf"\bin\s+(?:{CURRENCY.pattern})", re.I)  # "how much is it in pesos?"
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 
@@ -293,7 +294,7 @@ class KnowledgeEngine:
         The words of a category the message names don't count: "a waterproof school bag" asks nothing of the
         "school orders" page."""
         self.products()
-        text = spelled_out(text)
+        text = _COMES_APART.sub(" ", spelled_out(text))  # "a rod that breaks down small": no fault
         if parse_budget(text, cued_only=True) is not None:  # "a rod, nothing over 2500 pesos": no payment question
             text = CURRENCY.sub(" ", text)
         elif asks_how_much(text) or set(tokens(text)) & PRICE_WORDS:  # "how much is it in pesos?": its price

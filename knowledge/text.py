@@ -1274,6 +1274,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "min"
     elif any(w in MORE_WORDS for w in words):
         direction = "max"
+    if _HOW_MUCH_FOR.search(text):
+        return SpecQuery("price", None)  # "how much for the bahia travel rod, the one that breaks down small?"
     if wanted & _PRICE_RANKS and not (wanted - _PRICE_RANKS - {"more", "most", "less", "least"}) & (
         MORE_WORDS | LESS_WORDS
     ):
@@ -1327,6 +1329,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
     return None
 
 
+_HOW_MUCH_FOR = re.compile(r"\bhow much (?:for|to buy)\b", re.I)
 _PRICE_RANKS = frozenset("cheaper cheapest pricier priciest dearer dearest".split())
 # "does it have a visor?", "has it got a hood": what the product has, not whether the shop has it
 _HAS_A_THING = re.compile(

@@ -1656,3 +1656,14 @@ def test_is_it_in_stock_asks_the_stock_though_a_spec_word_says_which_one(tmp_pat
     answer = engine.product_question("is the eden driver in stock, the right-handed one", CustomerContext())
     assert answer.kind == "lookup" and "Kinkell Eden Driver is in stock" in answer.rendered
     assert "left handed:" not in answer.rendered
+
+
+def test_a_rod_that_breaks_down_small_is_no_fault_and_how_much_for_it_is_its_price(tmp_path):
+    rods = [furniture("R1", "Bahia Travel Rod", 2290.0, "fishing rods", sections=4.0, transport_length_cm=58.0)]
+    returns = "# Returns and warranty\n\n## Faults\n\nA rod that breaks in normal fishing is replaced for free.\n"
+    engine = shop_engine(tmp_path, rods, {"returns.md": returns})
+    said = "how much for the bahia travel rod, the one that breaks down small for the plane?"
+    assert engine.policy_topic(said) is None
+    answer = engine.product_question(said, CustomerContext())
+    assert answer.kind == "lookup" and "2,290.00 GBP" in answer.rendered
+    assert engine.policy_topic("my rod broke on the first cast, what can i do?") is not None  # a fault still is
