@@ -137,12 +137,12 @@ def check_turn(
     lowered = reply.lower()
     by_sku = {p.sku: p for p in shop.products}
     shown = {str(c.get("sku")) for c in cards}
-    named = [p for p in shop.products if p.name.lower() in lowered]
+    named = names_in(lowered, shop.products)
     expect = turn.expect
     problems = []
     for sku in expect.get("expected_skus", []):
         product = by_sku.get(sku)
-        if sku not in shown and (product is None or product.name.lower() not in lowered):
+        if sku not in shown and product not in named:
             problems.append(f"does not name {product.name if product else sku}")
     problems += [f"missing {fact!r}" for fact in expect.get("expected_facts", []) if fact.lower() not in lowered]
     winner = expect.get("expected_winner")
@@ -181,6 +181,20 @@ def check_turn(
         secret_fragments=[],
     ).reasons
     return problems + [f"invented: {reason}" for reason in invented]
+
+
+def names_in(lowered: str, products: list[Product]) -> list[Product]:
+    """The products a (lower-cased) reply names: a name inside a longer one it names ("Possum's Big Night" in
+    "Possum's Big Night Board Book") is not named there."""
+    covered = [False] * len(lowered)
+    named = []
+    for product in sorted(products, key=lambda p: -len(p.name)):
+        for match in re.finditer(re.escape(product.name.lower()), lowered):
+            if not any(covered[match.start() : match.end()]):
+                covered[match.start() : match.end()] = [True] * (match.end() - match.start())
+                if product not in named:
+                    named.append(product)
+    return named
 
 
 def _facts_of(product: Product) -> str:

@@ -99,3 +99,19 @@ def test_a_categorys_count_and_price_range_are_facts_and_a_wrong_range_is_not():
     assert check_turn(turn(), right, [], SHOP, []) == []
     wrong = f"This is what we carry: - {category}: {count} models, {prices[0]:,.2f} EUR to 99,999.00 EUR"
     assert any(p.startswith("invented") for p in check_turn(turn(), wrong, [], SHOP, []))
+
+
+def test_a_name_inside_a_longer_name_the_reply_gives_is_not_named():
+    shop = LoadResult(
+        products=[
+            make_product("B1", "Possum's Big Night", 24.99, category="books"),
+            make_product("B2", "Possum's Big Night Board Book", 14.99, category="books"),
+        ],
+        policies=[],
+    )
+    reply = "I'd suggest the Possum's Big Night Board Book: 14.99 EUR, in stock."
+    assert check_turn(Turn("under 20?", "recommendation", {"max_price": 20}), reply, [], shop, []) == []
+    missing = check_turn(Turn("the big night?", "lookup", {"expected_skus": ["B1"]}), reply, [], shop, [])
+    assert missing == ["does not name Possum's Big Night"]
+    both = "The Possum's Big Night (24.99 EUR) and the Possum's Big Night Board Book (14.99 EUR)."
+    assert check_turn(Turn("and?", "lookup", {"expected_skus": ["B1", "B2"]}), both, [], shop, []) == []
