@@ -558,10 +558,11 @@ class KnowledgeEngine:
             budget = parse_budget(text, cued_only=True) or context.budget
             return self.recommend(replace(context, category=kind_wanted, budget=budget), text)
         kind = focus.kind
+        of_kind = replace(context, category=kind, budget=parse_budget(text, cued_only=True) or context.budget)
         described = category is None and kind is not None and bool(_ONE_OF_A_KIND.search(text))
         if described and not self._names_outright(text, found) and self._names_a_need(kind, text):
             # "ok, then a memory foam one for two people" after mattresses: mattresses with it
-            return self.recommend(replace(context, category=kind), text)
+            return self.recommend(of_kind, text)
         if asks_for_discount(text) or (found and not loose):
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
@@ -583,8 +584,8 @@ class KnowledgeEngine:
             return self.product_question(text, replace(context, category=kind), focus=focus)
         if category in (None, kind) and kind is not None and (_ALTERNATIVE.search(text) or _CORRECTS.search(text)):
             # "anything similar i can get now? i ride unlit roads", "sorry, i meant something small just to reach
-            # the top shelf" after ladders: others of that kind, for the need said
-            return self.recommend(replace(context, category=kind), text)
+            # the top shelf" after ladders: others of that kind, for the need said (and a budget said with it)
+            return self.recommend(of_kind, text)
         if category is None and (guessed := self.guess_category(text)) is not None:
             # "my son is scared of the dark, have you got something cuddly?": a need that names no category
             budget = parse_budget(text, cued_only=True) or context.budget
@@ -637,7 +638,8 @@ class KnowledgeEngine:
             return related
         kind = focus.kind
         states_value = kind is not None and category in (None, kind) and not _QUESTION.search(text)
-        of_kind = replace(context, category=kind)
+        # "oh forgot to say it has to be electric, up to 3000": the budget said with the correction counts
+        of_kind = replace(context, category=kind, budget=parse_budget(text, cued_only=True) or context.budget)
         if (
             kind is not None
             and category in (None, kind)

@@ -1667,3 +1667,15 @@ def test_a_rod_that_breaks_down_small_is_no_fault_and_how_much_for_it_is_its_pri
     answer = engine.product_question(said, CustomerContext())
     assert answer.kind == "lookup" and "2,290.00 GBP" in answer.rendered
     assert engine.policy_topic("my rod broke on the first cast, what can i do?") is not None  # a fault still is
+
+
+def test_a_budget_said_with_a_correction_after_products_were_shown_counts(tmp_path):
+    bikes = [
+        furniture("B1", "Pendler City Bike", 1190.0, "city bikes", electric="no"),
+        furniture("B2", "Pendler E-Bike", 3290.0, "city bikes", electric="yes"),
+        furniture("B3", "Tur E-Bike", 2490.0, "city bikes", electric="yes"),
+    ]
+    engine = shop_engine(tmp_path, bikes)
+    said = "oh forgot to say it has to be electric, up to 3000"
+    answer = engine.understand(said, CustomerContext(category="city bikes"), Focus(bikes[:2]))
+    assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["B3"]
