@@ -457,7 +457,7 @@ class KnowledgeEngine:
         named for it ("Beeswax Wrap Set") is a product."""
         self.products()
         known = self._catalogue_words | self._spec_words  # "what speed class is it": no class the shop gives
-        said = [w for w in tokens(text) if w in SERVICE_WORDS and singular(w) not in known]
+        said = [w for w in _service_words(text) if singular(w) not in known]
         if _MADE_TO_MEASURE.search(text):  # "a coat made to measure", "a board to my measures"
             said.append("custom")
         # "can your guys put it together?", "can you pack it like a gift?": a service, by its usual word
@@ -1390,9 +1390,17 @@ def _heads(heading: str, services: set[str]) -> bool:
     )
 
 
+def _service_words(text: str) -> list[str]:
+    """The service words of a message, not those of "of course" or "the old course" (a golf course)."""
+    return [w for w in tokens(_NO_SERVICE.sub(" ", text)) if w in SERVICE_WORDS]
+
+
+_NO_SERVICE = re.compile(r"\bof course\b|\b(?:golf|race|old|links|championship)\s+courses?\b", re.I)
+
+
 def _services_asked(text: str) -> set[str]:
     """The service words a message asks for, and the other words for the same service ("rent": "hire", …)."""
-    said = [w for w in tokens(text) if w in SERVICE_WORDS]
+    said = _service_words(text)
     said += [service for asked, service in _ASKED_OF_SOMEONE if asked.search(text)]  # "do you set it up?"
     if favour := _A_FAVOUR.search(text):  # "can you regrip it for me?": what the shop is asked to do
         said.append(favour.group("doing").lower())

@@ -1679,3 +1679,9 @@ def test_a_budget_said_with_a_correction_after_products_were_shown_counts(tmp_pa
     said = "oh forgot to say it has to be electric, up to 3000"
     answer = engine.understand(said, CustomerContext(category="city bikes"), Focus(bikes[:2]))
     assert answer is not None and answer.kind == "recommend" and [p.sku for p in answer.products] == ["B3"]
+
+
+def test_of_course_and_a_golf_course_ask_for_no_course(engine):
+    assert engine.unoffered_service("yes of course, how much is the alder two seater?") is None
+    assert engine.unoffered_service("a sofa i could take round the old course in a van?") is None
+    assert engine.unoffered_service("do you run upholstery courses?") == "courses"
