@@ -1096,8 +1096,6 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
     their own ("gold nib": "14k gold" and "18k gold", not "steel")."""
     # not the kind's own words ("lightest lock": no "U-lock" must-have) nor a budget's ("max 120": no "max" cushioning)
     ignored = EVERYDAY_WORDS | _BUDGET_WORDS | {singular(w) for p in pool for w in tokens(p.category)}
-    # nor a spec's own name: "the largest burrs" ranks the burr size, it asks for no "blade (no burrs)"
-    ignored |= {singular(w) for key in _spec_keys(pool) for w in tokens(key)}
     refused = {singular(w) for phrase in _REFUSED.findall(text) for w in tokens(phrase)} - ignored
     said = {singular(w) for w in tokens(text)} - ignored - refused
     values_of = {
@@ -1109,7 +1107,9 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
         if len(named) == 1 and len(values) > 1:
             return key, frozenset(named)
         if not named:
-            partly = {v for v in values if {singular(w) for w in tokens(v) if _value_word(w)} & said}
+            # "the largest burrs", "conical burrs": "burrs" names the burr type, no value of it ("blade (no burrs)")
+            own = {singular(w) for w in tokens(key)}
+            partly = {v for v in values if {singular(w) for w in tokens(v) if _value_word(w)} & said - own}
             if partly and len(partly) < len(values):
                 return key, frozenset(partly)
     for key, values in values_of.items():  # "allergic to wool": every value without it
