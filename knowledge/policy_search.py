@@ -290,24 +290,25 @@ def topic_cues(pages: dict[str, str], product_words: Iterable[str] = ()) -> dict
     """Per policy page (its topic name -> its text), the words that say a message is about it: the start of its
     name (not one of `product_words`, `_name_cue`) and the usual words of the usual kinds of page it is
     (TOPIC_WORDS). A page is of every kind a word of its name names ("refunds-nib-swaps-and-warranty": returns and
-    warranty; "shipping-and-paying": shipping and payment). A page is also of the kind its text talks about most,
-    unless another page's name names that kind or another page talks about it even more ("money-back" and
+    warranty; "shipping-and-paying": shipping and payment). A page is also of each kind its text talks about,
+    unless another page's name names that kind or another page talks about it more ("money-back" and
     "changed-your-mind" pages are about returns, "getting-it-home" about delivery, "trocas-defects-and-garantia"
-    about warranty by its name and returns by its text)."""
+    about warranty by its name and returns by its text, "blik-raty-nfz-and-delivery" about payment too)."""
     named = {topic: _kinds_named(topic) for topic in pages}
-    by_text = {}
-    for topic, text in pages.items():
-        counts = [_mentions(text.lower(), group) for group in TOPIC_WORDS]
-        best = max(range(len(TOPIC_WORDS)), key=counts.__getitem__)
-        if counts[best] >= MIN_MENTIONS:
-            by_text[topic] = (best, counts[best])
+    mentions = {topic: [_mentions(text.lower(), group) for group in TOPIC_WORDS] for topic, text in pages.items()}
+    most = {topic: max(range(len(TOPIC_WORDS)), key=counts.__getitem__) for topic, counts in mentions.items()}
     cues = {}
     for topic in pages:
         kinds = set(named[topic])
-        if topic in by_text:
-            kind, said = by_text[topic]
-            claimed = any(kind in named[page] for page in pages if page != topic)
-            if not claimed and not any(k == kind and n > said for page, (k, n) in by_text.items() if page != topic):
+        others = [page for page in pages if page != topic]
+        for kind, said in enumerate(mentions[topic]):
+            if said < MIN_MENTIONS or any(kind in named[page] for page in others):
+                continue
+            if kind == most[topic]:  # the kind it talks about most: unless a page of that kind talks about it more
+                rivals = [mentions[page][kind] for page in others if most[page] == kind]
+            else:  # another kind it talks about ("blik-raty-nfz-and-delivery": payment): more than any other page
+                rivals = [mentions[page][kind] + 1 for page in others]
+            if all(said >= rival for rival in rivals):
                 kinds.add(kind)
         usual = (cue for kind in kinds for cue in TOPIC_WORDS[kind])
         cues[topic] = frozenset({_name_cue(topic, product_words), *_name_phrases(topic, product_words), *usual})
