@@ -577,8 +577,8 @@ class KnowledgeEngine:
             and self._answered_on(text, focus.policy_topic, named_instead=topic)
         ):
             topic = focus.policy_topic  # "who pays the postage?" after the returns page: the return postage
-        if topic:
-            return self.policy(text, topic, focus)
+        if topic and not (category is not None and self._asks_superlative(text, category)):
+            return self.policy(text, topic, focus)  # "cheapest contcat lenses?" is a ranking, no lens-fitting page
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)

@@ -321,6 +321,21 @@ def test_a_page_with_an_unusual_name_is_found_by_what_its_text_talks_about():
     assert find_topic("is it comfortable", topics) is None
 
 
+def test_a_page_is_also_of_a_second_kind_its_text_talks_about_more_than_any_other_page():
+    pages = {
+        "blik-raty-and-delivery": (
+            "We deliver by courier in 2 days; delivery is free over 300 zł and we ship to parcel lockers. "
+            "Pay by BLIK or credit card, or in 10 interest-free instalments."
+        ),
+        "eye-tests": "Book an eye test by phone or at the counter.",
+        "guarantee": "Two years' guarantee: a faulty frame is repaired or replaced.",
+    }
+    topics = topic_cues(pages)
+    assert find_topic("can i pay in instalments?", topics) == "blik-raty-and-delivery"
+    assert find_topic("do you deliver to gdansk?", topics) == "blik-raty-and-delivery"
+    assert find_topic("what's the guarantee?", topics) == "guarantee"
+
+
 def test_a_page_is_of_every_kind_its_name_names():
     pages = {
         "refunds-nibs-and-warranty": "Return it within 14 days. A faulty pen is repaired under warranty.",
@@ -1685,3 +1700,14 @@ def test_of_course_and_a_golf_course_ask_for_no_course(engine):
     assert engine.unoffered_service("yes of course, how much is the alder two seater?") is None
     assert engine.unoffered_service("a sofa i could take round the old course in a van?") is None
     assert engine.unoffered_service("do you run upholstery courses?") == "courses"
+
+
+def test_a_ranking_of_a_category_named_is_no_question_for_a_page_that_shares_its_words(tmp_path):
+    lenses = [
+        furniture("K1", "Kropla Daily 30-Pack", 89.0, "contact lenses"),
+        furniture("K2", "Widok Monthly 6-Pack", 179.0, "contact lenses"),
+    ]
+    fitting = "# Contact lens fitting\n\nContact lens fitting for first-time wearers: 150 zł, with a trial pair.\n"
+    engine = shop_engine(tmp_path, lenses, {"contact-lens-fitting.md": fitting})
+    answer = engine.understand("cheapest contcat lenses you sell?", CustomerContext(), Focus())
+    assert answer is not None and [p.sku for p in answer.products][:1] == ["K1"]
