@@ -412,9 +412,13 @@ def _name_cue(topic: str, product_words: Iterable[str] = ()) -> str:
     words = tokens(topic)
     usual = {cue for group in TOPIC_WORDS for cue in group}
     products = {singular(w) for w in product_words} - usual
-    meaning = [w for w in words if w not in STOP_WORDS and w not in GENERAL_WORDS] or words or [topic.lower()]
-    named = [w for w in meaning if not w.isdigit() and singular(w) not in products]
+    meaning = [w for w in words if w not in STOP_WORDS | GENERAL_WORDS | _NO_NAME_CUE] or words or [topic.lower()]
+    named = [w for w in meaning if not w[0].isdigit() and singular(w) not in products]
     return singular((named or meaning)[0])[:5]
+
+
+# "over-18s-and-id-on-delivery": "over" is said of budgets ("nothing over 250"), it names no page
+_NO_NAME_CUE = frozenset("over under above below after before".split())
 
 
 MAX_ANSWER_SENTENCES = 3  # the sentences that answer, first

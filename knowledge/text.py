@@ -835,7 +835,9 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
             found.append((3, 0, category))
         elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
             found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
-        elif any(m not in EVERYDAY_WORDS and modifiers[m] == {category} and _lone_modifier(said, m) for m in lone):
+        elif any(
+            m not in EVERYDAY_WORDS and modifiers[m] == {category} and _lone_modifier(said, m, text) for m in lone
+        ):
             # "he loves building things": building sets, the one "building" kind; not "baby photoshoots"
             found.append((4, 0, category))
         mentions[category] = {w for phrase in [own, *synonyms, *named_by] for w in phrase.split()}
@@ -876,9 +878,11 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
 GENERIC_NOUNS = frozenset("thing things stuff product products item items gear range brand brands".split())
 
 
-def _lone_modifier(said: str, modifier: str) -> bool:
-    """A category's first word said on its own or before a word that names nothing ("building things"), not as the
-    first word of another thing's name ("baby photoshoots")."""
+def _lone_modifier(said: str, modifier: str, text: str = "") -> bool:
+    """A category's first word said on its own, before a word that names nothing ("building things") or a comma
+    ("after a red, nothing over 250"), not as the first word of another thing's name ("baby photoshoots")."""
+    if re.search(rf"\b{re.escape(modifier)}s?\s*[,;!?]", text, re.I):
+        return True
     words = said.split()
     return any(
         w == modifier and (i + 1 == len(words) or words[i + 1] in EVERYDAY_WORDS | GENERIC_NOUNS | _INSTEAD_WORDS)

@@ -509,3 +509,9 @@ def test_cheapest_ranks_by_price_though_the_message_names_another_spec():
     assert find_spec_query("whats your cheapest recipe book?", keys) == SpecQuery("price", "min")
     assert find_spec_query("your priciest recipe book?", keys) == SpecQuery("price", "max")
     assert find_spec_query("which one has the most recipes?", keys) == SpecQuery("recipes", "max")
+
+
+def test_a_lone_modifier_before_a_comma_names_its_kind():
+    wines = ["red wine", "white wine", "craft gin"]
+    assert find_category("howzit, after a red, nothing over two hundred and fifty rand", wines) == "red wine"
+    assert find_category("a red sofa", wines) is None  # "red" as the first word of another thing's name

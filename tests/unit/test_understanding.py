@@ -1711,3 +1711,10 @@ def test_a_ranking_of_a_category_named_is_no_question_for_a_page_that_shares_its
     engine = shop_engine(tmp_path, lenses, {"contact-lens-fitting.md": fitting})
     answer = engine.understand("cheapest contcat lenses you sell?", CustomerContext(), Focus())
     assert answer is not None and [p.sku for p in answer.products][:1] == ["K1"]
+
+
+def test_a_word_that_starts_a_page_name_and_bounds_a_budget_names_no_page():
+    pages = {"over-18s-and-id-on-delivery": "The courier checks ID on delivery.", "returns": "Return within 14 days."}
+    topics = topic_cues(pages)
+    assert find_topic("a red wine, nothing over 250", topics) is None
+    assert find_topic("do i need to show id?", topics) == "over-18s-and-id-on-delivery"
