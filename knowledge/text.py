@@ -1280,6 +1280,8 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         direction = "max"
     if _HOW_MUCH_FOR.search(text):
         return SpecQuery("price", None)  # "how much for the bahia travel rod, the one that breaks down small?"
+    if _HOW_MANY_HELD.search(text):
+        return SpecQuery("stock", None)  # "how many bottles have you got?": not their size in ml
     if wanted & _PRICE_RANKS and not (wanted - _PRICE_RANKS - {"more", "most", "less", "least"}) & (
         MORE_WORDS | LESS_WORDS
     ):
@@ -1334,6 +1336,10 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
 
 
 _HOW_MUCH_FOR = re.compile(r"\bhow much (?:for|to buy)\b", re.I)
+_HOW_MANY_HELD = re.compile(
+    r"\bhow many\b(?:\s+\w+){0,3}?\s+(?:have you(?: still)? got|do you(?: still)? have|are (?:there )?left|left)\b",
+    re.I,
+)
 _PRICE_RANKS = frozenset("cheaper cheapest pricier priciest dearer dearest".split())
 # "does it have a visor?", "has it got a hood": what the product has, not whether the shop has it
 _HAS_A_THING = re.compile(

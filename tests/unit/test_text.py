@@ -515,3 +515,11 @@ def test_a_lone_modifier_before_a_comma_names_its_kind():
     wines = ["red wine", "white wine", "craft gin"]
     assert find_category("howzit, after a red, nothing over two hundred and fifty rand", wines) == "red wine"
     assert find_category("a red sofa", wines) is None  # "red" as the first word of another thing's name
+
+
+def test_how_many_you_have_asks_the_stock_and_how_much_for_asks_the_price():
+    keys = ["bottle_ml", "alcohol_percent"]
+    assert find_spec_query("how many bottles have you got?", keys) == SpecQuery("stock")
+    assert find_spec_query("how many are left?", keys) == SpecQuery("stock")
+    assert find_spec_query("how many ml is the bottle?", keys) == SpecQuery("bottle_ml")
+    assert find_spec_query("how much for the big bottle?", keys) == SpecQuery("price")
