@@ -1022,6 +1022,11 @@ _ROUND_AND_MORE = re.compile(
     rf"\b(?P<round>\d+00)\s+"
     rf"(?:(?:and\s+)?(?P<tens>{_TENS})(?:[\s-]+(?P<unit>{_UNITS}))?|(?<=000 )(?P<hundreds>[1-9]00))\b"
 )
+# "under one-fifty", "max two twenty": hundreds said the short way, after a cue
+_HUNDREDS_SPOKEN = re.compile(
+    rf"\b(?P<cue>under|below|than|max|up to|around|about|over|above)\s+(?P<hundreds>{_UNITS})[\s-]+(?P<tens>{_TENS})"
+    rf"(?:[\s-]+(?P<unit>{_UNITS}))?\b"
+)
 _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money, said in words
     rf"\b(?:(?P<cue>under|below|than|max|up to|around|about|over|above)\s+)?(?P<tens>{_TENS})\b"
     rf"(?P<cur>\s+(?:{_CURRENCY_NAMES})\b)?"
@@ -1045,6 +1050,12 @@ def _digits_for_words(lowered: str) -> str:
         return str(int(match.group("round")) + more)
 
     lowered = _ROUND_AND_MORE.sub(added, lowered)
+
+    def hundreds(match: re.Match[str]) -> str:  # "under one-fifty" -> "under 150"
+        more = sum(_NUMBER_WORDS[w] for w in (match.group("tens"), match.group("unit")) if w)
+        return f"{match.group('cue')} {_NUMBER_WORDS[match.group('hundreds')] * 100 + more}"
+
+    lowered = _HUNDREDS_SPOKEN.sub(hundreds, lowered)
 
     def tens(match: re.Match[str]) -> str:
         if not (match.group("cue") or match.group("cur")):

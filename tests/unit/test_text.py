@@ -523,3 +523,11 @@ def test_how_many_you_have_asks_the_stock_and_how_much_for_asks_the_price():
     assert find_spec_query("how many are left?", keys) == SpecQuery("stock")
     assert find_spec_query("how many ml is the bottle?", keys) == SpecQuery("bottle_ml")
     assert find_spec_query("how much for the big bottle?", keys) == SpecQuery("price")
+
+
+def test_hundreds_said_the_short_way_after_a_cue_are_a_budget():
+    assert parse_budget("any gin for under one-fifty?") == 150
+    assert parse_budget("no more than two fifty") == 250
+    assert parse_budget("max one twenty five") == 125
+    assert parse_budget("a tent for two, under fifty") == 50
+    assert parse_budget("one fifty cm tall") is None  # no cue: a size, not money
