@@ -96,7 +96,12 @@ _NAMED_AFTER = re.compile(
 )
 
 
-_COMES_APART = re.compile(r"\bbreaks?\s+(?:down|apart|into)\b", re.I)  # what a product does, not a fault
+# what a product does ("breaks down small") or a holiday ("the summer break"), not a fault
+_COMES_APART = re.compile(
+    r"\bbreaks?\s+(?:down|apart|into)\b|"
+    r"\b(?:summer|winter|spring|school|lunch|coffee|tea|christmas|easter|half[- ]term|weekend|city)\s+breaks?\b",
+    re.I,
+)
 _IN_A_CURRENCY = re.compile(rf"\bin\s+(?:{CURRENCY.pattern})", re.I)  # "how much is it in pesos?"
 _ITS_PRICE = PRICE_WORDS - {"cost", "costs"}  # what a product costs, not a fee ("what does delivery cost?")
 

@@ -717,6 +717,14 @@ CATEGORY_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "frying pan, skillet, fry pan, frypan",
         "stand mixer, mixer, food mixer",
         "chef's knife, chef knife, chefs knife, cook's knife, kitchen knife",
+        "sparkling wine, sparkling, bubbly, fizz, champagne, méthode cap classique, cap classique, mcc, cava, "
+        "prosecco, crémant, cremant",
+        "fiction, novel, whodunnit, thriller, crime novel",
+        "cookbook, recipe book, cook book",
+        "travel guide, guidebook, guide book, travel book",
+        "children's book, kids book, kids' book, picture book, board book",
+        "sunglasses, shades, sunnies",
+        "eyeglass frame, glasses frame, spectacle frame, spectacles",
     )
 )
 

@@ -531,3 +531,12 @@ def test_hundreds_said_the_short_way_after_a_cue_are_a_budget():
     assert parse_budget("max one twenty five") == 125
     assert parse_budget("a tent for two, under fifty") == 50
     assert parse_budget("one fifty cm tall") is None  # no cue: a size, not money
+
+
+def test_trade_words_for_wine_and_book_kinds_name_the_shops_category():
+    wines = ["méthode cap classique", "red wine", "white wine", "craft gin"]
+    assert find_category("need some bubbly for a picnic", wines) == "méthode cap classique"
+    assert find_category("any prosecco?", ["sparkling wine", "red wine"]) == "sparkling wine"
+    books = ["children's books", "cookbooks", "fiction", "travel guides"]
+    assert find_category("a good whodunnit under $30?", books) == "fiction"
+    assert find_category("a guidebook for japan", books) == "travel guides"

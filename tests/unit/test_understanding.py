@@ -1718,3 +1718,10 @@ def test_a_word_that_starts_a_page_name_and_bounds_a_budget_names_no_page():
     topics = topic_cues(pages)
     assert find_topic("a red wine, nothing over 250", topics) is None
     assert find_topic("do i need to show id?", topics) == "over-18s-and-id-on-delivery"
+
+
+def test_a_summer_break_is_no_fault(tmp_path):
+    pages = {"returns.md": "Return within 14 days.", "guarantee.md": "A faulty or broken sofa is replaced."}
+    engine = shop_engine(tmp_path, SOFAS, pages)
+    assert engine.policy_topic("something to sink into over the summer break") is None
+    assert engine.policy_topic("the frame breaks when i sit on it") == "guarantee"
