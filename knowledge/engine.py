@@ -97,6 +97,16 @@ _NAMED_AFTER = re.compile(
 
 
 # what a product does ("breaks down small") or a holiday ("the summer break"), not a fault
+def _asks_price_outright(text: str) -> bool:
+    return asks_how_much(text) and not _HOW_MUCH_OF.search(text)
+
+
+# "how much ink", "how much sugar is in it": an amount of something, not the price
+_HOW_MUCH_OF = re.compile(
+    r"\bhow much\s+(?!(?:is|are|for|does|do|did|would|will|was|were|to|it|they|that|this|these|those|should|can|"
+    r"could|in|altogether|total|money)\b)[^\W\d_]{3,}",
+    re.I,
+)
 _COMES_APART = re.compile(
     r"\bbreaks?\s+(?:down|apart|into)\b|"
     r"\b(?:summer|winter|spring|school|lunch|coffee|tea|christmas|easter|half[- ]term|weekend|city)\s+breaks?\b",
@@ -684,7 +694,8 @@ class KnowledgeEngine:
             # more ("newton") asks nothing else; "the weight limit of its shopping basket" or "the packed size" (of
             # a "packed_weight") does
             explicit = query is not None and (
-                (query.key == "price" and (bool(PRICE_WORDS & words) or asks_how_much(text)))
+                # "ile kosztuje …?" asks the price; "how much ink does it hold?" asks an amount of ink
+                (query.key == "price" and (bool(PRICE_WORDS & words) or _asks_price_outright(text)))
                 or (query.key == "stock" and (bool(STRONG_STOCK_WORDS & words) or bool(_ASKS_IF_STOCKED.search(text))))
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
@@ -716,9 +727,10 @@ class KnowledgeEngine:
             return answers.category_overview(category, [p for p in catalog if p.category == category])
         if focus.policy_topic and continues(text):  # "and to the highlands?" after the delivery page
             return self.policy(text, focus.policy_topic, focus)
-        if asked_for is None and not focus and refers_to_one(text):
+        similar = self._similar(text, category)
+        if asked_for is None and not focus and not similar and refers_to_one(text):
             return answers.ask_which_product()  # "how heavy is it?" before any product was named: which one?
-        return answers.not_found(asked_for, self._similar(text, category))
+        return answers.not_found(asked_for, similar)
 
     def _named_not_in_focus(self, text: str, found: list[Product], focus: Focus) -> list[Product]:
         """The products a message names, unless one word of a name is all it shares with them and it asks "it"

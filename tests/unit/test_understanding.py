@@ -1725,3 +1725,10 @@ def test_a_summer_break_is_no_fault(tmp_path):
     engine = shop_engine(tmp_path, SOFAS, pages)
     assert engine.policy_topic("something to sink into over the summer break") is None
     assert engine.policy_topic("the frame breaks when i sit on it") == "guarantee"
+
+
+def test_how_much_of_a_thing_is_no_price_question(engine):
+    answer = engine.product_question("how much fabric does the alder two seater use?", CustomerContext())
+    assert "649.00 GBP" not in answer.lines[0] and "fabric" in answer.lines[0]
+    price = engine.product_question("how much is the alder two seater?", CustomerContext())
+    assert price.lines[0] == "The Alder Two Seater costs 649.00 GBP and is in stock."
