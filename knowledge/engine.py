@@ -41,6 +41,7 @@ from knowledge.text import (
     asks_about_products,
     asks_for_discount,
     asks_how_much,
+    asks_price_outright,
     asks_to_see_products,
     category_phrases,
     content_words,
@@ -57,6 +58,7 @@ from knowledge.text import (
     said_units,
     same_service,
     same_word,
+    sentences,
     singular,
     spelled_out,
     states_a_need,
@@ -96,18 +98,8 @@ _NAMED_AFTER = re.compile(
 )
 
 
-def _asks_price_outright(text: str) -> bool:
-    return asks_how_much(text) and not _HOW_MUCH_OF.search(text)
-
-
-# "how much ink", "how much sugar is in it": an amount of something, not the price
-_HOW_MUCH_OF = re.compile(
-    r"\bhow much\s+(?!(?:is|are|for|does|do|did|would|will|was|were|to|it|they|that|this|these|those|should|can|"
-    r"could|in|altogether|total|money)\b)[^\W\d_]{3,}",
-    re.I,
-)
 # what a product does ("breaks down small") or a holiday ("the summer break"), not a fault
-_COMES_APART = re.compile(
+_NOT_A_FAULT = re.compile(
     r"\bbreaks?\s+(?:down|apart|into)\b|"
     r"\b(?:summer|winter|spring|school|lunch|coffee|tea|christmas|easter|half[- ]term|weekend|city)\s+breaks?\b",
     re.I,
@@ -227,11 +219,17 @@ class KnowledgeEngine:
             return category
         return self._closest_in_meaning(text, category)
 
+    def _closest_categories(self, text: str, k: int) -> dict[str, float]:
+        """Per category among the `k` products most like the message (its money talk left out), the similarity
+        of its closest product."""
+        closest: dict[str, float] = {}
+        for hit in self.store.search_products(without_amounts(text), ProductFilter(None), k=k):
+            closest.setdefault(hit.product.category, hit.similarity)
+        return closest
+
     def _closest_in_meaning(self, text: str, category: str) -> str:
         """`category`, unless the products most like the text are of one other category, by a clear margin."""
-        closest: dict[str, float] = {}
-        for hit in self.store.search_products(without_amounts(text), ProductFilter(None), k=12):
-            closest.setdefault(hit.product.category, hit.similarity)
+        closest = self._closest_categories(text, k=12)
         best = max(closest, key=closest.__getitem__, default=category)
         if closest.get(best, 0.0) < CATEGORY_OVERRIDE_SIMILARITY:
             return category
@@ -259,9 +257,7 @@ class KnowledgeEngine:
             return None
         if not need_details(text):
             return None
-        closest: dict[str, float] = {}
-        for hit in self.store.search_products(without_amounts(text), ProductFilter(None), k=8):
-            closest.setdefault(hit.product.category, hit.similarity)
+        closest = self._closest_categories(text, k=8)
         ranked = sorted(closest.values(), reverse=True)
         if not ranked or ranked[0] < CATEGORY_GUESS_SIMILARITY:
             return None
@@ -309,7 +305,7 @@ class KnowledgeEngine:
         The words of a category the message names don't count: "a waterproof school bag" asks nothing of the
         "school orders" page."""
         self.products()
-        text = _COMES_APART.sub(" ", spelled_out(text))  # "a rod that breaks down small": no fault
+        text = _NOT_A_FAULT.sub(" ", spelled_out(text))  # "a rod that breaks down small": no fault
         if parse_budget(text, cued_only=True) is not None:  # "a rod, nothing over 2500 pesos": no payment question
             text = CURRENCY.sub(" ", text)
         elif asks_how_much(text) or set(tokens(text)) & PRICE_WORDS:  # "how much is it in pesos?": its price
@@ -373,7 +369,7 @@ class KnowledgeEngine:
         page = self._page_words.get(focus.policy_topic or "")
         if not page:
             return None
-        for sentence in reversed(re.split(r"(?<=[.!?])\s+", text)):
+        for sentence in reversed(sentences(text)):
             words = content_words(sentence) - PRICE_WORDS - STOCK_WORDS - GENERAL_WORDS
             if any(w in page and w not in self._text_words and singular(w) not in self._text_words for w in words):
                 return sentence
@@ -570,10 +566,9 @@ class KnowledgeEngine:
         kind_wanted = self.match_category(wanted.group("name")) if wanted else None
         if kind_wanted is not None and kind_wanted not in {p.category for p in found}:
             # "need a leash for my 9'2 longboard": leashes, for the board named
-            budget = parse_budget(text, cued_only=True) or context.budget
-            return self.recommend(replace(context, category=kind_wanted, budget=budget), text)
+            return self.recommend(_wanting(context, kind_wanted, text), text)
         kind = focus.kind
-        of_kind = replace(context, category=kind, budget=parse_budget(text, cued_only=True) or context.budget)
+        of_kind = _wanting(context, kind, text)
         described = category is None and kind is not None and bool(_ONE_OF_A_KIND.search(text))
         if described and not self._names_outright(text, found) and self._names_a_need(kind, text):
             # "ok, then a memory foam one for two people" after mattresses: mattresses with it
@@ -603,8 +598,7 @@ class KnowledgeEngine:
             return self.recommend(of_kind, text)
         if category is None and (guessed := self.guess_category(text)) is not None:
             # "my son is scared of the dark, have you got something cuddly?": a need that names no category
-            budget = parse_budget(text, cued_only=True) or context.budget
-            return self.recommend(replace(context, category=guessed, budget=budget), text)
+            return self.recommend(_wanting(context, guessed, text), text)
         if category is None:
             # "got any barilla", "can i buy my fishing licence here?": a name the shop has never heard of, in
             # neither its products nor its pages
@@ -617,7 +611,7 @@ class KnowledgeEngine:
             return answers.not_found(unknown, self._similar(text, None)) if unknown else None
         if not found and (unknown := self._unknown_asked_for(text)) is not None:
             return answers.not_found(unknown, self._similar(text, None))  # "need wax for my board": no wax here
-        context = replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
+        context = _wanting(context, category, text)
         other_brand = self.asks_for_another_brand(text, category)
         # "tents?" asks what there is, "where's the koroneiki oil from?" about a product it half names; "camping
         # stove for car camping with the family" states a need
@@ -654,7 +648,7 @@ class KnowledgeEngine:
         kind = focus.kind
         states_value = kind is not None and category in (None, kind) and not _QUESTION.search(text)
         # "oh forgot to say it has to be electric, up to 3000": the budget said with the correction counts
-        of_kind = replace(context, category=kind, budget=parse_budget(text, cued_only=True) or context.budget)
+        of_kind = _wanting(context, kind, text)
         if (
             kind is not None
             and category in (None, kind)
@@ -695,7 +689,7 @@ class KnowledgeEngine:
             # a "packed_weight") does
             explicit = query is not None and (
                 # "ile kosztuje …?" asks the price; "how much ink does it hold?" asks an amount of ink
-                (query.key == "price" and (bool(PRICE_WORDS & words) or _asks_price_outright(text)))
+                (query.key == "price" and (bool(PRICE_WORDS & words) or asks_price_outright(text)))
                 or (query.key == "stock" and (bool(STRONG_STOCK_WORDS & words) or bool(_ASKS_IF_STOCKED.search(text))))
                 or (_key_noun(query.key) in words and len(unknown) == 1)
             )
@@ -1076,6 +1070,12 @@ class KnowledgeEngine:
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
         return [h.product for h in hits if h.similarity >= self.relevance_threshold][:2]
+
+
+def _wanting(context: CustomerContext, category: str | None, text: str) -> CustomerContext:
+    """The customer's needs, of this category, with a budget the message states (cued: "under 3000") replacing
+    the one known."""
+    return replace(context, category=category, budget=parse_budget(text, cued_only=True) or context.budget)
 
 
 def _kind_in_focus(focus: Focus | None) -> Product | None:

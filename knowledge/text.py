@@ -764,12 +764,18 @@ def category_phrases(category: str) -> set[str]:
     return {p for p in phrases if p}
 
 
+def _says_whole(said: str, own: str) -> bool:
+    """Whether the padded phrase `said` holds the category name `own` whole, or each of its words (typos of longer
+    words forgiven)."""
+    return f" {own} " in said or all(matches_word(w, set(said.split())) for w in own.split())
+
+
 def names_category_outright(text: str, category: str) -> bool:
     """Whether the text says the category's whole name or a synonym of it ("sofa", "couch" for sofas), not
     just its head noun ("book" for children's books) or a word of its products' names."""
     said = _phrase(text)
     own = _phrase(category).strip()
-    if f" {own} " in said or all(matches_word(w, set(said.split())) for w in own.split()):
+    if _says_whole(said, own):
         return True
     whole = [group for group in CATEGORY_SYNONYMS if own in {_phrase(g).strip() for g in group}]
     return any(f" {_phrase(g).strip()} " in said for group in whole for g in group)
@@ -831,7 +837,7 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
         lone = words[:-1]  # its modifiers
         synonyms = [p for p in category_phrases(category) if f" {p} " in said]
         named_by = [w for w, c in (nouns or {}).items() if c == category and matches_word(w, said_words)]
-        if f" {own} " in said or all(matches_word(w, said_words) for w in words):
+        if _says_whole(said, own):
             found.append((0, len(own), category))
         elif synonyms:
             found.append((1, max(map(len, synonyms)), category))
@@ -1305,7 +1311,7 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
         MORE_WORDS | LESS_WORDS
     ):
         # "whats your cheapest recipe book?": ranked by price, though "recipes" is a spec too
-        return SpecQuery("price", "min" if wanted & {"cheaper", "cheapest"} else "max")
+        return SpecQuery("price", "min" if wanted & _CHEAPER else "max")
     best_key, best_overlap = None, 0.0
     wanted_stems = {stem(w) for w in wanted}
     units_said = said_units(words)
@@ -1343,10 +1349,9 @@ def find_spec_query(text: str, spec_keys: list[str]) -> SpecQuery | None:
             direction = "min"  # the pasta that cooks fastest has the shortest cooking time
         return SpecQuery(best_key, direction)
     if wanted & PRICE_WORDS or asks_how_much(text):
-        if wanted & {"cheaper", "cheapest", "affordable"} or ("less" in wanted and "expensive" in wanted):
+        if wanted & (_CHEAPER | {"affordable"}) or ("less" in wanted and "expensive" in wanted):
             return SpecQuery("price", "min")
-        dearer = {"pricier", "priciest", "dearer", "dearest"}
-        if wanted & dearer or ({"more", "most"} & wanted and "expensive" in wanted):
+        if wanted & _DEARER or ({"more", "most"} & wanted and "expensive" in wanted):
             return SpecQuery("price", "max")
         return SpecQuery("price", None)
     if wanted & STOCK_WORDS and not _HAS_A_THING.search(text):
@@ -1359,7 +1364,9 @@ _HOW_MANY_HELD = re.compile(
     r"\bhow many\b(?:\s+\w+){0,3}?\s+(?:have you(?: still)? got|do you(?: still)? have|are (?:there )?left|left)\b",
     re.I,
 )
-_PRICE_RANKS = frozenset("cheaper cheapest pricier priciest dearer dearest".split())
+_CHEAPER = frozenset({"cheaper", "cheapest"})
+_DEARER = frozenset("pricier priciest dearer dearest".split())
+_PRICE_RANKS = _CHEAPER | _DEARER
 # "does it have a visor?", "has it got a hood": what the product has, not whether the shop has it
 _HAS_A_THING = re.compile(
     r"\b(?:does|do|did) (?:it|this|that|they|these|those|this one|that one) have (?:a|an|any|some)\b|"
@@ -1380,6 +1387,18 @@ _HOW_MUCH = re.compile(
 
 def asks_how_much(text: str) -> bool:
     return bool(_HOW_MUCH.search(text))
+
+
+def asks_price_outright(text: str) -> bool:
+    """ "ile kosztuje …?", "how much is it?": the price; "how much ink does it hold?" asks an amount of ink."""
+    return asks_how_much(text) and not _HOW_MUCH_OF.search(text)
+
+
+_HOW_MUCH_OF = re.compile(
+    r"\bhow much\s+(?!(?:is|are|for|does|do|did|would|will|was|were|to|it|they|that|this|these|those|should|can|"
+    r"could|in|altogether|total|money)\b)[^\W\d_]{3,}",
+    re.I,
+)
 
 
 def unexplained_words(text: str, products: list[Product], query: SpecQuery | None) -> set[str]:
