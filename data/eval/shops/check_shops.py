@@ -61,6 +61,8 @@ SHOPS = (
     "appliances",
     "jewellery",
     "luggage",
+    "artsupply",
+    "homebrew",
 )
 QUESTION_KEYS = {
     "id",
@@ -1184,6 +1186,86 @@ CHEAPEST[("luggage", "conv-005#1")] = (2, cat(LUG_CARRY_ONS, True, 550))
 NOTHING_FITS[("luggage", "recommendation-006")] = (1000, cat(LUG_SUITCASES, True, where=[("shell", "==", "aluminium")]))
 NULL_SPECS[("luggage", "RL-ACC-RIH-TSALOCK2")] = {"water_resistant"}  # a lock has no fabric to keep water out
 NULL_SPECS[("luggage", "RL-ACC-RIH-SCALE")] = {"water_resistant"}  # nor does a luggage scale
+
+
+# artsupply: written without reading the understanding code or any results.
+TP_ACRYLIC, TP_BRUSHES, TP_EASELS, TP_SKETCHBOOKS = "acrylic paints", "brushes", "easels", "sketchbooks"
+TP_FOLDING = [("folding", "==", True)]
+win("artsupply", "comparison-001", "colours", "max", skus("TP-ACR-COL-FLUIDA", "TP-ACR-COL-FLUIDAPRO"))
+win("artsupply", "comparison-002", "weight_kg", "min", skus("TP-EAS-QUE-ESTUDIO", "TP-EAS-QUE-ESTUDIOPRO"))
+win("artsupply", "comparison-003", "max_canvas_cm", "max", cat(TP_EASELS))
+win("artsupply", "comparison-004", "price", "min", cat(TP_ACRYLIC))
+win("artsupply", "comparison-005", "paper_weight_gsm", "max", cat(TP_SKETCHBOOKS))  # "heaviest paper"
+win("artsupply", "comparison-006", "colours", "max", cat(TP_ACRYLIC))
+win("artsupply", "comparison-007", "price", "min", cat(TP_BRUSHES))
+win("artsupply", "comparison-008", "pages", "max", cat(TP_SKETCHBOOKS))
+win("artsupply", "conv-001#1", "colours", "max", PREV, cat(TP_ACRYLIC, True, 60000))
+win("artsupply", "conv-004#2", "pieces", "max", PREV, cat(TP_BRUSHES, True, 30000))  # "more brushes in it"
+win("artsupply", "conv-005#2", "max_canvas_cm", "max", skus("TP-EAS-PIG-MINI", "TP-EAS-HOR-DOBLE"))
+win("artsupply", "conv-011#1", "max_canvas_cm", "max", PREV, cat(TP_EASELS, True, where=TP_FOLDING))
+win("artsupply", "conv-012#0", "price", "max", cat(TP_EASELS))
+win("artsupply", "conv-013#2", "paper_weight_gsm", "max", skus("TP-SKE-HOJ-CROQA4", "TP-SKE-CAM-TONED"))
+win("artsupply", "conv-013#3", "price", "min", skus("TP-SKE-HOJ-CROQA4", "TP-SKE-CAM-TONED"))
+EXACT.update(
+    {
+        ("artsupply", "recommendation-001"): cat(TP_SKETCHBOOKS, True, 30000, [("binding", "==", "spiral")]),
+        ("artsupply", "recommendation-002"): cat(TP_BRUSHES, True, where=[("handle", "==", "long")]),
+        ("artsupply", "recommendation-003"): cat(TP_ACRYLIC, True, where=[("washable", "==", True)]),
+        ("artsupply", "conv-001#0"): cat(TP_ACRYLIC, True, 60000),
+        ("artsupply", "conv-004#0"): cat(TP_SKETCHBOOKS, True, 30000),
+        ("artsupply", "conv-004#1"): cat(TP_BRUSHES, True, 30000),
+        ("artsupply", "conv-005#0"): cat(TP_EASELS, True, 250000),
+        ("artsupply", "conv-011#0"): cat(TP_EASELS, True, where=TP_FOLDING),
+    }
+)
+CHEAPEST[("artsupply", "conv-005#1")] = (2, cat(TP_EASELS, True, 250000))
+# "a proper H-frame studio easel for big canvases": the two Estudio easels take canvases of 150 cm or more
+NOTHING_FITS[("artsupply", "recommendation-006")] = (500000, cat(TP_EASELS, True, where=[("max_canvas_cm", ">=", 150)]))
+NULL_SPECS[("artsupply", "TP-BRU-PIG-ESPATULA")] = {"hair"}  # palette knives are steel: no hair
+
+
+# homebrew: written without reading the understanding code or any results.
+HB_KITS, HB_FERMENTERS, HB_HOPS, HB_KEGGING = "brewing kits", "fermenters", "hops", "kegging equipment"
+HB_AROMA = [("use", "==", "aroma")]
+win("homebrew", "comparison-001", "weight_kg", "min", skus("MB-FER-HOP-CON30", "MB-FER-HOP-CON30PRO"))
+win("homebrew", "comparison-002", "heater_power_w", "max", skus("MB-KIT-GAM-35", "MB-KIT-GAM-35PRO"))
+win("homebrew", "comparison-003", "price", "min", cat(HB_KITS))
+win("homebrew", "comparison-004", "alpha_acid_percent", "max", cat(HB_HOPS))
+win("homebrew", "comparison-005", "weight_kg", "min", cat(HB_FERMENTERS))
+win("homebrew", "comparison-006", "price", "min", cat(HB_KEGGING))
+win("homebrew", "comparison-007", "capacity_l", "min", cat(HB_FERMENTERS))  # "smallest": fewest litres
+win("homebrew", "comparison-008", "alpha_acid_percent", "min", cat(HB_HOPS, True))  # "in stock" is in the question
+win("homebrew", "conv-001#1", "batch_size_l", "max", PREV, cat(HB_KITS, True, 150000))  # "makes the most in one go"
+win("homebrew", "conv-004#2", "weight_kg", "min", PREV, cat(HB_KEGGING, True, 100000))
+win("homebrew", "conv-005#2", "alpha_acid_percent", "max", skus("MB-HOP-HOP-CASCADE", "MB-HOP-BRA-MITTEL"))
+win("homebrew", "conv-012#0", "price", "max", cat(HB_KEGGING))
+win("homebrew", "conv-013#2", "weight_kg", "min", skus("MB-FER-YUR-19", "MB-FER-HGR-ONGGI20"))
+win("homebrew", "conv-013#3", "capacity_l", "max", skus("MB-FER-YUR-19", "MB-FER-HGR-ONGGI20"))
+EXACT.update(
+    {
+        ("homebrew", "recommendation-001"): cat(HB_FERMENTERS, True, 100000, [("spigot", "==", True)]),
+        # "a beer kit with everything in the box": malt extract kits with a fermenter; the makgeolli kit is not beer
+        ("homebrew", "recommendation-002"): cat(
+            HB_KITS, True, 200000, [("method", "==", "malt extract"), ("fermenter_included", "==", True)]
+        ),
+        ("homebrew", "recommendation-007"): cat(HB_HOPS, True, 10000, HB_AROMA),
+        ("homebrew", "conv-001#0"): cat(HB_KITS, True, 150000),
+        ("homebrew", "conv-004#0"): cat(HB_FERMENTERS, True, 100000),
+        ("homebrew", "conv-004#1"): cat(HB_KEGGING, True, 100000),
+        ("homebrew", "conv-005#0"): cat(HB_HOPS, True, 20000, HB_AROMA),
+        ("homebrew", "conv-011#0"): cat(HB_HOPS, True, where=[("use", "==", "bittering")]),
+        ("homebrew", "conv-011#1"): cat(HB_FERMENTERS, True, where=[("cooling_jacket", "==", True)]),
+    }
+)
+CHEAPEST[("homebrew", "conv-005#1")] = (2, cat(HB_HOPS, True, 20000, HB_AROMA))
+NOTHING_FITS[("homebrew", "recommendation-006")] = (
+    200000,
+    cat(HB_FERMENTERS, True, where=[("material", "==", "stainless steel")]),
+)
+# JSONL nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("homebrew", "MB-KIT-GAM-35")] = {"abv_percent"}  # a brewing system makes whatever recipe you brew
+NULL_SPECS[("homebrew", "MB-KIT-GAM-35PRO")] = {"abv_percent"}
+NULL_SPECS[("homebrew", "MB-KEG-KGM-REG")] = {"capacity_l"}  # a regulator holds no beer
 
 
 class Checker:
