@@ -213,8 +213,12 @@ class KnowledgeEngine:
         named only by a head noun or a product-name word gives way to the category whose products are clearly
         closest in meaning: in a bookshop "a recipe book" is a cookbook, not one of the "children's books"."""
         category = find_category(text, self.categories(), self._name_nouns)
-        if category is None or self.names_only_what_they_own(text, category):
+        if category is None:
             return None
+        if self.names_only_what_they_own(text, category):
+            # "her water is from a borehole … she needs a twin tub": a kind clearly closer in meaning is still asked
+            closer = self._closest_in_meaning(text, category)
+            return closer if closer != category else None
         if names_category_outright(text, category):
             return category
         return self._closest_in_meaning(text, category)
@@ -236,15 +240,22 @@ class KnowledgeEngine:
         return best if closest[best] - closest.get(category, 0.0) >= CATEGORY_OVERRIDE_MARGIN else category
 
     def names_only_what_they_own(self, text: str, category: str | None = None) -> bool:
-        """ "something to hold my camera steady": the only category the message names (this one, if given) is
-        what the customer has, not what they want."""
+        """The only category the message names (this one, if given) is what the customer has or what they ask
+        the shop to do something to, not what they want: "something to hold my camera steady", "can you print
+        my initials on the suitcase?", "a watch i've worn for a day", "if i buy a suitcase, can i get the VAT
+        back?"."""
         category = category or find_category(text, self.categories(), self._name_nouns)
-        owned = _FOR_WHAT_THEY_OWN.search(text)
-        if category is None or owned is None:
+        spans = _owned_mentions(text)
+        if category is None or not spans:
             return False
-        rest = text[: owned.start("name")] + text[owned.end("name") :]
-        return bool(find_category(owned.group("name"), [category], self._name_nouns)) and not find_category(
-            rest, self.categories(), self._name_nouns
+        owned = " ".join(text[start:end] for start, end in spans)
+        pieces, at = [], 0
+        for start, end in spans:
+            pieces.append(text[at:start])
+            at = end
+        rest = " ".join([*pieces, text[at:]])
+        return bool(find_category(owned, [category], self._name_nouns)) and not find_category(
+            rest, self.categories(), self._name_nouns, by_name_only=True
         )
 
     def guess_category(self, text: str, *, answers_what_kind: bool = False) -> str | None:
@@ -603,7 +614,8 @@ class KnowledgeEngine:
             # "got any barilla", "can i buy my fishing licence here?": a name the shop has never heard of, in
             # neither its products nor its pages
             unknown = self._unknown_asked_for(text)
-            if unknown and _ASKS_FOR.search(text):
+            needed = wanted is not None and unknown is not None and wanted.group("name").lower() in unknown.lower()
+            if unknown and (_ASKS_FOR.search(text) or needed):  # "got any barilla", "need wax for my board"
                 return answers.not_found(unknown, self._similar(text, None))
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             if answer.kind == "policy":
@@ -1424,14 +1436,56 @@ def _services_asked(text: str) -> set[str]:
     return {alias for w in said for alias in same_service(w)}
 
 
-# "need wax for my board", "looking for a cover for the mower": a thing wanted for something else
-# "something to hold my camera steady", "anything for my bike": a thing for what the customer has ("replace my
-# camera" wants a camera)
-_FOR_WHAT_THEY_OWN = re.compile(
-    r"\b(?:something|anything|a thing|stuff)\b(?:\s+\w+){0,2}?\s+(?:to|that|which|for)\s+"
-    r"(?!(?:replace|upgrade|swap)\b)(?:\w+\s+){0,2}?(?:my|our|his|her)\s+(?P<name>[^\W\d_]+(?:\s+[^\W\d_]+)?)",
-    re.I,
+# What the customer has, or asks the shop to do something to (the words naming it are the group "name", up to
+# three words that are no little words): "something to hold my camera steady", "my grandmother's ring",
+# "she already has a necklace", "if i buy a suitcase from you", "a watch i've worn", "something to weigh the bag",
+# "can you drop a suitcase at the hotel?". "My new …", "my first …", "replace my camera" and "he has outgrown his
+# baby seat" want one.
+_LITTLE = r"(?:a|an|the|and|or|but|to|for|with|in|on|at|of|from|by|is|are|was|so|that|which|it|me|us|some|one)"
+_WORD = rf"(?!{_LITTLE}\b)(?![^\W\d_][\w-]*'s\b)[^\W\d_][\w'-]*"  # no little word, no "son's"
+_NAME = rf"(?P<name>{_WORD}(?:\s+{_WORD}){{0,2}})"
+_NOT_HELD = r"(?!(?:first|new|next|own|budget|price|size|order)\b)"
+_ASKING_VERBS = (
+    "have|sell|carry|stock|recommend|suggest|think|know|got|do|find|show|help|get|pick|choose|tell|give|check|order"
 )
+_OWNED_MENTIONS = tuple(
+    re.compile(pattern, re.I)
+    for pattern in (
+        rf"\b(?:my|our|his|her|their)\s+(?:[^\W\d_]+'s\s+)?{_NOT_HELD}{_NAME}",
+        rf"\balready\s+(?:have|has|own|owns|got|bought)\s+(?:(?:a|an|the|one|two|some)\s+)?{_NAME}",
+        rf"\b(?:if|when|once)\s+(?:i|we)\s+(?:buy|order|get|purchase)\s+(?:(?:a|an|the|one|this|that|these|those)\s+)?"
+        rf"(?:of\s+your\s+)?{_NAME}",
+        rf"\b(?:a|an|the)\s+{_NAME}\s+(?:i|we|she|he|they)(?:'ve|'d|\s+have|\s+had)?\s+"
+        r"(?:worn|bought|got|used|had|owned|tried|ordered)\b",
+        r"\b(?:something|anything|a thing|stuff)\b(?:\s+\w+){0,2}?\s+to\s+(?!(?:replace|upgrade|swap)\b)\w+\s+the\s+"
+        + _NAME,
+        # "can you print my initials on the suitcase?": every mention in what the shop is asked to do
+        rf"\b(?:can|could|will|would|do)\s+(?:you|ye|u)\s+(?:(?:also|just|please|kindly|maybe|still)\s+)?"
+        rf"(?!(?:also|just|please|kindly|maybe|still|{_ASKING_VERBS}|make|compare|explain|list|point|offer|source|advise|let|mean|need|want|like|say|see|"
+        r"look|search|sort)\b)[^\W\d_]+(?P<name>[^.?!,;]*)",
+    )
+)
+
+_WANTS_ANOTHER = re.compile(r"\b(?:outgrown|outgrew|replace|replacing|upgrade|upgrading|swap)\s+$", re.I)
+
+
+def _owned_mentions(text: str) -> list[tuple[int, int]]:
+    """Where the message names what the customer has or asks something done to (`_OWNED_MENTIONS`), in order."""
+    spans = {
+        match.span("name")
+        for pattern in _OWNED_MENTIONS
+        for match in pattern.finditer(text)
+        if not _WANTS_ANOTHER.search(text[: match.start()])
+    }
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 _NEEDS_A_THING_FOR = re.compile(
     r"\b(?:need|needs|want|looking for|after)\s+(?:some\s+|a\s+|an\s+|new\s+|any\s+)?(?P<name>[^\W\d_][\w'-]*)\s+"
     r"for\s+(?:my|the|our|his|her|a|an)\b",
@@ -1443,8 +1497,7 @@ _THING = r"(?:it|them|the|this|that|my|our)\b"
 # "do you put it on my reel for me?", "can you set it up for us?": something the shop is asked to do, which its
 # pages answer (a service), whatever product it is done to
 _A_FAVOUR = re.compile(
-    rf"\b(?:do|can|could|will|would)\s+{_SOMEONE}\s+(?!(?:have|sell|carry|stock|recommend|suggest|think|know|"
-    r"got|ship|deliver|send|post|do|find|show|help|get|pick|choose|tell|give|check|order)\b)(?P<doing>\w+)"
+    rf"\b(?:do|can|could|will|would)\s+{_SOMEONE}\s+(?!(?:{_ASKING_VERBS}|ship|deliver|send|post)\b)(?P<doing>\w+)"
     r"(?:\s+[\w']+){0,6}?\s+for\s+(?:me|us)\b",
     re.I,
 )

@@ -816,25 +816,31 @@ def _type_words(products: list[Product]) -> dict[str, str]:
     return {w: next(iter(c)) for w, c in kinds.items() if len(c) == 1}
 
 
-def find_category(text: str, categories: list[str], nouns: dict[str, str] | None = None) -> str | None:
+def find_category(
+    text: str, categories: list[str], nouns: dict[str, str] | None = None, *, by_name_only: bool = False
+) -> str | None:
     """The shop category the text names, if exactly one: its name (singular or plural), a synonym
     ("couch" for sofas), its head noun alone ("shoes" for running shoes) or a noun its products' names end in
     (`name_nouns`: "pot" for planters), or a compound of it ("phone" inside "smartphones"), typos of longer
-    words forgiven. The most specific kind of match wins."""
+    words forgiven. The most specific kind of match wins. `by_name_only`: not by a compound or a word cut
+    short ("back" is no "backpacks")."""
     said = _phrase(text)
     said_words = set(said.split())
     found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
+    loosely: set[str] = set()  # the categories found only by a compound or a word cut short
     mentions: dict[str, set[str]] = {}  # per category found, the words that named it
     modifiers: dict[str, set[str]] = {}  # the first words of multi-word categories, and whose they are
     for category in categories:
-        for modifier in _phrase(category).split()[:-1]:
+        for modifier in _phrase(category).split()[:-1]:  # not the "s" of "chef's knives"
+            if len(modifier) < 2:
+                continue
             modifiers.setdefault(modifier, set()).add(category)
     for category in categories:
         own = _phrase(category).strip()
         if not own:
             continue
         words = own.split()
-        lone = words[:-1]  # its modifiers
+        lone = [w for w in words[:-1] if len(w) > 1]  # its modifiers
         synonyms = [p for p in category_phrases(category) if f" {p} " in said]
         named_by = [w for w, c in (nouns or {}).items() if c == category and matches_word(w, said_words)]
         if _says_whole(said, own):
@@ -847,14 +853,18 @@ def find_category(text: str, categories: list[str], nouns: dict[str, str] | None
             found.append((2, max(map(len, named_by)), category))
         elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in said_words):
             found.append((3, 0, category))
+            loosely.add(category)
         elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
             found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
+            loosely.add(category)
         elif any(
             m not in EVERYDAY_WORDS and modifiers[m] == {category} and _lone_modifier(said, m, text) for m in lone
         ):
             # "he loves building things": building sets, the one "building" kind; not "baby photoshoots"
             found.append((4, 0, category))
         mentions[category] = {w for phrase in [own, *synonyms, *named_by] for w in phrase.split()}
+    if by_name_only:
+        found = [match for match in found if match[2] not in loosely]
     if not found:
         return None
     # "what amp would you use with an acoustic guitar?", "a lock for my bike": of the categories named by name,
@@ -911,6 +921,7 @@ _ARTICLES = frozenset("a an the some this that these those".split())
 _CONTEXT_BEFORE = frozenset("my our his her their your with fits fit matching match bought own".split())
 _ASKING_BEFORE = frozenset("what which any need want recommend suggest".split())
 _REQUEST_BEFORE_FOR = frozenset("looking look searching search shopping".split())
+_HAS = frozenset("has have got owns own bought".split())
 
 
 def _named_as_context(said: list[str], words: set[str]) -> bool:
@@ -921,6 +932,8 @@ def _named_as_context(said: list[str], words: set[str]) -> bool:
         return before[-2] not in _REQUEST_BEFORE_FOR
     if before[-2:] == ["of", "your"]:  # "which of your sewing machines …": the shop's range, asked about
         return False
+    if before[-2] == "already" and before[-1] in _HAS:  # "she already has a necklace, earrings would be better"
+        return True
     return before[-1] in _CONTEXT_BEFORE
 
 

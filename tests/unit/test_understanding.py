@@ -1732,3 +1732,39 @@ def test_how_much_of_a_thing_is_no_price_question(engine):
     assert "649.00 GBP" not in answer.lines[0] and "fabric" in answer.lines[0]
     price = engine.product_question("how much is the alder two seater?", CustomerContext())
     assert price.lines[0] == "The Alder Two Seater costs 649.00 GBP and is in stock."
+
+
+def test_a_kind_named_as_what_the_customer_has_or_asks_something_done_to_is_not_what_is_wanted(tmp_path):
+    shop = [
+        furniture("S1", "Tramvai 70 Suitcase", 640.0, "suitcases", capacity_l=80.0),
+        furniture("S2", "Tramvai 55 Suitcase", 520.0, "suitcases", capacity_l=40.0),
+        furniture("P1", "Ordo Compression Cubes", 95.0, "packing accessories", pieces=4.0),
+        furniture("W1", "Ceas Field Watch", 900.0, "watches", water_resistance_m=100.0),
+        furniture("W2", "Ceas Dress Watch", 1200.0, "watches", water_resistance_m=30.0),
+        furniture("K1", "Lama Chef's Knife", 300.0, "chef's knives", blade_cm=20.0),
+    ]
+    pages = {
+        "paying-cards-and-tax-free.md": "# Paying\n\n## Cards\n\nWe take cards and cash.\n\n## Tourist VAT refund\n\n"
+        "Visitors from abroad get the VAT back on purchases of 300 or more: ask for the tax-free form at the till.\n"
+    }
+    engine = shop_engine(tmp_path, shop, pages)
+    for owned in (
+        "can you print my initials on the suitcase?",  # something the shop is asked to do to one
+        "can i get the VAT back if i buy a suitcase from you?",
+        "what about a watch i've worn for a day or two?",
+        "how much to make my grandmother's watch strap shorter?",
+        "she already has a watch, anything else?",
+    ):
+        assert engine.match_category(owned) is None, owned
+    vat = engine.understand("can i get the VAT back if i buy a suitcase from you?", CustomerContext(), Focus())
+    assert vat is not None and vat.kind == "policy" and "VAT back" in vat.rendered
+    # ones the customer wants, however they are said
+    for wanted, category in (
+        ("my son has outgrown his suitcase, what next?", "suitcases"),
+        ("do you still have the tramvai 55 suitcase", "suitcases"),
+        ("can you recommend a suitcase for my trip", "suitcases"),
+        ("my son's first watch, something tough", "watches"),
+        ("any chef's knives under 400?", "chef's knives"),
+        ("she already has a suitcase, a watch would be better", "watches"),
+    ):
+        assert engine.match_category(wanted) == category, wanted
