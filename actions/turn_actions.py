@@ -96,6 +96,8 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     "ask_accessories": _NO_PURCHASE_YET | {"focus"},
     # "hedge trimmer for a tall hedge, i don't want to be up a ladder" asks for no person (see catalogue_first)
     "request_human": _ANY | {"category"},
+    # "is it battery or automatic?" asks about the watch in focus, not whether a machine is answering
+    "bot_challenge": frozenset({"product", "ranking", "focus", "details"}),
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
     **dict.fromkeys(
         ["greet", "goodbye"], frozenset({"product", "ranking", "focus", "details", "correction", "category", "service"})

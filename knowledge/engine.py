@@ -437,6 +437,8 @@ class KnowledgeEngine:
             # "too expensive" after a product is an objection, not a question about its price
             if query is not None and (reference.explicit or query.key != "price"):
                 return "focus"
+            if query is None and self._value_asked(text, reference.products) is not None:
+                return "focus"  # "is it battery or automatic?", though the NLU hears "are you automatic?"
             if reference.explicit and len(reference.products) == 1 < len(focus.shown) and category is None:
                 # "go on then, what's the second one like", "tell me about the 2nd one": its details
                 return "details" if _ASKS_DETAILS.search(text) else "focus"
@@ -485,7 +487,13 @@ class KnowledgeEngine:
         # "can your guys put it together?", "can you pack it like a gift?": a service, by its usual word
         said += [service for asked, service in _ASKED_OF_SOMEONE if asked.search(text)]
         pages = self._policy_words
-        offered = {alias for w in said for alias in same_service(w) if any(same_word(alias, p) for p in pages)}
+        # a service one word names is offered where a page says the word; one a phrase names, where it says the phrase
+        offered = {
+            alias
+            for w in said
+            for alias in same_service(w)
+            if w not in _SERVICE_PHRASES and any(same_word(alias, p) for p in pages)
+        }
         offered |= {w for w in said if any(phrase in self._policy_text for phrase in _SERVICE_PHRASES.get(w, ()))}
         return next((w for w in said if not same_service(w) & offered), None)
 
@@ -588,7 +596,7 @@ class KnowledgeEngine:
             return self.product_question(text, context, focus=focus)
         reference = referred(text, focus)
         if reference is not None and (asked := self._more_of_page_asked(text, focus)) is not None:
-            return self.policy(asked, focus.policy_topic, focus)
+            return self.policy(asked, focus.policy_topic, focus, carries_on=True)
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
@@ -610,6 +618,9 @@ class KnowledgeEngine:
         if category is None and (guessed := self.guess_category(text)) is not None:
             # "my son is scared of the dark, have you got something cuddly?": a need that names no category
             return self.recommend(_wanting(context, guessed, text), text)
+        if category is None and not found and (asked := self._more_of_page_asked(text, focus)) is not None:
+            # "where do i get the form stamped?" after the tax-free page
+            return self.policy(asked, focus.policy_topic, focus, carries_on=True)
         if category is None:
             # "got any barilla", "can i buy my fishing licence here?": a name the shop has never heard of, in
             # neither its products nor its pages
@@ -620,7 +631,10 @@ class KnowledgeEngine:
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             if answer.kind == "policy":
                 return answer
-            return answers.not_found(unknown, self._similar(text, None)) if unknown else None
+            if unknown:
+                return answers.not_found(unknown, self._similar(text, None))
+            # "can you print my initials on the suitcase?": something asked of the shop that nothing here offers
+            return answers.service_not_offered("that") if _ASKED_TO_DO.search(text) else None
         if not found and (unknown := self._unknown_asked_for(text)) is not None:
             return answers.not_found(unknown, self._similar(text, None))  # "need wax for my board": no wax here
         context = _wanting(context, category, text)
@@ -715,6 +729,8 @@ class KnowledgeEngine:
                 # "how much caffeine is in the chai": the catalogue says whether, not how much
                 asked = [w for w in tokens(query.key) if w in words] or [_key_noun(query.key)]
                 return answers.not_recorded(found[:3], [f"how much {asked[0]}"])
+            if query is not None and (counted := _counted_apart_from(text, query.key, found[:3])):
+                return answers.not_recorded(found[:3], [f"how many {counted}"])  # "how many carats is the stone?"
             return answers.lookup(found[:3], query and SpecQuery(query.key))
         topic = self.policy_topic(text)
         if topic and not self._asks_superlative(text, category):  # "what does delivery of a sofa cost?"
@@ -783,6 +799,8 @@ class KnowledgeEngine:
         count = _how_many(text)
         if count and count > 1 and query is not None and query.direction and len(products) >= count:
             return answers.compare(_ranked(products, query)[:count], SpecQuery(query.key))
+        if query is None and (asked := self._value_asked(text, products)) is not None:
+            return answers.lookup(products[:3], asked)  # "is it battery or automatic?": its movement
         if query is None:
             topic = self.policy_topic(text)
             if topic:
@@ -803,6 +821,14 @@ class KnowledgeEngine:
                 return answers.lookup(products[:3], meant)  # "how long till it boils?": its boil_time_min
             return answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
+
+    def _value_asked(self, text: str, products: list[Product]) -> SpecQuery | None:
+        """The spec a yes-no question about these products asks by naming values of it: "is it battery or
+        automatic?" asks a watch's movement."""
+        if not products or not _IS_IT.search(text):
+            return None
+        named = _named_value(self._pool(products[0].category), text)
+        return SpecQuery(named[0]) if named else None
 
     def _spec_meant(self, text: str, products: list[Product]) -> SpecQuery | None:
         """The spec a question means, by meaning (`knowledge.spec_meaning`), when the word rules found none or
@@ -988,10 +1014,14 @@ class KnowledgeEngine:
                 return query.key
         return None
 
-    def policy(self, text: str, topic: str | None = None, focus: Focus | None = None) -> Answer:
+    def policy(
+        self, text: str, topic: str | None = None, focus: Focus | None = None, *, carries_on: bool = False
+    ) -> Answer:
         """The sections of the shop's pages that answer the question, the clause that answers first. With the
         products in focus, sections about their kind of product come first ("what's the warranty?" after a
-        backpack) and sections about another kind last."""
+        backpack) and sections about another kind last. `carries_on`: the question asks more of the page
+        `topic` just quoted, however it is put ("where do i get the form stamped?")."""
+        carries_on = carries_on or continues(text)
         if (phrased := self._phrased_service(text)) is not None:
             return phrased
         if asks_for_discount(text):
@@ -1006,7 +1036,7 @@ class KnowledgeEngine:
         unnamed = [n for n in names if n not in self._policy_text]
         query = policy_search.Query.parse(text, ignore=[w for n in unnamed for w in tokens(n)])
         relevant = policy_search.rank(query, chunks, self._policy_idf)
-        if topic and continues(text):
+        if topic and carries_on:
             # "and austria?" after the delivery page: the page's sections that name it, however short the question
             relevant += self._more_of_page(topic, relevant, lambda c: policy_search.shares_a_word(query, c))
         if policy_search.asks_cost(text):  # "how much …?" needs a section that states an amount
@@ -1023,7 +1053,7 @@ class KnowledgeEngine:
             headings = [policy_search.heading(c) for c in self.policy_chunks() if c.topic == topic]
             names_page = names_page or bool(_A_FAVOUR.search(text))
             names_page = names_page or any(_heads(heading, _services_asked(text)) for heading in headings)
-        if not relevant and topic and not unnamed and (names_page or continues(text)):
+        if not relevant and topic and not unnamed and (names_page or carries_on):
             # "can I return it if it doesn't fit?" names the page, "and to leeds?" carries on with it: its
             # opening sections answer, those that share a word with the question first
             opening = policy_search.headed_by_what_is_asked(
@@ -1046,7 +1076,7 @@ class KnowledgeEngine:
             naming_places = sorted(relevant, key=lambda c: len(set(_proper_names(c.text))), reverse=True)
             return answers.policy_unnamed(unnamed, [c for c in naming_places if _proper_names(c.text)][:1])
         first = policy_search.answer_first(
-            text, relevant[:2], self._policy_idf, sections_in_order=kind is not None, carries_on=continues(text)
+            text, relevant[:2], self._policy_idf, sections_in_order=kind is not None, carries_on=carries_on
         )
         return answers.policy(relevant[:2], first)
 
@@ -1279,6 +1309,23 @@ def _yes_no(product: Product, key: str) -> bool:
     return isinstance(product.specs.get(key), bool)
 
 
+_HOW_MANY_OF = re.compile(r"\bhow (?:many|much)\s+(?P<what>[^\W\d_]+)", re.I)
+
+
+def _counted_apart_from(text: str, key: str, products: list[Product]) -> str | None:
+    """What a "how many …?" question counts when the spec found holds words, not an amount, and is not what is
+    counted: "how many carats is the stone?" of a ring whose `stone` is "diamond" ("carats"); None when the
+    question counts the spec itself ("how many colours?") or the spec is a number."""
+    asked = _HOW_MANY_OF.search(text)
+    if asked is None or key in OTHER_ASKS:
+        return None
+    what = asked.group("what").lower()
+    if what in STOP_WORDS or singular(what) in {singular(w) for w in tokens(key)}:
+        return None
+    values = [value for p in products if (value := p.specs.get(key)) is not None]
+    return what if values and all(isinstance(v, str) and not re.search(r"\d", v) for v in values) else None
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -1345,7 +1392,11 @@ def _ranking_query(text: str, products: list[Product]) -> SpecQuery | None:
     if query is None or not query.direction or query.key == "price":
         return query
     numeric = [k for k in _spec_keys(products) if any(answers.spec_value(p, k) is not None for p in products)]
-    return find_spec_query(text, numeric) or query
+    if (ranked := find_spec_query(text, numeric)) is not None:
+        return ranked
+    if any(_yes_no(p, query.key) for p in products):  # "itchy with most earrings": a yes/no spec ranks nothing
+        return SpecQuery(query.key, None)
+    return query
 
 
 def _without_category_words(text: str, products: list[Product]) -> str:
@@ -1448,6 +1499,14 @@ _NOT_HELD = r"(?!(?:first|new|next|own|budget|price|size|order)\b)"
 _ASKING_VERBS = (
     "have|sell|carry|stock|recommend|suggest|think|know|got|do|find|show|help|get|pick|choose|tell|give|check|order"
 )
+# Something the shop is asked to do ("can you print my initials on the suitcase?"), not to find, show or tell
+_ADVERBS = "also|just|please|kindly|maybe|still"
+_ASKED_TO_DO_PATTERN = (
+    rf"\b(?:can|could|will|would|do)\s+(?:you|ye|u)\s+(?:(?:{_ADVERBS})\s+)?"
+    rf"(?!(?:{_ADVERBS}|{_ASKING_VERBS}|make|compare|explain|list|point|offer|source|advise|let|mean|need|want|"
+    r"like|say|see|look|search|sort)\b)[^\W\d_]+(?P<name>[^.?!,;]*)"
+)
+_ASKED_TO_DO = re.compile(_ASKED_TO_DO_PATTERN, re.I)
 _OWNED_MENTIONS = tuple(
     re.compile(pattern, re.I)
     for pattern in (
@@ -1459,10 +1518,7 @@ _OWNED_MENTIONS = tuple(
         r"(?:worn|bought|got|used|had|owned|tried|ordered)\b",
         r"\b(?:something|anything|a thing|stuff)\b(?:\s+\w+){0,2}?\s+to\s+(?!(?:replace|upgrade|swap)\b)\w+\s+the\s+"
         + _NAME,
-        # "can you print my initials on the suitcase?": every mention in what the shop is asked to do
-        rf"\b(?:can|could|will|would|do)\s+(?:you|ye|u)\s+(?:(?:also|just|please|kindly|maybe|still)\s+)?"
-        rf"(?!(?:also|just|please|kindly|maybe|still|{_ASKING_VERBS}|make|compare|explain|list|point|offer|source|advise|let|mean|need|want|like|say|see|"
-        r"look|search|sort)\b)[^\W\d_]+(?P<name>[^.?!,;]*)",
+        _ASKED_TO_DO_PATTERN,  # "can you print my initials on the suitcase?": every mention in what is asked
     )
 )
 
@@ -1520,6 +1576,7 @@ _ASKED_OF_SOMEONE = tuple(
             "assembly",
         ),
         (rf"(?:wash|clean|launder|dry clean)\s+{_THING}", "cleaning"),
+        (rf"(?:value|valuate|appraise)\s+{_THING}", "valuation"),
         (rf"(?:wrap|pack)\s+{_THING}(?:\s+\w+){{0,3}}\s+(?:gift|present)", "wrapping"),
         (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal"),
         (r"price[- ]?match\w*|(?:match|beat)\s+(?:it|that|this|them|the(?:ir)? price|prices?)\b", _PRICE_MATCH),
@@ -1534,9 +1591,10 @@ _ASKED_OF_SOMEONE = tuple(
 _ASKS_IF_STOCKED = re.compile(
     r"\b(?:do|have) (?:you|u|ye|ya)(?: guys)? (?:still |currently )?(?:have|got|stock|carry)\b|"
     rf"\bstill (?:have|got)\b|\bany (?:left|in stock)\b|\b(?:{_HAVE_YOU_ABROAD})\b|"
-    r"\b(?:is|are)\s+(?:the|it|they|this|that|these|those)\b[^?.!]*\bin stock\b",
+    r"\b(?:is|are)\s+(?:the|it|they|this|that|these|those)\b[^?.!]*\b(?:in stock|available)\b",
     re.I,
 )
+_IS_IT = re.compile(r"\b(?:is|are)\s+(?:it|they|this|that|these|those)\b", re.I)  # a yes-no question about them
 _WH_QUESTION = re.compile(r"\b(?:how|what|whats|what's|which|when|where)\b", re.I)
 _DISCOUNT_TERMS = re.compile(r"\d+\s?% off|\bdiscount", re.I)  # a page that states a discount
 _ASKS_DETAILS = re.compile(r"\b(?:tell me|more about|what'?s (?:it|that|the \w+ one) like|details|info)\b", re.I)

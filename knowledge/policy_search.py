@@ -218,6 +218,8 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "wrong size",
         "wrong colour",
         "wrong color",
+        "change it for",  # "can i change it for a bigger one?"
+        "change them for",
     ),
     (
         "shipping",
@@ -255,6 +257,7 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "servic",
         "complain",
         "garanti",  # garantía, garantia, garantie
+        *("fix it", "fix that", "fix this", "fix them", "fix my", "fix the"),  # "fix" alone starts "fixed price"
     ),
     (
         *("payment", "pay", "instalment", "installment", "financ", "credit card", "paypal", "klarna", "invoice"),

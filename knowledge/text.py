@@ -64,7 +64,9 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["fast", "faster", "fastest", "quick", "quicker", "quickest"], "speed time"),
     **dict.fromkeys(["tall", "taller", "tallest", "high", "higher", "highest"], "height"),
     **dict.fromkeys(["narrow", "narrower", "narrowest"], "width"),
-    **dict.fromkeys(["deep", "deeper", "deepest"], "depth"),
+    # how deep a watch goes is its water resistance, where the products have no depth
+    **dict.fromkeys(["deep", "deeper", "deepest"], "depth water"),
+    **dict.fromkeys(["underwater", "dive", "diving", "diver", "divers"], "water depth"),
     **dict.fromkeys(["thin", "thinner", "thinnest", "slim", "slimmer", "slimmest"], "thickness depth"),
     # thick paper is heavy paper: its grams per square metre
     # a mattress's thickness is its height
@@ -74,6 +76,8 @@ SPEC_SYNONYMS = {
     **dict.fromkeys(["short", "shorter", "shortest", "long", "longer", "longest"], "length battery"),
     **dict.fromkeys(["roomy", "roomier", "roomiest", "holds", "hold"], "capacity volume"),
     **dict.fromkeys(["coeliac", "celiac", "coeliacs", "celiacs"], "gluten"),
+    # skin that reacts to metal wants nickel-free, hypoallergenic pieces
+    **dict.fromkeys(["itchy", "itch", "itches", "allergic", "allergy", "allergies", "rash"], "nickel hypoallergenic"),
     "pack": "weight",  # "the bigger pack" of pasta weighs more
     **dict.fromkeys(["people", "person", "sleeps", "sleep", "seats", "seat"], "persons people seats capacity"),
     **dict.fromkeys(["made", "fabric", "materials"], "material fabric wood shell"),
@@ -725,6 +729,8 @@ CATEGORY_SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "children's book, kids book, kids' book, picture book, board book",
         "sunglasses, shades, sunnies",
         "eyeglass frame, glasses frame, spectacle frame, spectacles",
+        "carry on, carry ons, cabin bag, cabin case, cabin suitcase, hand luggage, carry on bag",
+        "earring, stud, ear stud",
     )
 )
 
@@ -1011,7 +1017,7 @@ _CURRENCY_MARKS = "|".join(re.escape(w) for w in CURRENCY_WORDS if len(w) > 1 an
 _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
 # "€", "R$", "EUR", "euros", "bucks"
 CURRENCY = re.compile(rf"(?:{_CURRENCY_MARKS})|[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)
-_THOUSAND = r"k|grand|mil|mille|tausend|ezer"  # "2 mil reais", "15 ezer"
+_THOUSAND = r"k|grand|mil|mille|tausend|ezer|þúsund|þús"  # "2 mil reais", "15 ezer", "300 þús"
 # "5万", "10 man yen": ten thousand, the way Japanese and Chinese count money ("man" only as money: no "4 man tent")
 _TEN_THOUSAND = r"万|man"
 _MONEY = re.compile(
@@ -1036,9 +1042,9 @@ _NUMBER_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _WORDED_AMOUNT = re.compile(
-    rf"\b({'|'.join(_NUMBER_WORDS)})(?P<half>\s+and\s+a\s+half)?\s+(hundred|thousand|grand)\b"
+    rf"\b({'|'.join(_NUMBER_WORDS)})(?P<half>\s+and\s+a\s+half)?\s+(hundred|thousand|grand|þúsund|þús)\b"
     r"(?P<half_after>\s+and\s+a\s+half\b)?"
-)  # "two thousand", "one and a half grand", "a hundred and a half"
+)  # "two thousand", "one and a half grand", "a hundred and a half", "eighty þúsund"
 # "under a ton": a hundred, in British money slang (only after a cue: "a ton of storage" is no amount)
 _A_TON = re.compile(r"\b(under|below|max|up to|around|about|than|over|above)\s+a\s+ton\b")
 _TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
@@ -1062,7 +1068,7 @@ _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money,
 
 def _digits_for_words(lowered: str) -> str:
     """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000", "under fifty" -> "under 50"."""
-    scale = {"hundred": 100, "thousand": 1000, "grand": 1000}
+    scale = {"hundred": 100, "thousand": 1000, "grand": 1000, "þúsund": 1000, "þús": 1000}
 
     def amount(match: re.Match[str]) -> str:
         half = 0.5 if match.group("half") or match.group("half_after") else 0
@@ -1185,12 +1191,14 @@ SERVICE_WORDS = frozenset(
     "workshop workshops installation installing assembly fitting fittings showroom tasting tastings engraving "
     "personalisation personalization tailoring alterations cleaning valeting registry registries subscription "
     "subscriptions membership trade sharpen sharpening shorten shortening hemming resole resoling engrave "
-    "mending wrap wrapping giftwrap custom bespoke regrip regripping restring restringing".split()
+    "mending wrap wrapping giftwrap custom bespoke regrip regripping restring restringing valuation valuations "
+    "appraisal appraisals".split()
 )
 # Service words that name the same service: a page that hires boards out rents them
 _SAME_SERVICE = (
     frozenset("rent rental rentals renting hire hiring lease leasing".split()),
     frozenset("custom bespoke".split()),  # made to the customer's measure
+    frozenset("valuation valuations appraisal appraisals".split()),  # what a piece is worth, for insurance
     frozenset("assembly installation fitting install assemble".split()),
     frozenset("cleaning washing wash laundry".split()),
     frozenset("wrapping wrap giftwrap".split()),

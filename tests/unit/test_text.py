@@ -173,6 +173,9 @@ def test_budgets_in_kroner_francs_and_words_with_the_cue_after_the_amount():
     assert parse_budget("around twenty quid", cued_only=True) == 20
     assert parse_budget("a table for 6 people max", cued_only=True) is None
     assert parse_budget("i have twenty friends coming", cued_only=True) is None
+    # Icelandic thousands ("þús", "þúsund"), in digits and in words
+    assert parse_budget("looking for a watch, budget is 300 þús", cued_only=True) == 300000
+    assert parse_budget("eighty þúsund kall tops", cued_only=True) == 80000
 
 
 def test_a_superlative_asks_for_the_spec_named_after_its_adjective():
@@ -180,6 +183,10 @@ def test_a_superlative_asks_for_the_spec_named_after_its_adjective():
     assert find_spec_query("which knife has the hardest steel", knives) == SpecQuery("hardness_hrc", "max")
     assert find_spec_query("which paper is thickest", ["paper_gsm", "thickness_mm"]).key == "thickness_mm"
     assert find_spec_query("what steel is it", knives) == SpecQuery("steel", None)
+    # how deep a watch can go is its water resistance, where nothing records a depth
+    watches = ["case_diameter_mm", "water_resistance_m", "weight_g"]
+    deepest = find_spec_query("which watch can go the deepest underwater?", watches)
+    assert deepest == SpecQuery("water_resistance_m", "max")
     assert find_spec_query("does it have a filter", ["filter_included", "power_w"]).direction is None
 
 

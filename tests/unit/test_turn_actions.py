@@ -240,6 +240,9 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("go on, what's the second one like", "goodbye", {"products_in_focus": ["L1", "L2"]}, True),
         # "why do you ask?" read outside the needs form
         ("go on, what about the second one?", "ask_why", {"products_in_focus": ["L1", "L2"]}, True),
+        # a question about the product in focus the NLU heard as "are you a bot?"; the real question stays one
+        ("is it heavy or light?", "bot_challenge", {"current_product": "L1", "products_in_focus": ["L1"]}, True),
+        ("are you a bot?", "bot_challenge", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
     ],
 )
 def test_the_catalogue_answers_before_a_flow_that_would_not(shop, text, intent, slots, first):

@@ -1756,6 +1756,8 @@ def test_a_kind_named_as_what_the_customer_has_or_asks_something_done_to_is_not_
         "she already has a watch, anything else?",
     ):
         assert engine.match_category(owned) is None, owned
+    initials = engine.understand("can you print my initials on the suitcase?", CustomerContext(), Focus())
+    assert initials is not None and initials.kind == "not_found" and "can't promise" in initials.rendered
     vat = engine.understand("can i get the VAT back if i buy a suitcase from you?", CustomerContext(), Focus())
     assert vat is not None and vat.kind == "policy" and "VAT back" in vat.rendered
     # ones the customer wants, however they are said
@@ -1768,3 +1770,52 @@ def test_a_kind_named_as_what_the_customer_has_or_asks_something_done_to_is_not_
         ("she already has a suitcase, a watch would be better", "watches"),
     ):
         assert engine.match_category(wanted) == category, wanted
+
+
+def test_a_jewellers_customers_words_for_stock_specs_services_and_pages(tmp_path):
+    shop = [
+        furniture("R1", "Hvel Silver Ring", 24900.0, "rings", stone="moonstone", sizes="48-62", stock=0),
+        furniture("R2", "Hvel Gold Ring", 89900.0, "rings", stone="diamond", sizes="50-60"),
+        furniture("W1", "Tind Chronograph", 189000.0, "wrist watches", movement="automatic", water_resistance_m=100.0),
+        furniture("W2", "Sól Field Watch", 59900.0, "wrist watches", movement="solar quartz", water_resistance_m=50.0),
+        furniture("W3", "Djúp Diver", 349000.0, "wrist watches", movement="automatic", water_resistance_m=200.0),
+        furniture("C1", "Ferð 55 Carry-On", 599.0, "carry-ons", capacity_l=38.0),
+        furniture("E1", "Kría Ear Climbers", 7900.0, "earrings", metal="gold-plated brass", nickel_free=False),
+        furniture("E2", "Dropi Drop Earrings", 12900.0, "earrings", metal="sterling silver", nickel_free=True),
+    ]
+    pages = {
+        "returns-and-exchanges.md": "# Returns\n\nUnworn pieces can come back within 30 days.\n\n## Exchanges\n\n"
+        "Within 30 days you can swap a piece for another size, free.\n",
+        "workshop-and-guarantees.md": "# Workshop\n\nA new strap: 4,500 kr. A new crown: 6,900 kr, in 3 days.\n",
+        "tax-free-for-visitors.md": "# Tax-free\n\n## Who\n\nVisitors get back up to 14% of the price.\n\n## How\n\n"
+        "Ask for a tax-free form at the till, and have the form stamped at customs at the airport.\n",
+    }
+    engine = shop_engine(tmp_path, shop, pages)
+    stock = engine.understand("is the hvel silver ring available? size 54", CustomerContext(), Focus())
+    assert stock is not None and "out of stock" in stock.rendered  # "available" asks the stock, not the sizes
+    carats = engine.understand("how many carats is the stone in the hvel gold ring?", CustomerContext(), Focus())
+    assert carats is not None and carats.kind == "not_found" and "carats" in carats.rendered
+    assert "diamond" not in carats.rendered.split("Here is what it does list")[0]
+    stone = engine.understand("what stone is in the hvel gold ring?", CustomerContext(), Focus())
+    assert stone is not None and "diamond" in stone.rendered
+    chrono = Focus([shop[2]], shop[2])
+    movement = engine.understand("is it battery or automatic?", CustomerContext(), chrono)
+    assert movement is not None and "automatic" in movement.rendered and movement.kind != "policy"
+    assert engine.direct_answer("is it battery or automatic?", chrono) == "focus"  # whatever the NLU made of it
+    deepest = engine.understand("which watch can go the deepest underwater?", CustomerContext(), Focus())
+    assert deepest is not None and deepest.products[0].sku == "W3" and "200 m" in deepest.rendered
+    assert engine.match_category("which cabin bag holds the most?") == "carry-ons"
+    for declined, service in (("do you buy old gold?", "second-hand"), ("can you value my ring?", "valuation")):
+        answer = engine.understand(declined, CustomerContext(), Focus())
+        assert answer is not None and answer.kind == "not_found" and service in answer.rendered, declined
+    fix = engine.understand("the crown is stuck now, can you fix that? price?", CustomerContext(), chrono)
+    assert fix is not None and fix.kind == "policy" and "6,900 kr" in fix.rendered
+    exchange = engine.understand("if it's too small can i change it for a bigger one?", CustomerContext(), chrono)
+    assert exchange is not None and exchange.kind == "policy" and "30 days" in exchange.rendered
+    # skin that itches wants nickel-free pieces; "most earrings" ranks nothing
+    itchy = engine.understand("my ears get itchy with most earrings, anything safe?", CustomerContext(), Focus())
+    assert itchy is not None and [p.sku for p in itchy.products] == ["E2"]
+    # a follow-up with a word of the page just quoted asks more of it
+    after_tax_free = Focus([], None, "tax-free-for-visitors")
+    stamped = engine.understand("where do i get the form stamped", CustomerContext(), after_tax_free)
+    assert stamped is not None and stamped.kind == "policy" and "customs at the airport" in stamped.rendered
