@@ -445,7 +445,7 @@ class KnowledgeEngine:
         if category is None and focus.kind is not None and self._asks_superlative(text, focus.kind):
             return "ranking"  # "whats the cheapest one with a heater then" after an aquarium
         of_kind = focus.kind is not None and category in (None, focus.kind)
-        if of_kind and (_ALTERNATIVE.search(text) or _CORRECTS.search(text)):
+        if of_kind and (_ALTERNATIVE.search(text) or _CORRECTS.search(text) or self._another_of(focus.kind, text)):
             return "correction"  # "anything similar i can get now?" after a sold-out product, "sorry, i meant for me"
         if category is None and focus.kind and _ONE_OF_A_KIND.search(text) and self._names_a_need(focus.kind, text):
             return "focus"  # "ok, then a memory foam one for two people" after mattresses
@@ -611,7 +611,11 @@ class KnowledgeEngine:
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
-        if category in (None, kind) and kind is not None and (_ALTERNATIVE.search(text) or _CORRECTS.search(text)):
+        if (
+            category in (None, kind)
+            and kind is not None
+            and (_ALTERNATIVE.search(text) or _CORRECTS.search(text) or self._another_of(kind, text))
+        ):
             # "anything similar i can get now? i ride unlit roads", "sorry, i meant something small just to reach
             # the top shelf" after ladders: others of that kind, for the need said (and a budget said with it)
             return self.recommend(of_kind, text)
@@ -821,6 +825,12 @@ class KnowledgeEngine:
                 return answers.lookup(products[:3], meant)  # "how long till it boils?": its boil_time_min
             return answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
+
+    def _another_of(self, kind: str | None, text: str) -> bool:
+        """ "any other backpack with a proper hip belt?": another of this kind, named by its own noun (not "any
+        other shipping options?")."""
+        other = _ANY_OTHER.search(text)
+        return bool(kind and other and find_category(other.group("what"), [kind], self._name_nouns))
 
     def _value_asked(self, text: str, products: list[Product]) -> SpecQuery | None:
         """The spec a yes-no question about these products asks by naming values of it: "is it battery or
@@ -1156,10 +1166,17 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
     # not the kind's own words ("lightest lock": no "U-lock" must-have) nor a budget's ("max 120": no "max" cushioning)
     ignored = EVERYDAY_WORDS | _BUDGET_WORDS | {singular(w) for p in pool for w in tokens(p.category)}
     refused = {singular(w) for phrase in _REFUSED.findall(text) for w in tokens(phrase)} - ignored
-    said = {singular(w) for w in tokens(text)} - ignored - refused
+    words = [singular(w) for w in tokens(text)]
+    # "not the top loading type": "loading" is said only of what is ruled out
+    ruled_with = {after for word, after in pairwise(words) if word in refused}
+    said = set(words) - ignored - refused - ruled_with
     values_of = {
         key: {str(p.specs[key]).lower() for p in pool if isinstance(p.specs.get(key), str)} for key in _spec_keys(pool)
     }
+
+    def ruled_out(value: str) -> bool:  # "lambswool" is wool too
+        return any(r == singular(w) or (len(r) >= 4 and r in singular(w)) for w in tokens(value) for r in refused)
+
     for key, values in values_of.items():
         # "mirrorles": a long value word typed with a slip is still said
         named = [v for v in values if tokens(v) and all(matches_word(singular(w), said) for w in tokens(v))]
@@ -1168,19 +1185,24 @@ def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] |
         if not named:
             # "the largest burrs", "conical burrs": "burrs" names the burr type, no value of it ("blade (no burrs)")
             own = {singular(w) for w in tokens(key)}
-            partly = {v for v in values if {singular(w) for w in tokens(v) if _value_word(w)} & said - own}
+            partly = {
+                v
+                for v in values
+                if {singular(w) for w in tokens(v) if _value_word(w)} & said - own and not ruled_out(v)
+            }
             if partly and len(partly) < len(values):
                 return key, frozenset(partly)
-    for key, values in values_of.items():  # "allergic to wool": every value without it
-        # "lambswool" is wool too
-        having = {v for v in values if any(r in singular(w) for w in tokens(v) for r in refused if len(r) >= 4)}
+    for key, values in values_of.items():  # "allergic to wool", "not the top loading type": every value without it
+        having = {v for v in values if ruled_out(v)}
         if having and len(having) < len(values):
             return key, frozenset(values - having)
     return None
 
 
 # A value the customer rules out: "allergic to wool", "no leather", "without plastic", "anything but nylon"
-_REFUSED = re.compile(r"\b(?:allergic to|no|not|without|avoid|anything but|except|free of)\s+(?:any\s+)?(\w+)", re.I)
+_REFUSED = re.compile(
+    r"\b(?:allergic to|no|not|without|avoid|anything but|except|free of)\s+(?:(?:any|the|a|an)\s+)?(\w+)", re.I
+)
 
 
 _BUDGET_WORDS = frozenset("max maximum tops under below budget".split())
@@ -1579,7 +1601,12 @@ _ASKED_OF_SOMEONE = tuple(
         (rf"(?:value|valuate|appraise)\s+{_THING}", "valuation"),
         (rf"(?:wrap|pack)\s+{_THING}(?:\s+\w+){{0,3}}\s+(?:gift|present)", "wrapping"),
         (r"take\s+(?:\w+\s+){0,3}away\b|take away\b|(?:remove|dispose of|recycle)\s+" + _THING, "removal"),
-        (r"price[- ]?match\w*|(?:match|beat)\s+(?:it|that|this|them|the(?:ir)? price|prices?)\b", _PRICE_MATCH),
+        # "can you match it?", not "earrings that match it" (what goes with it)
+        (
+            r"price[- ]?match\w*|(?<!that )(?<!which )(?<!to )(?:match|beat)\s+(?:it|that|this|them|the(?:ir)? price|"
+            r"prices?)\b",
+            _PRICE_MATCH,
+        ),
         (
             r"(?:buy|accept)\s+(?:back\s+|in\s+)?(?:(?:my|our|your|some)\s+)?"
             r"(?:second[- ]?hand|used|old|pre[- ]?owned|preloved)\b|buy\s+(?:\w+\s+)?back\b",
@@ -1602,6 +1629,7 @@ _ASKS_FOR_VARIANT = re.compile(r"\b(?:a|another|any|other)\s+(?:version|model|va
 _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 # "a memory foam one", "any waterproof ones": one of the kind in focus, described
 _ONE_OF_A_KIND = re.compile(r"\b(?:a|an|any|some)\s+(?:[\w-]+\s+){1,3}ones?\b", re.I)
+_ANY_OTHER = re.compile(r"\b(?:any|some|an)\s*other\s+(?P<what>[^\W\d_][\w'-]*)", re.I)
 _CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i|instead|rather)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",

@@ -204,9 +204,13 @@ def content_words(text: str) -> set[str]:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case words without accents, so "latt" finds "Lätt" and "bruhwerk" finds "Brühwerk"."""
+    """Lower-case words without accents, so "latt" finds "Lätt" and "bruhwerk" finds "Brühwerk", and letters
+    no accent makes spelled the way customers type them: "thordis" finds "Þórdís", "skovso" "Skovsø"."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    return _WORD.findall(folded.replace("-", " ").replace("_", " "))
+    return _WORD.findall(folded.translate(_PLAIN_LETTERS).replace("-", " ").replace("_", " "))
+
+
+_PLAIN_LETTERS = str.maketrans({"þ": "th", "ð": "d", "æ": "ae", "ø": "o", "ł": "l", "ß": "ss", "đ": "d", "œ": "oe"})
 
 
 # English plurals in -ves whose singular ends in -f or -fe ("knives", "shelves"); other -ves words ("stoves",
@@ -330,6 +334,7 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
     words = (words - parts - {w for pair in hyphened for w in pair}) | {a + b for a, b in hyphened}
     words |= set(tokens(text)) & glued
     words -= {form for w in _negated_words(lowered) for form in (w, singular(w))}  # "not the plus": no "Plus"
+    words -= asked_with_how(text)  # "how wide is the eilifd band?": no "Eilífð Band Wide"
     text_models = {w for w in words if _has_digit(w)}
     bare_numbers = {w for w in tokens(text) if w.isdigit()}
     said_in_order = f" {' '.join(tokens(text))} "
@@ -482,8 +487,10 @@ def without_negated(text: str) -> str:
 
 
 def _negated_words(lowered: str) -> set[str]:
-    """Words said only after "not", "no" or "without" ("not the plus"), which name no product."""
-    said = Counter(tokens(lowered))
+    """Words said only after "not", "no" or "without" ("not the plus"), which name no product. A word asked
+    with "how" is no name either: "how wide is it? the regular, not the wide version"."""
+    words = tokens(lowered)
+    said = Counter(w for before, w in pairwise(["", *words]) if before != "how")
     return {m.group(1) for m in _NEGATED.finditer(lowered) if said[m.group(1)] == 1}
 
 
@@ -606,7 +613,15 @@ def without_names(text: str, products: list[Product], keep: frozenset[str] | set
     question about the spec "recliner"; words in `keep` stay."""
     named = {w for p in products for w in tokens(f"{p.name} {p.brand}")} - keep
     named |= {a + b for p in products for a, b in _hyphen_pairs(p.name)}  # "wifi" for a "Wi-Fi Baby Cam"
+    named -= asked_with_how(text)  # "how wide is the band wide?": the width is asked
     return " ".join(w for w in text.split() if not set(tokens(w)) or not set(tokens(w)) <= named)
+
+
+def asked_with_how(text: str) -> set[str]:
+    """The words "how" asks with ("how wide", "how heavy"), said nowhere else: what is asked, not a word of a
+    name ("how wide is the band wide?" names the wide one)."""
+    said = tokens(text)
+    return {word for before, word in pairwise(said) if before == "how" and said.count(word) == 1}
 
 
 def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMention]) -> bool:
@@ -1422,6 +1437,10 @@ _HOW_MUCH_OF = re.compile(
 )
 
 
+# Words that ask about no attribute: "how heavy before i put anything in?"
+_NO_ATTRIBUTE_WORDS = frozenset("anything something everything put before after actually really even just".split())
+
+
 def unexplained_words(text: str, products: list[Product], query: SpecQuery | None) -> set[str]:
     """Words of a product question that no known attribute explains ("colour", "waterproof").
 
@@ -1429,10 +1448,12 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
     that we don't know, not a summary that looks like an answer.
     """
     known = set(STOP_WORDS) | GENERAL_WORDS | PRICE_WORDS | STOCK_WORDS | UNIT_WORDS | LESS_WORDS | MORE_WORDS
+    known |= _NO_ATTRIBUTE_WORDS
     for product in products:
         known |= set(tokens(product.name)) | set(tokens(product.brand)) | set(tokens(product.category))
         known |= set(tokens(product.sku))
         known |= {singular(w) for w in tokens(product.category)}
+        known |= {w for phrase in category_phrases(product.category) for w in phrase.split()}  # "cabin" bag
         if query is not None:
             known |= set(tokens(query.key))
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}

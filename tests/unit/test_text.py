@@ -9,6 +9,7 @@ from knowledge.text import (
     names_product,
     parse_budget,
     states_a_need,
+    tokens,
     unexplained_words,
     without_names,
 )
@@ -90,6 +91,22 @@ def test_typos_glued_numbers_and_other_models(products):
     assert [p.sku for p in find_products("how much is the lumen air13", products)] == ["L1"]
     assert [p.sku for p in find_products("nimbus strattus 15 price", products)] == ["L3"]
     assert find_products("do you have the Lumen Air 15", products) == []
+
+
+def test_letters_no_accent_makes_and_a_word_asked_with_how_name_no_variant():
+    from tests.unit.conftest import make_product
+
+    bands = [
+        make_product("B1", "Þórdís Eilífð Wedding Band", 129000.0, category="rings"),
+        make_product("B2", "Þórdís Eilífð Wedding Band Wide", 198000.0, category="rings"),
+        make_product("S1", "Skovsø Parlour Guitar", 4999.0, category="acoustic guitars"),
+    ]
+    assert tokens("Þórdís Eilífð Skovsø Łódź Straße") == ["thordis", "eilifd", "skovso", "lodz", "strasse"]
+    assert [p.sku for p in find_products("how wide is the thordis eilifd wedding band?", bands)] == ["B1"]
+    said = "thordis eilifd wedding band - how wide is it? the regular not the wide version"
+    assert [p.sku for p in find_products(said, bands)] == ["B1"]
+    assert [p.sku for p in find_products("how wide is the thordis eilifd band wide", bands)] == ["B2"]
+    assert [p.sku for p in find_products("price of the skovso parlour", bands)] == ["S1"]
 
 
 def test_a_shorter_name_named_on_its_own_is_kept(products):

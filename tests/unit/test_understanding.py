@@ -1779,7 +1779,7 @@ def test_a_jewellers_customers_words_for_stock_specs_services_and_pages(tmp_path
         furniture("W1", "Tind Chronograph", 189000.0, "wrist watches", movement="automatic", water_resistance_m=100.0),
         furniture("W2", "Sól Field Watch", 59900.0, "wrist watches", movement="solar quartz", water_resistance_m=50.0),
         furniture("W3", "Djúp Diver", 349000.0, "wrist watches", movement="automatic", water_resistance_m=200.0),
-        furniture("C1", "Ferð 55 Carry-On", 599.0, "carry-ons", capacity_l=38.0),
+        furniture("C1", "Ferð 55 Carry-On", 599.0, "carry-ons", capacity_l=38.0, weight_kg=2.9),
         furniture("E1", "Kría Ear Climbers", 7900.0, "earrings", metal="gold-plated brass", nickel_free=False),
         furniture("E2", "Dropi Drop Earrings", 12900.0, "earrings", metal="sterling silver", nickel_free=True),
     ]
@@ -1805,6 +1805,10 @@ def test_a_jewellers_customers_words_for_stock_specs_services_and_pages(tmp_path
     deepest = engine.understand("which watch can go the deepest underwater?", CustomerContext(), Focus())
     assert deepest is not None and deepest.products[0].sku == "W3" and "200 m" in deepest.rendered
     assert engine.match_category("which cabin bag holds the most?") == "carry-ons"
+    empty = engine.understand("ferð 55 cabin one, how heavy before i put anything in?", CustomerContext(), Focus())
+    assert empty is not None and "2.9 kg" in empty.rendered  # "cabin", "put", "anything" ask nothing else
+    assert engine.unoffered_service("will you match it if it's cheaper online?") == "price matching"
+    assert engine.unoffered_service("do you have earrings that match it") is None  # what goes with it
     for declined, service in (("do you buy old gold?", "second-hand"), ("can you value my ring?", "valuation")):
         answer = engine.understand(declined, CustomerContext(), Focus())
         assert answer is not None and answer.kind == "not_found" and service in answer.rendered, declined
@@ -1819,3 +1823,23 @@ def test_a_jewellers_customers_words_for_stock_specs_services_and_pages(tmp_path
     after_tax_free = Focus([], None, "tax-free-for-visitors")
     stamped = engine.understand("where do i get the form stamped", CustomerContext(), after_tax_free)
     assert stamped is not None and stamped.kind == "policy" and "customs at the airport" in stamped.rendered
+
+
+def test_another_of_the_kind_in_focus_and_a_value_ruled_out(tmp_path):
+    shop = [
+        furniture("B1", "Jais 55 Trek Pack", 899.0, "travel backpacks", opening="top loading", hip_belt=True, stock=0),
+        furniture("B2", "Hatta 40 Travel Pack", 489.0, "travel backpacks", opening="clamshell", hip_belt=True),
+        furniture("B3", "Fold 20 Daypack", 119.0, "travel backpacks", opening="top loading", hip_belt=False),
+        furniture("B4", "Metro 25 Laptop Pack", 329.0, "travel backpacks", opening="panel loading", hip_belt=False),
+    ]
+    pages = {"delivery.md": "# Delivery\n\nDubai: AED 20, free over AED 300. Express: AED 45, the same day.\n"}
+    engine = shop_engine(tmp_path, shop, pages)
+    sold_out = Focus([shop[0]], shop[0])
+    assert engine.direct_answer("any other backpack with a proper hip belt then?", sold_out) == "correction"
+    other = engine.understand("any other backpack with a proper hip belt then?", CustomerContext(), sold_out)
+    assert other is not None and [p.sku for p in other.products] == ["B2"]
+    assert engine.direct_answer("any other shipping options?", sold_out) != "correction"
+    # "loading" is said only of the kind ruled out: every other opening may do
+    said = "i want a backpack that unzips fully, not the top loading type"
+    unzips = engine.understand(said, CustomerContext(), Focus())
+    assert unzips is not None and {p.sku for p in unzips.products} == {"B2", "B4"}
