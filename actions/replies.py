@@ -18,7 +18,7 @@ from knowledge.answers import Answer, CustomerContext
 from knowledge.engine import KnowledgeEngine
 from knowledge.text import parse_budget
 from knowledge.workers import WorkersBusy
-from knowledge.writer import Reply, addressed
+from knowledge.writer import Reply, addressed, with_next_step
 
 log = logging.getLogger(__name__)
 MIN_GENERATION_SECONDS = 1.0  # less time left than this after queueing: send the rendered facts
@@ -94,7 +94,8 @@ def _bookkeeping(tracker: Tracker, answer: Answer, question: str) -> dict[str, s
 async def _phrased(
     engine: KnowledgeEngine, answer: Answer, question: str, context: CustomerContext, time_limit: float
 ) -> str:
-    """The model's sentence and the facts, or the facts alone if the model is busy, slow or failing."""
+    """The model's sentence and the facts, or the facts with the next step a written reply ends with if the
+    model is busy, slow or failing."""
     deadline = time.monotonic() + time_limit
 
     def phrase() -> Reply:
@@ -108,10 +109,10 @@ async def _phrased(
         reply = await services.run_generation(phrase, timeout=time_limit + GENERATION_GRACE_SECONDS)
     except (WorkersBusy, TimeoutError) as exc:
         log.info("no model sentence this time (%s); sending the rendered facts", str(exc) or "timed out")
-        return addressed(answer.rendered, context.name)
+        return addressed(with_next_step(answer), context.name)
     except Exception:
         log.exception("phrasing failed; sending the rendered facts")
-        return addressed(answer.rendered, context.name)
+        return addressed(with_next_step(answer), context.name)
     if reply.rejected:
         log.info("sent rendered facts instead of model text: %s", "; ".join(reply.rejected))
     return reply.text

@@ -278,8 +278,7 @@ _CLOSING: list[Example] = [
         "Answer: confirm the choice and say how to order [1] at {1.url}; mention [2] goes with it\n"
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}",
-        "Great choice! The {1.name} is {1.price}, and you can order it here: {1.url}. "
-        "Our catalogue lists the {2.name} as going with it.",
+        "You can order the {1.name} ({1.price}) here: {1.url}. Our catalogue lists the {2.name} as going with it.",
     ),
     (
         "goes with it",
@@ -306,7 +305,7 @@ _CLOSING: list[Example] = [
         "Need: nothing stated\n"
         "Answer: confirm the choice and say how to order [1] at {1.url}\n"
         "[1] {1.name} {1.price}, {1.stock}",
-        "Great choice! The {1.name} is {1.price}, and you can order it here: {1.url}.",
+        "The {1.name} is {1.price}, and you can order it here: {1.url}.",
     ),
     (
         "order",

@@ -296,6 +296,9 @@ def accessories(engine: KnowledgeEngine, focus: Product | None) -> Answer:
     )
 
 
+_CHOSEN = ("Great choice:", "Good pick:", "Lovely,")  # by product, so closings don't all open alike
+
+
 def closing(engine: KnowledgeEngine, focus: Product | None, offer_accessory: bool) -> tuple[Answer, bool]:
     """How to buy the chosen product, at most one accessory, and an offer to follow up by email.
 
@@ -307,7 +310,8 @@ def closing(engine: KnowledgeEngine, focus: Product | None, offer_accessory: boo
     if not focus.in_stock:
         lines = [f"The {focus.name} is currently out of stock, so it can't be ordered right now."]
         return Answer("closing", lines, [focus], [focus.sku]), False
-    lines = [f"Great choice: the {focus.name} costs {price_text(focus)} and is {stock_text(focus)}."]
+    welcome = varied(_CHOSEN, focus.sku)
+    lines = [f"{welcome} the {focus.name} costs {price_text(focus)} and is {stock_text(focus)}."]
     if focus.url:
         lines.append(f"You can order it here: {focus.url}")
     else:

@@ -133,6 +133,13 @@ def continued(start: str, continuation: str) -> str:
     return f"{start}{glue}{continuation}"
 
 
+def with_next_step(answer: Answer) -> str:
+    """The rendered facts, ending with the next step a written reply would end with (unless they do already)."""
+    if not answer.next_step or answer.rendered.rstrip().endswith(answer.next_step):
+        return answer.rendered
+    return f"{answer.rendered}\n{answer.next_step}"
+
+
 class ReplyWriter:
     """prompt | model | text, then references filled and the fact gate; the rendered facts when it fails.
 
@@ -214,7 +221,7 @@ class ReplyWriter:
         catalogue: Sequence[Product],
     ) -> Reply:
         """The model's reply with its references filled in, ending with the answer's next step; or the
-        rendered facts when the model fails or the gate rejects what it wrote.
+        rendered facts, ending with it too, when the model fails or the gate rejects what it wrote.
 
         `catalogue` is every product of the shop: the model may type none of their names or brands, and
         qualitative claims are judged against their categories.
@@ -223,7 +230,7 @@ class ReplyWriter:
         if self.generator is None or not answer.worth_phrasing:
             return Reply(addressed(answer.rendered, context.name), answer.sources)
         question = question[:MAX_QUESTION_CHARS]
-        fallback = addressed(answer.rendered, context.name)
+        fallback = addressed(with_next_step(answer), context.name)
         start = self.opening(answer, context, question)
         try:
             chain = self.chain(answer, question, time_limit, start, budget_known=context.budget is not None)

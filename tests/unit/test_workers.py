@@ -17,7 +17,7 @@ from knowledge.catalog import load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client
 from knowledge.workers import BoundedWorkers, WorkersBusy
-from knowledge.writer import ReplyWriter, addressed
+from knowledge.writer import ReplyWriter, addressed, with_next_step
 from tests.unit.conftest import HashEmbeddings
 from tests.unit.trackers import make_tracker
 
@@ -56,8 +56,8 @@ def held(tmp_path, catalog_file, use_services) -> HeldGenerator:
 
 
 def rendered(question: str) -> str:
-    """The facts the engine decides for `question`, as sent without a model sentence."""
-    return services.engine().product_question(question, CustomerContext()).rendered
+    """The facts the engine decides for `question`, as sent instead of a model's reply: with its next step."""
+    return with_next_step(services.engine().product_question(question, CustomerContext()))
 
 
 async def _wait_until(event: threading.Event) -> None:
