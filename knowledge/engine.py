@@ -632,6 +632,9 @@ class KnowledgeEngine:
             needed = wanted is not None and unknown is not None and wanted.group("name").lower() in unknown.lower()
             if unknown and (_ASKS_FOR.search(text) or needed):  # "got any barilla", "need wax for my board"
                 return answers.not_found(unknown, self._similar(text, None))
+            if self._asked_what_no_page_does(text):
+                # "could you print our logo on a few dozen balls?": no page prints anything, though one says "balls"
+                return answers.service_not_offered("that")
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
             if answer.kind == "policy":
                 return answer
@@ -825,6 +828,15 @@ class KnowledgeEngine:
                 return answers.lookup(products[:3], meant)  # "how long till it boils?": its boil_time_min
             return answers.not_recorded(products[:3], sorted(unknown))
         return answers.lookup(products[:3], query and SpecQuery(query.key))
+
+    def _asked_what_no_page_does(self, text: str) -> bool:
+        """The shop is asked to do something ("could you print …?") that no page of it names, in a message that
+        names no page either."""
+        asked = _ASKED_TO_DO.search(text)
+        if asked is None or self.policy_topic(text) is not None:
+            return False
+        doing = asked.group("doing").lower()
+        return not any(same_word(doing, word) for word in self._policy_words)
 
     def _another_of(self, kind: str | None, text: str) -> bool:
         """ "any other backpack with a proper hip belt?": another of this kind, named by its own noun (not "any
@@ -1526,7 +1538,7 @@ _ADVERBS = "also|just|please|kindly|maybe|still"
 _ASKED_TO_DO_PATTERN = (
     rf"\b(?:can|could|will|would|do)\s+(?:you|ye|u)\s+(?:(?:{_ADVERBS})\s+)?"
     rf"(?!(?:{_ADVERBS}|{_ASKING_VERBS}|make|compare|explain|list|point|offer|source|advise|let|mean|need|want|"
-    r"like|say|see|look|search|sort)\b)[^\W\d_]+(?P<name>[^.?!,;]*)"
+    r"like|say|see|look|search|sort)\b)(?P<doing>[^\W\d_]+)(?P<name>[^.?!,;]*)"
 )
 _ASKED_TO_DO = re.compile(_ASKED_TO_DO_PATTERN, re.I)
 _OWNED_MENTIONS = tuple(

@@ -1807,6 +1807,9 @@ def test_a_jewellers_customers_words_for_stock_specs_services_and_pages(tmp_path
     assert engine.match_category("which cabin bag holds the most?") == "carry-ons"
     empty = engine.understand("ferð 55 cabin one, how heavy before i put anything in?", CustomerContext(), Focus())
     assert empty is not None and "2.9 kg" in empty.rendered  # "cabin", "put", "anything" ask nothing else
+    # no page prints anything, though the workshop's page speaks of straps
+    logo = engine.understand("could you print our logo on a few dozen straps?", CustomerContext(), Focus())
+    assert logo is not None and logo.kind == "not_found" and "can't promise" in logo.rendered
     assert engine.unoffered_service("will you match it if it's cheaper online?") == "price matching"
     assert engine.unoffered_service("do you have earrings that match it") is None  # what goes with it
     for declined, service in (("do you buy old gold?", "second-hand"), ("can you value my ring?", "valuation")):
