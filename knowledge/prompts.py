@@ -278,7 +278,7 @@ _CLOSING: list[Example] = [
         "Answer: confirm the choice and say how to order [1] at {1.url}; mention [2] goes with it\n"
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}",
-        "You can order the {1.name} ({1.price}) here: {1.url}. Our catalogue lists the {2.name} as going with it.",
+        "Here is the link for the {1.name} ({1.price}): {1.url}. Our catalogue lists the {2.name} as going with it.",
     ),
     (
         "goes with it",
