@@ -1453,7 +1453,9 @@ def unexplained_words(text: str, products: list[Product], query: SpecQuery | Non
         known |= set(tokens(product.name)) | set(tokens(product.brand)) | set(tokens(product.category))
         known |= set(tokens(product.sku))
         known |= {singular(w) for w in tokens(product.category)}
-        known |= {w for phrase in category_phrases(product.category) for w in phrase.split()}  # "cabin" bag
+        # "cabin" of "cabin bag", but not "burr" of "burr grinder" where "burr_type" is a spec
+        spec_words = {singular(w) for key in product.specs for w in tokens(key)}
+        known |= {w for phrase in category_phrases(product.category) for w in phrase.split()} - spec_words
         if query is not None:
             known |= set(tokens(query.key))
     known |= {w for w, targets in SPEC_SYNONYMS.items() if query and any(t in query.key for t in targets.split())}

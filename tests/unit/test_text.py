@@ -109,6 +109,16 @@ def test_letters_no_accent_makes_and_a_word_asked_with_how_name_no_variant():
     assert [p.sku for p in find_products("price of the skovso parlour", bands)] == ["S1"]
 
 
+def test_a_word_of_a_category_synonym_is_explained_unless_a_spec_is_named_by_it():
+    from tests.unit.conftest import make_product
+
+    case = make_product("C1", "Marina 55 Carry-On", 599.0, category="carry-ons", weight_kg=2.9)
+    said = "marina 55 cabin one, how heavy before i put anything in?"
+    assert unexplained_words(said, [case], SpecQuery("weight_kg")) == set()
+    grinder = make_product("G1", "Kaffia Mini Hand Grinder", 69.0, category="grinders", burr_type="conical steel")
+    assert "burrs" in unexplained_words("what burrs does the hand grinder have", [grinder], SpecQuery("stock"))
+
+
 def test_a_shorter_name_named_on_its_own_is_kept(products):
     from tests.unit.conftest import make_product
 
