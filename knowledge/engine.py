@@ -632,7 +632,7 @@ class KnowledgeEngine:
             needed = wanted is not None and unknown is not None and wanted.group("name").lower() in unknown.lower()
             if unknown and (_ASKS_FOR.search(text) or needed):  # "got any barilla", "need wax for my board"
                 return answers.not_found(unknown, self._similar(text, None))
-            if self._asked_what_no_page_does(text):
+            if self._asked_what_no_page_does(text):  # no page is named here: `topic` above would have answered
                 # "could you print our logo on a few dozen balls?": no page prints anything, though one says "balls"
                 return answers.service_not_offered("that")
             answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
@@ -830,10 +830,10 @@ class KnowledgeEngine:
         return answers.lookup(products[:3], query and SpecQuery(query.key))
 
     def _asked_what_no_page_does(self, text: str) -> bool:
-        """The shop is asked to do something ("could you print …?") that no page of it names, in a message that
-        names no page either."""
+        """The shop is asked to do something ("could you print …?") that no page of it names. Asked only of a
+        message that names no page (`understand` has answered those), so the pages are not searched again."""
         asked = _ASKED_TO_DO.search(text)
-        if asked is None or self.policy_topic(text) is not None:
+        if asked is None:
             return False
         doing = asked.group("doing").lower()
         return not any(same_word(doing, word) for word in self._policy_words)
