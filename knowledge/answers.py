@@ -51,7 +51,7 @@ class CustomerContext:
         if self.use_case:
             parts.append(f"use: {self.use_case}")
         if self.budget is not None:
-            parts.append(f"budget: up to {self.budget:g}")
+            parts.append(f"budget: up to {plain_number(self.budget)}")
         if self.brand:
             parts.append(f"preferred brand: {self.brand}")
         if self.feature:
@@ -250,13 +250,13 @@ def recommend(
 ) -> Answer:
     """Up to three products for the customer's needs; `needed` are the spec keys the needs are about, shown first."""
     if picks:  # the answer first: the pick, then the list
-        lines = [f"I'd suggest the {picks[0].name}. Here is what fits{_needs_phrase(context)}:"]
+        lines = [f"I'd suggest the {picks[0].name}. Here is what fits{_needs_phrase(context, picks[0].currency)}:"]
         lines.extend(list_item(p, needed) for p in picks)
     elif over_budget:
         closest = over_budget[0]
         lines = [
-            f"Nothing fits{_needs_phrase(context)}; the closest is the {closest.name} at {price_text(closest)}, "
-            "slightly over budget:"
+            f"Nothing fits{_needs_phrase(context, closest.currency)}; the closest is the {closest.name} "
+            f"at {price_text(closest)}, slightly over budget:"
         ]
         lines.extend(list_item(p, needed) for p in over_budget)
     else:
@@ -278,14 +278,24 @@ def recommend(
     )
 
 
-def _needs_phrase(context: CustomerContext) -> str:
+def plain_number(amount: float) -> str:
+    """ "1000000", "12.5": an amount as digits (`:g` writes a million as "1e+06")."""
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
+
+
+def up_to(budget: float, currency: str | None) -> str:
+    """ " up to 100,000.00 KRW": the budget in the shop's money, written as its prices are (not "up to 1e+06")."""
+    return f" up to {format_price(budget, currency)}" if currency else f" up to {budget:,.0f}"
+
+
+def _needs_phrase(context: CustomerContext, currency: str | None) -> str:
     parts = []
     if context.category:
         parts.append(f" {context.category}")
     if context.use_case:
         parts.append(f" for {context.use_case}")
     if context.budget is not None:
-        parts.append(f" up to {context.budget:g}")
+        parts.append(up_to(context.budget, currency))
     return "".join(parts) or " your request"
 
 

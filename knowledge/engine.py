@@ -1128,7 +1128,7 @@ class KnowledgeEngine:
         ]
         scope = f"of our {category}" if category else "in our catalogue"
         if budget is not None:
-            scope += f" up to {budget:g}"
+            scope += answers.up_to(budget, pool[0].currency if pool else None)
         return answers.superlative(candidates, query, scope)
 
     def _similar(self, text: str, category: str | None) -> list[Product]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.answers import Answer, CustomerContext, price_text, stock_text
+from knowledge.answers import Answer, CustomerContext, plain_number, price_text, stock_text
 from knowledge.catalog import Product, format_spec, spec_label
 
 REFERENCE = re.compile(r"\{([^{}\n]{1,60})\}")
@@ -40,7 +40,7 @@ class FactSheet:
         needs = {
             "name": self.context.name,
             "use": self.context.use_case,
-            "budget": None if self.context.budget is None else f"{self.context.budget:g}",
+            "budget": None if self.context.budget is None else plain_number(self.context.budget),
             "must": self.context.feature,
         }
         if reference in needs:

@@ -207,6 +207,7 @@ def tokens(text: str) -> list[str]:
     """Lower-case words without accents, so "latt" finds "Lätt" and "bruhwerk" finds "Brühwerk", and letters
     no accent makes spelled the way customers type them: "thordis" finds "Þórdís", "skovso" "Skovsø"."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFC", folded)  # Hangul syllables, which NFKD split into letters, whole again
     return _WORD.findall(folded.translate(_PLAIN_LETTERS).replace("-", " ").replace("_", " "))
 
 
@@ -1012,7 +1013,7 @@ CURRENCY_WORDS = {
     **dict.fromkeys(["lei", "leu"], "RON"),
     **dict.fromkeys(["baht", "฿"], "THB"),
     **dict.fromkeys(["yuan", "rmb"], "CNY"),
-    **dict.fromkeys(["₩"], "KRW"),
+    **dict.fromkeys(["₩", "원"], "KRW"),  # not "won": "it won't fit" (a won after an amount is money: parse_budget)
     **dict.fromkeys(["ringgit"], "MYR"),
     **dict.fromkeys(["rupiah"], "IDR"),
     **dict.fromkeys(["dirham", "dirhams"], "AED"),
@@ -1033,12 +1034,18 @@ _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), ke
 # "€", "R$", "EUR", "euros", "bucks"
 CURRENCY = re.compile(rf"(?:{_CURRENCY_MARKS})|[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)
 _THOUSAND = r"k|grand|mil|mille|tausend|ezer|þúsund|þús"  # "2 mil reais", "15 ezer", "300 þús"
-# "5万", "10 man yen": ten thousand, the way Japanese and Chinese count money ("man" only as money: no "4 man tent")
-_TEN_THOUSAND = r"万|man"
+# "5千円", "5천원": a thousand in Japanese, Chinese and Korean, which write the currency straight after it
+_THOUSAND_CJK = r"千|천"
+# "5万", "10만원", "10 man yen": ten thousand, the way Japanese, Chinese and Korean count money ("man" only as money:
+# no "4 man tent")
+_TEN_THOUSAND = r"万|만|man"
+_CJK_CURRENCY = "円원"  # written straight after the amount: "1万円", "10만원"
 _MONEY = re.compile(
     rf"(?P<cur>[{_CURRENCY_SYMBOLS}])?\s*(?P<num>\d{{1,3}}(?:[,.\s]\d{{3}})+|\d+(?:[.,]\d+)?)\s*"
-    rf"(?:(?P<k>(?:{_THOUSAND})\b)|(?P<man>{_TEN_THOUSAND}(?![^\W\d_])))?"
+    rf"(?:(?P<k>(?:{_THOUSAND})\b|{_THOUSAND_CJK})|(?P<man>(?:{_TEN_THOUSAND})(?![^\W\d_{_CJK_CURRENCY}])))?"
 )
+# "10 won", "10만 won": the Korean currency's English name, money only straight after an amount ("it won't fit")
+_WON_AFTER_AMOUNT = re.compile(r"\s*won\b")
 # "400 max", "600 varos tops": a word between (the currency, in the customer's slang) changes nothing
 _BUDGET_CUE_AFTER = re.compile(r"\s*(?:[^\W\d_]{1,12}\s+)?(?:max|maximum|tops|or less|at most|at the most)\b")
 _BUDGET_CUE = re.compile(
@@ -1048,7 +1055,7 @@ _BUDGET_CUE = re.compile(
     r"\b(?:até|no máximo|menos de|no m[aá]s de|m[aá]ximo|hasta|fino a|meno di|moins de|jusqu'à|unter|bis|höchstens)\b|"
     r"spend|cheaper than|<|~)"
 )
-_SAID_AS_MONEY = re.compile(r"\s*(?:yen|円)|\s*$|\s*[^\w\s]")  # "10 man yen", "under 15man?": money
+_SAID_AS_MONEY = re.compile(r"\s*(?:yen|円|won\b|원)|\s*$|\s*[^\w\s]")  # "10 man yen", "under 15man?": money
 
 _NUMBER_WORDS = {
     "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -1121,8 +1128,8 @@ _COUNTED = frozenset(
 
 
 _CUED = rf"(?:\b(?:{_BUDGET_CUE.pattern})\s*)"
-_AMOUNT_SAID = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*(?:(?:{_THOUSAND})\b|{_TEN_THOUSAND})?"
-_IN_CURRENCY = rf"(?:\s*(?:{CURRENCY.pattern}))"
+_AMOUNT_SAID = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*(?:(?:{_THOUSAND})\b|{_THOUSAND_CJK}|{_TEN_THOUSAND})?"
+_IN_CURRENCY = rf"(?:\s*(?:{CURRENCY.pattern}|won\b|[{_CJK_CURRENCY}]))"
 # "under 1万円", "no más de 2 mil", "300 pesitos": an amount with its cue or its currency
 _MONEY_TALK = re.compile(rf"{_CUED}{_AMOUNT_SAID}{_IN_CURRENCY}?|{_AMOUNT_SAID}{_IN_CURRENCY}", re.I)
 
@@ -1165,6 +1172,7 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
             or match.group("man")
             or _BUDGET_CUE.search(before)
             or CURRENCY.match(after.lstrip())
+            or _WON_AFTER_AMOUNT.match(after)
             or _BUDGET_CUE_AFTER.match(after)
         )
         if not cue and _AN_AGE_BEFORE.search(before):

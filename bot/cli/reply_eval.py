@@ -209,7 +209,7 @@ def answer_first(turn: Turn, reply: str) -> bool:
 def need_referenced(turn: Turn, reply: str) -> bool | None:
     """None when the customer stated no need; else whether the reply speaks to one of them."""
     c = turn.context
-    needs = [n for n in (c.use_case, c.feature, None if c.budget is None else f"{c.budget:g}") if n]
+    needs = [n for n in (c.use_case, c.feature, None if c.budget is None else answers.plain_number(c.budget)) if n]
     if not needs:
         return None
     lowered = reply.lower()

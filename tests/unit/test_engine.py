@@ -63,7 +63,7 @@ def test_recommendations_respect_budget_stock_and_closest_options(engine):
     fits = engine.recommend(CustomerContext(category="laptops", budget=1500))
     assert [p.sku for p in fits.products] == ["L1"]
     closest = engine.recommend(CustomerContext(category="laptops", budget=900))
-    assert closest.lines[0].startswith("Nothing fits laptops up to 900")
+    assert closest.lines[0].startswith("Nothing fits laptops up to 900.00 EUR;")  # the budget in the shop's money
     assert [p.sku for p in closest.products] == ["L1"]  # 999 is within 25% of 900
     assert engine.recommend(CustomerContext(category="cameras")).kind == "nothing_fits"
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge import policy_search, sales
+from knowledge import answers, policy_search, sales
 from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
@@ -25,6 +25,7 @@ from knowledge.text import (
     find_spec_query,
     parse_budget,
     states_a_need,
+    without_amounts,
 )
 from knowledge.writer import ReplyWriter
 from tests.unit.conftest import HashEmbeddings, shop_engine
@@ -1275,6 +1276,23 @@ def test_budgets_in_ten_thousands_slang_and_more_languages():
     assert parse_budget("what reels do you have, no más de 2 mil", cued_only=True) == 2000
     assert parse_budget("nothing over two and a half thousand pesos", cued_only=True) == 2500
     assert parse_budget("for 3 kids max", cued_only=True) is None
+
+
+def test_korean_budgets_count_in_ten_thousands_and_thousands():
+    assert parse_budget("what fermenters do you have under 10만원?", cued_only=True) == 100_000
+    assert parse_budget("15만원 이하로 추천해 주세요", cued_only=True) == 150_000
+    assert parse_budget("around 3만 won for a starter kit", cued_only=True) == 30_000
+    assert parse_budget("10man won max", cued_only=True) == 100_000
+    assert parse_budget("5천원 정도", cued_only=True) == 5_000
+    assert parse_budget("5千円くらい", cued_only=True) == 5_000
+    assert parse_budget("it won't fit in 2 boxes", cued_only=True) is None  # "won" is money only after an amount
+    assert without_amounts("a fermenter, 15만원 이하") == "a fermenter, 이하"
+
+
+def test_a_budget_is_written_in_the_shops_money_not_as_a_float():
+    assert answers.up_to(1_000_000, "KRW") == " up to 1,000,000.00 KRW"  # not "up to 1e+06"
+    assert answers.plain_number(1_000_000) == "1000000"
+    assert answers.plain_number(12.5) == "12.5"
 
 
 def test_how_much_in_the_customers_own_language_asks_the_price():
