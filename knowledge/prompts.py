@@ -60,6 +60,38 @@ _RECOMMEND: list[Example] = [
         "The {2.name} ({2.price}) and the {3.name} ({3.price}) are other good options.",
     ),
     (
+        "[2], [3]",
+        'Customer: "what rain jackets do you have under 120?"\n'
+        "Need: budget {budget}\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for wet commutes and city walks”"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "{2.price} is within your budget of {budget}"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "{3.price} is within your budget of {budget}"',
+        "Under {budget}, I'd start with the {1.name} at {1.price}: it's made for wet commutes and city walks. "
+        "The {2.name} ({2.price}) and the {3.name} ({3.price}) fit your budget too.",
+    ),
+    (
+        "[2], [3]",
+        'Customer: "which kettles have you got?"\n'
+        "Need: nothing stated\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for tea drinkers who like to set the temperature”"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "one of our kettles in stock"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "one of our kettles in stock"',
+        "A good one to start with is the {1.name} at {1.price}, made for tea drinkers who like to set the "
+        "temperature. We also have the {2.name} ({2.price}) and the {3.name} ({3.price}).",
+    ),
+    (
+        "recommend",
+        'Customer: "any yoga mats?"\n'
+        "Need: nothing stated\n"
+        "Answer: recommend [1]; also mention [2]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for hot yoga and travel”"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "one of our yoga mats in stock"',
+        "Yes: the {1.name} at {1.price} is made for hot yoga and travel. The {2.name} at {2.price} is another "
+        "one we have.",
+    ),
+    (
         "recommend",
         'Customer: "I need headphones for the gym, under 150"\n'
         "Need: use {use} (the gym), budget {budget}\n"
@@ -371,19 +403,26 @@ EXAMPLES: dict[str, list[Example]] = {
 }
 
 
+def needs_known(context: CustomerContext) -> frozenset[str]:
+    """The needs the customer stated that a worked example should also have: "use", "budget"."""
+    return frozenset(need for need, said in (("use", context.use_case), ("budget", context.budget is not None)) if said)
+
+
 def example_for(
-    kind: str, task: str, question: str, products: int = 0, vary_by: str = "", budget_known: bool = False
+    kind: str, task: str, question: str, products: int = 0, vary_by: str = "", known: frozenset[str] = frozenset()
 ) -> tuple[str, str]:
     """A worked example of this kind of answer: the first marker the task contains; among the examples with
     that marker, those with as many products as the answer (a small model copies the example's shape), then
-    those that talk of a budget only if the customer gave one (the model copies "also within your budget"), and
+    those that talk of a budget and of a use only if the customer gave one (`known`: the model copies "also
+    within your budget", and with no use of the customer's it copies the example's "made for hikers"), and
     among those the question and `vary_by` (the product) choose, so openings vary ("too expensive" said of
     two products gets two examples) and the same question about the same product gets the same example."""
     examples = EXAMPLES.get(kind) or _RECOMMEND
     marker = next((e[0] for e in examples if e[0] in task), examples[0][0])
     matching = [e for e in examples if e[0] == marker]
     matching = [e for e in matching if _products_in(e[1]) == products] or matching
-    matching = [e for e in matching if ("{budget}" in e[1]) == budget_known] or matching
+    for need in ("budget", "use"):
+        matching = [e for e in matching if (f"{{{need}}}" in e[1]) == (need in known)] or matching
     _, notes, reply = varied(matching, f"{question} {vary_by}")
     return notes, reply
 
@@ -398,14 +437,14 @@ def reply_prompt(
     question: str,
     products: int = 0,
     vary_by: str = "",
-    budget_known: bool = False,
+    known: frozenset[str] = frozenset(),
     worked_example: bool = True,
 ) -> ChatPromptTemplate:
     """System instructions, a worked example (fixed messages: their braces are references, not variables),
     then the notes. Without `worked_example` (a model fine-tuned on this task), the instructions and the notes."""
     example: list[HumanMessage | AIMessage] = []
     if worked_example:
-        notes, reply = example_for(kind, task, question, products, vary_by, budget_known)
+        notes, reply = example_for(kind, task, question, products, vary_by, known)
         example = [HumanMessage(f"NOTES:\n{notes}"), AIMessage(reply)]
     return ChatPromptTemplate.from_messages(
         [SystemMessage(SYSTEM_PROMPT), *example, HumanMessagePromptTemplate.from_template("NOTES:\n{notes}")]

@@ -24,7 +24,7 @@ from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
 from knowledge.gate import check_written, uses_value_as_thing
 from knowledge.generation import GenerationError, Generator, Message
-from knowledge.prompts import SECRET_FRAGMENTS, opening, reply_prompt
+from knowledge.prompts import SECRET_FRAGMENTS, needs_known, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes, references_in
 from knowledge.text import sentences
 
@@ -167,7 +167,7 @@ class ReplyWriter:
             return ""
         return opening(answer, context, question)
 
-    def prompt(self, answer: Answer, question: str, budget_known: bool = False) -> ChatPromptTemplate:
+    def prompt(self, answer: Answer, question: str, known: frozenset[str] = frozenset()) -> ChatPromptTemplate:
         first = answer.products[0].sku if answer.products else ""
         return reply_prompt(
             answer.kind,
@@ -175,18 +175,18 @@ class ReplyWriter:
             question,
             len(answer.products),
             vary_by=first,
-            budget_known=budget_known,
+            known=known,
             worked_example=self.worked_examples,
         )
 
     def messages(self, answer: Answer, question: str, context: CustomerContext) -> list[Message]:
         """The chat messages the model gets for this answer (what fine-tuning data is made of)."""
         question = question[:MAX_QUESTION_CHARS]
-        prompt = self.prompt(answer, question, budget_known=context.budget is not None)
+        prompt = self.prompt(answer, question, needs_known(context))
         return to_messages(prompt.invoke({"notes": notes(answer, context, question)}))
 
     def chain(
-        self, answer: Answer, question: str, time_limit: float, start: str = "", budget_known: bool = False
+        self, answer: Answer, question: str, time_limit: float, start: str = "", known: frozenset[str] = frozenset()
     ) -> Runnable:
         generator = self.generator
         assert generator is not None
@@ -195,7 +195,7 @@ class ReplyWriter:
             messages = to_messages(prompt) + ([{"role": "assistant", "content": start}] if start else [])
             return generator.generate(messages, max_new_tokens=self.max_new_tokens, time_limit=time_limit)
 
-        return self.prompt(answer, question, budget_known) | RunnableLambda(call_model) | StrOutputParser()
+        return self.prompt(answer, question, known) | RunnableLambda(call_model) | StrOutputParser()
 
     def warm(self) -> None:
         """Load the model and run one short generation of a reply prompt.
@@ -233,7 +233,7 @@ class ReplyWriter:
         fallback = addressed(with_next_step(answer), context.name)
         start = self.opening(answer, context, question)
         try:
-            chain = self.chain(answer, question, time_limit, start, budget_known=context.budget is not None)
+            chain = self.chain(answer, question, time_limit, start, needs_known(context))
             raw = chain.invoke({"notes": notes(answer, context, question)})
         except GenerationError as exc:
             log.warning("generation failed, sending the rendered facts: %s", exc)

@@ -136,6 +136,12 @@ def test_a_cut_off_repeated_or_mixed_up_reply_is_caught():
     )
     twice = "The {1.name} costs {1.price}, and the {1.name} is {1.stock}."
     assert "names the same product twice in a sentence" in written(twice)
+    two = compare(LAPTOPS[:2], SpecQuery("price", "min"))
+    again = "The {1.name} is the cheaper one at {1.price}. The {1.name} at {1.price} is also {1.stock}."
+    assert "names the same product twice where several were to be shown" in written(again, two)
+    assert "names the same product twice where several were to be shown" not in written(
+        "The {1.name} is the cheaper one at {1.price}. The {2.name} costs {2.price}.", two
+    )
 
 
 def test_a_unit_typed_after_a_filled_value_goes_and_a_yes_no_value_is_no_amount():

@@ -7,7 +7,7 @@ from knowledge import sales
 from knowledge.answers import NEXT_LOOKUP, CustomerContext, compare, lookup, not_found, recommend
 from knowledge.claims import unsupported_claims
 from knowledge.generation import GenerationError, Message
-from knowledge.prompts import SYSTEM_PROMPT, example_for, opening, reply_prompt
+from knowledge.prompts import SYSTEM_PROMPT, example_for, needs_known, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes
 from knowledge.text import SpecQuery
 from knowledge.writer import (
@@ -314,13 +314,19 @@ def test_a_yes_no_spec_shown_as_data_is_no_praise_in_the_reply_eval(products):
     assert unsupported_praise(products, turn, f"The {products[0].name} is waterproof.") == ["waterproof"]
 
 
-def test_a_recommendation_example_talks_of_a_budget_only_when_the_customer_gave_one():
+def test_a_recommendation_example_talks_of_a_budget_and_a_use_only_when_the_customer_gave_them():
     task = "Answer: recommend [1]; also mention [2], [3]"
     for question in ("a tent for a festival", "something warm", "a gift for my dad", "for the beach"):
-        notes, reply = example_for("recommend", task, question, products=3, budget_known=False)
+        notes, reply = example_for("recommend", task, question, products=3)
         assert "budget" not in notes + reply
-        notes, reply = example_for("recommend", task, question, products=3, budget_known=True)
-        assert "{budget}" in notes
+        assert "{use}" not in notes and "Need: nothing stated" in notes  # no use of the example's to copy
+        notes, reply = example_for("recommend", task, question, products=3, known=frozenset({"budget"}))
+        assert "{budget}" in notes and "{use}" not in notes
+        notes, reply = example_for("recommend", task, question, products=3, known=frozenset({"budget", "use"}))
+        assert "{budget}" in notes and "{use}" in notes
+    notes, _ = example_for("recommend", "Answer: recommend [1]; also mention [2]", "any mats?", products=2)
+    assert "Need: nothing stated" in notes
+    assert needs_known(CustomerContext(use_case="hiking", budget=0)) == {"use", "budget"}
 
 
 def test_a_fine_tuned_model_gets_the_instructions_and_notes_without_a_worked_example(products):
