@@ -64,10 +64,10 @@ _RECOMMEND: list[Example] = [
         'Customer: "what rain jackets do you have under 120?"\n'
         "Need: budget {budget}\n"
         "Answer: recommend [1]; also mention [2], [3]\n"
-        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for wet commutes and city walks”"\n'
+        '[1] {1.name} {1.price}, {1.stock}; why: "{1.price} is within your budget of {budget}"\n'
         '[2] {2.name} {2.price}, {2.stock}; why: "{2.price} is within your budget of {budget}"\n'
         '[3] {3.name} {3.price}, {3.stock}; why: "{3.price} is within your budget of {budget}"',
-        "Under {budget}, I'd start with the {1.name} at {1.price}: it's made for wet commutes and city walks. "
+        "Under {budget}, I'd start with the {1.name} at {1.price}. "
         "The {2.name} ({2.price}) and the {3.name} ({3.price}) fit your budget too.",
     ),
     (
@@ -75,21 +75,31 @@ _RECOMMEND: list[Example] = [
         'Customer: "which kettles have you got?"\n'
         "Need: nothing stated\n"
         "Answer: recommend [1]; also mention [2], [3]\n"
-        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for tea drinkers who like to set the temperature”"\n'
+        '[1] {1.name} {1.price}, {1.stock}; why: "one of our kettles in stock"\n'
         '[2] {2.name} {2.price}, {2.stock}; why: "one of our kettles in stock"\n'
         '[3] {3.name} {3.price}, {3.stock}; why: "one of our kettles in stock"',
-        "A good one to start with is the {1.name} at {1.price}, made for tea drinkers who like to set the "
-        "temperature. We also have the {2.name} ({2.price}) and the {3.name} ({3.price}).",
+        "A good one to start with is the {1.name} at {1.price}. "
+        "We also have the {2.name} ({2.price}) and the {3.name} ({3.price}).",
+    ),
+    (
+        "[2], [3]",
+        'Customer: "show me your day packs"\n'
+        "Need: nothing stated\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for city commutes and short hikes”"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "one of our day packs in stock"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "one of our day packs in stock"',
+        "The {1.name} at {1.price} is made for city commutes and short hikes. "
+        "The {2.name} ({2.price}) and the {3.name} ({3.price}) are the other day packs we have.",
     ),
     (
         "recommend",
         'Customer: "any yoga mats?"\n'
         "Need: nothing stated\n"
         "Answer: recommend [1]; also mention [2]\n"
-        '[1] {1.name} {1.price}, {1.stock}; why: "it is made “for hot yoga and travel”"\n'
+        '[1] {1.name} {1.price}, {1.stock}; why: "one of our yoga mats in stock"\n'
         '[2] {2.name} {2.price}, {2.stock}; why: "one of our yoga mats in stock"',
-        "Yes: the {1.name} at {1.price} is made for hot yoga and travel. The {2.name} at {2.price} is another "
-        "one we have.",
+        "Yes: we have the {1.name} at {1.price} and the {2.name} at {2.price}.",
     ),
     (
         "recommend",
@@ -128,7 +138,7 @@ _LOOKUP: list[Example] = [
         'Customer: "how much are the pulse buds?"\n'
         "Need: nothing stated\n"
         "Answer: answer the question about price\n"
-        "[1] {1.name} {1.price}, {1.stock}; battery {1.battery_h}, weight {1.weight_g}",
+        "[1] {1.name} {1.price}, {1.stock}",
         "The {1.name} costs {1.price} and is {1.stock}.",
     ),
     (
@@ -136,7 +146,7 @@ _LOOKUP: list[Example] = [
         'Customer: "whats the price of the trail e5"\n'
         "Need: nothing stated\n"
         "Answer: answer the question about price\n"
-        "[1] {1.name} {1.price}, {1.stock}; range {1.range_km}, weight {1.weight_kg}",
+        "[1] {1.name} {1.price}, {1.stock}",
         "It's {1.price} for the {1.name}, and it is {1.stock}.",
     ),
     (
@@ -144,7 +154,7 @@ _LOOKUP: list[Example] = [
         'Customer: "is the snapcam x2 available?"\n'
         "Need: nothing stated\n"
         "Answer: answer the question about stock\n"
-        "[1] {1.name} {1.price}, {1.stock}; zoom {1.zoom_x}",
+        "[1] {1.name} {1.price}, {1.stock}",
         "The {1.name} is {1.stock}.",
     ),
     (
@@ -152,7 +162,7 @@ _LOOKUP: list[Example] = [
         'Customer: "got the pulse buds in?"\n'
         "Need: nothing stated\n"
         "Answer: answer the question about stock\n"
-        "[1] {1.name} {1.price}, {1.stock}; battery {1.battery_h}",
+        "[1] {1.name} {1.price}, {1.stock}",
         "Right now the {1.name} is {1.stock}; it costs {1.price}.",
     ),
     (
@@ -409,7 +419,13 @@ def needs_known(context: CustomerContext) -> frozenset[str]:
 
 
 def example_for(
-    kind: str, task: str, question: str, products: int = 0, vary_by: str = "", known: frozenset[str] = frozenset()
+    kind: str,
+    task: str,
+    question: str,
+    products: int = 0,
+    vary_by: str = "",
+    known: frozenset[str] = frozenset(),
+    first_reason: str = "",
 ) -> tuple[str, str]:
     """A worked example of this kind of answer: the first marker the task contains; among the examples with
     that marker, those with as many products as the answer (a small model copies the example's shape), then
@@ -423,8 +439,18 @@ def example_for(
     matching = [e for e in matching if _products_in(e[1]) == products] or matching
     for need in ("budget", "use"):
         matching = [e for e in matching if (f"{{{need}}}" in e[1]) == (need in known)] or matching
+    # a product's own "made for" quoted, or none: an example quoting one where the product has none is copied
+    quotes = _MADE_FOR_QUOTE in first_reason
+    matching = [e for e in matching if (_MADE_FOR_QUOTE in _first_reason(e[1])) == quotes] or matching
     _, notes, reply = varied(matching, f"{question} {vary_by}")
     return notes, reply
+
+
+_MADE_FOR_QUOTE = "made “for"
+
+
+def _first_reason(notes: str) -> str:
+    return next((line.partition("why:")[2] for line in notes.splitlines() if line.startswith("[1]")), "")
 
 
 def _products_in(notes: str) -> int:
@@ -438,13 +464,14 @@ def reply_prompt(
     products: int = 0,
     vary_by: str = "",
     known: frozenset[str] = frozenset(),
+    first_reason: str = "",
     worked_example: bool = True,
 ) -> ChatPromptTemplate:
     """System instructions, a worked example (fixed messages: their braces are references, not variables),
     then the notes. Without `worked_example` (a model fine-tuned on this task), the instructions and the notes."""
     example: list[HumanMessage | AIMessage] = []
     if worked_example:
-        notes, reply = example_for(kind, task, question, products, vary_by, known)
+        notes, reply = example_for(kind, task, question, products, vary_by, known, first_reason)
         example = [HumanMessage(f"NOTES:\n{notes}"), AIMessage(reply)]
     return ChatPromptTemplate.from_messages(
         [SystemMessage(SYSTEM_PROMPT), *example, HumanMessagePromptTemplate.from_template("NOTES:\n{notes}")]

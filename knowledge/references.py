@@ -97,6 +97,10 @@ def without_references(text: str) -> str:
     return REFERENCE.sub(" ", text)
 
 
+# Asked only the price or the stock: specs in the notes are what a model appends ("It is {1.hood} and {1.packable}.")
+_PRICE_OR_STOCK = ("about price", "about stock")
+
+
 def notes(answer: Answer, context: CustomerContext, question: str) -> str:
     """The model's notes for one reply: the question, the needs and the numbered products, values as references."""
     needs = []  # the customer's name is not offered: code addresses them by it
@@ -118,7 +122,7 @@ def notes(answer: Answer, context: CustomerContext, question: str) -> str:
             line += f'; why: "{answer.reasons[index - 1]}"'
         # A recommendation's reason is what to say, and a closing, objection or cross-sell is about buying: the
         # cards carry the specs (a model given them appends "Adjustable arms yes, and colour black.")
-        if answer.reasons or answer.kind not in ("lookup", "compare"):
+        if answer.reasons or answer.kind not in ("lookup", "compare") or answer.task.endswith(_PRICE_OR_STOCK):
             lines.append(line)
             continue
         keys = [k for k in product.specs if k in asked] or list(product.specs)[:MAX_SPECS_IN_NOTES]

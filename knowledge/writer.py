@@ -176,6 +176,7 @@ class ReplyWriter:
             len(answer.products),
             vary_by=first,
             known=known,
+            first_reason=answer.reasons[0] if answer.reasons else "",
             worked_example=self.worked_examples,
         )
 

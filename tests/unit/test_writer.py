@@ -269,6 +269,8 @@ def test_the_notes_of_a_closing_or_cross_sell_offer_no_specs_to_recite(products)
     for answer in (closing, cross_sell):
         assert "weight_kg" not in notes(answer, CustomerContext(), "ok, I'll take it"), answer.kind
     assert "{1.weight_kg}" in notes(lookup([products[0]], None), CustomerContext(), "tell me about it")
+    for asked in ("price", "stock"):  # asked one thing, a model given the specs appends them
+        assert "weight" not in notes(lookup([products[0]], SpecQuery(asked)), CustomerContext(), "how much?")
 
 
 def test_closings_of_different_products_open_differently_and_no_worked_example_opens_with_praise(products):
@@ -326,6 +328,12 @@ def test_a_recommendation_example_talks_of_a_budget_and_a_use_only_when_the_cust
         assert "{budget}" in notes and "{use}" in notes
     notes, _ = example_for("recommend", "Answer: recommend [1]; also mention [2]", "any mats?", products=2)
     assert "Need: nothing stated" in notes
+    # a "made for" of the example's own is quoted only beside a product whose reason quotes its own
+    for question in ("which kettles?", "show me sofas", "what ukuleles have you got", "any bikes"):
+        plain, reply = example_for("recommend", task, question, products=3, first_reason="one of our sofas in stock")
+        assert "made “for" not in plain and "made for" not in reply
+        quoting, _ = example_for("recommend", task, question, 3, first_reason="it is made “for long naps”")
+        assert "made “for" in quoting
     assert needs_known(CustomerContext(use_case="hiking", budget=0)) == {"use", "budget"}
 
 
