@@ -42,6 +42,10 @@ class CustomerContext:
     brand: str | None = None
     feature: str | None = None
 
+    def filled_from(self, other: CustomerContext) -> CustomerContext:
+        """These needs, with what `other` knows and these don't."""
+        return CustomerContext(**{k: v if v is not None else getattr(other, k) for k, v in vars(self).items()})
+
     def describe(self) -> str:
         parts = []
         if self.name:
@@ -71,6 +75,13 @@ class Answer:
     key_facts: list[str] = field(default_factory=list)  # references a written reply must contain: "1.price"
     next_step: str = ""  # the sentence that ends a written reply
     reasons: list[str] = field(default_factory=list)  # per product, why it fits, in references ("{1.price} is …")
+    # the needs a recommendation was chosen for, with what this message said ("ukuleles under 700"), which the
+    # conversation's slots learn only after the reply: its reasons and written reply speak to them
+    needs: CustomerContext | None = None
+
+    def needs_with(self, context: CustomerContext) -> CustomerContext:
+        """The needs this answer was decided for, the conversation's `context` filling in the rest (the name)."""
+        return self.needs.filled_from(context) if self.needs else context
 
     @property
     def rendered(self) -> str:
@@ -275,6 +286,7 @@ def recommend(
         task=task,
         key_facts=["1.name"] if picks else ["1.name", "1.price"],
         next_step=NEXT_RECOMMEND_MANY if len(shown) > 1 else NEXT_RECOMMEND_ONE,
+        needs=context,
     )
 
 

@@ -96,6 +96,7 @@ def with_reasons(answer: Answer, context: CustomerContext, features: list[str]) 
     """A recommendation where every product line carries one reason tied to the customer's needs."""
     if answer.kind != "recommend":
         return answer
+    context = answer.needs_with(context)
     # each product's own line, which shows the specs the needs are about first ("max load 180 kg" for 150 kg)
     shown = answer.lines[1 : 1 + len(answer.products)]
     items = [shown[i] if i < len(shown) else list_item(p) for i, p in enumerate(answer.products)]

@@ -228,6 +228,7 @@ class ReplyWriter:
         qualitative claims are judged against their categories.
         """
         started = time.perf_counter()
+        context = answer.needs_with(context)
         if self.generator is None or not answer.worth_phrasing:
             return Reply(addressed(answer.rendered, context.name), answer.sources)
         question = question[:MAX_QUESTION_CHARS]

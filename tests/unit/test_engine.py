@@ -68,6 +68,22 @@ def test_recommendations_respect_budget_stock_and_closest_options(engine):
     assert engine.recommend(CustomerContext(category="cameras")).kind == "nothing_fits"
 
 
+def test_a_recommendation_carries_the_needs_it_was_chosen_for_to_its_reasons(engine):
+    from knowledge import sales
+    from knowledge.focus import Focus
+    from knowledge.references import notes
+
+    answer = engine.recommend(CustomerContext(name="Ana", category="laptops", budget=1500))
+    said_now = engine.understand("what laptops do you have under 1500?", CustomerContext(name="Ana"), Focus())
+    assert said_now.needs is not None and said_now.needs.budget == 1500  # the slot learns it after the reply
+    conversation = CustomerContext(name="Ana")  # what the tracker knew when the action ran
+    assert said_now.needs_with(conversation).name == "Ana"
+    reasoned = sales.with_reasons(said_now, conversation, [])
+    assert reasoned.reasons == sales.with_reasons(answer, conversation, []).reasons
+    assert "within your budget of {budget}" in reasoned.reasons[0]
+    assert "Need: budget {budget}" in notes(reasoned, reasoned.needs_with(conversation), "a laptop under 1500")
+
+
 def test_a_price_change_synced_elsewhere_reaches_the_snapshot(engine, tmp_path, catalog_file, monkeypatch):
     import json
 
