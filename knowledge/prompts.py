@@ -93,6 +93,26 @@ _RECOMMEND: list[Example] = [
         "The {2.name} ({2.price}) and the {3.name} ({3.price}) are the other day packs we have.",
     ),
     (
+        "[2], [3]",
+        'Customer: "rain jackets with a hood?"\n'
+        "Need: nothing stated\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it has hood, which you asked for"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "it has hood, which you asked for"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "it has hood, which you asked for"',
+        "I'd pick the {1.name} at {1.price}: it has a hood, which you asked for. "
+        "The {2.name} ({2.price}) and the {3.name} ({3.price}) have one too.",
+    ),
+    (
+        "recommend",
+        'Customer: "a desk lamp that is dimmable"\n'
+        "Need: nothing stated\n"
+        "Answer: recommend [1]; also mention [2]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it has dimmable, which you asked for"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "it has dimmable, which you asked for"',
+        "The {1.name} at {1.price} is dimmable, as you asked, and so is the {2.name} at {2.price}.",
+    ),
+    (
         "recommend",
         'Customer: "any yoga mats?"\n'
         "Need: nothing stated\n"
@@ -439,14 +459,24 @@ def example_for(
     matching = [e for e in matching if _products_in(e[1]) == products] or matching
     for need in ("budget", "use"):
         matching = [e for e in matching if (f"{{{need}}}" in e[1]) == (need in known)] or matching
-    # a product's own "made for" quoted, or none: an example quoting one where the product has none is copied
-    quotes = _MADE_FOR_QUOTE in first_reason
-    matching = [e for e in matching if (_MADE_FOR_QUOTE in _first_reason(e[1])) == quotes] or matching
+    # the same kind of reason as the product's: an example quoting a "made for" where the product has none is
+    # copied, and one giving no reason drops the product's "it has waterproof, which you asked for"
+    kind = _reason_kind(first_reason)
+    matching = [e for e in matching if _reason_kind(_first_reason(e[1])) == kind] or matching
     _, notes, reply = varied(matching, f"{question} {vary_by}")
     return notes, reply
 
 
 _MADE_FOR_QUOTE = "made “for"
+
+
+def _reason_kind(reason: str) -> str:
+    """ "made for" (the product's own words quoted), "asked for" (a must-have it has), "budget" or "plain"."""
+    if _MADE_FOR_QUOTE in reason:
+        return "made for"
+    if "which you asked for" in reason or "for your wish" in reason:
+        return "asked for"
+    return "budget" if "budget" in reason else "plain"
 
 
 def _first_reason(notes: str) -> str:

@@ -334,6 +334,8 @@ def test_a_recommendation_example_talks_of_a_budget_and_a_use_only_when_the_cust
         assert "made “for" not in plain and "made for" not in reply
         quoting, _ = example_for("recommend", task, question, 3, first_reason="it is made “for long naps”")
         assert "made “for" in quoting
+        asked, _ = example_for("recommend", task, question, 3, first_reason="it has gps, which you asked for")
+        assert "which you asked for" in asked
     assert needs_known(CustomerContext(use_case="hiking", budget=0)) == {"use", "budget"}
 
 
