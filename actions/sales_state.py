@@ -42,8 +42,9 @@ def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str,
     """Appends the SKUs an answer showed to `products_discussed` (no duplicates, newest last) and moves
     the focus to them: a new set of products becomes `products_in_focus`; one product picked out of
     the set in focus ("which of those is lightest?") keeps the set and becomes `current_product`."""
+    needs = _needs_events(tracker, answer)
     if answer is None or not answer.products:
-        return []
+        return needs
     before = discussed(tracker)
     shown = list(dict.fromkeys(p.sku for p in answer.products))
     merged = ([s for s in before if s not in shown] + shown)[-MAX_DISCUSSED:]
@@ -51,7 +52,20 @@ def remember_products(tracker: Tracker, answer: Answer | None) -> list[dict[str,
     if len(shown) > 1 or shown[0] not in in_focus(tracker):
         events.append(SlotSet("products_in_focus", shown))
     events.append(SlotSet("current_product", shown[0] if len(shown) == 1 else None))
-    return events
+    return needs + events
+
+
+def _needs_events(tracker: Tracker, answer: Answer | None) -> list[dict[str, Any]]:
+    """The category and budget an answer was decided for, where the conversation did not know them yet: "what
+    kettles are there for the same budget?" after espresso machines asks about kettles from now on, also when
+    none fits (the next "which of those is the cheapest?" is about kettles)."""
+    if answer is None or answer.needs is None:
+        return []
+    needs = answer.needs
+    slots = {"category": needs.category, "budget": needs.budget}
+    return [
+        SlotSet(slot, value) for slot, value in slots.items() if value is not None and value != tracker.get_slot(slot)
+    ]
 
 
 def focus_of(engine: KnowledgeEngine, tracker: Tracker) -> Focus:

@@ -271,7 +271,7 @@ def recommend(
         ]
         lines.extend(list_item(p, needed) for p in over_budget)
     else:
-        return nothing_fits(context.category or "products")
+        return nothing_fits(context.category or "products", context)
     shown = picks or over_budget
     others = ", ".join(f"[{i}]" for i in range(2, len(shown) + 1))
     if picks:
@@ -311,12 +311,12 @@ def _needs_phrase(context: CustomerContext, currency: str | None) -> str:
     return "".join(parts) or " your request"
 
 
-def nothing_fits(scope: str) -> Answer:
+def nothing_fits(scope: str, needs: CustomerContext | None = None) -> Answer:
     text = (
         f"I couldn't find any {scope} in our catalogue that match. "
         "Could you loosen the budget or pick another category?"
     )
-    return Answer("nothing_fits", [text])
+    return Answer("nothing_fits", [text], needs=needs)
 
 
 def not_found(named: str | None, alternatives: list[Product]) -> Answer:

@@ -611,6 +611,10 @@ class KnowledgeEngine:
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
+        if category is None and kind is None and context.category and self._asks_superlative(text, context.category):
+            # "which of those holds the most water?" after "what kettles are there under 20?" found none: a ranking
+            # of the kind asked for (and its budget), though nothing was shown
+            return self.product_question(text, context, focus=focus)
         if (
             category in (None, kind)
             and kind is not None
@@ -635,8 +639,10 @@ class KnowledgeEngine:
             if self._asked_what_no_page_does(text):  # no page is named here: `topic` above would have answered
                 # "could you print our logo on a few dozen balls?": no page prints anything, though one says "balls"
                 return answers.service_not_offered("that")
-            answer = self.policy(text)  # a question the shop's pages answer, in words the NLU did not know
-            if answer.kind == "policy":
+            # a question the shop's pages answer, in words the NLU did not know; not chat that shares a word with
+            # a page ("just moved here, still finding my way around mangwon haha" is no question about pickup)
+            answer = self.policy(text) if _ASKS_SOMETHING.search(text) else None
+            if answer is not None and answer.kind == "policy":
                 return answer
             if unknown:
                 return answers.not_found(unknown, self._similar(text, None))
@@ -1129,7 +1135,10 @@ class KnowledgeEngine:
         scope = f"of our {category}" if category else "in our catalogue"
         if budget is not None:
             scope += answers.up_to(budget, pool[0].currency if pool else None)
-        return answers.superlative(candidates, query, scope)
+        # "which kettle is the cheapest?" asks about kettles from now on
+        return replace(
+            answers.superlative(candidates, query, scope), needs=replace(context, category=category, budget=budget)
+        )
 
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)
@@ -1169,6 +1178,13 @@ def _about_kind(chunks: list[PolicyChunk], product: Product, categories: list[st
 
 # A question, not a statement: "where's the koroneiki oil from", "how wide is it?"
 _QUESTION = re.compile(r"\?|^\W*(?:how|what|whats|what's|where|where's|which|when|who|is|are|does|do|can)\b", re.I)
+# A message that asks or wants something, anywhere in it ("and if it breaks can i return it", "need it by friday")
+_ASKS_SOMETHING = re.compile(
+    r"\?|\b(?:how|what|what's|whats|where|which|when|who|why|can|could|would|will|should|do|does|did|is|are|any|"
+    r"anything|got|have|has|need|want|looking|tell|know|wondering|show|help|charge|cost|pay|return|deliver|ship|"
+    r"send|price)\b",
+    re.I,
+)
 
 
 def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] | None:

@@ -48,6 +48,13 @@ def test_price_question_sends_the_catalogue_price_and_remembers_the_product(engi
     assert {"event": "slot", "timestamp": None, "name": "products_discussed", "value": ["L1"]} in events
 
 
+def test_a_ranking_of_another_kind_moves_the_conversation_to_that_kind(engine):
+    said = tracker("which headphones are the cheapest?", slots={"category": "laptops"})
+    events, messages = run_action(ActionAnswerProductQuestion(), said)
+    assert "Sonora Echo" in messages[0]["text"]
+    assert {"event": "slot", "timestamp": None, "name": "category", "value": "headphones"} in events
+
+
 def test_unknown_product_is_refused_by_name(engine):
     entities = [{"entity": "product", "value": "iPhone 15", "start": 17, "end": 26}]
     _, messages = run_action(ActionAnswerProductQuestion(), tracker("do you sell the iPhone 15?", entities=entities))

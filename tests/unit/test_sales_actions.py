@@ -78,7 +78,7 @@ def test_recommendation_gives_one_reason_per_product_tied_to_the_needs():
     assert first.startswith("- Lumen Air 13: "), text
     assert first.endswith("Why: you said travel: it is made “for students and for travel”."), text
     for line, product in zip(others, shown[1:], strict=True):
-        assert line.endswith(f"Why: {price(product.name)} is within your budget of 1000."), text
+        assert line.endswith(f"Why: {price(product.name)} is within your budget of 1,000.00 EUR."), text
     assert events["sales_stage"] == "recommendation"
     assert set(events["recommended"]) == {p.sku for p in shown}
     assert events["products_discussed"][0] == "HPH-SON-ECHO"

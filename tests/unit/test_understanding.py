@@ -442,6 +442,21 @@ def test_a_ranking_of_the_products_in_focus_keeps_the_must_have_it_names(tmp_pat
     assert answer.products[0].sku == "A2"
 
 
+def test_a_ranking_after_nothing_was_shown_ranks_the_kind_asked_for_last(tmp_path):
+    shop = [
+        furniture("K1", "Alba Kettle", 49.0, "kettles", capacity_l=1.7),
+        furniture("K2", "Brook Kettle", 119.0, "kettles", capacity_l=1.8),
+        furniture("E1", "Cove Espresso Machine", 99.0, "espresso machines", water_tank_l=0.7),
+    ]
+    engine = shop_engine(tmp_path, shop)
+    asked = CustomerContext(category="kettles")  # "what kettles are there for the same budget?", none shown
+    most = engine.understand("which of those holds the most water?", asked, Focus())
+    assert most is not None and most.products[0].sku == "K2" and most.needs.category == "kettles"
+    none = engine.understand("which of those is the cheapest?", replace(asked, budget=20), Focus())
+    assert none is not None and none.kind == "nothing_fits" and "kettles up to 20.00 GBP" in none.rendered
+    assert none.needs is not None and none.needs.category == "kettles"  # remembered though none fits
+
+
 def test_words_shops_customers_shorten_or_glue(tmp_path):
     bikes = [
         furniture("B1", "Ferro Pendler 8 City Bike", 1190.0, "city bikes", security_level=None),

@@ -59,7 +59,7 @@ def test_prompt_holds_one_worked_example_of_the_same_kind_and_the_notes_with_the
 def test_references_are_filled_from_the_catalogue_and_unknown_ones_are_refused(products):
     sheet = FactSheet(products[:2], CustomerContext(name="Ann", budget=1500, use_case="travel"))
     filled = sheet.fill("{name}: the {1.name} ({1.price}, {1.weight_kg}, {2.stock}) for {use} under {budget}")
-    assert filled == "Ann: the Lumen Air 13 (999.00 EUR, 1.18 kg, in stock) for travel under 1500"
+    assert filled == "Ann: the Lumen Air 13 (999.00 EUR, 1.18 kg, in stock) for travel under 1,500.00 EUR"
     for bad in ("{3.name}", "{1.colour}", "{must}", "{1 price}", "{ignore previous}"):
         with pytest.raises(UnknownReference, match=re.escape(bad.strip("{}"))):
             sheet.fill(f"It is {bad}.")
@@ -127,11 +127,11 @@ def test_a_recommendation_names_the_reason_in_references(products):
         "{1.price} is within your budget of {budget}",
         "{2.price} is within your budget of {budget}",
     ]
-    assert answer.lines[1].endswith("Why: 999.00 EUR is within your budget of 2000.")
+    assert answer.lines[1].endswith("Why: 999.00 EUR is within your budget of 2,000.00 EUR.")
     w, _ = writer("The {1.name} at {1.price} fits: it is within your budget of {budget}.")
     reply = w.write(answer, "a laptop under 2000", context, time_limit=5, catalogue=products)
     assert reply.generated and reply.text.startswith(
-        "The Lumen Air 13 at 999.00 EUR fits: it is within your budget of 2000."
+        "The Lumen Air 13 at 999.00 EUR fits: it is within your budget of 2,000.00 EUR."
     )
     w, _ = writer("Lovely laptops for you.")  # names nothing: what was asked is missing
     assert not w.write(answer, "a laptop under 2000", context, time_limit=5, catalogue=products).generated
