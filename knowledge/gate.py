@@ -226,9 +226,9 @@ def check_written(
         if len(set(names)) < len(names):  # "the {1.name} and the {1.name} go with it"
             reasons.append("names the same product twice in a sentence")
     names = re.findall(r"\{(\d+)\.name\}", written)
-    if len(answer.products) > 1 and len(set(names)) < len(names):
+    if (len(answer.products) > 1 or answer.kind == "recommend") and len(set(names)) < len(names):
         # "I'd pick the {1.name} … The {1.name} at {1.price} is also within your budget.": another one was meant
-        reasons.append("names the same product twice where several were to be shown")
+        reasons.append("names the same product twice in a recommendation or a list")
     if not written.rstrip().endswith((".", "!", "?")):
         reasons.append("cut off before the end of a sentence")
     reasons += _mixed_comparisons(written)

@@ -114,6 +114,22 @@ _RECOMMEND: list[Example] = [
     ),
     (
         "recommend",
+        'Customer: "a rucksack with a rain cover, under 90"\n'
+        "Need: budget {budget}\n"
+        "Answer: recommend [1]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "it has rain cover, which you asked for"',
+        "For {budget}, the one I'd pick is the {1.name} at {1.price}: it has a rain cover, which you asked for.",
+    ),
+    (
+        "recommend",
+        'Customer: "a bread knife under 40"\n'
+        "Need: budget {budget}\n"
+        "Answer: recommend [1]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "{1.price} is within your budget of {budget}"',
+        "Under {budget}, the {1.name} at {1.price} is the one that fits.",
+    ),
+    (
+        "recommend",
         'Customer: "any yoga mats?"\n'
         "Need: nothing stated\n"
         "Answer: recommend [1]; also mention [2]\n"

@@ -1,6 +1,6 @@
 import pytest
 
-from knowledge.answers import CustomerContext, compare, lookup
+from knowledge.answers import CustomerContext, compare, lookup, recommend
 from knowledge.gate import check_reply, check_written, currencies_in
 from knowledge.references import FactSheet
 from knowledge.text import CURRENCY_WORDS, SpecQuery, asks_for_discount, parse_budget, unexplained_words
@@ -138,10 +138,13 @@ def test_a_cut_off_repeated_or_mixed_up_reply_is_caught():
     assert "names the same product twice in a sentence" in written(twice)
     two = compare(LAPTOPS[:2], SpecQuery("price", "min"))
     again = "The {1.name} is the cheaper one at {1.price}. The {1.name} at {1.price} is also {1.stock}."
-    assert "names the same product twice where several were to be shown" in written(again, two)
-    assert "names the same product twice where several were to be shown" not in written(
+    assert "names the same product twice in a recommendation or a list" in written(again, two)
+    assert "names the same product twice in a recommendation or a list" not in written(
         "The {1.name} is the cheaper one at {1.price}. The {2.name} costs {2.price}.", two
     )
+    one = recommend([LAPTOPS[0]], CustomerContext(budget=1000), [])  # the only one that fits, named as if two
+    again = "I'd pick the {1.name} at {1.price}. The {1.name} at {1.price} is also {1.stock}."
+    assert "names the same product twice in a recommendation or a list" in written(again, one)
 
 
 def test_a_unit_typed_after_a_filled_value_goes_and_a_yes_no_value_is_no_amount():
