@@ -113,6 +113,17 @@ _RECOMMEND: list[Example] = [
         "The {1.name} at {1.price} is dimmable, as you asked, and so is the {2.name} at {2.price}.",
     ),
     (
+        "[2], [3]",
+        'Customer: "a tent for a festival"\n'
+        "Need: use {use} (a festival)\n"
+        "Answer: recommend [1]; also mention [2], [3]\n"
+        '[1] {1.name} {1.price}, {1.stock}; why: "its description does not mention a festival"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "its description does not mention a festival"\n'
+        '[3] {3.name} {3.price}, {3.stock}; why: "its description does not mention a festival"',
+        "None of these is described as made for {use}, I'm afraid. The closest are the {1.name} at {1.price}, "
+        "the {2.name} ({2.price}) and the {3.name} ({3.price}).",
+    ),
+    (
         "recommend",
         'Customer: "a rucksack with a rain cover, under 90"\n'
         "Need: budget {budget}\n"
@@ -356,7 +367,7 @@ _CLOSING: list[Example] = [
         "Answer: confirm the choice and say how to order [1] at {1.url}; mention [2] goes with it\n"
         "[1] {1.name} {1.price}, {1.stock}\n"
         "[2] {2.name} {2.price}, {2.stock}",
-        "Here is the link for the {1.name} ({1.price}): {1.url}. Our catalogue lists the {2.name} as going with it.",
+        "Here is the link for the {1.name} ({1.price}): {1.url}. The {2.name} goes with it, if you need one.",
     ),
     (
         "goes with it",
@@ -487,11 +498,14 @@ _MADE_FOR_QUOTE = "made “for"
 
 
 def _reason_kind(reason: str) -> str:
-    """ "made for" (the product's own words quoted), "asked for" (a must-have it has), "budget" or "plain"."""
+    """ "made for" (the product's own words quoted), "asked for" (a must-have it has), "not mentioned" (the use
+    said, which its text does not speak to), "budget" or "plain"."""
     if _MADE_FOR_QUOTE in reason:
         return "made for"
     if "which you asked for" in reason or "for your wish" in reason:
         return "asked for"
+    if "does not mention" in reason:
+        return "not mentioned"
     return "budget" if "budget" in reason else "plain"
 
 

@@ -336,6 +336,10 @@ def test_a_recommendation_example_talks_of_a_budget_and_a_use_only_when_the_cust
         assert "made “for" in quoting
         asked, _ = example_for("recommend", task, question, 3, first_reason="it has gps, which you asked for")
         assert "which you asked for" in asked
+        honest, reply = example_for(
+            "recommend", task, question, 3, known=frozenset({"use"}), first_reason="its description does not mention x"
+        )
+        assert "does not mention" in honest and "made for" not in reply.replace("described as made for", "")
     assert needs_known(CustomerContext(use_case="hiking", budget=0)) == {"use", "budget"}
 
 
