@@ -517,24 +517,16 @@ def _products_in(notes: str) -> int:
     return sum(line.startswith("[") for line in notes.splitlines())
 
 
-def reply_prompt(
-    kind: str,
-    task: str,
-    question: str,
-    products: int = 0,
-    vary_by: str = "",
-    known: frozenset[str] = frozenset(),
-    first_reason: str = "",
-    worked_example: bool = True,
-) -> ChatPromptTemplate:
-    """System instructions, a worked example (fixed messages: their braces are references, not variables),
-    then the notes. Without `worked_example` (a model fine-tuned on this task), the instructions and the notes."""
-    example: list[HumanMessage | AIMessage] = []
-    if worked_example:
-        notes, reply = example_for(kind, task, question, products, vary_by, known, first_reason)
-        example = [HumanMessage(f"NOTES:\n{notes}"), AIMessage(reply)]
+def reply_prompt(example: tuple[str, str] | None) -> ChatPromptTemplate:
+    """System instructions, a worked example (`example_for`: fixed messages, their braces are references, not
+    variables), then the notes. Without an example (a model fine-tuned on this task), the instructions and the
+    notes."""
+    shown: list[HumanMessage | AIMessage] = []
+    if example is not None:
+        notes, reply = example
+        shown = [HumanMessage(f"NOTES:\n{notes}"), AIMessage(reply)]
     return ChatPromptTemplate.from_messages(
-        [SystemMessage(SYSTEM_PROMPT), *example, HumanMessagePromptTemplate.from_template("NOTES:\n{notes}")]
+        [SystemMessage(SYSTEM_PROMPT), *shown, HumanMessagePromptTemplate.from_template("NOTES:\n{notes}")]
     )
 
 

@@ -24,7 +24,7 @@ from knowledge.answers import Answer, CustomerContext
 from knowledge.catalog import Product
 from knowledge.gate import check_written, uses_value_as_thing
 from knowledge.generation import GenerationError, Generator, Message
-from knowledge.prompts import SECRET_FRAGMENTS, needs_known, opening, reply_prompt
+from knowledge.prompts import SECRET_FRAGMENTS, example_for, needs_known, opening, reply_prompt
 from knowledge.references import FactSheet, UnknownReference, notes, references_in
 from knowledge.text import sentences
 
@@ -168,16 +168,18 @@ class ReplyWriter:
         return opening(answer, context, question)
 
     def prompt(self, answer: Answer, question: str, known: frozenset[str] = frozenset()) -> ChatPromptTemplate:
-        first = answer.products[0].sku if answer.products else ""
+        if not self.worked_examples:
+            return reply_prompt(None)
         return reply_prompt(
-            answer.kind,
-            answer.task,
-            question,
-            len(answer.products),
-            vary_by=first,
-            known=known,
-            first_reason=answer.reasons[0] if answer.reasons else "",
-            worked_example=self.worked_examples,
+            example_for(
+                answer.kind,
+                answer.task,
+                question,
+                len(answer.products),
+                vary_by=answer.products[0].sku if answer.products else "",
+                known=known,
+                first_reason=answer.reasons[0] if answer.reasons else "",
+            )
         )
 
     def messages(self, answer: Answer, question: str, context: CustomerContext) -> list[Message]:
@@ -207,9 +209,8 @@ class ReplyWriter:
         if self.generator is None:
             return
         self.generator.load()
-        prompt = reply_prompt("recommend", "recommend", "hello", worked_example=self.worked_examples).invoke(
-            {"notes": "-"}
-        )
+        example = example_for("recommend", "recommend", "hello") if self.worked_examples else None
+        prompt = reply_prompt(example).invoke({"notes": "-"})
         self.generator.generate(to_messages(prompt), max_new_tokens=1, time_limit=60)
 
     def write(

@@ -47,7 +47,8 @@ def writer(text: str | None) -> tuple[ReplyWriter, ScriptedGenerator]:
 def test_prompt_holds_one_worked_example_of_the_same_kind_and_the_notes_with_the_quoted_question(products):
     answer = lookup([products[0]], SpecQuery("price"))
     written = notes(answer, CustomerContext(name="Ann"), "how much?")
-    messages = to_messages(reply_prompt(answer.kind, answer.task, "how much?").invoke({"notes": written}))
+    example = example_for(answer.kind, answer.task, "how much?")
+    messages = to_messages(reply_prompt(example).invoke({"notes": written}))
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
     assert messages[0] == {"role": "system", "content": SYSTEM_PROMPT}
     assert "Answer: answer the question about price" in messages[1]["content"]  # the price example

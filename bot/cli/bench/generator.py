@@ -21,7 +21,7 @@ def _realistic_messages(
     from knowledge import answers
     from knowledge.answers import CustomerContext
     from knowledge.catalog import load_catalog
-    from knowledge.prompts import needs_known, reply_prompt
+    from knowledge.prompts import example_for, needs_known, reply_prompt
     from knowledge.references import notes
     from knowledge.writer import to_messages
 
@@ -29,7 +29,8 @@ def _realistic_messages(
     answer = answers.compare([catalog[first], catalog[second]], None)
     context = CustomerContext(name="Sam", category="laptops", budget=1000, use_case="university")
     question = f"Which one is better for carrying around campus all day, the {first} or the {second}?"
-    prompt = reply_prompt(answer.kind, answer.task, question, len(answer.products), known=needs_known(context))
+    example = example_for(answer.kind, answer.task, question, len(answer.products), known=needs_known(context))
+    prompt = reply_prompt(example)
     return to_messages(prompt.invoke({"notes": notes(answer, context, question)})), question
 
 
