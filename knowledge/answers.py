@@ -232,10 +232,14 @@ def _superlative(query: SpecQuery) -> str:
     return f"has the {'lowest' if query.direction == 'min' else 'highest'} {spec_label(query.key)}"
 
 
-def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answer:
+def superlative(
+    candidates: list[Product], query: SpecQuery, scope: str, needs: CustomerContext | None = None
+) -> Answer:
+    """The winner among `candidates`; `needs` (the kind and budget ranked in) are the conversation's from now on."""
     sentence = _extreme_sentence(candidates, query, among=scope)
     if not sentence:  # "of our grinders up to 200" -> "grinders up to 200"
-        return nothing_fits(scope.removeprefix("of our ").removeprefix("in our ").replace("catalogue", "products"))
+        scope = scope.removeprefix("of our ").removeprefix("in our ").replace("catalogue", "products")
+        return nothing_fits(scope, needs)
     winners = _winners(candidates, query)
     task = f"say [1] {_superlative(query)} {scope_words(scope)}"
     if len(winners) > 1:
@@ -248,6 +252,7 @@ def superlative(candidates: list[Product], query: SpecQuery, scope: str) -> Answ
         task=task,
         key_facts=["1.name", f"1.{query.key}"],
         next_step=NEXT_LOOKUP,
+        needs=needs,
     )
 
 
@@ -295,9 +300,14 @@ def plain_number(amount: float) -> str:
     return f"{amount:.2f}".rstrip("0").rstrip(".")
 
 
+def budget_text(budget: float, currency: str | None) -> str:
+    """ "100,000.00 KRW": the budget in the shop's money, written as its prices are (not "1e+06"); digits alone
+    when no product says which money."""
+    return format_price(budget, currency) if currency else plain_number(budget)
+
+
 def up_to(budget: float, currency: str | None) -> str:
-    """ " up to 100,000.00 KRW": the budget in the shop's money, written as its prices are (not "up to 1e+06")."""
-    return f" up to {format_price(budget, currency)}" if currency else f" up to {budget:,.0f}"
+    return f" up to {budget_text(budget, currency)}"
 
 
 def _needs_phrase(context: CustomerContext, currency: str | None) -> str:

@@ -1136,9 +1136,7 @@ class KnowledgeEngine:
         if budget is not None:
             scope += answers.up_to(budget, pool[0].currency if pool else None)
         # "which kettle is the cheapest?" asks about kettles from now on
-        return replace(
-            answers.superlative(candidates, query, scope), needs=replace(context, category=category, budget=budget)
-        )
+        return answers.superlative(candidates, query, scope, replace(context, category=category, budget=budget))
 
     def _similar(self, text: str, category: str | None) -> list[Product]:
         hits = self.store.search_products(text, ProductFilter(category, in_stock_only=True), k=3)

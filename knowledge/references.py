@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.answers import Answer, CustomerContext, plain_number, price_text, stock_text
-from knowledge.catalog import Product, format_price, format_spec, spec_label
+from knowledge.answers import Answer, CustomerContext, budget_text, price_text, stock_text
+from knowledge.catalog import Product, format_spec, spec_label
 
 REFERENCE = re.compile(r"\{([^{}\n]{1,60})\}")
 MAX_SPECS_IN_NOTES = 2
@@ -40,7 +40,7 @@ class FactSheet:
         needs = {
             "name": self.context.name,
             "use": self.context.use_case,
-            "budget": None if self.context.budget is None else self._budget(self.context.budget),
+            "budget": None if self.context.budget is None else budget_text(self.context.budget, self._currency()),
             "must": self.context.feature,
         }
         if reference in needs:
@@ -67,9 +67,8 @@ class FactSheet:
             return format_spec(product.specs[field], field)
         raise UnknownReference(f"{{{reference}}}: product {number} has no field {field!r}")
 
-    def _budget(self, budget: float) -> str:
-        """ "100,000.00 KRW", in the money the products are priced in (digits alone when none is shown)."""
-        return format_price(budget, self.products[0].currency) if self.products else plain_number(budget)
+    def _currency(self) -> str | None:
+        return self.products[0].currency if self.products else None
 
     def fill(self, text: str) -> str:
         """The text with every reference replaced by its value; UnknownReference names the first bad one."""

@@ -185,6 +185,7 @@ class ReplyWriter:
     def messages(self, answer: Answer, question: str, context: CustomerContext) -> list[Message]:
         """The chat messages the model gets for this answer (what fine-tuning data is made of)."""
         question = question[:MAX_QUESTION_CHARS]
+        context = answer.needs_with(context)  # as `write` sees them
         prompt = self.prompt(answer, question, needs_known(context))
         return to_messages(prompt.invoke({"notes": notes(answer, context, question)}))
 

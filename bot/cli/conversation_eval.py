@@ -165,7 +165,8 @@ def check_turn(
     policies = [" ".join(readable_sentences(page.text)) for page in shop.policies]  # as replies quote them
     said = [*(said_before or []), turn.text]
     amounts = [amount for text in said if (amount := parse_budget(text)) is not None]  # "two hundred", "10만원"
-    budgets = [answers.plain_number(a) for a in amounts] + [format_price(a, shop.products[0].currency) for a in amounts]
+    money = shop.products[0].currency
+    budgets = [answers.budget_text(a, currency) for a in amounts for currency in (None, money)]
     # "If you'd like to spend less, …: 799.00 GBP, 450.00 GBP less": a difference of two prices it names is a fact,
     # and "I can't offer a discount" is no discount offered
     differences = [format_price(abs(a.price - b.price), a.currency) for a, b in combinations(named, 2)]
