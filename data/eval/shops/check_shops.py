@@ -63,6 +63,8 @@ SHOPS = (
     "luggage",
     "artsupply",
     "homebrew",
+    "textiles",
+    "ski",
 )
 QUESTION_KEYS = {
     "id",
@@ -1266,6 +1268,96 @@ NOTHING_FITS[("homebrew", "recommendation-006")] = (
 NULL_SPECS[("homebrew", "MB-KIT-GAM-35")] = {"abv_percent"}  # a brewing system makes whatever recipe you brew
 NULL_SPECS[("homebrew", "MB-KIT-GAM-35PRO")] = {"abv_percent"}
 NULL_SPECS[("homebrew", "MB-KEG-KGM-REG")] = {"capacity_l"}  # a regulator holds no beer
+
+
+# textiles: written without reading the understanding code or any results.
+KE_RUGS, KE_TOWELS, KE_BED, KE_CUSHIONS = "rugs", "bath towels", "bed linen", "cushion covers"
+KE_WASHABLE = [("machine_washable", "==", True)]
+# "thinner"
+win("textiles", "comparison-001", "weight_gsm", "min", skus("KE-TOW-BUL-PESTEMAL", "KE-TOW-BUL-PESTEMALXL"))
+win("textiles", "comparison-002", "thread_count", "max", skus("KE-BED-KAL-PERDBL", "KE-BED-LOD-SATEEN"))
+win("textiles", "comparison-003", "price", "min", cat(KE_RUGS))
+win("textiles", "comparison-004", "weight_gsm", "max", cat(KE_TOWELS))
+win("textiles", "comparison-005", "thread_count", "max", cat(KE_BED, True))  # "in stock" is in the question
+win("textiles", "comparison-006", "price", "min", cat(KE_CUSHIONS))
+win("textiles", "comparison-007", "width_cm", "max", skus("KE-RUG-KER-USAK", "KE-RUG-BAH-CARVED"))
+# "bigger" either way
+win("textiles", "comparison-007", "length_cm", "max", skus("KE-RUG-KER-USAK", "KE-RUG-BAH-CARVED"))
+win("textiles", "comparison-008", "length_cm", "max", cat(KE_RUGS))
+win("textiles", "conv-001#1", "weight_gsm", "max", PREV, cat(KE_TOWELS, True, 1200))  # "thickest"
+win("textiles", "conv-004#2", "price", "min", PREV, cat(KE_TOWELS, True, 1000))
+win("textiles", "conv-013#0", "weight_gsm", "max", skus("KE-TOW-KAL-WAFFLE", "KE-TOW-DEN-OTEL"))  # "thicker"
+win("textiles", "conv-013#1", "price", "min", skus("KE-TOW-KAL-WAFFLE", "KE-TOW-DEN-OTEL"))
+EXACT.update(
+    {
+        ("textiles", "recommendation-001"): cat(KE_RUGS, True, 3000, KE_WASHABLE),
+        ("textiles", "recommendation-002"): cat(KE_TOWELS, True, 1000),  # the in-budget towels are the two peştemals
+        ("textiles", "recommendation-003"): cat(KE_CUSHIONS, True, where=[("insert_included", "==", True)]),
+        # "double nevresim takımı": duvet cover sets (3 or more pieces) for a double bed; the fitted sheet is not a set
+        ("textiles", "recommendation-004"): cat(
+            KE_BED, True, 4000, [("bed_size", "==", "double"), ("pieces", ">=", 3)]
+        ),
+        ("textiles", "recommendation-007"): cat(KE_TOWELS, True, where=[("material", "contains", "bamboo")]),
+        ("textiles", "conv-001#0"): cat(KE_TOWELS, True, 1200),
+        ("textiles", "conv-004#0"): cat(KE_CUSHIONS, True, 1000),
+        ("textiles", "conv-004#1"): cat(KE_TOWELS, True, 1000),
+        ("textiles", "conv-005#0"): cat(KE_BED, True, 2500),
+        ("textiles", "conv-007#1"): cat(KE_RUGS, True, where=KE_WASHABLE),
+        ("textiles", "conv-010#0"): cat(KE_RUGS, True, 5000, [("construction", "==", "flatweave kilim")]),
+        ("textiles", "conv-011#0"): cat(KE_BED, True, where=[("bed_size", "==", "single")]),
+        ("textiles", "conv-011#1"): cat(KE_BED, True, where=[("bed_size", "==", "king")]),
+    }
+)
+CHEAPEST[("textiles", "conv-005#1")] = (2, cat(KE_BED, True, 2500))
+NOTHING_FITS[("textiles", "recommendation-006")] = (
+    10000,
+    cat(KE_RUGS, True, where=[("construction", "==", "hand-knotted")]),
+)
+# JSONL nulls, kept here for the record (the blank-cell check reads NULL_SPECS for CSV catalogues only).
+NULL_SPECS[("textiles", "KE-BED-SIL-MUSLIN")] = {"thread_count"}  # thread count is not given for gauze or linen
+NULL_SPECS[("textiles", "KE-BED-ANK-LINEN")] = {"thread_count"}
+for _sku in ("KE-RUG-YOR-KILIM", "KE-RUG-YOR-RUNNER", "KE-RUG-KAD-MODA120", "KE-RUG-KAD-MODA160", "KE-RUG-BAH-CARVED"):
+    NULL_SPECS[("textiles", _sku)] = {"knot_density_kpsi"}  # only hand-knotted rugs have a knot count
+
+
+# ski: written without reading the understanding code or any results.
+CN_SKIS, CN_BOARDS, CN_BOOTS, CN_GOGGLES = "skis", "snowboards", "ski boots", "goggles"
+CN_OTG = [("otg", "==", True)]
+CN_WALK = [("walk_mode", "==", True)]
+win("ski", "comparison-001", "weight_per_ski_g", "min", skus("CN-SKI-AND-PLOMO88", "CN-SKI-AND-PLOMO88PRO"))
+win("ski", "comparison-002", "price", "min", skus("CN-GOG-COR-PARVA", "CN-GOG-COR-PARVAOTG"))
+win("ski", "comparison-003", "waist_mm", "max", cat(CN_SKIS))  # "fattest ski": widest underfoot
+win("ski", "comparison-004", "price", "min", cat(CN_BOARDS))
+win("ski", "comparison-005", "flex", "max", cat(CN_BOOTS))
+win("ski", "comparison-006", "price", "max", cat(CN_GOGGLES))
+win("ski", "comparison-007", "waist_width_mm", "max", cat(CN_BOARDS))
+win("ski", "comparison-008", "last_width_mm", "max", cat(CN_BOOTS))  # "roomiest last"
+win("ski", "conv-001#1", "flex", "max", PREV, cat(CN_BOOTS, True, 400000))  # "la más rígida": stiffest
+win("ski", "conv-004#2", "waist_width_mm", "max", PREV, cat(CN_BOARDS, True, 360000))
+win("ski", "conv-005#2", "vlt_percent", "max", skus("CN-GOG-COR-COPITO", "CN-GOG-VER-NOCTURNA"))  # "more light through"
+win("ski", "conv-011#1", "last_width_mm", "min", PREV, cat(CN_BOOTS, True, where=CN_WALK))  # "narrower fit"
+win("ski", "conv-012#0", "price", "max", cat(CN_SKIS))
+win("ski", "conv-013#2", "weight_per_ski_g", "min", skus("CN-SKI-AND-PLOMO88", "CN-SKI-CON-PORTILLO84W"))
+win("ski", "conv-013#3", "waist_mm", "max", skus("CN-SKI-AND-PLOMO88", "CN-SKI-CON-PORTILLO84W"))  # "wider underfoot"
+win("ski", "conv-014#1", "vlt_percent", "min", PREV, cat(CN_GOGGLES, True, 70000, CN_OTG))  # "darker": least light
+EXACT.update(
+    {
+        ("ski", "recommendation-002"): cat(CN_GOGGLES, True, where=CN_OTG),
+        ("ski", "recommendation-003"): cat(CN_BOARDS, True, where=[("bindings_included", "==", True)]),
+        ("ski", "recommendation-004"): cat(CN_BOOTS, True, 450000, CN_WALK),
+        ("ski", "conv-001#0"): cat(CN_BOOTS, True, 400000),
+        ("ski", "conv-004#0"): cat(CN_SKIS, True, 360000),
+        ("ski", "conv-004#1"): cat(CN_BOARDS, True, 360000),
+        ("ski", "conv-005#0"): cat(CN_GOGGLES, True, 60000),
+        ("ski", "conv-007#1"): cat(CN_GOGGLES, True, where=[("spare_lens_included", "==", True)]),
+        ("ski", "conv-011#0"): cat(CN_BOOTS, True, where=CN_WALK),
+        ("ski", "conv-014#0"): cat(CN_GOGGLES, True, 70000, CN_OTG),
+    }
+)
+CHEAPEST[("ski", "conv-005#1")] = (2, cat(CN_GOGGLES, True, 60000))
+NOTHING_FITS[("ski", "recommendation-006")] = (200000, cat(CN_BOOTS, True, where=[("boa", "==", True)]))
+NULL_SPECS[("ski", "CN-SKI-AND-PLOMO88PRO")] = {"din_range"}  # sold flat: no bindings, so no DIN range
+NULL_SPECS[("ski", "CN-SKI-CON-TRESPUNTAS106")] = {"din_range"}
 
 
 class Checker:
