@@ -96,6 +96,8 @@ FLOWS_THE_CATALOGUE_OVERRULES: dict[str, frozenset[str]] = {
     "ask_accessories": _NO_PURCHASE_YET | {"focus"},
     # "hedge trimmer for a tall hedge, i don't want to be up a ladder" asks for no person (see catalogue_first)
     "request_human": _ANY | {"category"},
+    # "need a fermentor with a tap so i can stop siphoning" leaves no contact details and asks for no call
+    "give_contact": _ANY | {"category"},
     # "is it battery or automatic?" asks about the watch in focus, not whether a machine is answering
     "bot_challenge": frozenset({"product", "ranking", "focus", "details"}),
     # "hi, looking for vegan choc", "go on then, what's the second one like": more than a greeting or goodbye
@@ -115,9 +117,24 @@ def catalogue_first(tracker: Tracker) -> bool:
     text = str(tracker.latest_message.get("text") or "")
     if intent == handoff.REQUEST_HUMAN and handoff.asks_for_a_person(text):
         return False
+    if intent == "give_contact" and _SPEAKS_OF_CONTACT.search(text):
+        return False
     engine = services.engine()
     reading = engine.direct_answer(text, focus_of(engine, tracker))
+    if reading == "product" and intent == "ready_to_buy" and _ASKS_WHICH_OR_WHAT.search(text):
+        # "which harvest year is the 1kg bulk cascade from? buying for the pub": a question about a product
+        # named, asked before buying it, not a purchase yet ("i'll take the cascade, how do i pay?" is one)
+        return not _SAYS_BUYING.search(text)
     return reading in overruled_by
+
+
+# "contact me", "ring me about the cat tree", "my email is …", "keep me posted": being contacted is what is asked
+_SPEAKS_OF_CONTACT = re.compile(
+    r"@|\d[\d\s-]{6,}|\b(?:cont\w*|call|ring|e-?mail|mail|number|phone|touch|posted|write|reach|whatsapp|details|"
+    r"info|quote|follow|send|sent|inbox|message|line|list)\b",
+    re.I,
+)
+_ASKS_WHICH_OR_WHAT = re.compile(r"^\W*(?:which|what|what's|whats|how|where|when)\b", re.I)
 
 
 def customer_name(tracker: Tracker) -> str | None:

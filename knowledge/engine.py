@@ -606,8 +606,14 @@ class KnowledgeEngine:
             and self._answered_on(text, focus.policy_topic, named_instead=topic)
         ):
             topic = focus.policy_topic  # "who pays the postage?" after the returns page: the return postage
-        if topic and not (category is not None and self._asks_superlative(text, category)):
+        # "which of those holds the most water?" ranks the kind asked for last, if its products have the spec
+        known_kind_ranks = bool(context.category) and self._asks_superlative(text, context.category)
+        ranked_kind = self._kind_ranked_by(text) if category is None and kind is None and not known_kind_ranks else None
+        if topic and not (category is not None and self._asks_superlative(text, category)) and not ranked_kind:
             return self.policy(text, topic, focus)  # "cheapest contcat lenses?" is a ranking, no lens-fitting page
+        if ranked_kind is not None:
+            # "which atril takes the biggest canvas?": only the easels have a max canvas, so it ranks the easels
+            return self.product_question(text, replace(context, category=ranked_kind), focus=focus)
         if category is None and kind is not None and self._asks_superlative(text, kind):
             # "whats the cheapest one with a heater then" after an aquarium: a ranking of aquariums
             return self.product_question(text, replace(context, category=kind), focus=focus)
@@ -942,8 +948,13 @@ class KnowledgeEngine:
         return None
 
     def compare(self, text: str, context: CustomerContext, focus: Focus | None = None) -> Answer:
+        """Products the message names, side by side; "the two cheapest" of a kind; or, when the NLU heard a
+        comparison in a message that asks none ("need brushes for 30 kids"), what the catalogue says to it."""
         found = find_products(text, self.products())
         focus = focus if focus is not None else Focus()
+        if not COMPARING.search(text) and (len(found) < 2 or not self._names_outright(text, found)):
+            # no comparison asked and at most a loose match of a name ("kids" of "Hornero Kids' Acrylic Set")
+            return self.understand(text, context, focus) or answers.clarify_comparison()
         current = focus.current
         if len(found) == 1 and current is not None and current.sku != found[0].sku:
             found = [current, found[0]] if referred(text, Focus(current=current)) else found  # "it vs the X?"
@@ -1119,6 +1130,17 @@ class KnowledgeEngine:
     def _asks_superlative(self, text: str, category: str | None) -> bool:
         query = _ranking_query(text, self._pool(category))
         return bool(query and query.direction)
+
+    def _kind_ranked_by(self, text: str) -> str | None:
+        """The one category whose products have the spec a ranking asks about, which then says what kind is
+        meant though the message names none ("which acrylic set gives me the most colours?"); not the price or
+        stock, which every product has."""
+        catalog = self.products()
+        query = _ranking_query(text, catalog)
+        if query is None or not query.direction or query.key in OTHER_ASKS:
+            return None
+        kinds = {p.category for p in catalog if query.key in p.specs}
+        return next(iter(kinds)) if len(kinds) == 1 else None
 
     def _superlative(self, text: str, context: CustomerContext, category: str | None) -> Answer:
         pool = self._pool(category)

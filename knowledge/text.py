@@ -387,19 +387,22 @@ def find_products(text: str, catalog: list[Product], min_score: float = 0.6) -> 
         begins = _says_name_start(said_in_order.split(), tokens(product.name))
         if score < min_score and (distinct or model or brand_and_model or base or begins):
             score = min_score
-        if score < min_score and models_said and any(not _has_digit(w) for w in matched - brand_words - kind):
-            # "joaquina 6'4": a name word three names share and a model number, in this name only
+        # "joaquina 6'4": a name word three names share and a model number, in this name only; "the yuri 19L": the
+        # brand and a model with its unit ("19L", not a bare "19"), though other words of the name stand between
+        names_word = any(not _has_digit(w) for w in matched - brand_words - kind)
+        brand_and_unit = bool(matched & brand_words) and any(not w.replace(".", "").isdigit() for w in models_said)
+        if score < min_score and models_said and (names_word or brand_and_unit):
             score = min_score if sum(matched <= name for name in index.names) == 1 else score
         if score >= min_score:
             mentions.append(ProductMention(product, score, frozenset(matched)))
     if not mentions:
         mentions = _named_together(words, catalog, generic, min_score)
-    elif _SEPARATORS.search(lowered):
+    elif _SEPARATORS.search(_compare_with_as_vs(lowered)):
         # "which is heavier, the rakieta scooter or the normal trio": a part may name one product together
         # its words, not those that name the products found already ("the women's and men's chelsea boots")
         found = {m.product.sku for m in mentions}
         taken = {w for m in mentions for w in m.matched}
-        for part in _SEPARATORS.split(lowered):
+        for part in _SEPARATORS.split(_compare_with_as_vs(lowered)):
             part_words = _text_words(part)
             together = _named_together(part_words, catalog, generic, min_score)
             together = [m for m in together if not m.matched <= taken]
@@ -639,7 +642,7 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
             return True
     # "compare the arc and the arc mini lamps": the part needs the words that name it, not its kind's ("lamp")
     naming = {w for w in mention.matched if singular(w) not in _descriptive_words(mention.product)} or mention.matched
-    for part in _SEPARATORS.split(lowered):
+    for part in _SEPARATORS.split(_compare_with_as_vs(lowered)):
         words = _text_words(part) | {a + b for a, b in _hyphen_pairs(part)}  # "e-bike": "ebike"
         words |= {w for c in chosen for w in _glued_parts(c.product.name, words)}
         others = [c.matched - mention.matched for c in chosen if mention.matched <= c.matched]
@@ -651,6 +654,13 @@ def _named_apart(lowered: str, mention: ProductMention, chosen: list[ProductMent
 
 # "a vs b", "a or b", "a, b", "a / b", "a x b" (not "160 x 200")
 _SEPARATORS = re.compile(r"\s*(?:\bvs\b\.?|\bversus\b|\bor\b|\band\b|\bcompared (?:to|with)\b|,|/|\sx\s(?=[^\W\d]))\s*")
+_COMPARE_X_WITH = re.compile(r"\b(compare\b[^,;?]*?)\s(?:with|to|against)\s")
+
+
+def _compare_with_as_vs(lowered: str) -> str:
+    """ "compare the yuri carboy with the bucket fermenter": the "with" of "compare" parts two names, like "vs"
+    (a "with" elsewhere says what a product has: "a tent with a porch")."""
+    return _COMPARE_X_WITH.sub(r"\1 vs ", lowered)
 
 
 def _descriptive_words(product: Product) -> set[str]:
@@ -1033,7 +1043,9 @@ _CURRENCY_MARKS = "|".join(re.escape(w) for w in CURRENCY_WORDS if len(w) > 1 an
 _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
 # "€", "R$", "EUR", "euros", "bucks"
 CURRENCY = re.compile(rf"(?:{_CURRENCY_MARKS})|[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)
-_THOUSAND = r"k|grand|mil|mille|tausend|ezer|þúsund|þús"  # "2 mil reais", "15 ezer", "300 þús"
+# "2 mil reais", "15 ezer", "300 þús", "60 lucas" (Argentine and Chilean slang for a thousand pesos), "200 thousand"
+_THOUSAND = r"k|grand|mil|mille|tausend|ezer|þúsund|þús|lucas|luca|thousand"
+_MILLION = r"million|millions|millones|millón|millon|mio|mln"  # "1.5 million won", "2 millones"
 # "5千円", "5천원": a thousand in Japanese, Chinese and Korean, which write the currency straight after it
 _THOUSAND_CJK = r"千|천"
 # "5万", "10만원", "10 man yen": ten thousand, the way Japanese, Chinese and Korean count money ("man" only as money:
@@ -1042,7 +1054,8 @@ _TEN_THOUSAND = r"万|만|man"
 _CJK_CURRENCY = "円원"  # written straight after the amount: "1万円", "10만원"
 _MONEY = re.compile(
     rf"(?P<cur>[{_CURRENCY_SYMBOLS}])?\s*(?P<num>\d{{1,3}}(?:[,.\s]\d{{3}})+|\d+(?:[.,]\d+)?)\s*"
-    rf"(?:(?P<k>(?:{_THOUSAND})\b|{_THOUSAND_CJK})|(?P<man>(?:{_TEN_THOUSAND})(?![^\W\d_{_CJK_CURRENCY}])))?"
+    rf"(?:(?P<k>(?:{_THOUSAND})\b|{_THOUSAND_CJK})|(?P<million>(?:{_MILLION})\b)"
+    rf"|(?P<man>(?:{_TEN_THOUSAND})(?![^\W\d_{_CJK_CURRENCY}])))?"
 )
 # "10 won", "10만 won": the Korean currency's English name, money only straight after an amount ("it won't fit")
 _WON_AFTER_AMOUNT = re.compile(r"\s*won\b")
@@ -1064,9 +1077,10 @@ _NUMBER_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 _WORDED_AMOUNT = re.compile(
-    rf"\b({'|'.join(_NUMBER_WORDS)})(?P<half>\s+and\s+a\s+half)?\s+(hundred|thousand|grand|þúsund|þús)\b"
+    rf"\b({'|'.join(_NUMBER_WORDS)})(?P<half>\s+and\s+a\s+half)?\s+(hundred|thousand|grand|þúsund|þús|million)\b"
     r"(?P<half_after>\s+and\s+a\s+half\b)?"
 )  # "two thousand", "one and a half grand", "a hundred and a half", "eighty þúsund"
+_HALF_A_MILLION = re.compile(r"\bhalf a million\b")
 # "under a ton": a hundred, in British money slang (only after a cue: "a ton of storage" is no amount)
 _A_TON = re.compile(r"\b(under|below|max|up to|around|about|than|over|above)\s+a\s+ton\b")
 _TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 10)
@@ -1090,13 +1104,13 @@ _WORDED_TENS = re.compile(  # "fifty francs", "under forty": an amount of money,
 
 def _digits_for_words(lowered: str) -> str:
     """ "a hundred bucks" -> "100 bucks", "two thousand" -> "2000", "under fifty" -> "under 50"."""
-    scale = {"hundred": 100, "thousand": 1000, "grand": 1000, "þúsund": 1000, "þús": 1000}
+    scale = {"hundred": 100, "thousand": 1000, "grand": 1000, "þúsund": 1000, "þús": 1000, "million": 1_000_000}
 
     def amount(match: re.Match[str]) -> str:
         half = 0.5 if match.group("half") or match.group("half_after") else 0
         return str(int((_NUMBER_WORDS[match.group(1)] + half) * scale[match.group(3)]))
 
-    lowered = _WORDED_AMOUNT.sub(amount, _A_TON.sub(r"\1 100", lowered))
+    lowered = _WORDED_AMOUNT.sub(amount, _A_TON.sub(r"\1 100", _HALF_A_MILLION.sub("500000", lowered)))
 
     def added(match: re.Match[str]) -> str:  # "100 and fifty" -> "150", "2000 500" -> "2500"
         more = int(match.group("hundreds") or 0) + sum(
@@ -1128,7 +1142,8 @@ _COUNTED = frozenset(
 
 
 _CUED = rf"(?:\b(?:{_BUDGET_CUE.pattern})\s*)"
-_AMOUNT_SAID = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*(?:(?:{_THOUSAND})\b|{_THOUSAND_CJK}|{_TEN_THOUSAND})?"
+_SCALE_SAID = rf"(?:(?:{_THOUSAND}|{_MILLION})\b|{_THOUSAND_CJK}|{_TEN_THOUSAND})"  # "2k", "1.5 million", "10만"
+_AMOUNT_SAID = rf"[{_CURRENCY_SYMBOLS}]?\s*\d[\d,.]*\s*{_SCALE_SAID}?"
 _IN_CURRENCY = rf"(?:\s*(?:{CURRENCY.pattern}|won\b|[{_CJK_CURRENCY}]))"
 # "under 1万円", "no más de 2 mil", "300 pesitos": an amount with its cue or its currency
 _MONEY_TALK = re.compile(rf"{_CUED}{_AMOUNT_SAID}{_IN_CURRENCY}?|{_AMOUNT_SAID}{_IN_CURRENCY}", re.I)
@@ -1157,6 +1172,8 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
             number = float(raw.replace(",", "."))
         if match.group("k"):
             number *= 1000
+        if match.group("million"):
+            number *= 1_000_000
         before = lowered[max(0, match.start() - 25) : match.start()]
         after = lowered[match.end() : match.end() + 12]
         if match.group("man"):
@@ -1169,6 +1186,7 @@ def parse_budget(text: str, cued_only: bool = False) -> float | None:
         cue = bool(
             match.group("cur")
             or match.group("k")
+            or match.group("million")
             or match.group("man")
             or _BUDGET_CUE.search(before)
             or CURRENCY.match(after.lstrip())

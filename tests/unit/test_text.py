@@ -326,6 +326,22 @@ def test_a_brand_and_model_number_said_together_name_the_product_that_has_them_t
     assert [p.sku for p in find_products("is the vonk pro 28 in stock", pans)] == ["P3"]
 
 
+def test_a_brand_and_a_model_with_its_unit_name_the_one_product_with_both():
+    vessels = [
+        make_product("F1", "Yuri Glass Carboy 19L", 54.0, "fermenters"),
+        make_product("F2", "Yuri Glass Carboy 23L", 59.0, "fermenters"),
+        make_product("F3", "Hopsan BIAB All-Grain Kit 19L", 199.0, "brewing kits"),
+        make_product("K1", "Kegmaru Ball Lock Keg 19L", 149.0, "kegging equipment"),
+        make_product("F4", "Maekju Hangang Bucket Fermenter 30L", 29.0, "fermenters"),
+    ]
+    # "19L" is in three names and "yuri" in two: together, in one
+    assert [p.sku for p in find_products("the yuri 19L or the hopsan kit, which is lighter?", vessels)] == ["F1", "F3"]
+    assert find_products("the yuri 19", vessels) == []  # a bare number with a brand names no model
+    # "compare X with Y" names two products, like "X vs Y"; "with" elsewhere does not part names
+    said = "can you compare the yuri 19L carboy with the hangang bucket fermenter"
+    assert [p.sku for p in find_products(said, vessels)] == ["F1", "F4"]
+
+
 def test_a_plural_of_a_name_word_names_the_product_and_needs_can_be_asked_as_suggestions():
     shared = [
         make_product("J1", "Bere Fynbos Glass Pantry Jar Set", 699.0, "food storage"),

@@ -229,6 +229,9 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("that's too expensive", "objection_price", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
         ("which laptop is the lightest then?", "ready_to_buy", {}, True),  # a ranking is no purchase
         ("I want to buy the Lumen Air 13", "ready_to_buy", {}, False),  # a purchase of a named product stays one
+        # a question about a named product, asked before buying it; buying said with a question stays a purchase
+        ("what screen size is the lumen air 13? buying for my dad", "ready_to_buy", {}, True),
+        ("what screen size is the lumen air 13? i'll take it", "ready_to_buy", {}, False),
         ("I want a laptop for the train", "ready_to_buy", {}, True),  # a category, nothing chosen: products
         ("ok I'll take the laptop", "ready_to_buy", {"current_product": "L1", "products_in_focus": ["L1"]}, False),
         # a correction of what was shown, no purchase
@@ -237,6 +240,8 @@ def shop(settings, tmp_path, catalog_file, use_services):
         ("hi there", "greet", {}, False),
         ("a laptop for the train, i don't want to lug much", "request_human", {}, True),  # no person asked for
         ("I need to talk to a person about a laptop", "request_human", {}, False),
+        ("need a laptop with a backlit keyboard, 900 max", "give_contact", {}, True),  # no contact asked or given
+        ("can you email me about the laptops", "give_contact", {}, False),
         ("go on, what's the second one like", "goodbye", {"products_in_focus": ["L1", "L2"]}, True),
         # "why do you ask?" read outside the needs form
         ("go on, what about the second one?", "ask_why", {"products_in_focus": ["L1", "L2"]}, True),

@@ -457,6 +457,37 @@ def test_a_ranking_after_nothing_was_shown_ranks_the_kind_asked_for_last(tmp_pat
     assert none.needs is not None and none.needs.category == "kettles"  # remembered though none fits
 
 
+def test_a_ranking_by_a_spec_only_one_kind_has_ranks_that_kind(tmp_path):
+    shop = [
+        furniture("E1", "Pampa Field Easel", 90.0, "easels", max_canvas_cm=85.0),
+        furniture("E2", "Pampa Studio Easel", 300.0, "easels", max_canvas_cm=150.0),
+        furniture("B1", "Pampa Sketch Pad", 12.0, "sketchbooks", pages=80.0),
+    ]
+    framing = "# Canvas stretching\n\nWe stretch a canvas of any size on a wooden frame; the biggest we stock is 2 m.\n"
+    engine = shop_engine(tmp_path, shop, {"canvas-stretching.md": framing})
+    # "atril" (Spanish for easel) names no category, and a page talks of canvases: the spec says the kind
+    biggest = engine.understand("which atril takes the biggest canvas?", CustomerContext(), Focus())
+    assert biggest is not None and biggest.kind == "compare" and biggest.products[0].sku == "E2"
+    assert biggest.needs is not None and biggest.needs.category == "easels"
+    cheapest = engine.understand("which atril is the cheapest?", CustomerContext(), Focus())
+    assert cheapest is None or cheapest.needs is None or cheapest.needs.category is None  # every kind has a price
+
+
+def test_a_comparison_the_nlu_heard_in_a_message_that_asks_none_is_answered_from_the_catalogue(tmp_path):
+    shop = [
+        furniture("A1", "Hornero Kids' Washable Acrylic Set", 24.0, "acrylic paints"),
+        furniture("B1", "Pampa Synthetic Brush Set", 18.0, "brushes"),
+        furniture("B2", "Pampa Class Pack Brushes", 39.0, "brushes"),
+    ]
+    engine = shop_engine(tmp_path, shop)
+    # "kids" is a word of a paint set's name, but brushes are asked for, and nothing is compared
+    answer = engine.compare("need brushes for 30 kids that'll survive them", CustomerContext(), Focus())
+    assert answer.kind == "recommend" and {p.category for p in answer.products} == {"brushes"}
+    asked = engine.compare("compare the pampa synthetic brush set and the class pack", CustomerContext(), Focus())
+    assert asked.kind == "compare" and [p.sku for p in asked.products] == ["B1", "B2"]
+    assert engine.compare("hello there", CustomerContext(), Focus()).kind == "clarify"
+
+
 def test_words_shops_customers_shorten_or_glue(tmp_path):
     bikes = [
         furniture("B1", "Ferro Pendler 8 City Bike", 1190.0, "city bikes", security_level=None),
@@ -1302,6 +1333,18 @@ def test_korean_budgets_count_in_ten_thousands_and_thousands():
     assert parse_budget("5千円くらい", cued_only=True) == 5_000
     assert parse_budget("it won't fit in 2 boxes", cued_only=True) is None  # "won" is money only after an amount
     assert without_amounts("a fermenter, 15만원 이하") == "a fermenter, 이하"
+
+
+def test_budgets_in_thousands_and_millions_said_any_usual_way():
+    assert parse_budget("a beer kit with everything, under two hundred thousand won", cued_only=True) == 200_000
+    assert parse_budget("no more than 300 thousand pesos", cued_only=True) == 300_000
+    assert parse_budget("a mixer, less than 1.5 million won", cued_only=True) == 1_500_000
+    assert parse_budget("under two million rupiah", cued_only=True) == 2_000_000
+    assert parse_budget("hasta 2 millones", cued_only=True) == 2_000_000
+    assert parse_budget("under half a million", cued_only=True) == 500_000
+    assert parse_budget("an easel, budget 60 lucas", cued_only=True) == 60_000  # lucas: thousands of pesos
+    assert parse_budget("what easels do you have for under $250.000?", cued_only=True) == 250_000
+    assert without_amounts("a mixer, less than 1.5 million won") == "a mixer,"
 
 
 def test_a_budget_is_written_in_the_shops_money_not_as_a_float():
