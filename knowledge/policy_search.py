@@ -220,6 +220,8 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "wrong color",
         "change it for",  # "can i change it for a bigger one?"
         "change them for",
+        # the page's name in the shop's own language: Spanish, Portuguese, French, German
+        *("devolu", "cambio", "cambios", "arrepentimiento", "troca", "retour", "ruckgabe", "umtausch", "widerruf"),
     ),
     (
         "shipping",
@@ -243,6 +245,9 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "send there",
         "bring to",  # "can you bring it out to my place?"
         "bring out",
+        # in the shop's own language: Spanish, Portuguese, French, German, Italian, Korean
+        *("envio", "entrega", "retiro", "frete", "livraison", "versand", "lieferung", "spedizion", "consegna"),
+        "taekbae",
     ),
     (
         "warranty",
@@ -269,6 +274,8 @@ TOPIC_WORDS: tuple[tuple[str, ...], ...] = (
         "0 interest",
         "no interest",
         "zero interest",
+        # in the shop's own language: Spanish, Portuguese, French, German, Italian
+        *("pago", "pagos", "cuotas", "pagamento", "parcelamento", "paiement", "zahlung", "pagament"),
     ),
     ("privacy", "personal data", "gdpr"),
     ("contact", "opening hours", "phone number", "email address", "store address"),

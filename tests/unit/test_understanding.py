@@ -354,6 +354,20 @@ def test_a_page_is_of_every_kind_its_name_names():
     assert find_topic("whats the guarantee on a coat", topic_cues(pages)) == "complaints-and-paying"
 
 
+def test_a_page_named_in_the_shops_own_language_is_of_the_kind_its_name_says():
+    pages = {
+        # a delivery page that says little of delivery in usual words, and a returns page that says more
+        "envios-moto-y-retiro-en-el-local": "Order before 14 h and a moto brings it today; pick it up at the local.",
+        "cambios-y-garantia": "A return is sent back by post at your cost, delivery of the new one is free; "
+        "delivery is by courier. Faulty products: 6 months guarantee.",
+        "pagos-y-cuotas": "Cards, transfer, and 3 cuotas without interest.",
+    }
+    topics = topic_cues(pages)
+    assert find_topic("can you send it to rosario?", topics) == "envios-moto-y-retiro-en-el-local"
+    assert find_topic("can i return it if it doesn't fit?", topics) == "cambios-y-garantia"
+    assert find_topic("how can i pay?", topics) == "pagos-y-cuotas"
+
+
 def test_a_page_named_with_a_phrase_is_cued_by_its_meaning_word():
     topics = topic_cues({"how-to-pay": "Pay by card.", "post-and-pickup": "We post parcels."})
     assert find_topic("how high do the handlebars go", topics) is None
