@@ -858,6 +858,10 @@ def find_category(
     short ("back" is no "backpacks")."""
     said = _phrase(text)
     said_words = set(said.split())
+    # "something i can carry to paint at the beach": a word said only after "to" is a verb, no head noun
+    order = said.split()
+    verbs = {w for before, w in zip(["", *order], order, strict=False) if before == "to"}
+    nouns_said = said_words - (verbs - {w for before, w in zip(["", *order], order, strict=False) if before != "to"})
     found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
     loosely: set[str] = set()  # the categories found only by a compound or a word cut short
     mentions: dict[str, set[str]] = {}  # per category found, the words that named it
@@ -879,14 +883,14 @@ def find_category(
             found.append((0, len(own), category))
         elif synonyms:
             found.append((1, max(map(len, synonyms)), category))
-        elif matches_word(words[-1], said_words) and len(words) > 1:
+        elif matches_word(words[-1], nouns_said) and len(words) > 1:
             found.append((2, len(words[-1]), category))
         elif named_by:
             found.append((2, max(map(len, named_by)), category))
-        elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in said_words):
+        elif any(len(w) >= 4 and (words[-1].endswith(w) or w.endswith(words[-1])) for w in nouns_said):
             found.append((3, 0, category))
             loosely.add(category)
-        elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in said_words):
+        elif any(len(w) >= 4 and w not in EVERYDAY_WORDS and words[-1].startswith(w) for w in nouns_said):
             found.append((4, 0, category))  # "choc" for chocolate: a head noun cut short
             loosely.add(category)
         elif any(

@@ -326,6 +326,13 @@ def test_a_brand_and_model_number_said_together_name_the_product_that_has_them_t
     assert [p.sku for p in find_products("is the vonk pro 28 in stock", pans)] == ["P3"]
 
 
+def test_a_head_noun_said_only_as_a_verb_after_to_names_no_category():
+    kinds = ["acrylic paints", "brushes", "easels"]
+    assert find_category("something else i can carry to paint at the beach?", kinds) is None
+    assert find_category("i want to paint the kitchen, what paints do you have", kinds) == "acrylic paints"
+    assert find_category("cheap paints?", kinds) == "acrylic paints"
+
+
 def test_a_brand_and_a_model_with_its_unit_name_the_one_product_with_both():
     vessels = [
         make_product("F1", "Yuri Glass Carboy 19L", 54.0, "fermenters"),
