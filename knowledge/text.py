@@ -1225,7 +1225,7 @@ class SpecQuery:
 PRICE_WORDS = frozenset(
     "cheaper cheapest price prices priced cost costs expensive pricier priciest dearer dearest affordable".split()
     # "and the cena?": the word for price in customers' own languages
-    + "cena preis prijs prezzo precio preço prix".split()
+    + "cena preis prijs prezzo precio preço prix gagyeok 가격 nedan".split()
 )
 STRONG_STOCK_WORDS = frozenset("stock available availability".split())
 STOCK_WORDS = STRONG_STOCK_WORDS | frozenset("sell carry have got buy order left".split())  # "how many left?"
@@ -1446,7 +1446,7 @@ _HOW_MUCH = re.compile(
     r"\bhow much\b|\bcu[aá]nto (?:cuesta|vale|sale|es)\b|\bquanto (?:custa|costa|é|e)\b|\bcombien\b|"
     r"\bwie ?viel\b|\bwas kostet\b|\bikura\b|いくら|\bile (?:to )?kosztuj\w*|\bhoeveel kost\w*|\bkolik stoj[ií]\b|"
     r"\bmennyibe\b|\b(?:hvad|hva|vad) kost\w*|\bbei (?:gani|yake|ya)\b|\bni (?:shilingi )?ngapi\b|\bberapa\b|"
-    r"\bne kadar\b|\bkitne ka\b|\bkitna\b",
+    r"\bne kadar\b|\bkitne ka\b|\bkitna\b|\beolma\w*|얼마",
     re.I,
 )
 

@@ -1370,6 +1370,8 @@ def test_a_budget_is_written_in_the_shops_money_not_as_a_float():
 def test_how_much_in_the_customers_own_language_asks_the_price():
     assert find_spec_query("cuánto cuesta?", ["weight_g"]) == SpecQuery("price", None)
     assert find_spec_query("ikura?", ["weight_g"]) == SpecQuery("price", None)
+    assert find_spec_query("geuge eolmayeyo?", ["weight_g"]) == SpecQuery("price", None)  # Korean, romanised
+    assert find_spec_query("co2 regulator gagyeok?", ["weight_g"]) == SpecQuery("price", None)
     assert find_spec_query("combien pour le 35mm?", ["weight_g"]) == SpecQuery("price", None)
 
 
