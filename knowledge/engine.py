@@ -599,6 +599,11 @@ class KnowledgeEngine:
             return self.policy(asked, focus.policy_topic, focus, carries_on=True)
         if reference is not None and (reference.explicit or self._about_products(text, reference.products)):
             return self.product_question(text, context, focus=focus)
+        another = kind is not None and category in (None, kind) and bool(_ALTERNATIVE.search(text))
+        if another and not policy_search.says_a_kind_of_page(text):
+            # "what else could i keg my beer in then?" after a sold-out keg: others of its kind, though a page talks
+            # of kegs ("anything else about returns?" asks the returns page)
+            return self.recommend(of_kind, text)
         topic = self.policy_topic(text) or (focus.policy_topic if continues(text) else None)
         if (
             focus.policy_topic
@@ -1680,7 +1685,8 @@ _ONE_OF_A_KIND = re.compile(r"\b(?:a|an|any|some)\s+(?:[\w-]+\s+){1,3}ones?\b", 
 _ANY_OTHER = re.compile(r"\b(?:any|some|an)\s*other\s+(?P<what>[^\W\d_][\w'-]*)", re.I)
 _CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i|instead|rather)\b", re.I)
 _ALTERNATIVE = re.compile(
-    r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b",
+    r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b|"
+    r"\bwhat else (?:could|can|would|is there|do you have|have you got)\b",
     re.I,
 )
 # "is there a matching bed?", "which stroller can it click on to?", "is it compatible with ..."

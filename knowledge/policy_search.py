@@ -397,6 +397,11 @@ _PLAIN_KIND_WORDS = frozenset(
 )
 
 
+def says_a_kind_of_page(text: str) -> bool:
+    """Whether the text says a usual word of a usual kind of page ("returns", "deliver", "warranty", …)."""
+    return bool(_kinds_said(" " + " ".join(tokens(text)) + " "))
+
+
 def _kinds_said(lowered: str) -> set[int]:
     return {i for i, group in enumerate(TOPIC_WORDS) if any(re.search(cue_pattern(cue), lowered) for cue in group)}
 

@@ -102,6 +102,20 @@ def test_something_similar_after_a_sold_out_product_shows_others_of_its_kind(eng
     assert [p.sku for p in answer.products] == ["C1"]
 
 
+def test_another_of_a_kind_a_page_talks_about_is_still_another_of_that_kind(tmp_path):
+    kegs = [
+        furniture("K1", "Kegmaru Ball Lock Keg 9L", 124.0, "kegging equipment", stock=0),
+        furniture("K2", "Kegmaru Ball Lock Keg 19L", 149.0, "kegging equipment"),
+    ]
+    page = "# Returns\n\nKegs and taps that have held beer can't be returned. Return anything else within 7 days.\n"
+    engine = shop_engine(tmp_path, kegs, {"returns.md": page})
+    sold_out = Focus([kegs[0]], kegs[0])
+    other = engine.understand("aish. what else could i keg my beer in then?", CustomerContext(), sold_out)
+    assert other is not None and other.kind == "recommend" and [p.sku for p in other.products] == ["K2"]
+    returns = engine.understand("anything else i should know about returns?", CustomerContext(), sold_out)
+    assert returns is not None and returns.kind == "policy"
+
+
 def test_references_resolve_against_the_products_in_focus():
     shown = Focus(SOFAS)
     assert referred("tell me more about the second one", shown).products == [SOFAS[1]]
