@@ -18,7 +18,7 @@ from actions.sales_state import features, focus_of, remember_products, stage
 from actions.sales_tracking import choose_variants, record, turn_key
 from knowledge import sales
 from knowledge.answers import Answer
-from knowledge.engine import MAX_RECOMMENDATIONS
+from knowledge.engine import MAX_RECOMMENDATIONS, asks_something
 from knowledge.text import parse_budget
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,9 @@ class ActionAnswerFromCatalogue(Action):
             understood = None
         if understood is None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
+            if intent == "out_of_scope" and not asks_something(text):
+                dispatcher.utter_message(response="utter_small_talk")  # chat, not a request we turn down
+                return []
             if intent == "nlu_fallback":  # asks to rephrase; the second time in a row, hands off
                 return await ActionFallback().run(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_out_of_scope")

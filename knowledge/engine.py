@@ -652,7 +652,7 @@ class KnowledgeEngine:
                 return answers.service_not_offered("that")
             # a question the shop's pages answer, in words the NLU did not know; not chat that shares a word with
             # a page ("just moved here, still finding my way around mangwon haha" is no question about pickup)
-            answer = self.policy(text) if _ASKS_SOMETHING.search(text) else None
+            answer = self.policy(text) if asks_something(text) else None
             if answer is not None and answer.kind == "policy":
                 return answer
             if unknown:
@@ -1210,6 +1210,12 @@ _ASKS_SOMETHING = re.compile(
     r"send|price)\b",
     re.I,
 )
+
+
+def asks_something(text: str) -> bool:
+    """Whether a message asks or wants something, anywhere in it; chat that does neither ("just moved here,
+    still finding my way around haha") is answered kindly, not with a page that shares a word with it."""
+    return bool(_ASKS_SOMETHING.search(text))
 
 
 def _named_value(pool: list[Product], text: str) -> tuple[str, frozenset[str]] | None:

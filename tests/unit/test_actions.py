@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.needs_form import ValidateNeedsForm, stated_now
-from actions.product_actions import ActionAnswerProductQuestion, ActionRecommendProducts
+from actions.product_actions import ActionAnswerFromCatalogue, ActionAnswerProductQuestion, ActionRecommendProducts
 from knowledge.catalog import Product, load_catalog
 from knowledge.engine import KnowledgeEngine
 from knowledge.store import CatalogStore, make_client
@@ -53,6 +53,18 @@ def test_a_ranking_of_another_kind_moves_the_conversation_to_that_kind(engine):
     events, messages = run_action(ActionAnswerProductQuestion(), said)
     assert "Sonora Echo" in messages[0]["text"]
     assert {"event": "slot", "timestamp": None, "name": "category", "value": "headphones"} in events
+
+
+@pytest.mark.parametrize(
+    ("said", "response"),
+    [
+        ("just moved here, still finding my way around haha", "utter_small_talk"),  # chat: a kind word
+        ("what's the weather like today?", "utter_out_of_scope"),  # a request we turn down
+    ],
+)
+def test_chat_the_catalogue_cannot_place_is_answered_kindly_and_requests_are_declined(engine, said, response):
+    _, messages = run_action(ActionAnswerFromCatalogue(), make_tracker(said, "out_of_scope"))
+    assert [m["response"] for m in messages] == [response]
 
 
 def test_unknown_product_is_refused_by_name(engine):
