@@ -16,7 +16,7 @@ from actions.sales_state import budget_said, features
 from actions.sales_tracking import record, tracked_links, turn_key
 from knowledge.answers import Answer, CustomerContext
 from knowledge.engine import KnowledgeEngine
-from knowledge.text import parse_budget
+from knowledge.text import only_words_of, parse_budget
 from knowledge.workers import WorkersBusy
 from knowledge.writer import Reply, addressed, with_next_step
 
@@ -37,11 +37,14 @@ def customer_context(tracker: Tracker) -> CustomerContext:
         budget_value: float | None = float(budget)
     else:
         budget_value = parse_budget(str(budget)) if budget else None
+    category, use_case = tracker.get_slot("category"), tracker.get_slot("use_case")
+    if use_case and category and only_words_of(category, str(use_case)):
+        use_case = None  # "kegging" of "kegging equipment": the kind asked for, no use of it
     return CustomerContext(
         name=tracker.get_slot("customer_name"),
-        category=tracker.get_slot("category"),
+        category=category,
         budget=budget_value,
-        use_case=tracker.get_slot("use_case"),
+        use_case=use_case,
         brand=tracker.get_slot("brand"),
         # Every must-have the needs form collected, else the one feature named in a question.
         feature=", ".join(features(tracker)) or tracker.get_slot("feature"),

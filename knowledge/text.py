@@ -781,6 +781,14 @@ def synonyms_said(text: str, category: str | None = None) -> list[str]:
     ]
 
 
+def only_words_of(category: str, said: str) -> bool:
+    """Whether every word of `said` that means something is a word of the category's name ("kegging" of
+    "kegging equipment")."""
+    own = {singular(w) for w in tokens(category)}
+    words = {singular(w) for w in tokens(said) if w not in STOP_WORDS}
+    return bool(words) and words <= own
+
+
 def category_phrases(category: str) -> set[str]:
     """The phrases that name a category: its own words (singular) and every synonym of them or its head noun."""
     own = _phrase(category).strip()

@@ -302,3 +302,11 @@ def test_a_hot_lead_who_asks_a_question_is_answered_before_a_hand_off(settings, 
     assert "handoff_due" not in slots_of(run(asking)[0])
     buying = make_tracker("great, i'll take it. can i pay by card?", "ready_to_buy", BUYING, {"budget": 1200})
     assert slots_of(run(buying)[0])["handoff_reason"] == "hot_lead"
+
+
+def test_a_use_that_only_repeats_the_category_is_no_use():
+    slots = {"category": "kegging equipment", "use_case": "kegging"}
+    kegging = trackers.make_tracker("kegging equipment?", slots=slots)
+    assert customer_context(kegging).use_case is None
+    pub = trackers.make_tracker("kegs for a pub", slots={"category": "kegging equipment", "use_case": "a pub"})
+    assert customer_context(pub).use_case == "a pub"
