@@ -293,7 +293,7 @@ def accessories(engine: KnowledgeEngine, focus: Product | None) -> Answer:
         [p.sku for p in related],
         task=f"suggest {refs}: our catalogue lists them as going with the product the customer chose",
         key_facts=[f"{i}.name" for i in range(1, len(related) + 1)],
-        next_step="Would you like details on any of these?",
+        next_step="Would you like details on any of these?" if len(related) > 1 else "Would you like its details?",
     )
 
 

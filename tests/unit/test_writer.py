@@ -353,3 +353,10 @@ def test_a_fine_tuned_model_gets_the_instructions_and_notes_without_a_worked_exa
     assert generator.prompts[0] == w.messages(answer, "how much?", CustomerContext())  # one way to build it
     assert generator.prompts[0][1]["content"].startswith('NOTES:\nCustomer: "how much?"')
     assert reply.generated and reply.draft == "The {1.name} costs {1.price} and is {1.stock}."  # what it learns
+
+
+def test_the_next_step_after_accessories_speaks_of_one_or_several(products):
+    one = sales.accessories(FakeShop(products), replace(products[0], related=("L2",)))
+    two = sales.accessories(FakeShop(products), replace(products[0], related=("L2", "H1")))
+    assert one.next_step == "Would you like its details?"
+    assert two.next_step == "Would you like details on any of these?"
