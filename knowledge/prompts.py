@@ -108,8 +108,8 @@ _RECOMMEND: list[Example] = [
         'Customer: "a desk lamp that is dimmable"\n'
         "Need: nothing stated\n"
         "Answer: recommend [1]; also mention [2]\n"
-        '[1] {1.name} {1.price}, {1.stock}; why: "it has dimmable, which you asked for"\n'
-        '[2] {2.name} {2.price}, {2.stock}; why: "it has dimmable, which you asked for"',
+        '[1] {1.name} {1.price}, {1.stock}; why: "it is dimmable, which you asked for"\n'
+        '[2] {2.name} {2.price}, {2.stock}; why: "it is dimmable, which you asked for"',
         "The {1.name} at {1.price} is dimmable, as you asked, and so is the {2.name} at {2.price}.",
     ),
     (
@@ -487,7 +487,7 @@ def example_for(
     for need in ("budget", "use"):
         matching = [e for e in matching if (f"{{{need}}}" in e[1]) == (need in known)] or matching
     # the same kind of reason as the product's: an example quoting a "made for" where the product has none is
-    # copied, and one giving no reason drops the product's "it has waterproof, which you asked for"
+    # copied, and one giving no reason drops the product's "it is waterproof, which you asked for"
     kind = _reason_kind(first_reason)
     matching = [e for e in matching if _reason_kind(_first_reason(e[1])) == kind] or matching
     _, notes, reply = varied(matching, f"{question} {vary_by}")

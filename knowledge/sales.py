@@ -64,12 +64,22 @@ def why(product: Product, index: int, context: CustomerContext, features: list[s
     return f"one of our {product.category} in stock"
 
 
+_ADJECTIVE_ENDINGS = ("proof", "able", "ible", "ed", "ic", "ive", "less")
+
+
+def _says_what_it_is(label: str) -> bool:
+    """A yes/no spec named by what the product is ("waterproof", "dimmable", "left handed"): "it is waterproof",
+    where "it has gps" says what it has."""
+    return label.split()[-1].endswith(_ADJECTIVE_ENDINGS) if label else False
+
+
 def _feature_reason(product: Product, feature: str, ref: str = "{1.") -> str | None:
     query = find_spec_query(feature, list(product.specs))
     if query is not None and query.key in product.specs:
         value = product.specs[query.key]
         if value is True:
-            return f"it has {spec_label(query.key)}, which you asked for"
+            label = spec_label(query.key)
+            return f"it {'is' if _says_what_it_is(label) else 'has'} {label}, which you asked for"
         if not isinstance(value, bool):
             return f"{spec_label(query.key)}: {ref}{query.key}}}, for your wish “{feature}”"
     wanted = content_words(feature)

@@ -101,7 +101,7 @@ def test_a_must_have_said_in_the_request_is_the_reason_given(tmp_path, use_servi
     said = tracker("waterproof jacket under $150", slots={"category": "jackets", "budget": 150})
     _, messages = run_action(ActionRecommendProducts(), said)
     assert "Kin Wind Shell" not in messages[0]["text"]
-    assert "Why: it has waterproof, which you asked for" in messages[0]["text"], messages[0]["text"]
+    assert "Why: it is waterproof, which you asked for" in messages[0]["text"], messages[0]["text"]
 
 
 def test_a_recommendation_asked_for_by_a_brand_the_shop_lacks_says_so(engine):

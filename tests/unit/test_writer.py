@@ -360,3 +360,10 @@ def test_the_next_step_after_accessories_speaks_of_one_or_several(products):
     two = sales.accessories(FakeShop(products), replace(products[0], related=("L2", "H1")))
     assert one.next_step == "Would you like its details?"
     assert two.next_step == "Would you like details on any of these?"
+
+
+def test_the_next_step_after_a_sold_out_product_offers_no_order(products):
+    sold_out = replace(products[0], stock=0)
+    offered = lookup([sold_out], SpecQuery("stock")).next_step
+    assert offered == "Would you like me to suggest something similar that is in stock?"
+    assert lookup([products[0]], SpecQuery("stock")).next_step == NEXT_LOOKUP
