@@ -1055,8 +1055,8 @@ _CURRENCY_MARKS = "|".join(re.escape(w) for w in CURRENCY_WORDS if len(w) > 1 an
 _CURRENCY_NAMES = "|".join(sorted((w for w in CURRENCY_WORDS if w.isalpha()), key=len, reverse=True))
 # "€", "R$", "EUR", "euros", "bucks"
 CURRENCY = re.compile(rf"(?:{_CURRENCY_MARKS})|[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_NAMES})\b", re.I)
-# "2 mil reais", "15 ezer", "300 þús", "60 lucas" (Argentine and Chilean slang for a thousand pesos), "200 thousand"
-_THOUSAND = r"k|grand|mil|mille|tausend|ezer|þúsund|þús|lucas|luca|thousand"
+# "2 mil reais", "15 ezer", "300 þús", "60 lucas" (Argentine slang for a thousand pesos), "35 thao" (Kenyan)
+_THOUSAND = r"k|grand|mil|mille|tausend|ezer|þúsund|þús|lucas|luca|thao|thousand"
 _MILLION = r"million|millions|millones|millón|millon|mio|mln"  # "1.5 million won", "2 millones"
 # "5千円", "5천원": a thousand in Japanese, Chinese and Korean, which write the currency straight after it
 _THOUSAND_CJK = r"千|천"

@@ -1371,6 +1371,7 @@ def test_budgets_in_thousands_and_millions_said_any_usual_way():
     assert parse_budget("hasta 2 millones", cued_only=True) == 2_000_000
     assert parse_budget("under half a million", cued_only=True) == 500_000
     assert parse_budget("an easel, budget 60 lucas", cued_only=True) == 60_000  # lucas: thousands of pesos
+    assert parse_budget("what cookers do you have below 35 thao?", cued_only=True) == 35_000  # Kenyan slang
     assert parse_budget("what easels do you have for under $250.000?", cued_only=True) == 250_000
     assert without_amounts("a mixer, less than 1.5 million won") == "a mixer,"
 
