@@ -957,7 +957,7 @@ class KnowledgeEngine:
         comparison in a message that asks none ("need brushes for 30 kids"), what the catalogue says to it."""
         found = find_products(text, self.products())
         focus = focus if focus is not None else Focus()
-        if not COMPARING.search(text) and (len(found) < 2 or not self._names_outright(text, found)):
+        if not COMPARING.search(text) and len(found) < 2 and not self._names_outright(text, found):
             # no comparison asked and at most a loose match of a name ("kids" of "Hornero Kids' Acrylic Set")
             return self.understand(text, context, focus) or answers.clarify_comparison()
         current = focus.current
@@ -1142,8 +1142,8 @@ class KnowledgeEngine:
         stock, which every product has."""
         catalog = self.products()
         query = _ranking_query(text, catalog)
-        if query is None or not query.direction or query.key in OTHER_ASKS:
-            return None
+        if query is None or not query.direction or query.key in OTHER_ASKS or not _SUPERLATIVE.search(text):
+            return None  # "how much to make my ring a size bigger?" ranks nothing
         kinds = {p.category for p in catalog if query.key in p.specs}
         return next(iter(kinds)) if len(kinds) == 1 else None
 
@@ -1689,6 +1689,8 @@ _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 # "a memory foam one", "any waterproof ones": one of the kind in focus, described
 _ONE_OF_A_KIND = re.compile(r"\b(?:a|an|any|some)\s+(?:[\w-]+\s+){1,3}ones?\b", re.I)
 _ANY_OTHER = re.compile(r"\b(?:any|some|an)\s*other\s+(?P<what>[^\W\d_][\w'-]*)", re.I)
+# "the biggest", "the most pages", "lightest": a ranking of all there is, not a comparison ("a size bigger")
+_SUPERLATIVE = re.compile(r"\b(?:most|least|\w+est)\b(?<!\binterest)(?<!\bbest)", re.I)
 _CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i|instead|rather)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b|"

@@ -499,6 +499,9 @@ def test_a_ranking_by_a_spec_only_one_kind_has_ranks_that_kind(tmp_path):
     assert biggest.needs is not None and biggest.needs.category == "easels"
     cheapest = engine.understand("which atril is the cheapest?", CustomerContext(), Focus())
     assert cheapest is None or cheapest.needs is None or cheapest.needs.category is None  # every kind has a price
+    # a comparative asks no ranking of all there is: the page that speaks of it answers
+    bigger = engine.understand("how much to stretch my canvas a size bigger?", CustomerContext(), Focus())
+    assert bigger is not None and bigger.kind == "policy"
 
 
 def test_a_comparison_the_nlu_heard_in_a_message_that_asks_none_is_answered_from_the_catalogue(tmp_path):
@@ -514,6 +517,9 @@ def test_a_comparison_the_nlu_heard_in_a_message_that_asks_none_is_answered_from
     asked = engine.compare("compare the pampa synthetic brush set and the class pack", CustomerContext(), Focus())
     assert asked.kind == "compare" and [p.sku for p in asked.products] == ["B1", "B2"]
     assert engine.compare("hello there", CustomerContext(), Focus()).kind == "clarify"
+    # two names, however loosely said, are compared as before
+    loosely = engine.compare("the synthetic set or the class pack, which is cheaper?", CustomerContext(), Focus())
+    assert loosely.kind == "compare" and {p.sku for p in loosely.products} >= {"B1"}
 
 
 def test_words_shops_customers_shorten_or_glue(tmp_path):
