@@ -868,8 +868,7 @@ def find_category(
     said_words = set(said.split())
     # "something i can carry to paint at the beach": a word said only after "to" is a verb, no head noun
     order = said.split()
-    verbs = {w for before, w in zip(["", *order], order, strict=False) if before == "to"}
-    nouns_said = said_words - (verbs - {w for before, w in zip(["", *order], order, strict=False) if before != "to"})
+    nouns_said = {w for before, w in zip(["", *order], order, strict=False) if before != "to"}
     found: list[tuple[int, int, str]] = []  # (strength, length of what matched, category); lower strength wins
     loosely: set[str] = set()  # the categories found only by a compound or a word cut short
     mentions: dict[str, set[str]] = {}  # per category found, the words that named it
