@@ -957,8 +957,11 @@ class KnowledgeEngine:
         comparison in a message that asks none ("need brushes for 30 kids"), what the catalogue says to it."""
         found = find_products(text, self.products())
         focus = focus if focus is not None else Focus()
-        if not COMPARING.search(text) and len(found) < 2 and not self._names_outright(text, found):
-            # no comparison asked and at most a loose match of a name ("kids" of "Hornero Kids' Acrylic Set")
+        named = self._names_outright(text, found)
+        chosen_between = len(found) >= 2 and (named or bool(_EITHER_OR.search(text)))  # "marina 55 or barq air 55"
+        if not COMPARING.search(text) and not chosen_between and not (found and named):
+            # no comparison asked and at most loose matches of names: "need brushes for 30 kids" (a "Kids' Acrylic
+            # Set"), "a stroller which folds with one hand" (two high chairs that fold)
             return self.understand(text, context, focus) or answers.clarify_comparison()
         current = focus.current
         if len(found) == 1 and current is not None and current.sku != found[0].sku:
@@ -1689,12 +1692,13 @@ _ASKS_IF_ALLOWED = re.compile(r"\b(?:can|could|may) (?:i|we)\b", re.I)
 # "a memory foam one", "any waterproof ones": one of the kind in focus, described
 _ONE_OF_A_KIND = re.compile(r"\b(?:a|an|any|some)\s+(?:[\w-]+\s+){1,3}ones?\b", re.I)
 _ANY_OTHER = re.compile(r"\b(?:any|some|an)\s*other\s+(?P<what>[^\W\d_][\w'-]*)", re.I)
+_EITHER_OR = re.compile(r"\b(?:or|vs|versus)\b", re.I)
 # "the biggest", "the most pages", "lightest": a ranking of all there is, not a comparison ("a size bigger")
 _SUPERLATIVE = re.compile(r"\b(?:most|least|\w+est)\b(?<!\binterest)(?<!\bbest)", re.I)
 _CORRECTS = re.compile(r"\b(?:i meant|i mean|what i meant|actually i|instead|rather)\b", re.I)
 _ALTERNATIVE = re.compile(
     r"\b(?:anything|something|any(?:thing)? others?)\s+(?:similar|else|like (?:it|that|this))\b|\balternatives?\b|"
-    r"\bwhat else (?:could|can|would|is there|do you have|have you got)\b",
+    r"\bwhat else (?:could|can|would) (?:i|we)\b",
     re.I,
 )
 # "is there a matching bed?", "which stroller can it click on to?", "is it compatible with ..."

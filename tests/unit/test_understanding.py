@@ -517,6 +517,15 @@ def test_a_comparison_the_nlu_heard_in_a_message_that_asks_none_is_answered_from
     asked = engine.compare("compare the pampa synthetic brush set and the class pack", CustomerContext(), Focus())
     assert asked.kind == "compare" and [p.sku for p in asked.products] == ["B1", "B2"]
     assert engine.compare("hello there", CustomerContext(), Focus()).kind == "clarify"
+    # two loose matches of names in a need ("fold", "one hand") are no comparison either
+    chairs_and_strollers = [
+        furniture("H1", "Tinku Fold High Chair", 54.0, "high chairs"),
+        furniture("H2", "Thali Hand Booster", 29.0, "high chairs"),
+        furniture("S1", "Sawaari Hawa Lite Cabin Stroller", 149.0, "strollers"),
+    ]
+    baby = shop_engine(tmp_path / "baby", chairs_and_strollers)
+    need = baby.compare("need a stroller which folds with one hand, budget below 200", CustomerContext(), Focus())
+    assert need.kind == "recommend" and [p.sku for p in need.products] == ["S1"]
     # two names, however loosely said, are compared as before
     loosely = engine.compare("the synthetic set or the class pack, which is cheaper?", CustomerContext(), Focus())
     assert loosely.kind == "compare" and {p.sku for p in loosely.products} >= {"B1"}
