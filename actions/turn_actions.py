@@ -23,6 +23,7 @@ rasa/core/actions/action.py, `ActionExtractSlots.run` and `_execute_custom_actio
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -115,10 +116,8 @@ def catalogue_first(tracker: Tracker) -> bool:
     if not overruled_by or tracker.is_paused() or tracker.active_loop_name:
         return False
     text = str(tracker.latest_message.get("text") or "")
-    if intent == handoff.REQUEST_HUMAN and handoff.asks_for_a_person(text):
-        return False
-    if intent == "give_contact" and _SPEAKS_OF_CONTACT.search(text):
-        return False
+    if (means_its_intent := _SAID_AS_MEANT.get(str(intent))) is not None and means_its_intent(text):
+        return False  # "I need to talk to a person about a laptop", "can you email me about the laptops"
     engine = services.engine()
     reading = engine.direct_answer(text, focus_of(engine, tracker))
     if reading == "product" and intent == "ready_to_buy" and _ASKS_WHICH_OR_WHAT.search(text):
@@ -135,6 +134,11 @@ _SPEAKS_OF_CONTACT = re.compile(
     re.I,
 )
 _ASKS_WHICH_OR_WHAT = re.compile(r"^\W*(?:which|what|what's|whats|how|where|when)\b", re.I)
+# Intents the catalogue may overrule, and what a message says when it does mean them after all
+_SAID_AS_MEANT: dict[str, Callable[[str], bool]] = {
+    handoff.REQUEST_HUMAN: handoff.asks_for_a_person,
+    "give_contact": lambda text: bool(_SPEAKS_OF_CONTACT.search(text)),
+}
 
 
 def customer_name(tracker: Tracker) -> str | None:

@@ -123,15 +123,13 @@ def list_item(product: Product, first: Sequence[str] = ()) -> str:
 NEXT_LOOKUP = "Would you like to compare it with similar products, or order it?"
 NEXT_SOLD_OUT = "Would you like me to suggest something similar that is in stock?"
 NEXT_COMPARE = "Which one would you like to know more about?"
+NEXT_RECOMMEND_MANY = "Would you like me to compare them, or tell you more about one?"
+NEXT_RECOMMEND_ONE = "Would you like more details, or to order it?"
 
 
 def _next_after(products: list[Product]) -> str:
     """The next step after a look-up: none of "order it" when nothing of it can be ordered now."""
     return NEXT_LOOKUP if any(p.in_stock for p in products) else NEXT_SOLD_OUT
-
-
-NEXT_RECOMMEND_MANY = "Would you like me to compare them, or tell you more about one?"
-NEXT_RECOMMEND_ONE = "Would you like more details, or to order it?"
 
 
 def lookup(products: list[Product], query: SpecQuery | None) -> Answer:

@@ -54,6 +54,7 @@ from knowledge.text import (
     names_category_outright,
     names_product,
     need_details,
+    only_words_of,
     parse_budget,
     said_units,
     same_service,
@@ -611,9 +612,11 @@ class KnowledgeEngine:
             and self._answered_on(text, focus.policy_topic, named_instead=topic)
         ):
             topic = focus.policy_topic  # "who pays the postage?" after the returns page: the return postage
+        ranked_kind = None
         # "which of those holds the most water?" ranks the kind asked for last, if its products have the spec
-        known_kind_ranks = bool(context.category) and self._asks_superlative(text, context.category)
-        ranked_kind = self._kind_ranked_by(text) if category is None and kind is None and not known_kind_ranks else None
+        known_kind = context.category
+        if category is None and kind is None and not (known_kind and self._asks_superlative(text, known_kind)):
+            ranked_kind = self._kind_ranked_by(text)
         if topic and not (category is not None and self._asks_superlative(text, category)) and not ranked_kind:
             return self.policy(text, topic, focus)  # "cheapest contcat lenses?" is a ranking, no lens-fitting page
         if ranked_kind is not None:
@@ -1143,10 +1146,12 @@ class KnowledgeEngine:
         """The one category whose products have the spec a ranking asks about, which then says what kind is
         meant though the message names none ("which acrylic set gives me the most colours?"); not the price or
         stock, which every product has."""
+        if not _SUPERLATIVE.search(text):
+            return None  # "how much to make my ring a size bigger?" ranks nothing
         catalog = self.products()
         query = _ranking_query(text, catalog)
-        if query is None or not query.direction or query.key in OTHER_ASKS or not _SUPERLATIVE.search(text):
-            return None  # "how much to make my ring a size bigger?" ranks nothing
+        if query is None or not query.direction or query.key in OTHER_ASKS:
+            return None
         kinds = {p.category for p in catalog if query.key in p.specs}
         return next(iter(kinds)) if len(kinds) == 1 else None
 
@@ -1446,10 +1451,7 @@ def _asking_sentence(text: str, products: list[Product], query: SpecQuery | None
 
 
 def _only_names_the_category(found: list[Product], category: str | None) -> bool:
-    if not category or len(found) != 1:
-        return False
-    category_words = {singular(w) for w in tokens(category)}
-    return {singular(w) for w in tokens(found[0].name)} <= category_words
+    return bool(category) and len(found) == 1 and only_words_of(str(category), found[0].name)
 
 
 def _proper_names(text: str) -> list[str]:
